@@ -1,0 +1,118 @@
+"""One error tree for govroute, with stable snake_case codes.
+
+    GovroutError                      code
+    ├── InvalidRequest                invalid_request       (caller sent something wrong)
+    │   └── PayloadTooLarge           payload_too_large
+    ├── NotAuthenticated              not_authenticated
+    ├── Forbidden                     forbidden
+    ├── NotFound                      not_found
+    ├── RateLimited                   rate_limited          (carries retry_after seconds)
+    ├── InvalidPolicyData             invalid_policy_data   (a load was refused; lists problems)
+    ├── GraphUnavailable              graph_unavailable     (retryable)
+    ├── UpstreamError                 upstream_error        (retryable when the provider said so)
+    └── LocalServerError              local_server_error    (the bundled Neo4j could not start/stop)
+
+The API maps each class to an HTTP status in one place (api/errors.py); nothing
+else builds HTTP errors for these conditions. Originals are chained with
+``raise ... from exc`` so the cause survives in logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GovroutError(Exception):
+    """Base of every error govroute raises on purpose."""
+
+    code: str = "govroute_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def is_retryable(self) -> bool:
+        return False
+
+
+class InvalidRequest(GovroutError):
+    code = "invalid_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class PayloadTooLarge(InvalidRequest):
+    code = "payload_too_large"
+
+
+class NotAuthenticated(GovroutError):
+    code = "not_authenticated"
+
+
+class Forbidden(GovroutError):
+    code = "forbidden"
+
+
+class NotFound(GovroutError):
+    code = "not_found"
+
+
+class RateLimited(GovroutError):
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def is_retryable(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with policy data, located as precisely as the source allows."""
+
+    source: str  # file name, or "<graph>" for a reference checked against the server
+    location: str  # "line 12" / "record 4031" / "" when unknown
+    path: str  # dotted path to the field, e.g. "policies[3].governs[0]"
+    message: str
+
+    def __str__(self) -> str:
+        where = ":".join(part for part in (self.source, self.location) if part)
+        field = f" {self.path}:" if self.path else ""
+        return f"{where}:{field} {self.message}"
+
+
+class InvalidPolicyData(GovroutError):
+    code = "invalid_policy_data"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s); nothing was written:\n{shown}{more}")
+        self.problems = problems
+
+
+class GraphUnavailable(GovroutError):
+    code = "graph_unavailable"
+
+    def is_retryable(self) -> bool:
+        return True
+
+
+class UpstreamError(GovroutError):
+    code = "upstream_error"
+
+    def __init__(self, message: str, *, status: int | None = None, retryable: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
+
+    def is_retryable(self) -> bool:
+        return self.retryable
+
+
+class LocalServerError(GovroutError):
+    code = "local_server_error"

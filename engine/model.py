@@ -1,0 +1,278 @@
+"""The domain as the decision core sees it: frozen values, no I/O.
+
+`Snapshot` is the policy part of the graph for one PolicySet version (labels,
+entity types, intents, providers, models, policies). `ItemFacts` is what the
+graph says about one context item of one request (its effective labels with the
+paths that justify them, and who may read it). The graph package builds both;
+the core only reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+UNKNOWN_INTENT = "unknown"
+"""Reserved intent id: what a prompt matches when no intent clears its threshold."""
+
+ANY_PURPOSE = "*"
+
+
+class Level(StrEnum):
+    """Sensitivity levels, in increasing order."""
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    CONFIDENTIAL = "confidential"
+    RESTRICTED = "restricted"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {Level.PUBLIC: 0, Level.INTERNAL: 1, Level.CONFIDENTIAL: 2, Level.RESTRICTED: 3}
+
+
+class Effect(StrEnum):
+    """What a policy does when it applies.
+
+    allow / deny decide the request; redact, mask, hash, pseudonymize and drop are
+    per-label actions on the labels the policy governs; constrain only adds route
+    constraints and preferences.
+    """
+
+    ALLOW = "allow"
+    DENY = "deny"
+    REDACT = "redact"
+    MASK = "mask"
+    HASH = "hash"
+    PSEUDONYMIZE = "pseudonymize"
+    DROP = "drop"
+    CONSTRAIN = "constrain"
+
+
+LABEL_ACTIONS = frozenset({Effect.REDACT, Effect.MASK, Effect.HASH, Effect.PSEUDONYMIZE, Effect.DROP})
+
+
+class Restrictiveness(IntEnum):
+    """Order of label actions; the most restrictive applicable action wins.
+
+    drop removes the whole context item; redact leaves only the entity type; hash
+    keeps linkability but no content; mask keeps a few trailing characters;
+    pseudonymize is reversible for the same caller.
+    """
+
+    ALLOW = 0
+    PSEUDONYMIZE = 1
+    MASK = 2
+    HASH = 3
+    REDACT = 4
+    DROP = 5
+
+    @classmethod
+    def of(cls, effect: Effect) -> Restrictiveness:
+        return cls[effect.name] if effect.name in cls.__members__ else cls.ALLOW
+
+
+class IntentCategory(StrEnum):
+    BUSINESS = "business"
+    THREAT = "threat"
+    UNKNOWN = "unknown"
+
+
+# --------------------------------------------------------------------------- snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    id: str
+    name: str
+    level: Level
+    parent: str | None = None
+    dpv: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatternSpec:
+    regex: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class RecognizerSpec:
+    patterns: tuple[PatternSpec, ...]
+    context: tuple[str, ...] = ()
+    validator: str = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class EntityTypeSpec:
+    id: str
+    indicates: tuple[str, ...]
+    recognizer: RecognizerSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntentSpec:
+    id: str
+    name: str
+    category: IntentCategory
+    threshold: float
+    exemplars: tuple[str, ...]
+    requires: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamSpec:
+    kind: str
+    base_url: str
+    key_env: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    id: str
+    name: str
+    regions: frozenset[str]
+    jurisdictions: frozenset[str]
+    certifications: frozenset[str]
+    trains_on_data: bool
+    retention_days: int
+    api: UpstreamSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    id: str
+    name: str
+    provider: str
+    upstream_name: str
+    capabilities: frozenset[str]
+    context_window: int
+    input_cost_per_mtok: float
+    output_cost_per_mtok: float
+    latency_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class RouteConstraints:
+    """Constraints one policy puts on the route. Empty sets mean 'no constraint'."""
+
+    jurisdictions: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    certifications: frozenset[str] = frozenset()
+    forbid_providers: frozenset[str] = frozenset()
+    forbid_models: frozenset[str] = frozenset()
+    no_training: bool = False
+    max_retention_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySpec:
+    id: str
+    description: str
+    effect: Effect
+    priority: int = 0
+    intents: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    tenants: frozenset[str] = frozenset()
+    purposes: frozenset[str] = frozenset()
+    governs: frozenset[str] = frozenset()
+    constraints: RouteConstraints = RouteConstraints()
+    prefer_models: tuple[str, ...] = ()
+    prefer_providers: tuple[str, ...] = ()
+    block_output: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The policy part of the graph at one PolicySet version. Immutable, cacheable."""
+
+    version: str
+    content_hash: str
+    labels: Mapping[str, Label]
+    entity_types: Mapping[str, EntityTypeSpec]
+    intents: Mapping[str, IntentSpec]
+    providers: Mapping[str, ProviderSpec]
+    models: Mapping[str, ModelSpec]
+    policies: tuple[PolicySpec, ...]
+    region_jurisdiction: Mapping[str, str] = field(default_factory=dict)
+
+    def label_ancestry(self, label_id: str) -> tuple[str, ...]:
+        """The label and its ancestors, nearest first (SUBLABEL_OF chain)."""
+        chain: list[str] = []
+        current: str | None = label_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            label = self.labels.get(current)
+            current = label.parent if label else None
+        return tuple(chain)
+
+
+# --------------------------------------------------------------------------- request
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    id: str
+    tenant: str
+    roles: frozenset[str]
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContextItem:
+    """A document or data source the caller's retriever wants to show the model."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    role: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRequest:
+    principal: Principal
+    messages: tuple[ChatMessage, ...]
+    context: tuple[ContextItem, ...] = ()
+    purpose: str | None = None
+    required_capabilities: frozenset[str] = frozenset()
+    preferred_model: str | None = None
+    user_region: str | None = None
+    max_output_tokens: int = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class LabelEvidence:
+    """Why an item carries a label: the graph path, as alternating nodes and edges.
+
+    Nodes are written "Kind:id", edges by their type, e.g.
+    ("Document:d1", "PART_OF", "DataSource:crm", "HAS_LABEL", "SensitivityLabel:pii").
+    """
+
+    label: str
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AccessGrant:
+    role: str
+    purposes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFacts:
+    """What the graph knows about one referenced id. found=False: unknown id."""
+
+    id: str
+    found: bool
+    kind: str = ""  # "Document" | "DataSource"
+    source: str = ""  # the DataSource that governs access (itself for a DataSource)
+    labels: tuple[LabelEvidence, ...] = ()
+    grants: tuple[AccessGrant, ...] = ()

@@ -1,0 +1,55 @@
+"""Typed settings for reaching Neo4j, read once by the entry points.
+
+When NEO4J_URI is set, govroute uses that server and starts none; otherwise it
+runs its own Community server (graph.server) under GOVROUTE_HOME.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Neo4jSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    uri: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))
+    user: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_USER"))
+    password: SecretStr | None = Field(default=None, validation_alias=AliasChoices("NEO4J_PASSWORD"))
+    database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
+
+    @field_validator("uri")
+    @classmethod
+    def _scheme(cls, value: str | None) -> str | None:
+        schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+        if value is not None and not value.startswith(schemes):
+            raise ValueError(f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}")
+        return value
+
+    @property
+    def external(self) -> bool:
+        return self.uri is not None
+
+
+class LocalServerSettings(BaseSettings):
+    """The bundled Neo4j Community server's layout and sizing."""
+
+    model_config = SettingsConfigDict(env_prefix="GOVROUTE_NEO4J_", extra="ignore")
+
+    home: Path = Field(
+        default=Path(".govroute/neo4j"),
+        description="Server home: conf, data, logs, run (git-ignored).",
+    )
+    cache: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "govroute",
+        description="Where the Maven-fetched jars are kept between runs.",
+    )
+    bolt_port: int = Field(default=7687, ge=1, le=65535)
+    http_port: int = Field(default=7474, ge=1, le=65535)
+    # Sized for a 2-core, 24 GB machine that also runs the API and the embedding model.
+    heap: str = Field(default="2g", pattern=r"^\d+[mg]$")
+    pagecache: str = Field(default="2g", pattern=r"^\d+[mg]$")
+    java: Path | None = Field(default=None, description="java binary (17 or 21); found if unset.")
+    start_timeout_s: float = Field(default=180.0, gt=0)

@@ -1,0 +1,290 @@
+"""The policy-as-code format: pydantic models for the YAML documents.
+
+A policy directory holds any number of ``*.yaml`` files; each file is a mapping
+of section name -> list of items. Sections may repeat across files; ids are
+unique per kind across the whole directory. `govroute schema` prints the JSON
+Schema of `PolicyDocument` for editors.
+
+References between items are plain ids; `loaders.references` checks that each
+one resolves before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from engine.model import LABEL_ACTIONS, UNKNOWN_INTENT, Effect, IntentCategory, Level
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"),
+    Field(description="Identifier: letters, digits, '_', '.', ':', '-'; at most 128 characters."),
+]
+EntityTypeId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,63}$"),
+    Field(description="Detector entity name in upper snake case, e.g. EMAIL_ADDRESS."),
+]
+Purpose = Annotated[str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9_\-]{0,63})$")]
+ApiKeyHash = Annotated[
+    str,
+    StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$"),
+    Field(description="SHA-256 of an API key, as 'sha256:<hex>'. Keys are never stored in clear."),
+]
+EnvVarName = Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]{0,127}$")]
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Tenant(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class AccessGrant(_Spec):
+    source: Id = Field(description="DataSource id the role may read.")
+    purposes: list[Purpose] = Field(
+        min_length=1, description="Purposes the access is granted for; '*' means any."
+    )
+
+
+class Role(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+    can_access: list[AccessGrant] = []
+
+
+class Principal(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    tenant: Id
+    roles: list[Id] = Field(min_length=1)
+    api_keys: list[ApiKeyHash] = []
+
+
+class Jurisdiction(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+
+
+class Region(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    jurisdiction: Id
+
+
+class Certification(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class Capability(_Spec):
+    id: Id
+    description: str = ""
+
+
+class SensitivityLabel(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    level: Level
+    parent: Id | None = Field(default=None, description="Broader label (SUBLABEL_OF).")
+    dpv: str | None = Field(default=None, description="W3C DPV concept IRI this label maps to.")
+    description: str = ""
+
+    @field_validator("dpv")
+    @classmethod
+    def _iri(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://\S+$", value):
+            raise ValueError("must be an absolute http(s) IRI")
+        return value
+
+
+class Pattern(_Spec):
+    regex: str = Field(min_length=1)
+    score: float = Field(default=0.6, ge=0.0, le=1.0)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"is not a valid regular expression: {exc}") from exc
+        return value
+
+
+class Recognizer(_Spec):
+    """A custom pattern recognizer declared in the graph (e.g. an account number)."""
+
+    patterns: list[Pattern] = Field(min_length=1)
+    context: list[str] = Field(default=[], description="Words that raise confidence nearby.")
+    validator: Literal["none", "luhn", "iban", "mod97"] = "none"
+
+
+class EntityType(_Spec):
+    id: EntityTypeId
+    description: str = ""
+    indicates: list[Id] = Field(min_length=1, description="Labels this entity's presence implies.")
+    recognizer: Recognizer | None = Field(
+        default=None, description="Custom recognizer; built-in entity types leave this empty."
+    )
+
+
+class LineageEdge(_Spec):
+    source: Id = Field(description="The upstream DataSource or Document this one derives from.")
+    transform: str = ""
+    removes_labels: list[Id] = Field(
+        default=[], description="Labels the transform removes (e.g. aggregation removes PII)."
+    )
+
+
+class DataSource(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    kind: str = "dataset"
+    description: str = ""
+    region: Id | None = None
+    labels: list[Id] = []
+    derived_from: list[LineageEdge] = []
+
+
+class Document(_Spec):
+    id: Id
+    title: str = ""
+    source: Id = Field(description="The DataSource the document is PART_OF.")
+    labels: list[Id] = []
+    derived_from: list[LineageEdge] = []
+
+
+class Intent(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    category: IntentCategory
+    description: str = ""
+    exemplars: list[str] = Field(min_length=1)
+    threshold: float = Field(default=0.55, gt=0.0, lt=1.0)
+    requires: list[Id] = Field(default=[], description="Capabilities a model needs to serve it.")
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value == UNKNOWN_INTENT:
+            raise ValueError(f"'{UNKNOWN_INTENT}' is reserved for prompts that match no intent")
+        return value
+
+    @field_validator("exemplars")
+    @classmethod
+    def _non_blank(cls, value: list[str]) -> list[str]:
+        if any(not e.strip() for e in value):
+            raise ValueError("exemplars must not be blank")
+        return value
+
+
+class UpstreamApi(_Spec):
+    kind: Literal["openai"] = Field(
+        default="openai", description="Wire protocol; 'openai' covers any OpenAI-compatible server."
+    )
+    base_url: str = Field(pattern=r"^https?://\S+$")
+    key_env: EnvVarName | None = Field(
+        default=None, description="Environment variable holding the API key (never the key)."
+    )
+
+
+class Provider(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    regions: list[Id] = Field(min_length=1, description="Regions the provider processes data in.")
+    certifications: list[Id] = []
+    trains_on_data: bool = False
+    retention_days: int = Field(default=0, ge=0)
+    api: UpstreamApi | None = None
+
+
+class Model(_Spec):
+    id: Id
+    name: str = Field(min_length=1)
+    provider: Id
+    upstream_name: str = Field(min_length=1, description="Model name the provider's API expects.")
+    capabilities: list[Id] = []
+    context_window: int = Field(gt=0, description="Tokens.")
+    input_cost_per_mtok: float = Field(ge=0, description="USD per million input tokens.")
+    output_cost_per_mtok: float = Field(ge=0, description="USD per million output tokens.")
+    latency_ms: int = Field(default=500, ge=0, description="Typical time to first token.")
+
+
+class PolicyScope(_Spec):
+    """Where a policy applies; an empty list means 'any'. All listed dimensions must match."""
+
+    intents: list[Id] = []
+    roles: list[Id] = []
+    tenants: list[Id] = []
+    purposes: list[Purpose] = []
+
+
+class RouteConstraints(_Spec):
+    jurisdictions: list[Id] = []
+    regions: list[Id] = []
+    certifications: list[Id] = []
+    forbid_providers: list[Id] = []
+    forbid_models: list[Id] = []
+    no_training: bool = False
+    max_retention_days: int | None = Field(default=None, ge=0)
+
+
+class RoutePreference(_Spec):
+    models: list[Id] = []
+    providers: list[Id] = []
+
+
+class Policy(_Spec):
+    id: Id
+    description: str = Field(min_length=1, description="One plain sentence: what and why.")
+    effect: Effect
+    priority: int = 0
+    applies_to: PolicyScope = PolicyScope()
+    governs: list[Id] = Field(
+        default=[], description="Labels the policy is about; it applies only when one is present."
+    )
+    constraints: RouteConstraints = RouteConstraints()
+    prefer: RoutePreference = RoutePreference()
+    block_output: bool = Field(
+        default=False, description="Block a model answer that contains a governed label."
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Policy:
+        if self.effect in LABEL_ACTIONS and not self.governs:
+            raise ValueError(f"effect '{self.effect}' acts on labels: list them under 'governs'")
+        if self.block_output and not self.governs:
+            raise ValueError("block_output needs the labels to block under 'governs'")
+        return self
+
+
+class PolicyDocument(_Spec):
+    """One YAML file. Every section is optional."""
+
+    tenants: list[Tenant] = []
+    roles: list[Role] = []
+    principals: list[Principal] = []
+    jurisdictions: list[Jurisdiction] = []
+    regions: list[Region] = []
+    certifications: list[Certification] = []
+    capabilities: list[Capability] = []
+    labels: list[SensitivityLabel] = []
+    entity_types: list[EntityType] = []
+    data_sources: list[DataSource] = []
+    documents: list[Document] = []
+    intents: list[Intent] = []
+    providers: list[Provider] = []
+    models: list[Model] = []
+    policies: list[Policy] = []
+
+
+SECTIONS: tuple[str, ...] = tuple(PolicyDocument.model_fields)
