@@ -1,0 +1,105 @@
+"""The graph's vocabulary and its schema: constraints and indexes, idempotent.
+
+NODE_LABELS and RELATIONSHIP_TYPES are the single list of what the graph may
+contain; the ontology (ontology/govroute.ttl) must name exactly the same things,
+which tests/test_ontology.py checks.
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+NODE_LABELS: tuple[LiteralString, ...] = (
+    "Tenant",
+    "Principal",
+    "Role",
+    "ApiKey",
+    "DataSource",
+    "Document",
+    "SensitivityLabel",
+    "EntityType",
+    "Intent",
+    "Capability",
+    "Model",
+    "Provider",
+    "Region",
+    "Jurisdiction",
+    "Certification",
+    "Policy",
+    "PolicySet",
+    "Decision",
+)
+
+RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
+    # identity
+    "MEMBER_OF",  # Principal -> Tenant
+    "HAS_ROLE",  # Principal -> Role
+    "IDENTIFIES",  # ApiKey -> Principal
+    "CAN_ACCESS",  # Role -> DataSource {purposes}
+    # data and lineage
+    "PART_OF",  # Document -> DataSource
+    "DERIVED_FROM",  # DataSource|Document -> DataSource|Document {transform, removes}
+    "HAS_LABEL",  # DataSource|Document -> SensitivityLabel
+    "SUBLABEL_OF",  # SensitivityLabel -> SensitivityLabel
+    "INDICATES",  # EntityType -> SensitivityLabel
+    "RESIDES_IN",  # DataSource -> Region
+    # models and providers
+    "REQUIRES",  # Intent -> Capability
+    "HAS_CAPABILITY",  # Model -> Capability
+    "OFFERED_BY",  # Model -> Provider
+    "HOSTED_IN",  # Provider -> Region
+    "IN",  # Region -> Jurisdiction
+    "HOLDS",  # Provider -> Certification
+    # policies
+    "APPLIES_TO",  # Policy -> Intent|Role|Tenant
+    "GOVERNS",  # Policy -> SensitivityLabel
+    "REQUIRES_CERTIFICATION",  # Policy -> Certification
+    "RESTRICTS_TO",  # Policy -> Jurisdiction|Region
+    "FORBIDS",  # Policy -> Provider|Model
+    "PREFERS",  # Policy -> Model|Provider {rank}
+    "CONTAINS",  # PolicySet -> Policy
+    "SUPERSEDES",  # PolicySet -> PolicySet (the version it replaced)
+    # provenance, from each Decision
+    "REQUESTED_BY",  # -> Principal
+    "MATCHED",  # -> Intent {score}
+    "APPLIED",  # -> Policy {effect}
+    "EXPOSED",  # -> DataSource|Document
+    "WITHHELD",  # -> DataSource|Document {reason}
+    "REDACTED",  # -> SensitivityLabel {count}
+    "ROUTED_TO",  # -> Model {rank}
+    "REJECTED",  # -> Model {reason}
+    "UNDER",  # -> PolicySet
+    "ATTEMPTED",  # -> Model {attempt, status, latency_ms} (gateway upstream calls)
+)
+
+# Uniqueness on every node type's id; the constraint also gives the id index.
+CONSTRAINTS: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT tenant_id IF NOT EXISTS FOR (n:Tenant) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT principal_id IF NOT EXISTS FOR (n:Principal) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT role_id IF NOT EXISTS FOR (n:Role) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT apikey_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT datasource_id IF NOT EXISTS FOR (n:DataSource) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT label_id IF NOT EXISTS FOR (n:SensitivityLabel) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT entitytype_id IF NOT EXISTS FOR (n:EntityType) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT intent_id IF NOT EXISTS FOR (n:Intent) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT capability_id IF NOT EXISTS FOR (n:Capability) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT model_id IF NOT EXISTS FOR (n:Model) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT provider_id IF NOT EXISTS FOR (n:Provider) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT region_id IF NOT EXISTS FOR (n:Region) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT jurisdiction_id IF NOT EXISTS FOR (n:Jurisdiction) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT certification_id IF NOT EXISTS FOR (n:Certification) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT policy_id IF NOT EXISTS FOR (n:Policy) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT policyset_id IF NOT EXISTS FOR (n:PolicySet) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (n:Decision) REQUIRE n.id IS UNIQUE",
+)
+
+# Request-time and audit lookups beyond the id constraints.
+INDEXES: tuple[LiteralString, ...] = (
+    "CREATE INDEX policyset_status IF NOT EXISTS FOR (n:PolicySet) ON (n.status)",
+    "CREATE INDEX policyset_hash IF NOT EXISTS FOR (n:PolicySet) ON (n.content_hash)",
+    "CREATE INDEX decision_created IF NOT EXISTS FOR (n:Decision) ON (n.created_at)",
+    "CREATE INDEX decision_tenant IF NOT EXISTS FOR (n:Decision) ON (n.tenant_id)",
+    "CREATE INDEX decision_outcome IF NOT EXISTS FOR (n:Decision) ON (n.outcome)",
+    "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
+)
