@@ -53,7 +53,9 @@ class Effect(StrEnum):
     CONSTRAIN = "constrain"
 
 
-LABEL_ACTIONS = frozenset({Effect.REDACT, Effect.MASK, Effect.HASH, Effect.PSEUDONYMIZE, Effect.DROP})
+LABEL_ACTIONS = frozenset(
+    {Effect.REDACT, Effect.MASK, Effect.HASH, Effect.PSEUDONYMIZE, Effect.DROP}
+)
 
 
 class Restrictiveness(IntEnum):

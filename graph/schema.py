@@ -7,7 +7,10 @@ which tests/test_ontology.py checks.
 
 from __future__ import annotations
 
-from typing import LiteralString
+from typing import TYPE_CHECKING, LiteralString
+
+if TYPE_CHECKING:
+    from graph.connection import GraphClient
 
 NODE_LABELS: tuple[LiteralString, ...] = (
     "Tenant",
@@ -103,3 +106,13 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_outcome IF NOT EXISTS FOR (n:Decision) ON (n.outcome)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
 )
+
+
+def apply_schema(client: GraphClient) -> None:
+    """Create every constraint and index; statements are IF NOT EXISTS, so re-runs are no-ops."""
+    for statement in (*CONSTRAINTS, *INDEXES):
+        client.run_statement(statement)
+    client.run_statement(AWAIT_INDEXES)
+
+
+AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"

@@ -60,7 +60,9 @@ class ServerStatus:
 
     def describe(self) -> str:
         if not self.running:
-            return "Neo4j is not running" + (" (removed a stale pid file)" if self.stale_pid_removed else "")
+            return "Neo4j is not running" + (
+                " (removed a stale pid file)" if self.stale_pid_removed else ""
+            )
         return (
             f"Neo4j {self.version or NEO4J_VERSION} is running (pid {self.pid}); "
             f"Bolt {self.bolt_uri}, Browser {self.http_uri}/browser/"
@@ -137,7 +139,8 @@ class LocalNeo4j:
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
         if done.returncode != 0:
             raise LocalServerError(
-                f"Maven could not fetch Neo4j {NEO4J_VERSION}:\n{done.stdout[-3000:]}{done.stderr[-2000:]}"
+                f"Maven could not fetch Neo4j {NEO4J_VERSION}:\n"
+                f"{done.stdout[-3000:]}{done.stderr[-2000:]}"
             )
         if not any(staging.glob("neo4j-browser-*.jar")) or not any(staging.glob("neo4j-*.jar")):
             raise LocalServerError(f"Maven finished but {staging} lacks the server or Browser jars")
@@ -166,7 +169,8 @@ class LocalNeo4j:
             if candidate.exists() and _java_major(candidate) in SUPPORTED_JAVA:
                 return candidate
         raise LocalServerError(
-            "Neo4j 5.26 needs Java 17 or 21; none found. Set GOVROUTE_NEO4J_JAVA to its java binary."
+            "Neo4j 5.26 needs Java 17 or 21; none found. "
+            "Set GOVROUTE_NEO4J_JAVA to its java binary."
         )
 
     def _write_conf(self) -> None:
@@ -199,9 +203,12 @@ db.tx_log.rotation.retention_policy=1 days
     def _ensure_password(self, java: Path) -> None:
         if self._password_file.exists():
             return
-        if (self.home / "data" / "dbms" / "auth.ini").exists() or (self.home / "data" / "databases").exists():
+        if (self.home / "data" / "dbms" / "auth.ini").exists() or (
+            self.home / "data" / "databases"
+        ).exists():
             raise LocalServerError(
-                f"{self.home} holds a database but no password file; remove {self.home} to start afresh"
+                f"{self.home} holds a database but no password file; "
+                f"remove {self.home} to start afresh"
             )
         password = secrets.token_urlsafe(18)
         env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
@@ -221,7 +228,9 @@ db.tx_log.rotation.retention_policy=1 days
             check=False,
         )
         if done.returncode != 0:
-            raise LocalServerError(f"could not set the initial password: {done.stdout}{done.stderr}")
+            raise LocalServerError(
+                f"could not set the initial password: {done.stdout}{done.stderr}"
+            )
         self._password_file.write_text(password + "\n", encoding="utf-8")
         self._password_file.chmod(0o600)
 

@@ -17,7 +17,9 @@ class Neo4jSettings(BaseSettings):
 
     uri: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))
     user: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_USER"))
-    password: SecretStr | None = Field(default=None, validation_alias=AliasChoices("NEO4J_PASSWORD"))
+    password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_PASSWORD")
+    )
     database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
 
     @field_validator("uri")
@@ -25,7 +27,9 @@ class Neo4jSettings(BaseSettings):
     def _scheme(cls, value: str | None) -> str | None:
         schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
         if value is not None and not value.startswith(schemes):
-            raise ValueError(f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}")
+            raise ValueError(
+                f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}"
+            )
         return value
 
     @property

@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from engine.model import LABEL_ACTIONS, UNKNOWN_INTENT, Effect, IntentCategory, Level
 
@@ -35,6 +42,7 @@ ApiKeyHash = Annotated[
     Field(description="SHA-256 of an API key, as 'sha256:<hex>'. Keys are never stored in clear."),
 ]
 EnvVarName = Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]{0,127}$")]
+
 
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)

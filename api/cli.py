@@ -1,0 +1,174 @@
+"""The `govroute` command line.
+
+govroute up                       local Neo4j + reference enterprise + API
+govroute neo4j start|stop|status  the bundled Neo4j Community server
+govroute load PATH                policy YAML dir/file, RDF file, or CSV catalog
+govroute export                   the active policy content as RDF
+govroute policy list|rollback     PolicySet versions
+govroute schema                   JSON Schema of the policy YAML format
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.settings import Settings
+from engine.errors import GovroutError, InvalidPolicyData
+from graph import store
+from graph.connection import GraphClient
+from graph.server import LocalNeo4j
+from loaders.policy_load import load_policy_path, rollback
+from loaders.spec import PolicyDocument
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="govroute: AI firewall and router"
+)
+neo4j_app = typer.Typer(no_args_is_help=True, help="The bundled Neo4j Community server.")
+policy_app = typer.Typer(no_args_is_help=True, help="PolicySet versions.")
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(policy_app, name="policy")
+
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _fail(exc: GovroutError) -> None:
+    err.print(f"[bold red]error[/] [{exc.code}] {exc.message}", highlight=False, markup=True)
+    raise typer.Exit(code=2 if isinstance(exc, InvalidPolicyData) else 1) from exc
+
+
+def _guard(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except GovroutError as exc:
+        _fail(exc)
+        raise  # unreachable: _fail raises
+
+
+@contextmanager
+def _client(settings: Settings) -> Iterator[GraphClient]:
+    client = _guard(lambda: GraphClient.connect(settings.neo4j, settings.local))
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _author() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+# ---------------------------------------------------------------- neo4j
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Fetch (once) and start the local server; wait until Bolt answers."""
+    settings = Settings()
+    if settings.neo4j.external:
+        out.print(f"NEO4J_URI is set ({settings.neo4j.uri}): using that server, starting none.")
+        return
+    server = LocalNeo4j(settings.local)
+    before = server.status()
+    if before.running:
+        out.print(f"already running: {before.describe()}")
+        return
+    if before.stale_pid_removed:
+        out.print("removed a stale pid file from a server that is gone")
+    out.print(f"starting Neo4j under {server.home} (first start fetches jars with Maven) ...")
+    status = _guard(server.start)
+    out.print(status.describe())
+    out.print(f"user neo4j, password in {server.home / 'password'}")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local server by its own pid (clean shutdown)."""
+    server = LocalNeo4j(Settings().local)
+    if not server.status().running:
+        out.print("Neo4j is not running")
+        return
+    out.print(_guard(server.stop).describe())
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    settings = Settings()
+    if settings.neo4j.external:
+        out.print(f"using external Neo4j at {settings.neo4j.uri}")
+        return
+    status = LocalNeo4j(settings.local).status()
+    out.print(status.describe())
+    raise typer.Exit(code=0 if status.running else 3)
+
+
+# ---------------------------------------------------------------- policy content
+
+
+@app.command("load")
+def load(
+    path: Annotated[Path, typer.Argument(help="YAML dir/file, RDF (.ttl/.jsonld), or CSV catalog")],
+    message: Annotated[str, typer.Option("--message", "-m", help="Why this version")] = "",
+    author: Annotated[str | None, typer.Option(help="Recorded on the PolicySet")] = None,
+) -> None:
+    """Validate everything, then write it as one atomic change (a new PolicySet version)."""
+    settings = Settings()
+    who = author or _author()
+    with _client(settings) as client:
+        report = _guard(
+            lambda: load_policy_path(client, path, author=who, message=message or f"load {path}")
+        )
+        out.print(report.describe())
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the policy YAML format (for editors)."""
+    sys.stdout.write(json.dumps(PolicyDocument.model_json_schema(), indent=2) + "\n")
+
+
+@policy_app.command("list")
+def policy_list() -> None:
+    with _client(Settings()) as client:
+        sets = _guard(lambda: store.list_policy_sets(client))
+    table = Table("version", "status", "hash", "author", "created", "message")
+    for ps in sets:
+        table.add_row(
+            str(ps.version),
+            ps.status,
+            ps.content_hash[:19],
+            ps.author,
+            ps.created_at[:19],
+            ps.message,
+        )
+    out.print(table)
+
+
+@policy_app.command("rollback")
+def policy_rollback(version: int, author: Annotated[str | None, typer.Option()] = None) -> None:
+    """Make an earlier version's content active again (recorded as a new version)."""
+    with _client(Settings()) as client:
+        report = _guard(lambda: rollback(client, version, author=author or _author()))
+    out.print(report.describe())
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""One long-lived driver per process, managed transactions, the database named.
+
+`GraphClient` is the only object that holds a neo4j driver. Callers hand it
+transaction functions (which must be idempotent: the driver retries transient
+failures) and get plain Python values back. Driver errors that mean "the
+server is not there" become `GraphUnavailable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, LiteralString, ParamSpec, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j.exceptions import AuthError, DriverError, ServiceUnavailable, SessionExpired
+
+from engine.errors import GraphUnavailable, LocalServerError
+from graph.server import LocalNeo4j
+from graph.settings import LocalServerSettings, Neo4jSettings
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, ConnectionError, OSError)
+
+
+class GraphClient:
+    def __init__(self, driver: neo4j.Driver, database: str, uri: str) -> None:
+        self._driver = driver
+        self.database = database
+        self.uri = uri
+
+    @classmethod
+    def connect(
+        cls, settings: Neo4jSettings, local: LocalServerSettings | None = None
+    ) -> GraphClient:
+        """Connect to NEO4J_URI if set, else to the bundled local server (which must run)."""
+        if settings.uri is not None:
+            if settings.password is None:
+                raise GraphUnavailable("NEO4J_URI is set but NEO4J_PASSWORD is not")
+            uri, password = settings.uri, settings.password.get_secret_value()
+        else:
+            server = LocalNeo4j(local or LocalServerSettings())
+            if not server.status().running:
+                raise GraphUnavailable(
+                    "the local Neo4j is not running: start it with `govroute neo4j start` "
+                    "or point NEO4J_URI at your own server"
+                )
+            try:
+                password = server.password()
+            except LocalServerError as exc:
+                raise GraphUnavailable(str(exc)) from exc
+            uri = server.bolt_uri
+        driver = GraphDatabase.driver(
+            uri,
+            auth=(settings.user, password),
+            max_connection_pool_size=50,
+            connection_acquisition_timeout=10.0,
+            connection_timeout=5.0,
+            max_transaction_retry_time=10.0,
+        )
+        client = cls(driver, settings.database, uri)
+        client.verify()
+        return client
+
+    def verify(self) -> None:
+        try:
+            self._driver.verify_connectivity()
+        except AuthError as exc:
+            raise GraphUnavailable(f"Neo4j at {self.uri} refused the credentials: {exc}") from exc
+        except (*_UNAVAILABLE, DriverError) as exc:
+            raise GraphUnavailable(f"Neo4j at {self.uri} is unreachable: {exc}") from exc
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> GraphClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions
+
+    def read(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self._errors(), self._driver.session(database=self.database) as session:
+            return session.execute_read(work, *args, **kwargs)
+
+    def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self._errors(), self._driver.session(database=self.database) as session:
+            return session.execute_write(work, *args, **kwargs)
+
+    def run_statement(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        """Auto-commit one statement (schema DDL, which cannot run in a managed tx)."""
+        with self._errors(), self._driver.session(database=self.database) as session:
+            return [record.data() for record in session.run(query, params)]
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except _UNAVAILABLE as exc:
+            raise GraphUnavailable(f"Neo4j at {self.uri} is unreachable: {exc}") from exc
+
+
+def records(tx: ManagedTransaction, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+    """Run one query in a managed transaction and return its records as dicts."""
+    return [record.data() for record in tx.run(query, params)]

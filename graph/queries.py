@@ -1,0 +1,137 @@
+"""Every Cypher statement govroute runs, as named constants taking $parameters.
+
+The per-kind upserts and reads are assembled once, at import, from the fixed
+LiteralString vocabulary in graph.content (never from input), so each still is a
+constant string with parameters only. Request-time queries are written out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import LiteralString
+
+from graph.content import POLICY_NODE_LABELS, RELATIONS, Relation
+
+# ---------------------------------------------------------------- policy content (writes)
+
+
+def _upsert_nodes(label: LiteralString) -> LiteralString:
+    # SET n = row replaces every property: a field removed from the YAML disappears.
+    return "UNWIND $rows AS row MERGE (n:" + label + " {id: row.id}) SET n = row"
+
+
+def _retire_missing(label: LiteralString) -> LiteralString:
+    # Nodes dropped from the policy content are retired, never deleted, so the
+    # provenance edges of past decisions that point at them survive.
+    return (
+        "MATCH (n:" + label + ") WHERE n.origin = 'policy' AND NOT n.id IN $ids "
+        "AND NOT coalesce(n.retired, false) SET n.retired = true, n.retired_in = $version "
+        "RETURN count(n) AS retired"
+    )
+
+
+def _delete_edges(rel: Relation) -> LiteralString:
+    return (
+        "MATCH (a:" + rel.source + ")-[r:" + rel.type + "]->(b:" + rel.target + ") "
+        "WHERE a.origin = 'policy' DELETE r"
+    )
+
+
+def _create_edges(rel: Relation) -> LiteralString:
+    return (
+        "UNWIND $rows AS row "
+        "MATCH (a:" + rel.source + " {id: row.source}) "
+        "MATCH (b:" + rel.target + " {id: row.target}) "
+        "CREATE (a)-[r:" + rel.type + "]->(b) SET r = row.props"
+    )
+
+
+def _read_nodes(label: LiteralString) -> LiteralString:
+    return (
+        "MATCH (n:" + label + ") WHERE n.origin = 'policy' AND NOT coalesce(n.retired, false) "
+        "RETURN properties(n) AS row ORDER BY n.id"
+    )
+
+
+def _read_edges(rel: Relation) -> LiteralString:
+    return (
+        "MATCH (a:" + rel.source + ")-[r:" + rel.type + "]->(b:" + rel.target + ") "
+        "WHERE a.origin = 'policy' AND NOT coalesce(a.retired, false) "
+        "AND NOT coalesce(b.retired, false) "
+        "RETURN a.id AS source, b.id AS target, properties(r) AS props "
+        "ORDER BY source, target"
+    )
+
+
+UPSERT_NODES: Mapping[str, LiteralString] = {k: _upsert_nodes(k) for k in POLICY_NODE_LABELS}
+RETIRE_MISSING: Mapping[str, LiteralString] = {k: _retire_missing(k) for k in POLICY_NODE_LABELS}
+READ_NODES: Mapping[str, LiteralString] = {k: _read_nodes(k) for k in POLICY_NODE_LABELS}
+DELETE_EDGES: Mapping[str, LiteralString] = {r.key: _delete_edges(r) for r in RELATIONS}
+CREATE_EDGES: Mapping[str, LiteralString] = {r.key: _create_edges(r) for r in RELATIONS}
+READ_EDGES: Mapping[str, LiteralString] = {r.key: _read_edges(r) for r in RELATIONS}
+
+# ---------------------------------------------------------------- policy sets
+
+ACTIVE_POLICY_SET: LiteralString = """
+MATCH (ps:PolicySet {status: 'active'})
+RETURN properties(ps) AS ps ORDER BY ps.version DESC LIMIT 1
+"""
+
+MAX_POLICY_SET_VERSION: LiteralString = """
+MATCH (ps:PolicySet) RETURN coalesce(max(ps.version), 0) AS version
+"""
+
+# Creating the new version and retiring the previous one in the same transaction
+# as the content keeps "which version is active" and "what the graph says" in step.
+CREATE_POLICY_SET: LiteralString = """
+OPTIONAL MATCH (prev:PolicySet {status: 'active'})
+SET prev.status = 'retired'
+WITH collect(prev) AS previous
+CREATE (ps:PolicySet {
+  id: $id, version: $version, content_hash: $content_hash, author: $author,
+  message: $message, created_at: datetime($created_at), status: 'active',
+  content: $content, node_count: $node_count, edge_count: $edge_count
+})
+FOREACH (p IN previous | CREATE (ps)-[:SUPERSEDES]->(p))
+WITH ps
+UNWIND $policy_ids AS pid
+MATCH (pol:Policy {id: pid})
+CREATE (ps)-[:CONTAINS]->(pol)
+RETURN count(*) AS contained
+"""
+
+LIST_POLICY_SETS: LiteralString = """
+MATCH (ps:PolicySet)
+RETURN ps.id AS id, ps.version AS version, ps.content_hash AS content_hash,
+       ps.author AS author, ps.message AS message, toString(ps.created_at) AS created_at,
+       ps.status AS status, ps.node_count AS node_count, ps.edge_count AS edge_count
+ORDER BY ps.version DESC
+"""
+
+POLICY_SET_BY_VERSION: LiteralString = """
+MATCH (ps:PolicySet {version: $version}) RETURN properties(ps) AS ps
+"""
+
+# ---------------------------------------------------------------- cross-checks before a load
+
+# Catalog documents (bulk-loaded, not part of policy content) must keep pointing
+# at things the new policy content still has.
+CATALOG_DANGLING_REFERENCES: LiteralString = """
+MATCH (d:Document)-[r:PART_OF|HAS_LABEL|DERIVED_FROM]->(t)
+WHERE coalesce(d.origin, 'catalog') = 'catalog'
+  AND ((t:DataSource AND t.origin = 'policy' AND NOT t.id IN $data_sources)
+    OR (t:SensitivityLabel AND NOT t.id IN $labels)
+    OR (t:Document AND t.origin = 'policy' AND NOT t.id IN $documents))
+RETURN d.id AS document, type(r) AS relation, t.id AS target
+LIMIT 50
+"""
+
+COUNT_NODES: LiteralString = """
+MATCH (n) RETURN labels(n)[0] AS kind, count(*) AS count ORDER BY kind
+"""
+
+# ---------------------------------------------------------------- maintenance (tests, demo)
+
+DELETE_ALL_BATCH: LiteralString = """
+MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted
+"""

@@ -1,0 +1,185 @@
+"""Reading and writing policy content and PolicySet versions.
+
+A policy load is declarative: the content is the whole truth for the node kinds
+a load owns. Applying it upserts every node, retires the ones that disappeared
+(retired, not deleted, so past decisions keep their provenance), replaces the
+structural edges, and records a new active PolicySet, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from engine.errors import InvalidPolicyData, NotFound, Problem
+from graph import queries
+from graph.connection import GraphClient, records
+from graph.content import POLICY_NODE_LABELS, RELATIONS, Edge, GraphContent
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySetInfo:
+    id: str
+    version: int
+    content_hash: str
+    author: str
+    message: str
+    created_at: str
+    status: str
+    node_count: int = 0
+    edge_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOutcome:
+    changed: bool
+    policy_set: PolicySetInfo | None
+    nodes: int
+    edges: int
+    retired: int = 0
+
+
+def active_policy_set(client: GraphClient) -> PolicySetInfo | None:
+    rows = client.read(records, queries.ACTIVE_POLICY_SET)
+    return _info(rows[0]["ps"]) if rows else None
+
+
+def list_policy_sets(client: GraphClient) -> list[PolicySetInfo]:
+    return [PolicySetInfo(**row) for row in client.read(records, queries.LIST_POLICY_SETS)]
+
+
+def policy_set_content(client: GraphClient, version: int) -> tuple[PolicySetInfo, dict[str, Any]]:
+    """The canonical content recorded with a version (what a rollback re-applies)."""
+    rows = client.read(records, queries.POLICY_SET_BY_VERSION, version=version)
+    if not rows:
+        raise NotFound(f"no PolicySet version {version}")
+    ps = rows[0]["ps"]
+    return _info(ps), json.loads(ps["content"])
+
+
+def apply_policy_content(
+    client: GraphClient,
+    content: GraphContent,
+    *,
+    content_hash: str,
+    canonical: str,
+    author: str,
+    message: str,
+    now: datetime | None = None,
+) -> LoadOutcome:
+    """Write content as a new PolicySet version, unless it equals the active one."""
+    nodes, edges = content.count()
+    active = active_policy_set(client)
+    if active is not None and active.content_hash == content_hash:
+        return LoadOutcome(changed=False, policy_set=active, nodes=nodes, edges=edges)
+    created = (now or datetime.now(UTC)).isoformat()
+
+    def work(tx: ManagedTransaction) -> tuple[PolicySetInfo, int]:
+        _refuse_dangling_catalog(tx, content)
+        version = int(records(tx, queries.MAX_POLICY_SET_VERSION)[0]["version"]) + 1
+        ps_id = f"policyset-v{version}"
+        retired = 0
+        for kind in POLICY_NODE_LABELS:
+            rows = content.nodes.get(kind, [])
+            if rows:
+                tx.run(queries.UPSERT_NODES[kind], rows=rows).consume()
+            found = records(
+                tx, queries.RETIRE_MISSING[kind], ids=[r["id"] for r in rows], version=version
+            )
+            retired += int(found[0]["retired"])
+        for rel in RELATIONS:
+            tx.run(queries.DELETE_EDGES[rel.key]).consume()
+            rel_rows = [_edge_row(e) for e in content.edges.get(rel.key, [])]
+            if rel_rows:
+                tx.run(queries.CREATE_EDGES[rel.key], rows=rel_rows).consume()
+        records(
+            tx,
+            queries.CREATE_POLICY_SET,
+            id=ps_id,
+            version=version,
+            content_hash=content_hash,
+            author=author,
+            message=message,
+            created_at=created,
+            content=canonical,
+            node_count=nodes,
+            edge_count=edges,
+            policy_ids=sorted(content.ids("Policy")),
+        )
+        info = PolicySetInfo(
+            id=ps_id,
+            version=version,
+            content_hash=content_hash,
+            author=author,
+            message=message,
+            created_at=created,
+            status="active",
+            node_count=nodes,
+            edge_count=edges,
+        )
+        return info, retired
+
+    info, retired = client.write(work)
+    return LoadOutcome(changed=True, policy_set=info, nodes=nodes, edges=edges, retired=retired)
+
+
+def read_policy_content(client: GraphClient) -> tuple[PolicySetInfo | None, GraphContent]:
+    """The active policy content as stored, in one consistent read."""
+
+    def work(tx: ManagedTransaction) -> tuple[PolicySetInfo | None, GraphContent]:
+        ps_rows = records(tx, queries.ACTIVE_POLICY_SET)
+        content = GraphContent()
+        for kind in POLICY_NODE_LABELS:
+            content.nodes[kind] = [r["row"] for r in records(tx, queries.READ_NODES[kind])]
+        for rel in RELATIONS:
+            content.edges[rel.key] = [
+                Edge(r["source"], r["target"], r["props"])
+                for r in records(tx, queries.READ_EDGES[rel.key])
+            ]
+        return (_info(ps_rows[0]["ps"]) if ps_rows else None), content
+
+    return client.read(work)
+
+
+def _refuse_dangling_catalog(tx: ManagedTransaction, content: GraphContent) -> None:
+    dangling = records(
+        tx,
+        queries.CATALOG_DANGLING_REFERENCES,
+        data_sources=sorted(content.ids("DataSource")),
+        labels=sorted(content.ids("SensitivityLabel")),
+        documents=sorted(content.ids("Document")),
+    )
+    if dangling:
+        raise InvalidPolicyData(
+            [
+                Problem(
+                    source="<graph>",
+                    location=f"catalog document {row['document']}",
+                    path=row["relation"],
+                    message=f"still points at {row['target']!r}, which this content removes",
+                )
+                for row in dangling
+            ]
+        )
+
+
+def _edge_row(edge: Edge) -> dict[str, Any]:
+    return {"source": edge.source, "target": edge.target, "props": edge.props}
+
+
+def _info(ps: dict[str, Any]) -> PolicySetInfo:
+    return PolicySetInfo(
+        id=ps["id"],
+        version=int(ps["version"]),
+        content_hash=ps["content_hash"],
+        author=ps.get("author", ""),
+        message=ps.get("message", ""),
+        created_at=str(ps.get("created_at", "")),
+        status=ps.get("status", ""),
+        node_count=int(ps.get("node_count", 0)),
+        edge_count=int(ps.get("edge_count", 0)),
+    )

@@ -1,0 +1,406 @@
+"""The mapping between policy documents and graph rows, in both directions.
+
+`to_graph` turns a checked bundle into the nodes and edges a load writes;
+`from_graph` rebuilds the policy document from what the graph holds (used by
+RDF export and by the round-trip tests). The two must stay exact inverses on
+canonical content.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from engine.model import UNKNOWN_INTENT, IntentCategory
+from graph.content import Edge, GraphContent, relation
+from loaders.bundle import Bundle
+from loaders.spec import PolicyDocument
+
+ORIGIN = "policy"
+
+UNKNOWN_INTENT_ROW: dict[str, Any] = {
+    "id": UNKNOWN_INTENT,
+    "name": "Unknown",
+    "category": IntentCategory.UNKNOWN.value,
+    "description": "What a prompt matches when no intent clears its threshold.",
+    "exemplars": [],
+    "threshold": 1.0,
+}
+
+
+def to_graph(bundle: Bundle) -> GraphContent:
+    doc = bundle.canonical()
+    out = GraphContent()
+    documents = {d["id"] for d in doc["documents"]}
+
+    def node(label: str, **props: Any) -> None:
+        row = {k: v for k, v in props.items() if v is not None}
+        out.add_node(label, {**row, "origin": ORIGIN, "retired": False})
+
+    def edge(
+        source_kind: str, type_: str, target_kind: str, source: str, target: str, **props: Any
+    ) -> None:
+        out.add_edge(relation(source_kind, type_, target_kind), source, target, **props)
+
+    for t in doc["tenants"]:
+        node("Tenant", id=t["id"], name=t["name"], description=t["description"])
+    for r in doc["roles"]:
+        node("Role", id=r["id"], name=r["name"], description=r["description"])
+        for grant in r["can_access"]:
+            edge(
+                "Role",
+                "CAN_ACCESS",
+                "DataSource",
+                r["id"],
+                grant["source"],
+                purposes=grant["purposes"],
+            )
+    for p in doc["principals"]:
+        node("Principal", id=p["id"], name=p["name"])
+        edge("Principal", "MEMBER_OF", "Tenant", p["id"], p["tenant"])
+        for role in p["roles"]:
+            edge("Principal", "HAS_ROLE", "Role", p["id"], role)
+        for key in p["api_keys"]:
+            digest = key.removeprefix("sha256:")
+            node("ApiKey", id=digest)
+            edge("ApiKey", "IDENTIFIES", "Principal", digest, p["id"])
+    for j in doc["jurisdictions"]:
+        node("Jurisdiction", id=j["id"], name=j["name"])
+    for g in doc["regions"]:
+        node("Region", id=g["id"], name=g["name"])
+        edge("Region", "IN", "Jurisdiction", g["id"], g["jurisdiction"])
+    for c in doc["certifications"]:
+        node("Certification", id=c["id"], name=c["name"], description=c["description"])
+    for c in doc["capabilities"]:
+        node("Capability", id=c["id"], description=c["description"])
+    for lab in doc["labels"]:
+        node(
+            "SensitivityLabel",
+            id=lab["id"],
+            name=lab["name"],
+            level=lab["level"],
+            dpv=lab["dpv"],
+            description=lab["description"],
+        )
+        if lab["parent"]:
+            edge("SensitivityLabel", "SUBLABEL_OF", "SensitivityLabel", lab["id"], lab["parent"])
+    for e in doc["entity_types"]:
+        rec = e["recognizer"]
+        node(
+            "EntityType",
+            id=e["id"],
+            description=e["description"],
+            patterns=[p["regex"] for p in rec["patterns"]] if rec else None,
+            pattern_scores=[p["score"] for p in rec["patterns"]] if rec else None,
+            context=rec["context"] if rec else None,
+            validator=rec["validator"] if rec else None,
+        )
+        for label in e["indicates"]:
+            edge("EntityType", "INDICATES", "SensitivityLabel", e["id"], label)
+    for kind, section in (("DataSource", "data_sources"), ("Document", "documents")):
+        for d in doc[section]:
+            if kind == "DataSource":
+                node(kind, id=d["id"], name=d["name"], kind=d["kind"], description=d["description"])
+                if d["region"]:
+                    edge(kind, "RESIDES_IN", "Region", d["id"], d["region"])
+            else:
+                node(kind, id=d["id"], title=d["title"])
+                edge(kind, "PART_OF", "DataSource", d["id"], d["source"])
+            for label in d["labels"]:
+                edge(kind, "HAS_LABEL", "SensitivityLabel", d["id"], label)
+            for up in d["derived_from"]:
+                target = "Document" if up["source"] in documents else "DataSource"
+                edge(
+                    kind,
+                    "DERIVED_FROM",
+                    target,
+                    d["id"],
+                    up["source"],
+                    transform=up["transform"],
+                    removes=up["removes_labels"],
+                )
+    node("Intent", **UNKNOWN_INTENT_ROW)
+    for i in doc["intents"]:
+        node(
+            "Intent",
+            id=i["id"],
+            name=i["name"],
+            category=i["category"],
+            description=i["description"],
+            exemplars=i["exemplars"],
+            threshold=i["threshold"],
+        )
+        for cap in i["requires"]:
+            edge("Intent", "REQUIRES", "Capability", i["id"], cap)
+    for p in doc["providers"]:
+        api = p["api"] or {}
+        node(
+            "Provider",
+            id=p["id"],
+            name=p["name"],
+            trains_on_data=p["trains_on_data"],
+            retention_days=p["retention_days"],
+            api_kind=api.get("kind"),
+            base_url=api.get("base_url"),
+            key_env=api.get("key_env"),
+        )
+        for region in p["regions"]:
+            edge("Provider", "HOSTED_IN", "Region", p["id"], region)
+        for cert in p["certifications"]:
+            edge("Provider", "HOLDS", "Certification", p["id"], cert)
+    for m in doc["models"]:
+        node(
+            "Model",
+            id=m["id"],
+            name=m["name"],
+            upstream_name=m["upstream_name"],
+            context_window=m["context_window"],
+            input_cost_per_mtok=m["input_cost_per_mtok"],
+            output_cost_per_mtok=m["output_cost_per_mtok"],
+            latency_ms=m["latency_ms"],
+        )
+        edge("Model", "OFFERED_BY", "Provider", m["id"], m["provider"])
+        for cap in m["capabilities"]:
+            edge("Model", "HAS_CAPABILITY", "Capability", m["id"], cap)
+    for pol in doc["policies"]:
+        scope, cons, prefer = pol["applies_to"], pol["constraints"], pol["prefer"]
+        node(
+            "Policy",
+            id=pol["id"],
+            description=pol["description"],
+            effect=pol["effect"],
+            priority=pol["priority"],
+            purposes=scope["purposes"],
+            no_training=cons["no_training"],
+            max_retention_days=cons["max_retention_days"],
+            block_output=pol["block_output"],
+        )
+        pid = pol["id"]
+        for target_kind, ids in (
+            ("Intent", scope["intents"]),
+            ("Role", scope["roles"]),
+            ("Tenant", scope["tenants"]),
+        ):
+            for target in ids:
+                edge("Policy", "APPLIES_TO", target_kind, pid, target)
+        for label in pol["governs"]:
+            edge("Policy", "GOVERNS", "SensitivityLabel", pid, label)
+        for cert in cons["certifications"]:
+            edge("Policy", "REQUIRES_CERTIFICATION", "Certification", pid, cert)
+        for target in cons["jurisdictions"]:
+            edge("Policy", "RESTRICTS_TO", "Jurisdiction", pid, target)
+        for target in cons["regions"]:
+            edge("Policy", "RESTRICTS_TO", "Region", pid, target)
+        for target in cons["forbid_providers"]:
+            edge("Policy", "FORBIDS", "Provider", pid, target)
+        for target in cons["forbid_models"]:
+            edge("Policy", "FORBIDS", "Model", pid, target)
+        for rank, target in enumerate(prefer["models"]):
+            edge("Policy", "PREFERS", "Model", pid, target, rank=rank)
+        for rank, target in enumerate(prefer["providers"]):
+            edge("Policy", "PREFERS", "Provider", pid, target, rank=rank)
+    return out
+
+
+def from_graph(content: GraphContent) -> PolicyDocument:
+    """Rebuild the policy document the graph holds (inverse of to_graph)."""
+    out: dict[str, Any] = defaultdict(list)
+
+    def edges(source: str, type_: str, target: str) -> dict[str, list[Edge]]:
+        by_source: dict[str, list[Edge]] = defaultdict(list)
+        for e in content.edges.get(relation(source, type_, target).key, []):
+            by_source[e.source].append(e)
+        return by_source
+
+    def targets(source: str, type_: str, target: str) -> dict[str, list[str]]:
+        return {k: sorted(e.target for e in v) for k, v in edges(source, type_, target).items()}
+
+    def rows(kind: str) -> list[dict[str, Any]]:
+        return content.nodes.get(kind, [])
+
+    for t in rows("Tenant"):
+        out["tenants"].append(_pick(t, "id", "name", "description"))
+    access = edges("Role", "CAN_ACCESS", "DataSource")
+    for r in rows("Role"):
+        grants = [
+            {"source": e.target, "purposes": list(e.props["purposes"])}
+            for e in access.get(r["id"], [])
+        ]
+        out["roles"].append({**_pick(r, "id", "name", "description"), "can_access": grants})
+    member_of = targets("Principal", "MEMBER_OF", "Tenant")
+    has_role = targets("Principal", "HAS_ROLE", "Role")
+    keys: dict[str, list[str]] = defaultdict(list)
+    for principal, digests in _invert(targets("ApiKey", "IDENTIFIES", "Principal")).items():
+        keys[principal] = sorted(f"sha256:{d}" for d in digests)
+    for p in rows("Principal"):
+        out["principals"].append(
+            {
+                **_pick(p, "id", "name"),
+                "tenant": member_of[p["id"]][0],
+                "roles": has_role.get(p["id"], []),
+                "api_keys": keys.get(p["id"], []),
+            }
+        )
+    for j in rows("Jurisdiction"):
+        out["jurisdictions"].append(_pick(j, "id", "name"))
+    region_in = targets("Region", "IN", "Jurisdiction")
+    for g in rows("Region"):
+        out["regions"].append({**_pick(g, "id", "name"), "jurisdiction": region_in[g["id"]][0]})
+    for c in rows("Certification"):
+        out["certifications"].append(_pick(c, "id", "name", "description"))
+    for c in rows("Capability"):
+        out["capabilities"].append(_pick(c, "id", "description"))
+    parent = targets("SensitivityLabel", "SUBLABEL_OF", "SensitivityLabel")
+    for lab in rows("SensitivityLabel"):
+        out["labels"].append(
+            {
+                **_pick(lab, "id", "name", "level", "dpv", "description"),
+                "parent": next(iter(parent.get(lab["id"], [])), None),
+            }
+        )
+    indicates = targets("EntityType", "INDICATES", "SensitivityLabel")
+    for e in rows("EntityType"):
+        recognizer = None
+        if e.get("patterns"):
+            recognizer = {
+                "patterns": [
+                    {"regex": rx, "score": sc}
+                    for rx, sc in zip(e["patterns"], e["pattern_scores"], strict=True)
+                ],
+                "context": list(e.get("context") or []),
+                "validator": e.get("validator", "none"),
+            }
+        out["entity_types"].append(
+            {
+                **_pick(e, "id", "description"),
+                "indicates": indicates.get(e["id"], []),
+                "recognizer": recognizer,
+            }
+        )
+    for kind, section in (("DataSource", "data_sources"), ("Document", "documents")):
+        labels = targets(kind, "HAS_LABEL", "SensitivityLabel")
+        lineage: dict[str, list[Edge]] = defaultdict(list)
+        for upstream in ("DataSource", "Document"):
+            for source, found in edges(kind, "DERIVED_FROM", upstream).items():
+                lineage[source].extend(found)
+        resides = targets("DataSource", "RESIDES_IN", "Region")
+        part_of = targets("Document", "PART_OF", "DataSource")
+        for d in rows(kind):
+            derived = [
+                {
+                    "source": e.target,
+                    "transform": e.props.get("transform", ""),
+                    "removes_labels": list(e.props.get("removes") or []),
+                }
+                for e in lineage.get(d["id"], [])
+            ]
+            item: dict[str, Any] = {
+                "id": d["id"],
+                "labels": labels.get(d["id"], []),
+                "derived_from": derived,
+            }
+            if kind == "DataSource":
+                item.update(_pick(d, "name", "kind", "description"))
+                item["region"] = next(iter(resides.get(d["id"], [])), None)
+            else:
+                item.update(_pick(d, "title"))
+                item["source"] = part_of[d["id"]][0]
+            out[section].append(item)
+    requires = targets("Intent", "REQUIRES", "Capability")
+    for i in rows("Intent"):
+        if i["id"] == UNKNOWN_INTENT:
+            continue
+        out["intents"].append(
+            {
+                **_pick(i, "id", "name", "category", "description", "threshold"),
+                "exemplars": list(i["exemplars"]),
+                "requires": requires.get(i["id"], []),
+            }
+        )
+    hosted = targets("Provider", "HOSTED_IN", "Region")
+    holds = targets("Provider", "HOLDS", "Certification")
+    for p in rows("Provider"):
+        api = None
+        if p.get("base_url"):
+            api = {
+                "kind": p.get("api_kind", "openai"),
+                "base_url": p["base_url"],
+                "key_env": p.get("key_env"),
+            }
+        out["providers"].append(
+            {
+                **_pick(p, "id", "name", "trains_on_data", "retention_days"),
+                "regions": hosted.get(p["id"], []),
+                "certifications": holds.get(p["id"], []),
+                "api": api,
+            }
+        )
+    offered = targets("Model", "OFFERED_BY", "Provider")
+    has_cap = targets("Model", "HAS_CAPABILITY", "Capability")
+    for m in rows("Model"):
+        out["models"].append(
+            {
+                **_pick(
+                    m,
+                    "id",
+                    "name",
+                    "upstream_name",
+                    "context_window",
+                    "input_cost_per_mtok",
+                    "output_cost_per_mtok",
+                    "latency_ms",
+                ),
+                "provider": offered[m["id"]][0],
+                "capabilities": has_cap.get(m["id"], []),
+            }
+        )
+    scope = {k: targets("Policy", "APPLIES_TO", k) for k in ("Intent", "Role", "Tenant")}
+    governs = targets("Policy", "GOVERNS", "SensitivityLabel")
+    certs = targets("Policy", "REQUIRES_CERTIFICATION", "Certification")
+    restrict = {k: targets("Policy", "RESTRICTS_TO", k) for k in ("Jurisdiction", "Region")}
+    forbids = {k: targets("Policy", "FORBIDS", k) for k in ("Provider", "Model")}
+    prefers = {k: edges("Policy", "PREFERS", k) for k in ("Model", "Provider")}
+    for pol in rows("Policy"):
+        pid = pol["id"]
+
+        def ranked(kind: str, pid: str = pid) -> list[str]:
+            return [
+                e.target
+                for e in sorted(prefers[kind].get(pid, []), key=lambda e: int(e.props["rank"]))
+            ]
+
+        out["policies"].append(
+            {
+                **_pick(pol, "id", "description", "effect", "priority", "block_output"),
+                "applies_to": {
+                    "intents": scope["Intent"].get(pid, []),
+                    "roles": scope["Role"].get(pid, []),
+                    "tenants": scope["Tenant"].get(pid, []),
+                    "purposes": list(pol.get("purposes") or []),
+                },
+                "governs": governs.get(pid, []),
+                "constraints": {
+                    "jurisdictions": restrict["Jurisdiction"].get(pid, []),
+                    "regions": restrict["Region"].get(pid, []),
+                    "certifications": certs.get(pid, []),
+                    "forbid_providers": forbids["Provider"].get(pid, []),
+                    "forbid_models": forbids["Model"].get(pid, []),
+                    "no_training": pol.get("no_training", False),
+                    "max_retention_days": pol.get("max_retention_days"),
+                },
+                "prefer": {"models": ranked("Model"), "providers": ranked("Provider")},
+            }
+        )
+    return PolicyDocument.model_validate(dict(out))
+
+
+def _pick(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: row[k] for k in keys if k in row and row[k] is not None}
+
+
+def _invert(mapping: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for key, values in mapping.items():
+        for value in values:
+            out[value].append(key)
+    return out

@@ -1,0 +1,86 @@
+"""Test session fixtures: one real Neo4j server per session, on free loopback ports.
+
+The server is the same bundled Community server `govroute neo4j start` runs,
+under a temporary home, so tests never touch a developer's own data. Tests that
+need an empty graph use `empty_graph`; tests that need the reference enterprise
+use `enterprise` (loaded once, re-loaded when a test changed it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from graph import queries
+from graph.connection import GraphClient, records
+from graph.schema import apply_schema
+from graph.server import LocalNeo4j, free_port
+from graph.settings import LocalServerSettings, Neo4jSettings
+from loaders.policy_load import LoadReport, load_policy_path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTERPRISE = ROOT / "examples" / "enterprise"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
+    home = tmp_path_factory.mktemp("neo4j")
+    server = LocalNeo4j(
+        LocalServerSettings(
+            home=home,
+            bolt_port=free_port(),
+            http_port=free_port(),
+            heap="1g",
+            pagecache="512m",
+        )
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(neo4j_server: LocalNeo4j) -> Neo4jSettings:
+    return Neo4jSettings(
+        NEO4J_URI=neo4j_server.bolt_uri,
+        NEO4J_USER="neo4j",
+        NEO4J_PASSWORD=SecretStr(neo4j_server.password()),
+    )
+
+
+@pytest.fixture(scope="session")
+def graph(neo4j_settings: Neo4jSettings) -> Iterator[GraphClient]:
+    client = GraphClient.connect(neo4j_settings)
+    apply_schema(client)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def wipe(client: GraphClient) -> None:
+    while True:
+        deleted = client.write(records, queries.DELETE_ALL_BATCH, batch=10_000)[0]["deleted"]
+        if deleted == 0:
+            return
+
+
+@pytest.fixture
+def empty_graph(graph: GraphClient) -> GraphClient:
+    wipe(graph)
+    return graph
+
+
+@pytest.fixture
+def enterprise(graph: GraphClient) -> LoadReport:
+    """The reference enterprise as the active PolicySet (loading is a no-op if unchanged)."""
+    return load_policy_path(graph, ENTERPRISE, author="tests", message="reference enterprise")
