@@ -198,8 +198,9 @@ def _scan_unicode() -> tuple[dict[int, str | None], frozenset[str], frozenset[in
     starters that canonical composition may merge into the preceding character
     (second characters of two-character canonical decompositions, plus Hangul
     medial vowels and final consonants); and the "dirty" characters: those
-    mapped, not NFKC-stable on their own, or that may merge with a neighbour. Clean characters are copied as they are. Planes 0-2 and
-    the tag/variation-selector block of plane 14 are scanned; any other astral
+    mapped, not NFKC-stable on their own, or that may merge with a neighbour.
+    Clean characters are copied as they are. Planes 0-2 and the tag and
+    variation-selector block of plane 14 are scanned; any other astral
     character counts as dirty and is looked at individually.
     """
     table: dict[int, str | None] = {}
