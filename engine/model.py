@@ -18,6 +18,9 @@ UNKNOWN_INTENT = "unknown"
 
 ANY_PURPOSE = "*"
 
+NOWHERE = "∅"
+"""Marks a region/jurisdiction constraint whose allowed set intersected to nothing."""
+
 
 class Level(StrEnum):
     """Sensitivity levels, in increasing order."""
@@ -278,3 +281,14 @@ class ItemFacts:
     source: str = ""  # the DataSource that governs access (itself for a DataSource)
     labels: tuple[LabelEvidence, ...] = ()
     grants: tuple[AccessGrant, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """A sensitive entity found in a normalized text; offsets index that text."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    text: str

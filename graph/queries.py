@@ -135,3 +135,52 @@ MATCH (n) RETURN labels(n)[0] AS kind, count(*) AS count ORDER BY kind
 DELETE_ALL_BATCH: LiteralString = """
 MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted
 """
+
+# ---------------------------------------------------------------- request time
+
+# Caller identity: API key hash -> principal, tenant, roles. Retired keys do not authenticate.
+PRINCIPAL_BY_KEY: LiteralString = """
+MATCH (k:ApiKey {id: $key_hash})-[:IDENTIFIES]->(p:Principal)-[:MEMBER_OF]->(t:Tenant)
+WHERE NOT coalesce(k.retired, false) AND NOT coalesce(p.retired, false)
+OPTIONAL MATCH (p)-[:HAS_ROLE]->(r:Role)
+WHERE NOT coalesce(r.retired, false)
+RETURN p.id AS id, p.name AS name, t.id AS tenant, collect(r.id) AS roles
+"""
+
+# Everything the core needs about the referenced items, in one round trip: what each
+# id is, which DataSource governs access to it, every path to a label (with what each
+# transform removes, so the engine can apply removal), and the caller's roles' grants.
+# Lineage depth is bounded: deeper chains are a modelling error, not data.
+ITEM_FACTS: LiteralString = """
+UNWIND $ids AS item_id
+OPTIONAL MATCH (d:Document {id: item_id}) WHERE NOT coalesce(d.retired, false)
+OPTIONAL MATCH (s:DataSource {id: item_id}) WHERE NOT coalesce(s.retired, false)
+WITH item_id, coalesce(d, s) AS x
+OPTIONAL MATCH (x)-[:PART_OF]->(owner:DataSource)
+WITH item_id, x, CASE WHEN x:DataSource THEN x ELSE owner END AS source
+CALL (x) {
+  OPTIONAL MATCH p = (x)-[:PART_OF|DERIVED_FROM*0..12]->(h)-[:HAS_LABEL]->(l:SensitivityLabel)
+  WHERE none(n IN nodes(p) WHERE coalesce(n.retired, false))
+  WITH p, l WHERE p IS NOT NULL
+  RETURN collect({
+    nodes: [n IN nodes(p)[..-1] | labels(n)[0] + ':' + n.id],
+    types: [r IN relationships(p)[..-1] | type(r)],
+    removes: [r IN relationships(p)[..-1] | coalesce(r.removes, [])],
+    label: l.id
+  }) AS paths
+}
+CALL (source) {
+  OPTIONAL MATCH (role:Role)-[g:CAN_ACCESS]->(source)
+  WHERE role.id IN $roles AND NOT coalesce(role.retired, false)
+  WITH role, g WHERE role IS NOT NULL
+  RETURN collect({role: role.id, purposes: g.purposes}) AS grants
+}
+RETURN item_id, x IS NOT NULL AS found,
+       CASE WHEN x IS NULL THEN '' ELSE labels(x)[0] END AS kind,
+       coalesce(source.id, '') AS source, paths, grants
+"""
+
+# A cheap change detector: any load (policy or catalog) bumps the highest version.
+GRAPH_GENERATION: LiteralString = """
+MATCH (ps:PolicySet) RETURN coalesce(max(ps.version), 0) AS generation
+"""

@@ -1,0 +1,217 @@
+"""Which policies apply to a request, why, and how they combine.
+
+A policy applies when every scope dimension it lists matches (intent, role,
+tenant, purpose; an empty list matches anything) and, if it governs labels, at
+least one governed label is present in what the request would send. Labels
+present include their ancestors, so a policy on `pii` applies to `contact_info`.
+
+The combining rule (`verdict`) is deliberately tiny: an applicable deny wins;
+otherwise the request needs at least one applicable allow (default deny); a
+policy that cannot be evaluated is skipped and recorded, and if it was a deny
+the request is denied anyway (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from engine.decision import Reason, RuleIssue
+from engine.model import (
+    LABEL_ACTIONS,
+    NOWHERE,
+    Effect,
+    LabelEvidence,
+    PolicySpec,
+    Restrictiveness,
+    RouteConstraints,
+    Snapshot,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    """The facts policies are matched against."""
+
+    decision_id: str
+    principal_id: str
+    intent: str
+    roles: frozenset[str]
+    tenant: str
+    purpose: str | None
+    labels: Mapping[str, LabelEvidence]  # effective labels of everything that may be sent
+
+
+@dataclass(frozen=True, slots=True)
+class Applicable:
+    policy: PolicySpec
+    path: tuple[str, ...]  # the graph path that made it apply
+
+    def reason(self) -> Reason:
+        return Reason(self.policy.id, self.policy.effect, self.policy.description, self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    deny: bool
+    reasons: tuple[Reason, ...]
+
+
+def applicable_policies(
+    snapshot: Snapshot, view: RequestView
+) -> tuple[tuple[Applicable, ...], tuple[RuleIssue, ...]]:
+    found: list[Applicable] = []
+    issues: list[RuleIssue] = []
+    for policy in snapshot.policies:
+        try:
+            path = _applies(policy, view)
+        except (KeyError, ValueError, TypeError) as exc:  # malformed rule data: skip, record
+            issues.append(RuleIssue(policy.id, f"could not be evaluated: {exc!r}"))
+            continue
+        if path is not None:
+            found.append(Applicable(policy, path))
+    found.sort(key=lambda a: (-a.policy.priority, a.policy.id))
+    return tuple(found), tuple(issues)
+
+
+def _applies(policy: PolicySpec, view: RequestView) -> tuple[str, ...] | None:
+    if policy.intents and view.intent not in policy.intents:
+        return None
+    if policy.roles and not (policy.roles & view.roles):
+        return None
+    if policy.tenants and view.tenant not in policy.tenants:
+        return None
+    if policy.purposes and view.purpose not in policy.purposes:
+        return None
+    target = f"Policy:{policy.id}"
+    if policy.governs:
+        present = sorted(policy.governs & view.labels.keys())
+        if not present:
+            return None
+        evidence = min(
+            (view.labels[label] for label in present), key=lambda e: (len(e.path), e.label)
+        )
+        return (*evidence.path, "GOVERNS", target)
+    if policy.intents:
+        return (
+            f"Decision:{view.decision_id}",
+            "MATCHED",
+            f"Intent:{view.intent}",
+            "APPLIES_TO",
+            target,
+        )
+    if policy.roles:
+        role = sorted(policy.roles & view.roles)[0]
+        return (f"Principal:{view.principal_id}", "HAS_ROLE", f"Role:{role}", "APPLIES_TO", target)
+    if policy.tenants:
+        return (
+            f"Principal:{view.principal_id}",
+            "MEMBER_OF",
+            f"Tenant:{view.tenant}",
+            "APPLIES_TO",
+            target,
+        )
+    return (target,)
+
+
+def verdict(
+    applicable: tuple[Applicable, ...], issues: tuple[RuleIssue, ...], snapshot: Snapshot
+) -> Verdict:
+    """Deny wins; default deny; a deny that errored still denies."""
+    denies = [a.reason() for a in applicable if a.policy.effect is Effect.DENY]
+    errored_denies = [
+        Reason(i.policy_id, Effect.DENY, f"a deny policy could not be evaluated ({i.message})")
+        for i in issues
+        if _effect_of(snapshot, i.policy_id) is Effect.DENY
+    ]
+    if denies or errored_denies:
+        return Verdict(True, tuple(denies + errored_denies))
+    allows = [a.reason() for a in applicable if a.policy.effect is Effect.ALLOW]
+    if not allows:
+        return Verdict(True, (Reason(None, None, "No policy allows this request (default deny)."),))
+    return Verdict(False, tuple(allows))
+
+
+def _effect_of(snapshot: Snapshot, policy_id: str) -> Effect | None:
+    return next((p.effect for p in snapshot.policies if p.id == policy_id), None)
+
+
+def label_action(
+    labels: tuple[str, ...], applicable: tuple[Applicable, ...]
+) -> tuple[Effect, Applicable] | None:
+    """The most restrictive label action governing any of `labels` (a label and its ancestors)."""
+    best: tuple[Effect, Applicable] | None = None
+    for app in applicable:
+        effect = app.policy.effect
+        if effect not in LABEL_ACTIONS or not (app.policy.governs & set(labels)):
+            continue
+        if best is None or Restrictiveness.of(effect) > Restrictiveness.of(best[0]):
+            best = (effect, app)
+    return best
+
+
+def route_constraints(applicable: tuple[Applicable, ...]) -> RouteConstraints:
+    """The intersection of every applicable policy's constraints (each must hold)."""
+    jurisdictions: frozenset[str] | None = None
+    regions: frozenset[str] | None = None
+    certifications: set[str] = set()
+    forbid_providers: set[str] = set()
+    forbid_models: set[str] = set()
+    no_training = False
+    max_retention: int | None = None
+    for app in applicable:
+        if app.policy.effect is Effect.DENY:
+            continue
+        c = app.policy.constraints
+        if c.jurisdictions:
+            jurisdictions = (
+                c.jurisdictions if jurisdictions is None else jurisdictions & c.jurisdictions
+            )
+        if c.regions:
+            regions = c.regions if regions is None else regions & c.regions
+        certifications |= c.certifications
+        forbid_providers |= c.forbid_providers
+        forbid_models |= c.forbid_models
+        no_training = no_training or c.no_training
+        if c.max_retention_days is not None:
+            days = c.max_retention_days
+            max_retention = days if max_retention is None else min(days, max_retention)
+    return RouteConstraints(
+        # An empty intersection of non-empty lists means "nowhere": keep it distinguishable
+        # from "unconstrained" with a sentinel no region or jurisdiction can equal.
+        jurisdictions=_nowhere_if_empty(jurisdictions),
+        regions=_nowhere_if_empty(regions),
+        certifications=frozenset(certifications),
+        forbid_providers=frozenset(forbid_providers),
+        forbid_models=frozenset(forbid_models),
+        no_training=no_training,
+        max_retention_days=max_retention,
+    )
+
+
+def _nowhere_if_empty(found: frozenset[str] | None) -> frozenset[str]:
+    if found is None:
+        return frozenset()
+    return found or frozenset({NOWHERE})
+
+
+def preferences(applicable: tuple[Applicable, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Preferred models and providers, highest-priority policy first."""
+    models: list[str] = []
+    providers: list[str] = []
+    for app in applicable:
+        if app.policy.effect is Effect.DENY:
+            continue
+        models += [m for m in app.policy.prefer_models if m not in models]
+        providers += [p for p in app.policy.prefer_providers if p not in providers]
+    return tuple(models), tuple(providers)
+
+
+def constraint_reasons(applicable: tuple[Applicable, ...]) -> tuple[Reason, ...]:
+    """Reasons for policies that shaped the route or the text (not allow/deny)."""
+    return tuple(
+        a.reason()
+        for a in applicable
+        if a.policy.effect in (LABEL_ACTIONS | {Effect.CONSTRAIN})
+        or (a.policy.effect is Effect.ALLOW and a.policy.constraints != RouteConstraints())
+    )

@@ -1,0 +1,62 @@
+"""Request-time reads: who is calling, and what the graph says about their context."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from engine.lineage import Ancestry, Hop, RawLabelPath, effective_labels
+from engine.model import AccessGrant, ItemFacts, Principal
+from graph import queries
+from graph.connection import GraphClient, records
+
+
+def hash_api_key(key: str) -> str:
+    """Keys are stored as the hex SHA-256 of their UTF-8 bytes, never in clear."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def principal_for_key(client: GraphClient, key: str) -> Principal | None:
+    rows = client.read(records, queries.PRINCIPAL_BY_KEY, key_hash=hash_api_key(key))
+    if not rows:
+        return None
+    row = rows[0]
+    return Principal(
+        id=row["id"], tenant=row["tenant"], roles=frozenset(row["roles"]), name=row["name"] or ""
+    )
+
+
+def item_facts(
+    client: GraphClient, ids: Iterable[str], roles: Iterable[str], ancestry: Ancestry
+) -> dict[str, ItemFacts]:
+    """Facts for every referenced id, in one query; unknown ids come back found=False."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = client.read(records, queries.ITEM_FACTS, ids=wanted, roles=sorted(roles))
+    return {row["item_id"]: facts_from_row(row, ancestry) for row in rows}
+
+
+def facts_from_row(row: Mapping[str, Any], ancestry: Ancestry) -> ItemFacts:
+    if not row["found"]:
+        return ItemFacts(id=row["item_id"], found=False)
+    paths = [
+        RawLabelPath(
+            nodes=tuple(p["nodes"]),
+            hops=tuple(Hop(t, frozenset(r)) for t, r in zip(p["types"], p["removes"], strict=True)),
+            label=p["label"],
+        )
+        for p in row["paths"]
+    ]
+    grants: dict[str, set[str]] = {}
+    for g in row["grants"]:
+        grants.setdefault(g["role"], set()).update(g["purposes"] or ())
+    return ItemFacts(
+        id=row["item_id"],
+        found=True,
+        kind=row["kind"],
+        source=row["source"],
+        labels=effective_labels(paths, ancestry),
+        grants=tuple(AccessGrant(role, frozenset(p)) for role, p in sorted(grants.items())),
+    )
