@@ -57,8 +57,12 @@ def test_when_items_are_looked_up_then_labels_follow_lineage_and_grants_follow_r
     assert {e.label for e in doc.labels} == {"contact", "pii", "confidential"}
     warehouse = {e.label: e.path for e in facts["warehouse"].labels}
     assert warehouse["contact"] == (
-        "DataSource:warehouse", "DERIVED_FROM", "DataSource:crm", "HAS_LABEL", "SensitivityLabel:contact",
-    )  # fmt: skip
+        "DataSource:warehouse",
+        "DERIVED_FROM",
+        "DataSource:crm",
+        "HAS_LABEL",
+        "SensitivityLabel:contact",
+    )
     # the aggregation into kpis removes pii, and with it contact info
     assert {e.label for e in facts["kpis"].labels} == {"public"}
     assert [(g.role, g.purposes) for g in doc.grants] == [
