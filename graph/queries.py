@@ -184,3 +184,81 @@ RETURN item_id, x IS NOT NULL AS found,
 GRAPH_GENERATION: LiteralString = """
 MATCH (ps:PolicySet) RETURN coalesce(max(ps.version), 0) AS generation
 """
+
+# ---------------------------------------------------------------- provenance
+
+# One Decision node per request with an edge to everything that shaped it. MERGE
+# everywhere: a journal replay after an outage may send the same decision twice.
+WRITE_DECISIONS: LiteralString = """
+UNWIND $rows AS d
+MERGE (x:Decision {id: d.id})
+ON CREATE SET x.created_at = datetime(d.created_at), x.outcome = d.outcome,
+  x.tenant_id = d.tenant_id, x.principal_id = d.principal_id, x.purpose = d.purpose,
+  x.prompt_sha256 = d.prompt_sha256, x.policy_version = d.policy_version,
+  x.intent_score = d.intent_score, x.redacted_prompt = d.redacted_prompt,
+  x.labels = d.labels, x.record = d.record
+WITH x, d
+CALL (x, d) {
+  MATCH (p:Principal {id: d.principal_id}) MERGE (x)-[:REQUESTED_BY]->(p)
+}
+CALL (x, d) {
+  MATCH (i:Intent {id: d.intent_id}) MERGE (x)-[r:MATCHED]->(i) SET r.score = d.intent_score
+}
+CALL (x, d) {
+  MATCH (ps:PolicySet {id: d.policy_version}) MERGE (x)-[:UNDER]->(ps)
+}
+CALL (x, d) {
+  UNWIND d.applied AS a
+  MATCH (pol:Policy {id: a.policy_id})
+  MERGE (x)-[r:APPLIED]->(pol)
+  SET r.effect = a.effect, r.sentence = a.sentence, r.path = a.path
+}
+CALL (x, d) {
+  UNWIND d.exposed AS item_id
+  OPTIONAL MATCH (doc:Document {id: item_id})
+  OPTIONAL MATCH (src:DataSource {id: item_id})
+  WITH x, coalesce(doc, src) AS n WHERE n IS NOT NULL
+  MERGE (x)-[:EXPOSED]->(n)
+}
+CALL (x, d) {
+  UNWIND d.withheld AS w
+  OPTIONAL MATCH (doc:Document {id: w.id})
+  OPTIONAL MATCH (src:DataSource {id: w.id})
+  WITH x, w, coalesce(doc, src) AS n WHERE n IS NOT NULL
+  MERGE (x)-[r:WITHHELD]->(n) SET r.reason = w.reason, r.code = w.code
+}
+CALL (x, d) {
+  UNWIND d.redacted AS rd
+  MATCH (l:SensitivityLabel {id: rd.label})
+  MERGE (x)-[r:REDACTED]->(l) SET r.count = rd.count
+}
+CALL (x, d) {
+  UNWIND d.routed AS rt
+  MATCH (m:Model {id: rt.model_id})
+  MERGE (x)-[r:ROUTED_TO]->(m) SET r.rank = rt.rank
+}
+CALL (x, d) {
+  UNWIND d.rejected AS rj
+  MATCH (m:Model {id: rj.model_id})
+  MERGE (x)-[r:REJECTED]->(m) SET r.reason = rj.reason
+}
+"""
+
+WRITE_ATTEMPTS: LiteralString = """
+UNWIND $rows AS a
+MATCH (x:Decision {id: a.decision_id})
+MATCH (m:Model {id: a.model_id})
+MERGE (x)-[r:ATTEMPTED {attempt: a.attempt}]->(m)
+SET r.status = a.status, r.latency_ms = a.latency_ms, r.http_status = a.http_status,
+    r.detail = a.detail
+"""
+
+READ_DECISION: LiteralString = """
+MATCH (x:Decision {id: $id})
+OPTIONAL MATCH (x)-[r]->(n)
+WITH x, r, n ORDER BY type(r), n.id
+RETURN x.record AS record, x.tenant_id AS tenant_id,
+       [e IN collect(CASE WHEN r IS NULL THEN NULL ELSE {
+          type: type(r), kind: labels(n)[0], id: n.id, props: properties(r)} END)
+        WHERE e IS NOT NULL] AS edges
+"""

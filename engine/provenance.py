@@ -1,0 +1,109 @@
+"""A decision's provenance as one immutable, JSON-ready record.
+
+The record is what the graph stores (as a Decision node and its edges), what the
+local journal keeps while Neo4j is away, and what GET /v1/decisions/{id} returns.
+It never holds the raw prompt: only its SHA-256 and the redacted text; and never
+the pseudonym mapping.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from engine.decision import Decision
+
+RECORD_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One upstream call the gateway made for a decision."""
+
+    decision_id: str
+    model_id: str
+    attempt: int
+    status: str  # "ok" | "error" | "timeout" | "rate_limited" | "skipped_open_circuit"
+    latency_ms: float
+    http_status: int | None = None
+    detail: str = ""
+
+
+def decision_record(decision: Decision) -> dict[str, Any]:
+    """Everything about a decision an auditor may see, as plain JSON types."""
+    return {
+        "record_version": RECORD_VERSION,
+        "id": decision.id,
+        "created_at": decision.created_at.isoformat(),
+        "principal_id": decision.principal_id,
+        "tenant_id": decision.tenant_id,
+        "outcome": decision.outcome.value,
+        "purpose": decision.purpose,
+        "policy_version": decision.policy_version,
+        "prompt_sha256": decision.prompt_sha256,
+        "intent": {
+            "id": decision.intent.intent_id,
+            "category": decision.intent.category.value,
+            "score": round(decision.intent.score, 4),
+            "signals": list(decision.intent.signals),
+        },
+        "reasons": [
+            {
+                "policy_id": r.policy_id,
+                "effect": r.effect.value if r.effect else None,
+                "sentence": r.sentence,
+                "path": list(r.path),
+            }
+            for r in decision.reasons
+        ],
+        "messages": [{"role": m.role, "content": m.content} for m in decision.messages],
+        "context": [{"id": c.item_id, "text": c.text} for c in decision.context],
+        "exposures": [
+            {"id": e.item_id, "kind": e.kind, "labels": list(e.labels)} for e in decision.exposures
+        ],
+        "withholdings": [
+            {"id": w.item_id, "code": w.code, "reason": w.reason, "policy_id": w.policy_id}
+            for w in decision.withholdings
+        ],
+        "redactions": [
+            {
+                "segment": r.segment,
+                "start": r.start,
+                "end": r.end,
+                "entity_type": r.entity_type,
+                "label": r.label,
+                "action": r.action.value,
+                "replacement": r.replacement,
+            }
+            for r in decision.redactions
+        ],
+        "labels": list(decision.labels),
+        "route": {
+            "primary": decision.route.primary,
+            "fallbacks": list(decision.route.fallbacks),
+            "rejected": [
+                {"model_id": c.model_id, "provider_id": c.provider_id, "reasons": list(c.reasons)}
+                for c in decision.route.rejected
+            ],
+        },
+        "issues": [{"policy_id": i.policy_id, "message": i.message} for i in decision.issues],
+        "block_output_labels": list(decision.block_output_labels),
+    }
+
+
+def attempt_record(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "record_version": RECORD_VERSION,
+        "decision_id": attempt.decision_id,
+        "model_id": attempt.model_id,
+        "attempt": attempt.attempt,
+        "status": attempt.status,
+        "latency_ms": round(attempt.latency_ms, 2),
+        "http_status": attempt.http_status,
+        "detail": attempt.detail,
+    }
+
+
+def dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -1,0 +1,92 @@
+"""Writing decision provenance into the graph, and reading it back."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from engine.provenance import dumps
+from graph import queries
+from graph.connection import GraphClient, records
+
+
+def decision_row(record: dict[str, Any]) -> dict[str, Any]:
+    """Flatten a decision record into the parameters WRITE_DECISIONS expects."""
+    redacted = Counter(r["label"] for r in record["redactions"])
+    route = record["route"]
+    routed = ([route["primary"]] if route["primary"] else []) + list(route["fallbacks"])
+    return {
+        "id": record["id"],
+        "created_at": record["created_at"],
+        "outcome": record["outcome"],
+        "tenant_id": record["tenant_id"],
+        "principal_id": record["principal_id"],
+        "purpose": record["purpose"],
+        "prompt_sha256": record["prompt_sha256"],
+        "policy_version": record["policy_version"],
+        "intent_id": record["intent"]["id"],
+        "intent_score": record["intent"]["score"],
+        "redacted_prompt": "\n".join(f"{m['role']}: {m['content']}" for m in record["messages"]),
+        "labels": record["labels"],
+        "record": dumps(record),
+        "applied": [
+            {
+                "policy_id": r["policy_id"],
+                "effect": r["effect"],
+                "sentence": r["sentence"],
+                "path": r["path"],
+            }
+            for r in record["reasons"]
+            if r["policy_id"]
+        ],
+        "exposed": [e["id"] for e in record["exposures"]],
+        "withheld": [
+            {"id": w["id"], "reason": w["reason"], "code": w["code"]}
+            for w in record["withholdings"]
+        ],
+        "redacted": [{"label": label, "count": n} for label, n in sorted(redacted.items())],
+        "routed": [{"model_id": m, "rank": i} for i, m in enumerate(routed)],
+        "rejected": [
+            {"model_id": c["model_id"], "reason": "; ".join(c["reasons"])}
+            for c in route["rejected"]
+        ],
+    }
+
+
+def write_provenance(
+    client: GraphClient, decisions: Sequence[dict[str, Any]], attempts: Sequence[dict[str, Any]]
+) -> None:
+    """Write a batch of decision and attempt records in one transaction (idempotent)."""
+    rows = [decision_row(r) for r in decisions]
+
+    def work(tx: Any) -> None:
+        if rows:
+            tx.run(queries.WRITE_DECISIONS, rows=rows).consume()
+        if attempts:
+            tx.run(queries.WRITE_ATTEMPTS, rows=list(attempts)).consume()
+
+    client.write(work)
+
+
+def read_decision(client: GraphClient, decision_id: str) -> dict[str, Any] | None:
+    """The stored record plus the provenance edges as the graph has them."""
+    rows = client.read(records, queries.READ_DECISION, id=decision_id)
+    if not rows or rows[0]["record"] is None:
+        return None
+    row = rows[0]
+    record: dict[str, Any] = json.loads(row["record"])
+    record["provenance"] = [
+        {"type": e["type"], "target": f"{e['kind']}:{e['id']}", **_plain(e["props"])}
+        for e in row["edges"]
+    ]
+    return record
+
+
+def _plain(props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v
+        for k, v in props.items()
+        if isinstance(v, str | int | float | bool | list) or v is None
+    }
