@@ -225,6 +225,7 @@ class Principal:
     tenant: str
     roles: frozenset[str]
     name: str = ""
+    permissions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

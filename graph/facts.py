@@ -23,7 +23,11 @@ def principal_for_key(client: GraphClient, key: str) -> Principal | None:
         return None
     row = rows[0]
     return Principal(
-        id=row["id"], tenant=row["tenant"], roles=frozenset(row["roles"]), name=row["name"] or ""
+        id=row["id"],
+        tenant=row["tenant"],
+        roles=frozenset(row["roles"]),
+        name=row["name"] or "",
+        permissions=frozenset(row["permissions"]),
     )
 
 

@@ -144,7 +144,9 @@ MATCH (k:ApiKey {id: $key_hash})-[:IDENTIFIES]->(p:Principal)-[:MEMBER_OF]->(t:T
 WHERE NOT coalesce(k.retired, false) AND NOT coalesce(p.retired, false)
 OPTIONAL MATCH (p)-[:HAS_ROLE]->(r:Role)
 WHERE NOT coalesce(r.retired, false)
-RETURN p.id AS id, p.name AS name, t.id AS tenant, collect(r.id) AS roles
+WITH p, t, collect(r) AS roles
+RETURN p.id AS id, p.name AS name, t.id AS tenant, [r IN roles | r.id] AS roles,
+       reduce(acc = [], r IN roles | acc + coalesce(r.permissions, [])) AS permissions
 """
 
 # Everything the core needs about the referenced items, in one round trip: what each
@@ -261,4 +263,130 @@ RETURN x.record AS record, x.tenant_id AS tenant_id,
        [e IN collect(CASE WHEN r IS NULL THEN NULL ELSE {
           type: type(r), kind: labels(n)[0], id: n.id, props: properties(r)} END)
         WHERE e IS NOT NULL] AS edges
+"""
+
+# ---------------------------------------------------------------- lineage (architects and auditors)
+
+# Lineage reads for notebooks and audits (graph.lineage). Paths follow PART_OF and
+# DERIVED_FROM up to 20 hops; retired nodes are never part of a path. Items are looked
+# up by id as a Document or a DataSource through the id constraints (index seeks).
+
+# Every path item -[:PART_OF|DERIVED_FROM*0..20]-> holder -[:HAS_LABEL]-> label, with
+# what each DERIVED_FROM hop removes; engine.lineage decides which paths survive.
+LINEAGE_RAW_PATHS: LiteralString = """
+UNWIND $ids AS item_id
+OPTIONAL MATCH (d:Document {id: item_id})
+OPTIONAL MATCH (s:DataSource {id: item_id})
+WITH item_id, coalesce(d, s) AS item
+WHERE item IS NOT NULL AND NOT coalesce(item.retired, false)
+MATCH p = (item)-[:PART_OF|DERIVED_FROM*0..20]->(holder)
+WHERE none(n IN nodes(p) WHERE coalesce(n.retired, false))
+MATCH (holder)-[:HAS_LABEL]->(label:SensitivityLabel)
+WHERE NOT coalesce(label.retired, false)
+RETURN item_id,
+       [n IN nodes(p) | CASE WHEN n:Document THEN 'Document:' ELSE 'DataSource:' END + n.id]
+         AS nodes,
+       [r IN relationships(p) | type(r)] AS types,
+       [r IN relationships(p) | coalesce(r.removes, [])] AS removes,
+       label.id AS label
+"""
+
+# Every path from each item to one target node (an impact question's hypothetical holder).
+LINEAGE_PATHS_TO: LiteralString = """
+OPTIONAL MATCH (td:Document {id: $target})
+OPTIONAL MATCH (ts:DataSource {id: $target})
+WITH coalesce(td, ts) AS target
+WHERE target IS NOT NULL AND NOT coalesce(target.retired, false)
+UNWIND $ids AS item_id
+OPTIONAL MATCH (d:Document {id: item_id})
+OPTIONAL MATCH (s:DataSource {id: item_id})
+WITH item_id, coalesce(d, s) AS item, target
+WHERE item IS NOT NULL
+MATCH p = (item)-[:PART_OF|DERIVED_FROM*0..20]->(target)
+WHERE none(n IN nodes(p) WHERE coalesce(n.retired, false))
+RETURN item_id,
+       [n IN nodes(p) | CASE WHEN n:Document THEN 'Document:' ELSE 'DataSource:' END + n.id]
+         AS nodes,
+       [r IN relationships(p) | type(r)] AS types,
+       [r IN relationships(p) | coalesce(r.removes, [])] AS removes
+"""
+
+# One page of candidate inheritors of a label: items that reach a holder of the label or
+# of any sublabel, ordered by id after the $after cursor. Only endpoints are returned,
+# so the planner can expand breadth-first and visit each node once per holder instead
+# of enumerating paths; the exact paths of the page come from LINEAGE_RAW_PATHS.
+LINEAGE_ITEMS_REACHING_LABEL: LiteralString = """
+MATCH (top:SensitivityLabel {id: $label})
+MATCH (l:SensitivityLabel)-[:SUBLABEL_OF*0..20]->(top)
+MATCH (holder)-[:HAS_LABEL]->(l)
+WHERE (holder:Document OR holder:DataSource) AND NOT coalesce(holder.retired, false)
+MATCH (item)-[:PART_OF|DERIVED_FROM*0..20]->(holder)
+WHERE item.id > $after AND NOT coalesce(item.retired, false)
+RETURN DISTINCT item.id AS id
+ORDER BY id
+LIMIT $limit
+"""
+
+# One page of the items that reach one node (itself included), ordered by id.
+LINEAGE_ITEMS_REACHING_ITEM: LiteralString = """
+OPTIONAL MATCH (td:Document {id: $target})
+OPTIONAL MATCH (ts:DataSource {id: $target})
+WITH coalesce(td, ts) AS target
+WHERE target IS NOT NULL AND NOT coalesce(target.retired, false)
+MATCH (item)-[:PART_OF|DERIVED_FROM*0..20]->(target)
+WHERE item.id > $after AND NOT coalesce(item.retired, false)
+RETURN DISTINCT item.id AS id
+ORDER BY id
+LIMIT $limit
+"""
+
+LINEAGE_LABEL_EXISTS: LiteralString = """
+MATCH (l:SensitivityLabel {id: $label}) WHERE NOT coalesce(l.retired, false)
+RETURN l.id AS id
+"""
+
+# The subgraph is walked breadth-first, one hop per query, from element ids found in the
+# same read transaction: the depth stays a parameter and the rows are edges, not paths.
+LINEAGE_NODES: LiteralString = """
+UNWIND $ids AS item_id
+OPTIONAL MATCH (d:Document {id: item_id})
+OPTIONAL MATCH (s:DataSource {id: item_id})
+WITH coalesce(d, s) AS n
+WHERE n IS NOT NULL AND NOT coalesce(n.retired, false)
+RETURN elementId(n) AS element,
+       CASE WHEN n:Document THEN 'Document' ELSE 'DataSource' END AS kind,
+       n.id AS id, coalesce(n.name, n.title, n.id) AS name,
+       [(n)-[:HAS_LABEL]->(l:SensitivityLabel) WHERE NOT coalesce(l.retired, false) | l.id]
+         AS labels
+ORDER BY id
+"""
+
+LINEAGE_UPSTREAM_HOP: LiteralString = """
+UNWIND $elements AS element
+MATCH (n) WHERE elementId(n) = element
+MATCH (n)-[r:PART_OF|DERIVED_FROM]->(m)
+WHERE NOT coalesce(m.retired, false)
+RETURN element AS from, type(r) AS type, coalesce(r.transform, '') AS transform,
+       coalesce(r.removes, []) AS removes, elementId(m) AS element,
+       CASE WHEN m:Document THEN 'Document' ELSE 'DataSource' END AS kind,
+       m.id AS id, coalesce(m.name, m.title, m.id) AS name,
+       [(m)-[:HAS_LABEL]->(l:SensitivityLabel) WHERE NOT coalesce(l.retired, false) | l.id]
+         AS labels
+ORDER BY id, type
+LIMIT $limit
+"""
+
+LINEAGE_DOWNSTREAM_HOP: LiteralString = """
+UNWIND $elements AS element
+MATCH (n) WHERE elementId(n) = element
+MATCH (n)<-[r:PART_OF|DERIVED_FROM]-(m)
+WHERE NOT coalesce(m.retired, false)
+RETURN element AS from, type(r) AS type, coalesce(r.transform, '') AS transform,
+       coalesce(r.removes, []) AS removes, elementId(m) AS element,
+       CASE WHEN m:Document THEN 'Document' ELSE 'DataSource' END AS kind,
+       m.id AS id, coalesce(m.name, m.title, m.id) AS name,
+       [(m)-[:HAS_LABEL]->(l:SensitivityLabel) WHERE NOT coalesce(l.retired, false) | l.id]
+         AS labels
+ORDER BY id, type
+LIMIT $limit
 """

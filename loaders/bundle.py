@@ -24,7 +24,7 @@ _SET_LIKE = frozenset(
     {
         "roles", "labels", "capabilities", "regions", "certifications", "governs", "intents",
         "tenants", "purposes", "jurisdictions", "forbid_providers", "forbid_models",
-        "indicates", "requires", "api_keys", "removes_labels", "context",
+        "indicates", "requires", "api_keys", "removes_labels", "context", "permissions",
     }
 )  # fmt: skip
 _KEYED_LISTS = {"can_access": "source", "derived_from": "source"}

@@ -45,7 +45,13 @@ def to_graph(bundle: Bundle) -> GraphContent:
     for t in doc["tenants"]:
         node("Tenant", id=t["id"], name=t["name"], description=t["description"])
     for r in doc["roles"]:
-        node("Role", id=r["id"], name=r["name"], description=r["description"])
+        node(
+            "Role",
+            id=r["id"],
+            name=r["name"],
+            description=r["description"],
+            permissions=r["permissions"],
+        )
         for grant in r["can_access"]:
             edge(
                 "Role",
@@ -226,7 +232,9 @@ def from_graph(content: GraphContent) -> PolicyDocument:
             {"source": e.target, "purposes": list(e.props["purposes"])}
             for e in access.get(r["id"], [])
         ]
-        out["roles"].append({**_pick(r, "id", "name", "description"), "can_access": grants})
+        out["roles"].append(
+            {**_pick(r, "id", "name", "description", "permissions"), "can_access": grants}
+        )
     member_of = targets("Principal", "MEMBER_OF", "Tenant")
     has_role = targets("Principal", "HAS_ROLE", "Role")
     keys: dict[str, list[str]] = defaultdict(list)

@@ -12,6 +12,7 @@ one resolves before anything is written.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -61,11 +62,23 @@ class AccessGrant(_Spec):
     )
 
 
+class Permission(StrEnum):
+    """What a role's API key may do at govroute's own API (not what data it may read)."""
+
+    DECIDE = "decide"  # POST /v1/decide
+    CHAT = "chat"  # POST /v1/chat/completions through the gateway
+    AUDIT = "audit"  # read any decision of its tenant
+
+
 class Role(_Spec):
     id: Id
     name: str = Field(min_length=1)
     description: str = ""
     can_access: list[AccessGrant] = []
+    permissions: list[Permission] = Field(
+        default=[Permission.DECIDE, Permission.CHAT],
+        description="API operations the role's principals may call.",
+    )
 
 
 class Principal(_Spec):
