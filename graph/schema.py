@@ -65,14 +65,14 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     # provenance, from each Decision
     "REQUESTED_BY",  # -> Principal
     "MATCHED",  # -> Intent {score}
-    "APPLIED",  # -> Policy {effect}
+    "APPLIED",  # -> Policy {effect, sentence, path}
     "EXPOSED",  # -> DataSource|Document
-    "WITHHELD",  # -> DataSource|Document {reason}
+    "WITHHELD",  # -> DataSource|Document {reason, code}
     "REDACTED",  # -> SensitivityLabel {count}
     "ROUTED_TO",  # -> Model {rank}
     "REJECTED",  # -> Model {reason}
     "UNDER",  # -> PolicySet
-    "ATTEMPTED",  # -> Model {attempt, status, latency_ms} (gateway upstream calls)
+    "ATTEMPTED",  # -> Model {attempt, status, latency_ms, http_status, detail} (gateway calls)
 )
 
 # Uniqueness on every node type's id; the constraint also gives the id index.

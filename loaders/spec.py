@@ -193,6 +193,13 @@ class Intent(_Spec):
     threshold: float = Field(default=0.55, gt=0.0, lt=1.0)
     requires: list[Id] = Field(default=[], description="Capabilities a model needs to serve it.")
 
+    @field_validator("category")
+    @classmethod
+    def _declared_category(cls, value: IntentCategory) -> IntentCategory:
+        if value is IntentCategory.UNKNOWN:
+            raise ValueError("declared intents are 'business' or 'threat'; 'unknown' is built in")
+        return value
+
     @field_validator("id")
     @classmethod
     def _not_reserved(cls, value: str) -> str:
