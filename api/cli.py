@@ -15,8 +15,9 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,6 +28,7 @@ from engine.errors import GovroutError, InvalidPolicyData
 from graph import store
 from graph.connection import GraphClient
 from graph.server import LocalNeo4j
+from loaders.catalog import catalog_root, load_catalog
 from loaders.policy_load import load_policy_path, rollback
 from loaders.spec import PolicyDocument
 
@@ -119,19 +121,38 @@ def neo4j_status() -> None:
 # ---------------------------------------------------------------- policy content
 
 
+class _Report(Protocol):
+    def describe(self) -> str: ...
+
+
+class _Loader(Protocol):
+    def __call__(
+        self, client: GraphClient, path: Path, *, author: str, message: str
+    ) -> _Report: ...
+
+
+def _loader_for(path: Path, *, progress: bool = True) -> _Loader:
+    """Which loader reads `path`: a CSV catalog, else policy YAML."""
+    if catalog_root(path) is not None:
+        return partial(load_catalog, progress=progress)
+    return load_policy_path
+
+
 @app.command("load")
 def load(
     path: Annotated[Path, typer.Argument(help="YAML dir/file, RDF (.ttl/.jsonld), or CSV catalog")],
     message: Annotated[str, typer.Option("--message", "-m", help="Why this version")] = "",
     author: Annotated[str | None, typer.Option(help="Recorded on the PolicySet")] = None,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="No progress bar for CSV catalogs")
+    ] = False,
 ) -> None:
     """Validate everything, then write it as one atomic change (a new PolicySet version)."""
     settings = Settings()
     who = author or _author()
+    loader = _guard(lambda: _loader_for(path, progress=not no_progress))
     with _client(settings) as client:
-        report = _guard(
-            lambda: load_policy_path(client, path, author=who, message=message or f"load {path}")
-        )
+        report = _guard(lambda: loader(client, path, author=who, message=message or f"load {path}"))
         out.print(report.describe())
 
 
@@ -145,10 +166,11 @@ def schema() -> None:
 def policy_list() -> None:
     with _client(Settings()) as client:
         sets = _guard(lambda: store.list_policy_sets(client))
-    table = Table("version", "status", "hash", "author", "created", "message")
+    table = Table("version", "kind", "status", "hash", "author", "created", "message")
     for ps in sets:
         table.add_row(
             str(ps.version),
+            ps.kind,
             ps.status,
             ps.content_hash[:19],
             ps.author,

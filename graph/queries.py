@@ -104,7 +104,8 @@ LIST_POLICY_SETS: LiteralString = """
 MATCH (ps:PolicySet)
 RETURN ps.id AS id, ps.version AS version, ps.content_hash AS content_hash,
        ps.author AS author, ps.message AS message, toString(ps.created_at) AS created_at,
-       ps.status AS status, ps.node_count AS node_count, ps.edge_count AS edge_count
+       ps.status AS status, ps.node_count AS node_count, ps.edge_count AS edge_count,
+       coalesce(ps.kind, 'policy') AS kind
 ORDER BY ps.version DESC
 """
 
@@ -389,4 +390,169 @@ RETURN element AS from, type(r) AS type, coalesce(r.transform, '') AS transform,
          AS labels
 ORDER BY id, type
 LIMIT $limit
+"""
+
+# ---- catalog (bulk documents and lineage)
+# Catalog documents carry origin 'catalog'. Every node and relationship a catalog
+# load creates is tagged ON CREATE with that load's load_id, so a load that fails
+# half-way can delete exactly what it made (graph.catalog_store). All writes are
+# MERGEs: re-running the same rows changes nothing.
+
+CATALOG_DATA_SOURCE_IDS: LiteralString = """
+MATCH (s:DataSource) WHERE NOT coalesce(s.retired, false) RETURN s.id AS id
+"""
+
+CATALOG_LABEL_IDS: LiteralString = """
+MATCH (l:SensitivityLabel) WHERE NOT coalesce(l.retired, false) RETURN l.id AS id
+"""
+
+# Documents a catalog may not take over: policy-owned ones, retired or not.
+CATALOG_FOREIGN_DOCUMENTS: LiteralString = """
+MATCH (d:Document) WHERE coalesce(d.origin, 'catalog') <> 'catalog'
+RETURN d.id AS id, d.origin AS origin
+"""
+
+CATALOG_LIVE_DOCUMENTS: LiteralString = """
+UNWIND $ids AS id
+MATCH (d:Document {id: id}) WHERE NOT coalesce(d.retired, false)
+RETURN d.id AS id
+"""
+
+CATALOG_UPSTREAM_DOCUMENTS: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Document {id: id})-[:DERIVED_FROM]->(u:Document)
+RETURN id AS document, u.id AS upstream
+"""
+
+# What the graph holds for the documents a catalog lists, in the catalog's terms.
+CATALOG_DOCUMENT_STATE: LiteralString = """
+UNWIND $ids AS id
+MATCH (d:Document {id: id})
+RETURN d.id AS id, d.title AS title, d.origin AS origin,
+       [(d)-[r:PART_OF]->(s:DataSource) | [s.id, r.load_id]] AS part_of,
+       [(d)-[r:HAS_LABEL]->(l:SensitivityLabel) | [l.id, r.load_id]] AS labels,
+       [(d)-[r:DERIVED_FROM]->(u) WHERE u:Document OR u:DataSource |
+         [CASE WHEN u:Document THEN 'Document' ELSE 'DataSource' END, u.id,
+          r.transform, r.removes, r.load_id]] AS lineage
+"""
+
+# A document some other writer owns is left alone and its id returned: the
+# caller then fails the load (and undoes it) rather than take the node over.
+CATALOG_UPSERT_DOCUMENTS: LiteralString = """
+UNWIND $rows AS row
+MERGE (d:Document {id: row.id})
+ON CREATE SET d.origin = 'catalog', d.load_id = $load_id
+WITH d, row, coalesce(d.origin, 'catalog') = 'catalog' AS ours
+FOREACH (_ IN CASE WHEN ours THEN [1] ELSE [] END |
+  SET d.origin = 'catalog', d.title = row.title)
+RETURN collect(CASE WHEN ours THEN null ELSE row.id END) AS refused
+"""
+
+CATALOG_DELETE_STALE_PART_OF: LiteralString = """
+UNWIND $rows AS row
+MATCH (:Document {id: row.id})-[r:PART_OF]->(s)
+WHERE NOT (s:DataSource AND s.id = row.source)
+DELETE r
+"""
+
+CATALOG_MERGE_PART_OF: LiteralString = """
+UNWIND $rows AS row
+MATCH (d:Document {id: row.id})
+MATCH (s:DataSource {id: row.source})
+MERGE (d)-[r:PART_OF]->(s)
+ON CREATE SET r.load_id = coalesce(row.part_of_load_id, $load_id)
+RETURN count(r) AS merged
+"""
+
+CATALOG_DELETE_STALE_LABELS: LiteralString = """
+UNWIND $rows AS row
+MATCH (:Document {id: row.id})-[r:HAS_LABEL]->(l)
+WHERE NOT (l:SensitivityLabel AND l.id IN [x IN row.labels | x.id])
+DELETE r
+"""
+
+CATALOG_MERGE_LABELS: LiteralString = """
+UNWIND $rows AS row
+MATCH (d:Document {id: row.id})
+UNWIND row.labels AS label
+MATCH (l:SensitivityLabel {id: label.id})
+MERGE (d)-[r:HAS_LABEL]->(l)
+ON CREATE SET r.load_id = coalesce(label.load_id, $load_id)
+RETURN count(r) AS merged
+"""
+
+# An upstream is keyed 'Document:<id>' or 'DataSource:<id>': ids are unique per kind only.
+CATALOG_DELETE_STALE_LINEAGE: LiteralString = """
+UNWIND $rows AS row
+MATCH (:Document {id: row.id})-[r:DERIVED_FROM]->(u)
+WHERE NOT (CASE WHEN u:Document THEN 'Document:' WHEN u:DataSource THEN 'DataSource:' ELSE '' END
+           + u.id) IN [x IN row.lineage | x.kind + ':' + x.target]
+DELETE r
+"""
+
+CATALOG_MERGE_LINEAGE_DOCUMENTS: LiteralString = """
+UNWIND $rows AS row
+MATCH (d:Document {id: row.id})
+UNWIND [x IN row.lineage WHERE x.kind = 'Document'] AS up
+MATCH (u:Document {id: up.target})
+MERGE (d)-[r:DERIVED_FROM]->(u)
+ON CREATE SET r.load_id = coalesce(up.load_id, $load_id)
+SET r.transform = up.transform, r.removes = up.removes
+RETURN count(r) AS merged
+"""
+
+CATALOG_MERGE_LINEAGE_SOURCES: LiteralString = """
+UNWIND $rows AS row
+MATCH (d:Document {id: row.id})
+UNWIND [x IN row.lineage WHERE x.kind = 'DataSource'] AS up
+MATCH (u:DataSource {id: up.target})
+MERGE (d)-[r:DERIVED_FROM]->(u)
+ON CREATE SET r.load_id = coalesce(up.load_id, $load_id)
+SET r.transform = up.transform, r.removes = up.removes
+RETURN count(r) AS merged
+"""
+
+CATALOG_RESTORE_TITLES: LiteralString = """
+UNWIND $rows AS row
+MATCH (d:Document {id: row.id}) WHERE d.origin = 'catalog'
+SET d.title = row.title
+"""
+
+# Compensation: only nodes this load created carry its load_id.
+CATALOG_DELETE_CREATED_DOCUMENTS: LiteralString = """
+UNWIND $ids AS id
+MATCH (d:Document {id: id}) WHERE d.load_id = $load_id
+DETACH DELETE d
+RETURN count(*) AS deleted
+"""
+
+CATALOG_POLICY_SET_BY_HASH: LiteralString = """
+MATCH (ps:PolicySet {content_hash: $content_hash}) WHERE ps.kind = 'catalog'
+RETURN properties(ps) AS ps ORDER BY ps.version DESC LIMIT 1
+"""
+
+# A catalog version is recorded next to the policy versions (one version sequence)
+# with status 'applied': it never becomes or replaces the 'active' policy version.
+CREATE_CATALOG_POLICY_SET: LiteralString = """
+OPTIONAL MATCH (prev:PolicySet)
+WITH coalesce(max(prev.version), 0) + 1 AS version
+CREATE (ps:PolicySet {
+  id: 'policyset-v' + toString(version), kind: 'catalog', version: version,
+  status: 'applied', content_hash: $content_hash, author: $author, message: $message,
+  created_at: datetime($created_at), load_id: $load_id, source: $source,
+  node_count: $node_count, edge_count: $edge_count,
+  documents: $documents, lineage: $lineage, written: $written
+})
+RETURN properties(ps) AS ps
+"""
+
+# The whole graph, for a before/after fingerprint (tests and bench/catalog_load.py).
+FINGERPRINT_NODES: LiteralString = """
+MATCH (n) RETURN labels(n) AS labels, properties(n) AS props
+"""
+
+FINGERPRINT_RELATIONSHIPS: LiteralString = """
+MATCH (a)-[r]->(b)
+RETURN type(r) AS type, labels(a) AS a_labels, a.id AS a_id, labels(b) AS b_labels,
+       b.id AS b_id, properties(r) AS props
 """

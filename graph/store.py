@@ -32,6 +32,7 @@ class PolicySetInfo:
     status: str
     node_count: int = 0
     edge_count: int = 0
+    kind: str = "policy"  # or "catalog": a bulk catalog load (never 'active')
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ def policy_set_content(client: GraphClient, version: int) -> tuple[PolicySetInfo
     if not rows:
         raise NotFound(f"no PolicySet version {version}")
     ps = rows[0]["ps"]
+    if ps.get("kind", "policy") != "policy":
+        raise NotFound(f"PolicySet v{version} is a {ps['kind']} load, not policy content")
     return _info(ps), json.loads(ps["content"])
 
 
@@ -182,4 +185,5 @@ def _info(ps: dict[str, Any]) -> PolicySetInfo:
         status=ps.get("status", ""),
         node_count=int(ps.get("node_count", 0)),
         edge_count=int(ps.get("edge_count", 0)),
+        kind=ps.get("kind", "policy"),
     )

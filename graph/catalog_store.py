@@ -1,0 +1,475 @@
+"""Bulk catalog writes: batched, idempotent, and undone when they fail half-way.
+
+A catalog of a million documents cannot be one transaction on a small heap, so
+it is written in batches, each its own managed transaction of MERGEs. What makes
+the whole load one change is compensation: every node and relationship the load
+creates is tagged with its `load_id`, and the state of every existing document it
+changes is captured beforehand. If any batch (or recording the PolicySet) fails,
+the created documents are deleted and the changed ones are written back as they
+were, and only then is the error raised. A killed loader process cannot
+compensate; its writes are MERGEs, so running the same catalog again completes it.
+
+Documents are written in two phases (nodes with PART_OF and HAS_LABEL, then
+DERIVED_FROM) so that lineage between documents of the same catalog never
+depends on batch order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, LiteralString, Protocol
+
+from neo4j import ManagedTransaction
+from neo4j.exceptions import DriverError, Neo4jError
+
+from engine.errors import GovroutError, GraphUnavailable, InvalidPolicyData, Problem
+from graph import queries
+from graph.connection import GraphClient, records
+from graph.store import PolicySetInfo
+
+DOCUMENT = "Document"
+DATA_SOURCE = "DataSource"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogReferences:
+    """What a catalog may point at, read once before validation."""
+
+    data_sources: frozenset[str]
+    labels: frozenset[str]
+    foreign_documents: dict[str, str]  # id -> origin of Documents a catalog may not own
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    kind: str  # DOCUMENT or DATA_SOURCE
+    target: str
+    transform: str
+    removes: tuple[str, ...]  # sorted
+    load_id: str | None = None  # only when restoring an edge as it was
+
+    def key(self) -> tuple[str, str, str, tuple[str, ...]]:
+        return (self.kind, self.target, self.transform, self.removes)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogDocument:
+    """One document as a catalog declares it (or as the graph held it)."""
+
+    id: str
+    title: str
+    source: str
+    labels: tuple[str, ...]  # sorted
+    lineage: tuple[Lineage, ...]  # sorted by (kind, target)
+    existed: bool = False  # the graph already held it when the load was planned
+    part_of_load_id: str | None = None
+    label_load_ids: tuple[str | None, ...] = ()
+
+    def key(self) -> tuple[Any, ...]:
+        """Everything a catalog declares, for comparing the file with the graph."""
+        return (self.title, self.source, self.labels, tuple(up.key() for up in self.lineage))
+
+    def node_row(self) -> dict[str, Any]:
+        loads = self.label_load_ids or (None,) * len(self.labels)
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "part_of_load_id": self.part_of_load_id,
+            "labels": [
+                {"id": lab, "load_id": lid} for lab, lid in zip(self.labels, loads, strict=True)
+            ],
+        }
+
+    def lineage_row(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "lineage": [
+                {
+                    "kind": up.kind,
+                    "target": up.target,
+                    "transform": up.transform,
+                    "removes": list(up.removes),
+                    "load_id": up.load_id,
+                }
+                for up in self.lineage
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    origin: str | None
+    document: CatalogDocument
+
+
+class Progress(Protocol):
+    def phase(self, name: str, total: int | None) -> None: ...
+
+    def advance(self, rows: int) -> None: ...
+
+
+class NoProgress:
+    def phase(self, name: str, total: int | None) -> None:
+        return None
+
+    def advance(self, rows: int) -> None:
+        return None
+
+
+AfterBatch = Callable[[str, int], None]
+"""Called with (phase, batch number) after each committed batch; a test hook."""
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogRecord:
+    """What the PolicySet of a catalog load records."""
+
+    content_hash: str
+    author: str
+    message: str
+    source: str
+    documents: int
+    lineage: int
+    edges: int
+
+
+@dataclass(slots=True)
+class WriteStats:
+    documents: int = 0
+    batches: int = 0
+
+
+# ---------------------------------------------------------------- reads
+
+
+def read_references(client: GraphClient) -> CatalogReferences:
+    def work(tx: ManagedTransaction) -> CatalogReferences:
+        return CatalogReferences(
+            data_sources=frozenset(r["id"] for r in records(tx, queries.CATALOG_DATA_SOURCE_IDS)),
+            labels=frozenset(r["id"] for r in records(tx, queries.CATALOG_LABEL_IDS)),
+            foreign_documents={
+                r["id"]: r["origin"] for r in records(tx, queries.CATALOG_FOREIGN_DOCUMENTS)
+            },
+        )
+
+    return client.read(work)
+
+
+def live_documents(client: GraphClient, ids: Iterable[str], batch_size: int) -> set[str]:
+    """Which of these ids are Documents in the graph (not retired)."""
+    found: set[str] = set()
+    for chunk in _chunks(list(ids), batch_size):
+        rows = client.read(records, queries.CATALOG_LIVE_DOCUMENTS, ids=chunk)
+        found.update(r["id"] for r in rows)
+    return found
+
+
+def upstream_documents(
+    client: GraphClient, ids: Iterable[str], batch_size: int
+) -> list[tuple[str, str]]:
+    """Existing Document-to-Document lineage edges leaving these documents."""
+    edges: list[tuple[str, str]] = []
+    for chunk in _chunks(list(ids), batch_size):
+        rows = client.read(records, queries.CATALOG_UPSTREAM_DOCUMENTS, ids=chunk)
+        edges.extend((r["document"], r["upstream"]) for r in rows)
+    return edges
+
+
+def read_documents(client: GraphClient, ids: list[str]) -> dict[str, StoredDocument]:
+    """The graph's state of these documents, in the catalog's terms (one read)."""
+    rows = client.read(records, queries.CATALOG_DOCUMENT_STATE, ids=ids)
+    return {row["id"]: _stored(row) for row in rows}
+
+
+def catalog_policy_set(client: GraphClient, content_hash: str) -> PolicySetInfo | None:
+    rows = client.read(records, queries.CATALOG_POLICY_SET_BY_HASH, content_hash=content_hash)
+    return _info(rows[0]["ps"]) if rows else None
+
+
+def _stored(row: dict[str, Any]) -> StoredDocument:
+    part_of = sorted(row["part_of"], key=lambda pair: str(pair[0]))
+    labels = sorted(row["labels"], key=lambda pair: str(pair[0]))
+    lineage = sorted(
+        (
+            Lineage(kind, target, transform or "", tuple(sorted(removes or ())), load_id)
+            for kind, target, transform, removes, load_id in row["lineage"]
+        ),
+        key=lambda up: (up.kind, up.target),
+    )
+    source = part_of[0][0] if part_of else ""  # a catalog writes exactly one PART_OF
+    return StoredDocument(
+        origin=row["origin"],
+        document=CatalogDocument(
+            id=row["id"],
+            title=row["title"] or "",
+            source=source,
+            labels=tuple(lab for lab, _ in labels),
+            lineage=tuple(lineage),
+            existed=True,
+            part_of_load_id=part_of[0][1] if part_of else None,
+            label_load_ids=tuple(lid for _, lid in labels),
+        ),
+    )
+
+
+# ---------------------------------------------------------------- writes
+
+
+class CatalogWriter:
+    """Writes the documents a load changes, then records its PolicySet; all or nothing."""
+
+    def __init__(
+        self,
+        client: GraphClient,
+        *,
+        load_id: str,
+        batch_size: int = 10_000,
+        progress: Progress | None = None,
+        after_batch: AfterBatch | None = None,
+    ) -> None:
+        self.client = client
+        self.load_id = load_id
+        self.batch_size = batch_size
+        self.progress = progress or NoProgress()
+        self.after_batch = after_batch
+
+    def apply(
+        self,
+        documents: Sequence[CatalogDocument],
+        before: Sequence[CatalogDocument],
+        record: CatalogRecord,
+        *,
+        now: datetime | None = None,
+    ) -> tuple[PolicySetInfo, WriteStats]:
+        """Write `documents`, record the PolicySet; on any failure undo and re-raise.
+
+        `before` holds the graph's state of every document in `documents` that
+        existed when the load was planned: compensation writes it back.
+        """
+        stats = WriteStats(documents=len(documents))
+        try:
+            self._phase("writing documents", documents, self._write_nodes, stats)
+            self._phase("writing lineage", documents, self._write_lineage, stats)
+            created = (now or datetime.now(UTC)).isoformat()
+            info = self.client.write(self._record, record, created, len(documents))
+        except BaseException as exc:
+            self._compensate(documents, before, exc)
+            if isinstance(exc, GovroutError | KeyboardInterrupt):
+                raise
+            if isinstance(exc, Neo4jError | DriverError):
+                raise GraphUnavailable(
+                    f"the catalog load failed while writing ({exc}); "
+                    "everything it had written was undone"
+                ) from exc
+            raise
+        return info, stats
+
+    def _phase(
+        self,
+        name: str,
+        documents: Sequence[CatalogDocument],
+        work: Callable[[ManagedTransaction, list[CatalogDocument]], None],
+        stats: WriteStats,
+    ) -> None:
+        self.progress.phase(name, len(documents))
+        for number, start in enumerate(range(0, len(documents), self.batch_size), 1):
+            batch = list(documents[start : start + self.batch_size])
+            self.client.write(work, batch)
+            stats.batches += 1
+            self.progress.advance(len(batch))
+            if self.after_batch is not None:
+                self.after_batch(name, number)
+
+    def _write_nodes(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
+        rows = [d.node_row() for d in batch]
+        found = records(tx, queries.CATALOG_UPSERT_DOCUMENTS, rows=rows, load_id=self.load_id)
+        refused: list[str] = found[0]["refused"]
+        if refused:
+            raise InvalidPolicyData(
+                [
+                    Problem(
+                        "<graph>",
+                        f"document {doc_id}",
+                        "id",
+                        "became a Document of another origin (e.g. policy content) after "
+                        "the catalog was validated; the load was undone",
+                    )
+                    for doc_id in refused
+                ]
+            )
+        existing = [row for row, d in zip(rows, batch, strict=True) if d.existed]
+        if existing:
+            tx.run(queries.CATALOG_DELETE_STALE_PART_OF, rows=existing).consume()
+            tx.run(queries.CATALOG_DELETE_STALE_LABELS, rows=existing).consume()
+        _expect(tx, queries.CATALOG_MERGE_PART_OF, len(rows), "PART_OF", rows, self.load_id)
+        labels = sum(len(d.labels) for d in batch)
+        _expect(tx, queries.CATALOG_MERGE_LABELS, labels, "HAS_LABEL", rows, self.load_id)
+
+    def _write_lineage(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
+        rows = [d.lineage_row() for d in batch]
+        existing = [row for row, d in zip(rows, batch, strict=True) if d.existed]
+        if existing:
+            tx.run(queries.CATALOG_DELETE_STALE_LINEAGE, rows=existing).consume()
+        to_docs = sum(1 for d in batch for up in d.lineage if up.kind == DOCUMENT)
+        to_sources = sum(1 for d in batch for up in d.lineage if up.kind == DATA_SOURCE)
+        merge_docs = queries.CATALOG_MERGE_LINEAGE_DOCUMENTS
+        merge_sources = queries.CATALOG_MERGE_LINEAGE_SOURCES
+        _expect(tx, merge_docs, to_docs, "DERIVED_FROM (document)", rows, self.load_id)
+        _expect(tx, merge_sources, to_sources, "DERIVED_FROM (data source)", rows, self.load_id)
+
+    def _record(
+        self, tx: ManagedTransaction, record: CatalogRecord, created: str, written: int
+    ) -> PolicySetInfo:
+        row = records(
+            tx,
+            queries.CREATE_CATALOG_POLICY_SET,
+            content_hash=record.content_hash,
+            author=record.author,
+            message=record.message,
+            created_at=created,
+            load_id=self.load_id,
+            source=record.source,
+            node_count=record.documents,
+            edge_count=record.edges,
+            documents=record.documents,
+            lineage=record.lineage,
+            written=written,
+        )[0]["ps"]
+        return _info(row)
+
+    def record_only(self, record: CatalogRecord, *, now: datetime | None = None) -> PolicySetInfo:
+        """Record a version for content the graph already holds (nothing to undo)."""
+        return self.client.write(self._record, record, (now or datetime.now(UTC)).isoformat(), 0)
+
+    def _compensate(
+        self,
+        documents: Sequence[CatalogDocument],
+        before: Sequence[CatalogDocument],
+        cause: BaseException,
+    ) -> None:
+        self.progress.phase("undoing the failed load", len(documents) + len(before))
+        try:
+            for start in range(0, len(documents), self.batch_size):
+                ids = [d.id for d in documents[start : start + self.batch_size]]
+                self.client.write(
+                    records, queries.CATALOG_DELETE_CREATED_DOCUMENTS, ids=ids, load_id=self.load_id
+                )
+                self.progress.advance(len(ids))
+            for start in range(0, len(before), self.batch_size):
+                batch = list(before[start : start + self.batch_size])
+                self.client.write(self._restore, batch)
+                self.progress.advance(len(batch))
+        except Exception as exc:
+            raise GraphUnavailable(
+                f"the catalog load failed ({cause}) and undoing it failed too ({exc}): the graph "
+                f"holds part of load {self.load_id}. Running the same catalog again completes "
+                "it; running the previous catalog again restores what it declared"
+            ) from exc
+
+    def _restore(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
+        rows = [d.node_row() for d in batch]
+        tx.run(queries.CATALOG_RESTORE_TITLES, rows=rows).consume()
+        for query in (queries.CATALOG_DELETE_STALE_PART_OF, queries.CATALOG_DELETE_STALE_LABELS):
+            tx.run(query, rows=rows).consume()
+        for query in (queries.CATALOG_MERGE_PART_OF, queries.CATALOG_MERGE_LABELS):
+            tx.run(query, rows=rows, load_id=None).consume()
+        lineage = [d.lineage_row() for d in batch]
+        tx.run(queries.CATALOG_DELETE_STALE_LINEAGE, rows=lineage).consume()
+        for query in (
+            queries.CATALOG_MERGE_LINEAGE_DOCUMENTS,
+            queries.CATALOG_MERGE_LINEAGE_SOURCES,
+        ):
+            tx.run(query, rows=lineage, load_id=None).consume()
+
+
+def _expect(
+    tx: ManagedTransaction,
+    query: LiteralString,
+    expected: int,
+    what: str,
+    rows: list[dict[str, Any]],
+    load_id: str,
+) -> None:
+    merged = int(records(tx, query, rows=rows, load_id=load_id)[0]["merged"])
+    if merged != expected:
+        raise InvalidPolicyData(
+            [
+                Problem(
+                    "<graph>",
+                    "",
+                    what,
+                    f"wrote {merged} relationship(s) where {expected} were expected: a target "
+                    "disappeared after the catalog was validated; the load was undone",
+                )
+            ]
+        )
+
+
+# ---------------------------------------------------------------- fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """Counts and an order-independent checksum of every node and relationship."""
+
+    nodes: int
+    relationships: int
+    checksum: str
+
+
+def fingerprint(client: GraphClient) -> Fingerprint:
+    """Proof that a load changed nothing: equal before and after, or it changed something."""
+    total = 0
+    counts = [0, 0]
+
+    def work(tx: ManagedTransaction) -> None:
+        nonlocal total
+        for index, query in enumerate(
+            (queries.FINGERPRINT_NODES, queries.FINGERPRINT_RELATIONSHIPS)
+        ):
+            for record in tx.run(query):
+                text = repr(sorted((k, _plain(v)) for k, v in record.data().items()))
+                digest = hashlib.sha256(text.encode("utf-8")).digest()
+                # A sum (not XOR) so that two equal elements do not cancel out.
+                total = (total + int.from_bytes(digest, "big")) % (1 << 256)
+                counts[index] += 1
+
+    client.read(work)
+    return Fingerprint(counts[0], counts[1], f"{total:064x}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return sorted((k, _plain(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _info(ps: dict[str, Any]) -> PolicySetInfo:
+    return PolicySetInfo(
+        id=ps["id"],
+        version=int(ps["version"]),
+        content_hash=ps["content_hash"],
+        author=ps.get("author", ""),
+        message=ps.get("message", ""),
+        created_at=str(ps.get("created_at", "")),
+        status=ps.get("status", ""),
+        node_count=int(ps.get("node_count", 0)),
+        edge_count=int(ps.get("edge_count", 0)),
+        kind=ps.get("kind", "policy"),
+    )
