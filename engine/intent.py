@@ -1,0 +1,205 @@
+"""Intent matching: nearest exemplars in a faiss index, plus textual threat signals.
+
+`IntentIndex` is built once per PolicySet version from the snapshot's intents.
+Every exemplar is embedded once and kept in a faiss ``IndexFlatIP``: rows are
+L2-normalized, so inner product is cosine. Flat (exact, brute force) is the right
+index here: a policy set has a few hundred exemplars, one query costs a few
+hundred 384-wide dot products (microseconds), and approximate indexes (IVF, HNSW)
+would add training, tuning and recall loss to save time only at 10^5+ vectors.
+
+Scoring a (normalized) prompt:
+
+1. windows: a prompt that fits the model's 256-token window is embedded whole;
+   a longer one as its head and its tail window (`max_windows`, default 2), so
+   an instruction appended after a long pasted document is seen too;
+2. similarity of an intent = the best cosine between any window and any of its
+   exemplars (max, not a top-k mean: a paraphrase of one exemplar is a match even
+   when the other exemplars phrase the intent differently);
+3. threat intents are boosted by the textual signals (engine.signals) that
+   support them, scanned over the whole text whatever its length:
+   ``score = s + w * (1 - s)`` for signal weight ``w`` (several signals: the
+   largest ``w``). Business intents are never boosted;
+4. an intent matches when its score clears its own threshold. Threats come
+   first: if any threat clears, the threat with the largest margin (score minus
+   threshold) is the match, whatever business intent also clears; otherwise the
+   business intent with the largest margin; otherwise `unknown`, carrying the
+   best score seen. A prompt that asks for a sales summary *and* says "ignore
+   your instructions" is an injection, not a summary.
+
+The k nearest exemplars decide (k=8 by default); when an intent missing from
+them could still clear its threshold (the k-th similarity, boosted, reaches it),
+the query falls back to scoring every exemplar, so the answer is always exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import faiss
+import numpy as np
+import numpy.typing as npt
+
+from engine.decision import IntentMatch
+from engine.embedding import Embedder
+from engine.model import UNKNOWN_INTENT, IntentCategory, IntentSpec, Snapshot
+from engine.signals import DEFAULT_SIGNALS, Signal, SignalHit, scan
+
+__all__ = ["IntentIndex", "IntentScore", "boost"]
+
+
+def boost(similarity: float, weight: float) -> float:
+    """Noisy-OR of an embedding similarity and a signal of weight `weight`."""
+    return min(1.0, similarity + weight * (1.0 - max(similarity, 0.0)))
+
+
+@dataclass(frozen=True, slots=True)
+class IntentScore:
+    """How one intent scored against one prompt: the explanation behind a match."""
+
+    intent_id: str
+    category: IntentCategory
+    threshold: float
+    similarity: float  # best cosine over windows and exemplars
+    score: float  # similarity after signal boosts
+    signals: tuple[str, ...] = ()  # signals that boosted it
+
+    @property
+    def margin(self) -> float:
+        return self.score - self.threshold
+
+    @property
+    def cleared(self) -> bool:
+        return self.score >= self.threshold
+
+
+class IntentIndex:
+    """Exemplar embeddings of one snapshot's intents, and the rule that picks a match.
+
+    Immutable after construction and safe to share between threads (faiss flat
+    search and the embedders are read-only at query time).
+    """
+
+    def __init__(
+        self,
+        intents: Mapping[str, IntentSpec],
+        embedder: Embedder,
+        *,
+        version: str,
+        k: int = 8,
+        max_windows: int = 2,
+        signals: Sequence[Signal] = DEFAULT_SIGNALS,
+        signal_targets: Mapping[str, str] | None = None,
+    ) -> None:
+        """`signal_targets` maps a signal name to the threat intent id it boosts when
+        the snapshot names that intent differently from the signal's default."""
+        self.version = version
+        self.k = k
+        self.max_windows = max_windows
+        self._embedder = embedder
+        self._signals = tuple(signals)
+        self._specs = tuple(sorted(intents.values(), key=lambda spec: spec.id))
+        self._position = {spec.id: i for i, spec in enumerate(self._specs)}
+        self._thresholds = np.array([spec.threshold for spec in self._specs], dtype=np.float32)
+        targets = {signal.name: signal.intent for signal in self._signals}
+        targets |= dict(signal_targets or {})
+        self._targets = {
+            name: self._position[intent]
+            for name, intent in targets.items()
+            if intent in self._position
+            and self._specs[self._position[intent]].category is IntentCategory.THREAT
+        }
+
+        exemplars = [text for spec in self._specs for text in spec.exemplars]
+        owners = [i for i, spec in enumerate(self._specs) for _ in spec.exemplars]
+        self._owner: npt.NDArray[np.int64] = np.asarray(owners, dtype=np.int64)
+        self._index = faiss.IndexFlatIP(embedder.dim)
+        if exemplars:
+            self._index.add(embedder.embed(exemplars))
+
+    @classmethod
+    def from_snapshot(
+        cls, snapshot: Snapshot, embedder: Embedder, *, k: int = 8, max_windows: int = 2
+    ) -> IntentIndex:
+        """The index for one PolicySet version; rebuild when `snapshot.version` changes."""
+        return cls(
+            snapshot.intents, embedder, version=snapshot.version, k=k, max_windows=max_windows
+        )
+
+    @property
+    def size(self) -> int:
+        """Number of exemplar vectors in the index."""
+        return int(self._index.ntotal)
+
+    @property
+    def intent_ids(self) -> tuple[str, ...]:
+        return tuple(spec.id for spec in self._specs)
+
+    def match(self, text: str) -> IntentMatch:
+        """The intent of a normalized prompt (see the module docstring for the rule)."""
+        scores, hits = self._score(text)
+        names = tuple(dict.fromkeys(hit.name for hit in hits))
+        cleared = [s for s in scores if s.cleared]
+        threats = [s for s in cleared if s.category is IntentCategory.THREAT]
+        best = max(threats or cleared, key=lambda s: (s.margin, s.score), default=None)
+        if best is None:
+            top = max((s.score for s in scores), default=0.0)
+            return IntentMatch(UNKNOWN_INTENT, IntentCategory.UNKNOWN, top, names)
+        return IntentMatch(best.intent_id, best.category, best.score, names)
+
+    def explain(self, text: str) -> tuple[IntentScore, ...]:
+        """Every intent's score for `text`, best margin first (for tuning and audits)."""
+        scores, _ = self._score(text, exact=True)
+        return tuple(sorted(scores, key=lambda s: (-s.margin, s.intent_id)))
+
+    # ------------------------------------------------------------------ internals
+
+    def _score(
+        self, text: str, *, exact: bool = False
+    ) -> tuple[list[IntentScore], tuple[SignalHit, ...]]:
+        hits = scan(text, self._signals)
+        if not self._specs:
+            return [], hits
+        weights = np.zeros(len(self._specs), dtype=np.float32)
+        boosted_by: dict[int, list[str]] = {}
+        for hit in hits:
+            target = self._targets.get(hit.name)
+            if target is not None:
+                weights[target] = max(weights[target], hit.weight)
+                boosted_by.setdefault(target, []).append(hit.name)
+
+        similarity = self._similarities(text, weights, exact=exact)
+        return [
+            IntentScore(
+                intent_id=spec.id,
+                category=spec.category,
+                threshold=spec.threshold,
+                similarity=float(similarity[i]),
+                score=boost(float(similarity[i]), float(weights[i])),
+                signals=tuple(boosted_by.get(i, ())),
+            )
+            for i, spec in enumerate(self._specs)
+        ], hits
+
+    def _similarities(
+        self, text: str, weights: npt.NDArray[np.float32], *, exact: bool
+    ) -> npt.NDArray[np.float32]:
+        """Best cosine per intent over the prompt's windows (-1: not among the nearest)."""
+        queries = self._embedder.embed(self._embedder.windows(text, self.max_windows))
+        n = self.size
+        best = np.full(len(self._specs), -1.0, dtype=np.float32)
+        if n == 0:
+            return best
+        k = n if exact else min(self.k, n)
+        sims, rows = self._index.search(queries, k)
+        np.maximum.at(best, self._owner[rows.ravel()], sims.ravel())
+        if k < n:
+            # An intent absent from the k nearest scores at most the k-th similarity.
+            # If that bound, boosted, could still clear its threshold, look at everything.
+            bound = float(sims[:, -1].max())
+            absent = best < -0.5
+            ceiling = bound + weights * (1.0 - max(bound, 0.0))
+            if np.any(absent & (ceiling >= self._thresholds)):
+                sims, rows = self._index.search(queries, n)
+                np.maximum.at(best, self._owner[rows.ravel()], sims.ravel())
+        return best
