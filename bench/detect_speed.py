@@ -29,8 +29,12 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-from engine.detect import BlankEnglishNlpEngine, Detector, OfflineEmailRecognizer
-from engine.detect import offline_suffix_extractor
+from engine.detect import (
+    BlankEnglishNlpEngine,
+    Detector,
+    OfflineEmailRecognizer,
+    offline_suffix_extractor,
+)
 from engine.normalize import normalize
 
 BUSINESS = (

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -430,23 +431,31 @@ class PersonNameRecognizer(EntityRecognizer):
         while words and words[-1][0] in names.not_names:
             words.pop()
         for i, (word, start, end) in enumerate(words):
-            if word in names.not_names or word.endswith("."):
+            if word in names.not_names or word in _HONORIFICS or word.endswith("."):
                 continue
             cue = _cue_before(text, start)
             if cue is not None:
                 return start, words[-1][2], cue
             rest = words[i + 1 :]
-            if word in names.first_names:
+            if _fold(word) in names.first_names:
                 if word in names.ambiguous_first_names:
-                    if rest and rest[0][0] in names.surnames:
+                    if rest and _fold(rest[0][0]) in names.surnames:
                         return start, rest[0][2], 0.85
                     continue
                 if rest:
                     return start, words[-1][2], 0.85
                 return start, end, 0.6
-            if rest and rest[0][0] in names.surnames:
+            if rest and _fold(rest[0][0]) in names.surnames:
                 return start, rest[0][2], 0.7
         return None
+
+
+def _fold(word: str) -> str:
+    """The gazetteer spelling of a name: diacritics dropped (Björn -> Bjorn, José -> Jose)."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _cue_before(text: str, start: int) -> float | None:
@@ -503,8 +512,9 @@ _IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 
 
 def validate_luhn(text: str) -> bool:
-    digits = _SEPARATORS.sub("", text)
-    return len(digits) >= 2 and digits.isdigit() and digits.isascii() and _luhn(digits)
+    """Luhn over the digits of the match (letters and separators around them are ignored)."""
+    digits = "".join(ch for ch in text if "0" <= ch <= "9")
+    return len(digits) >= 2 and _luhn(digits)
 
 
 def validate_iban(text: str) -> bool:
