@@ -266,7 +266,7 @@ RETURN x.record AS record, x.tenant_id AS tenant_id,
         WHERE e IS NOT NULL] AS edges
 """
 
-# ---------------------------------------------------------------- lineage (architects and auditors)
+# ---- lineage (architects and auditors)
 
 # Lineage reads for notebooks and audits (graph.lineage). Paths follow PART_OF and
 # DERIVED_FROM up to 20 hops; retired nodes are never part of a path. Items are looked
@@ -315,27 +315,34 @@ RETURN item_id,
 # One page of candidate inheritors of a label: items that reach a holder of the label or
 # of any sublabel, ordered by id after the $after cursor. Only endpoints are returned,
 # so the planner can expand breadth-first and visit each node once per holder instead
-# of enumerating paths; the exact paths of the page come from LINEAGE_RAW_PATHS.
+# of enumerating paths; the exact paths of the page come from LINEAGE_RAW_PATHS. A
+# transform that removes the label or a broader one ($blocked: the label's ancestry)
+# ends every path of the family, so the walk does not cross it; narrower removals are
+# left to the engine, which decides on the page's paths.
 LINEAGE_ITEMS_REACHING_LABEL: LiteralString = """
 MATCH (top:SensitivityLabel {id: $label})
 MATCH (l:SensitivityLabel)-[:SUBLABEL_OF*0..20]->(top)
 MATCH (holder)-[:HAS_LABEL]->(l)
 WHERE (holder:Document OR holder:DataSource) AND NOT coalesce(holder.retired, false)
-MATCH (item)-[:PART_OF|DERIVED_FROM*0..20]->(holder)
-WHERE item.id > $after AND NOT coalesce(item.retired, false)
+WITH DISTINCT holder
+MATCH (item)-[hops:PART_OF|DERIVED_FROM*0..20]->(holder)
+WHERE all(r IN hops WHERE none(x IN coalesce(r.removes, []) WHERE x IN $blocked))
+  AND item.id > $after AND NOT coalesce(item.retired, false)
 RETURN DISTINCT item.id AS id
 ORDER BY id
 LIMIT $limit
 """
 
-# One page of the items that reach one node (itself included), ordered by id.
+# One page of the items that reach one node (itself included), ordered by id, not
+# crossing transforms that remove the hypothetical label or a broader one ($blocked).
 LINEAGE_ITEMS_REACHING_ITEM: LiteralString = """
 OPTIONAL MATCH (td:Document {id: $target})
 OPTIONAL MATCH (ts:DataSource {id: $target})
 WITH coalesce(td, ts) AS target
 WHERE target IS NOT NULL AND NOT coalesce(target.retired, false)
-MATCH (item)-[:PART_OF|DERIVED_FROM*0..20]->(target)
-WHERE item.id > $after AND NOT coalesce(item.retired, false)
+MATCH (item)-[hops:PART_OF|DERIVED_FROM*0..20]->(target)
+WHERE all(r IN hops WHERE none(x IN coalesce(r.removes, []) WHERE x IN $blocked))
+  AND item.id > $after AND NOT coalesce(item.retired, false)
 RETURN DISTINCT item.id AS id
 ORDER BY id
 LIMIT $limit
@@ -363,11 +370,11 @@ ORDER BY id
 """
 
 LINEAGE_UPSTREAM_HOP: LiteralString = """
-UNWIND $elements AS element
-MATCH (n) WHERE elementId(n) = element
+UNWIND $elements AS start
+MATCH (n) WHERE elementId(n) = start
 MATCH (n)-[r:PART_OF|DERIVED_FROM]->(m)
 WHERE NOT coalesce(m.retired, false)
-RETURN element AS from, type(r) AS type, coalesce(r.transform, '') AS transform,
+RETURN start AS origin, type(r) AS type, coalesce(r.transform, '') AS transform,
        coalesce(r.removes, []) AS removes, elementId(m) AS element,
        CASE WHEN m:Document THEN 'Document' ELSE 'DataSource' END AS kind,
        m.id AS id, coalesce(m.name, m.title, m.id) AS name,
@@ -378,11 +385,11 @@ LIMIT $limit
 """
 
 LINEAGE_DOWNSTREAM_HOP: LiteralString = """
-UNWIND $elements AS element
-MATCH (n) WHERE elementId(n) = element
+UNWIND $elements AS start
+MATCH (n) WHERE elementId(n) = start
 MATCH (n)<-[r:PART_OF|DERIVED_FROM]-(m)
 WHERE NOT coalesce(m.retired, false)
-RETURN element AS from, type(r) AS type, coalesce(r.transform, '') AS transform,
+RETURN start AS origin, type(r) AS type, coalesce(r.transform, '') AS transform,
        coalesce(r.removes, []) AS removes, elementId(m) AS element,
        CASE WHEN m:Document THEN 'Document' ELSE 'DataSource' END AS kind,
        m.id AS id, coalesce(m.name, m.title, m.id) AS name,
