@@ -34,6 +34,13 @@ LUHN_ID = EntityTypeSpec(
         patterns=(PatternSpec(regex=r"\bLC\d{10}\b", score=0.5),), validator="luhn"
     ),
 )
+ACCT_REF = EntityTypeSpec(
+    id="ACCT_REF",
+    indicates=("financial",),
+    recognizer=RecognizerSpec(
+        patterns=(PatternSpec(regex=r"\bACCT-\d{6}\b", score=0.2),), context=("acct",)
+    ),
+)
 LEI = EntityTypeSpec(
     id="LEI_CODE",
     indicates=("financial",),
@@ -45,7 +52,7 @@ LEI = EntityTypeSpec(
 
 @pytest.fixture(scope="module")
 def detector() -> Detector:
-    return Detector.with_builtins(extra=(ACCOUNT, LUHN_ID, LEI))
+    return Detector.with_builtins(extra=(ACCOUNT, ACCT_REF, LUHN_ID, LEI))
 
 
 def found(detector: Detector, text: str) -> list[tuple[str, str]]:
@@ -127,6 +134,7 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("person_honorific", "Please ask Dr. Amara Okafor.", [("PERSON", "Amara Okafor")]),
     ("custom_with_context", "my account 12345678 is locked", [("ACCOUNT_NUMBER", "12345678")]),
     ("custom_without_context", "order 12345678 shipped", []),
+    ("custom_context_in_match", "ref ACCT-123456 closed", [("ACCT_REF", "ACCT-123456")]),
     ("custom_luhn_valid", "loyalty LC4992739872 ok", [("LOYALTY_CARD", "LC4992739872")]),
     ("custom_luhn_invalid", "loyalty LC4992739871 ok", []),
     (
