@@ -72,6 +72,25 @@ DENSE = (
 )
 TEXTS = {"business": BUSINESS[:1000], "prose": PROSE[:1000], "dense": (DENSE * 4)[:1000]}
 
+# 2,000-character prompts for normalize(): the ASCII fast path and the others.
+_ASCII = (PROSE * 3)[:2000]
+NORMALIZE_TEXTS = {
+    "ascii": _ASCII,
+    "curly quotes, dashes, accents": _ASCII[:1000]
+    + "\u201csmart\u201d \u2013 caf\u00e9 "
+    + _ASCII[:979],
+    "russian prose": (
+        "\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430? " * 120
+    )[:2000],
+    "japanese, fullwidth punctuation": (
+        "\u6771\u4eac\u306e\u4f1a\u8b70\u306f\uff11\uff10\u6642\u304b\u3089\u3067\u3059\u3002"
+        "\u3088\u308d\u3057\u304f\uff01\u3000" * 120
+    )[:2000],
+    "zero-width every word": _ASCII.replace(" ", " \u200b")[:2000],
+    "cyrillic homoglyphs": _ASCII.replace("o", "\u043e")[:2000],
+    "all fullwidth (attack)": ("\uff46\uff55\uff4c\uff4c\u3000" * 400)[:2000],
+}
+
 
 def presidio_default() -> AnalyzerEngine:
     registry = RecognizerRegistry(supported_languages=["en"])
@@ -120,6 +139,11 @@ def main() -> None:
             measure(lambda t=text: detector.detect(t), n, rounds),
         ]
         print(f"{name:10} " + " ".join(f"{p50:7.3f} / {p95:6.3f}" for p50, p95 in cells))
+
+    print("\nnormalize(), 2,000-character prompts (p50 ns per character)\n")
+    for name, raw in NORMALIZE_TEXTS.items():
+        p50, p95 = measure(lambda raw=raw: normalize(raw), len(raw), rounds)
+        print(f"{name:34} {p50 * 1000:8.1f} ns/char  (p95 {p95 * 1000:.1f})")
 
     print("\nper recognizer, Detector.detect (p50 / p95 ms per 1,000 characters)\n")
     print(f"{'stage':22}" + "".join(f"{name:>18}" for name in TEXTS))
