@@ -24,10 +24,15 @@ from graph import store
 from graph.connection import GraphClient
 from graph.content import Edge, GraphContent, relation
 
+# What decisions need; documents, data sources and identities are read per request.
+SNAPSHOT_KINDS = frozenset(
+    {"SensitivityLabel", "EntityType", "Intent", "Provider", "Model", "Policy", "Region"}
+)
+
 
 def load_snapshot(client: GraphClient) -> Snapshot:
     """The active PolicySet's content as a Snapshot, read in one transaction."""
-    info, content = store.read_policy_content(client)
+    info, content = store.read_policy_content(client, SNAPSHOT_KINDS)
     version = info.id if info else "none"
     content_hash = info.content_hash if info else ""
     return build_snapshot(content, version=version, content_hash=content_hash)

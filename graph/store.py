@@ -9,6 +9,7 @@ structural edges, and records a new active PolicySet, all in one transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -130,15 +131,24 @@ def apply_policy_content(
     return LoadOutcome(changed=True, policy_set=info, nodes=nodes, edges=edges, retired=retired)
 
 
-def read_policy_content(client: GraphClient) -> tuple[PolicySetInfo | None, GraphContent]:
-    """The active policy content as stored, in one consistent read."""
+def read_policy_content(
+    client: GraphClient, kinds: Collection[str] = POLICY_NODE_LABELS
+) -> tuple[PolicySetInfo | None, GraphContent]:
+    """The active policy content as stored, in one consistent read.
+
+    `kinds` limits the read to those node kinds and the edges leaving them (a
+    snapshot needs no documents, principals or data sources).
+    """
 
     def work(tx: ManagedTransaction) -> tuple[PolicySetInfo | None, GraphContent]:
         ps_rows = records(tx, queries.ACTIVE_POLICY_SET)
         content = GraphContent()
         for kind in POLICY_NODE_LABELS:
-            content.nodes[kind] = [r["row"] for r in records(tx, queries.READ_NODES[kind])]
+            if kind in kinds:
+                content.nodes[kind] = [r["row"] for r in records(tx, queries.READ_NODES[kind])]
         for rel in RELATIONS:
+            if rel.source not in kinds:
+                continue
             content.edges[rel.key] = [
                 Edge(r["source"], r["target"], r["props"])
                 for r in records(tx, queries.READ_EDGES[rel.key])
