@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -834,12 +835,20 @@ def resolve_overlaps(candidates: Sequence[Detection]) -> tuple[Detection, ...]:
     """Keep the best of overlapping detections: highest score, then longest.
 
     `candidates` must be sorted best first; the result is sorted by position.
+    The kept spans stay sorted and disjoint, so each candidate is checked
+    against its two neighbours only.
     """
+    starts: list[int] = []
     kept: list[Detection] = []
     for candidate in candidates:
-        if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):
-            kept.append(candidate)
-    return tuple(sorted(kept, key=lambda d: (d.start, d.end, d.entity_type)))
+        index = bisect_right(starts, candidate.start)
+        if index > 0 and kept[index - 1].end > candidate.start:
+            continue
+        if index < len(kept) and kept[index].start < candidate.end:
+            continue
+        starts.insert(index, candidate.start)
+        kept.insert(index, candidate)
+    return tuple(kept)
 
 
 _WORD_RE = re.compile(r"\w+")

@@ -198,6 +198,7 @@ def redact(
     replacements: list[Replacement] = []
     pseudonyms: dict[str, str] = {}
     taken: dict[str, tuple[str, str]] = {}  # placeholder -> (entity type, value), this request
+    memo: dict[tuple[str, str, str], str] = {}  # repeated values: one HMAC each
     position = 0
     for group in groups:
         start = min(d.start for d, _, _ in group)
@@ -218,9 +219,15 @@ def redact(
         if action is Effect.MASK:
             replacement = mask(value, entity_type)
         elif action is Effect.HASH:
-            replacement = keyed_hash(value, entity_type, key)
+            memo_key = ("hash", entity_type, value)
+            if memo_key not in memo:
+                memo[memo_key] = keyed_hash(value, entity_type, key)
+            replacement = memo[memo_key]
         elif action is Effect.PSEUDONYMIZE:
-            replacement = _unique_pseudonym(value, entity_type, key, caller_id, taken)
+            memo_key = ("pseudonym", entity_type, value)
+            if memo_key not in memo:
+                memo[memo_key] = _unique_pseudonym(value, entity_type, key, caller_id, taken)
+            replacement = memo[memo_key]
             pseudonyms[replacement] = value
         else:
             action = Effect.REDACT
