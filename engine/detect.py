@@ -70,9 +70,21 @@ from engine.model import EntityTypeSpec, RecognizerSpec
 __all__ = [
     "BUILTIN_ENTITY_TYPES",
     "DEFAULT_MIN_SCORE",
+    "AssignedSecretRecognizer",
+    "BlankEnglishNlpEngine",
     "Detection",
     "Detector",
+    "GraphPatternRecognizer",
+    "PersonNameRecognizer",
+    "PhoneNumberRecognizer",
+    "PrivateKeyBlockRecognizer",
+    "SecretTokenRecognizer",
     "Stage",
+    "offline_suffix_extractor",
+    "resolve_overlaps",
+    "validate_iban",
+    "validate_luhn",
+    "validate_mod97",
 ]
 
 DEFAULT_MIN_SCORE = 0.4
