@@ -63,7 +63,8 @@ class Exposure:
 @dataclass(frozen=True, slots=True)
 class Withholding:
     item_id: str
-    code: str  # "unknown_id" | "no_access" | "dropped_by_policy"
+    # "unknown_id" | "no_access" | "dropped_by_policy" | "suspected_injection" | "facts_unavailable"
+    code: str
     reason: str
     policy_id: str | None = None
 

@@ -65,7 +65,7 @@ from presidio_analyzer.predefined_recognizers import (
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from engine.errors import InvalidPolicyData, Problem
-from engine.model import EntityTypeSpec, RecognizerSpec
+from engine.model import Detection, EntityTypeSpec, RecognizerSpec
 
 __all__ = [
     "BUILTIN_ENTITY_TYPES",
@@ -93,17 +93,6 @@ DEFAULT_MIN_SCORE = 0.4
 _CONTEXT_WINDOW_WORDS = 5
 _CONTEXT_BOOST = 0.35
 _CONTEXT_FLOOR = 0.4
-
-
-@dataclass(frozen=True, slots=True)
-class Detection:
-    """One detected entity; offsets index the normalized text that was analyzed."""
-
-    entity_type: str
-    start: int
-    end: int
-    score: float
-    text: str
 
 
 # --------------------------------------------------------------------------- phone

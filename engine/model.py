@@ -204,6 +204,7 @@ class Snapshot:
     models: Mapping[str, ModelSpec]
     policies: tuple[PolicySpec, ...]
     region_jurisdiction: Mapping[str, str] = field(default_factory=dict)
+    capabilities: frozenset[str] = frozenset()
 
     def label_ancestry(self, label_id: str) -> tuple[str, ...]:
         """The label and its ancestors, nearest first (SUBLABEL_OF chain)."""
@@ -282,6 +283,7 @@ class ItemFacts:
     source: str = ""  # the DataSource that governs access (itself for a DataSource)
     labels: tuple[LabelEvidence, ...] = ()
     grants: tuple[AccessGrant, ...] = ()
+    unavailable: str = ""  # why the graph could not be asked (the item is withheld)
 
 
 @dataclass(frozen=True, slots=True)

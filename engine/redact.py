@@ -38,8 +38,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from engine.detect import Detection
-from engine.model import Effect, Restrictiveness
+from engine.model import Detection, Effect, Restrictiveness
 
 __all__ = [
     "PLACEHOLDER_PATTERN",

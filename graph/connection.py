@@ -60,6 +60,8 @@ class GraphClient:
             connection_acquisition_timeout=10.0,
             connection_timeout=5.0,
             max_transaction_retry_time=10.0,
+            # "label does not exist yet" warnings on a fresh database are noise, not news.
+            notifications_min_severity="OFF",
         )
         client = cls(driver, settings.database, uri)
         client.verify()

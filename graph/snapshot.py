@@ -188,4 +188,7 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
         models=models,
         policies=tuple(policies),
         region_jurisdiction=region_jurisdiction,
+        capabilities=frozenset(
+            cap for caps in (*capabilities.values(), *requires.values()) for cap in caps
+        ),
     )

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.detect import Detection, Detector
-from engine.model import Effect
+from engine.detect import Detector
+from engine.model import Detection, Effect
 from engine.normalize import normalize
 from engine.redact import (
     PLACEHOLDER_PATTERN,

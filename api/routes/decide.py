@@ -1,0 +1,53 @@
+"""POST /v1/decide and GET /v1/decisions/{id}."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+
+from api.deps import PrincipalDep, RuntimeDep, SettingsDep, require
+from api.schemas import DecideRequest, DecisionOut, RecordedDecisionOut
+from engine.errors import PayloadTooLarge
+from engine.model import Principal
+from engine.provenance import decision_record
+
+router = APIRouter(prefix="/v1", tags=["decisions"])
+
+Decider = Annotated[Principal, Depends(require("decide"))]
+
+
+@router.post(
+    "/decide",
+    response_model=DecisionOut,
+    summary="Decide what a prompt and its context may expose, redact, and where it may go",
+    responses={
+        400: {"description": "Malformed request"},
+        401: {"description": "Missing or unknown API key"},
+        403: {"description": "The key's roles lack the 'decide' permission"},
+        413: {"description": "Prompt and context exceed the size limit"},
+    },
+)
+def decide(
+    body: DecideRequest, principal: Decider, runtime: RuntimeDep, settings: SettingsDep
+) -> Any:
+    limit = settings.api.max_prompt_chars
+    if body.total_chars() > limit:
+        raise PayloadTooLarge(
+            f"prompt and context hold {body.total_chars()} characters; the limit is {limit}",
+            field="messages",
+        )
+    return decision_record(runtime.decide(principal, body))
+
+
+@router.get(
+    "/decisions/{decision_id}",
+    response_model=RecordedDecisionOut,
+    summary="A recorded decision with its provenance edges (own tenant only)",
+)
+def recorded_decision(
+    decision_id: Annotated[str, Path(pattern=r"^dec_[0-9a-f]{32}$")],
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+) -> Any:
+    return runtime.recorded(decision_id, principal)

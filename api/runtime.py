@@ -1,0 +1,260 @@
+"""The request path, wired: identity, facts, analysis, the pure core, provenance.
+
+One `Runtime` per process, created in the app's lifespan. It holds the engine
+state for the active PolicySet (snapshot, detector, intent index) and swaps it
+whole when a background refresher sees a new version, so requests never wait
+for a rebuild. When Neo4j is unreachable, decisions still answer from the last
+state: known callers authenticate from cache, context facts that cannot be read
+are withheld (fail closed), and provenance goes to the journal.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from api.schemas import DecideRequest
+from engine import decide as core
+from engine.analyze import EngineState, analyze
+from engine.decision import Decision
+from engine.detect import Detector
+from engine.embedding import Embedder
+from engine.errors import GraphUnavailable, NotAuthenticated, NotFound
+from engine.intent import IntentIndex
+from engine.model import ChatMessage, ContextItem, DecisionRequest, ItemFacts, Principal, Snapshot
+from engine.provenance import decision_record
+from graph import queries
+from graph.connection import GraphClient, records
+from graph.facts import hash_api_key, item_facts, principal_for_key
+from graph.provenance import read_decision
+from graph.provenance_writer import ProvenanceWriter
+from graph.snapshot import load_snapshot
+
+log = logging.getLogger("govroute.runtime")
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Lru(Generic[K, V]):
+    """A small thread-safe LRU map."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+def build_state(snapshot: Snapshot, embedder: Embedder) -> EngineState:
+    return EngineState(
+        snapshot=snapshot,
+        detector=Detector(snapshot.entity_types.values()),
+        intents=IntentIndex.from_snapshot(snapshot, embedder),
+    )
+
+
+class Runtime:
+    def __init__(
+        self,
+        graph: GraphClient,
+        embedder: Embedder,
+        writer: ProvenanceWriter,
+        secret: bytes,
+        *,
+        refresh_interval_s: float = 2.0,
+        health: Callable[[], Mapping[str, bool]] | None = None,
+    ) -> None:
+        self.graph = graph
+        self.embedder = embedder
+        self.writer = writer
+        self._secret = secret
+        self._health = health or (lambda: {})
+        self._refresh_interval = refresh_interval_s
+        self._generation = self._read_generation()
+        self._state = build_state(load_snapshot(graph), embedder)
+        self._principals: Lru[str, tuple[int, Principal]] = Lru(10_000)
+        self._facts: Lru[tuple[int, str, frozenset[str]], ItemFacts] = Lru(100_000)
+        self._recent: Lru[str, dict[str, Any]] = Lru(10_000)
+        self._stop = threading.Event()
+        self._refresher = threading.Thread(
+            target=self._refresh_loop, name="govroute-refresh", daemon=True
+        )
+        self.graph_up = True
+
+    def start(self) -> Runtime:
+        self._refresher.start()
+        return self
+
+    def close(self) -> None:
+        self._stop.set()
+
+    @property
+    def state(self) -> EngineState:
+        return self._state
+
+    def set_health(self, health: Callable[[], Mapping[str, bool]]) -> None:
+        self._health = health
+
+    # ------------------------------------------------------------ identity
+
+    def authenticate(self, key: str) -> Principal:
+        digest = hash_api_key(key)
+        cached = self._principals.get(digest)
+        if cached is not None and cached[0] == self._generation:
+            return cached[1]
+        try:
+            principal = principal_for_key(self.graph, key)
+        except GraphUnavailable:
+            self.graph_up = False
+            if cached is not None:  # last known identity, while the graph is away
+                return cached[1]
+            raise
+        if principal is None:
+            raise NotAuthenticated("unknown or revoked API key")
+        self._principals.put(digest, (self._generation, principal))
+        return principal
+
+    # ------------------------------------------------------------ decisions
+
+    def decide(self, principal: Principal, body: DecideRequest) -> Decision:
+        state = self._state
+        request = DecisionRequest(
+            principal=principal,
+            messages=tuple(ChatMessage(m.role, m.content) for m in body.as_messages()),
+            context=tuple(ContextItem(c.id, c.text) for c in body.context),
+            purpose=body.purpose,
+            required_capabilities=frozenset(body.required_capabilities),
+            preferred_model=body.preferred_model,
+            user_region=body.user_region,
+            max_output_tokens=body.max_output_tokens,
+        )
+        analysis = analyze(request, state)
+        facts = self._item_facts([c.id for c in request.context], principal.roles, state.snapshot)
+        decision = core.decide(
+            request,
+            state.snapshot,
+            facts,
+            analysis,
+            decision_id=f"dec_{uuid.uuid4().hex}",
+            now=datetime.now(UTC),
+            secret=self._secret,
+            healthy=self._health(),
+        )
+        record = decision_record(decision)
+        self._recent.put(decision.id, record)
+        self.writer.submit_decision(record)
+        return decision
+
+    def recorded(self, decision_id: str, principal: Principal) -> dict[str, Any]:
+        """A decision of the caller's tenant: the requester's own, or any with 'audit'."""
+        try:
+            record = read_decision(self.graph, decision_id)
+        except GraphUnavailable:
+            record = None
+        if record is None:
+            recent = self._recent.get(decision_id)
+            record = {**recent, "provenance": []} if recent else None
+        allowed = (
+            record is not None
+            and record["tenant_id"] == principal.tenant
+            and (record["principal_id"] == principal.id or "audit" in principal.permissions)
+        )
+        if not allowed:
+            # Same answer whether it does not exist or belongs to someone else.
+            raise NotFound(f"no decision {decision_id} visible to this key")
+        assert record is not None
+        return record
+
+    def _item_facts(
+        self, ids: list[str], roles: frozenset[str], snapshot: Snapshot
+    ) -> dict[str, ItemFacts]:
+        generation = self._generation
+        found: dict[str, ItemFacts] = {}
+        missing: list[str] = []
+        for item_id in ids:
+            cached = self._facts.get((generation, item_id, roles))
+            if cached is None:
+                missing.append(item_id)
+            else:
+                found[item_id] = cached
+        if not missing:
+            return found
+        try:
+            fresh = item_facts(self.graph, missing, roles, snapshot.label_ancestry)
+        except GraphUnavailable as exc:
+            self.graph_up = False
+            reason = f"The graph is unreachable, so the item's labels cannot be checked: {exc}"
+            return found | {i: ItemFacts(id=i, found=False, unavailable=reason) for i in missing}
+        for item_id, facts in fresh.items():
+            self._facts.put((generation, item_id, roles), facts)
+        return found | fresh
+
+    # ------------------------------------------------------------ freshness
+
+    def refresh(self) -> bool:
+        """Rebuild the state if a load happened since; True when the state changed."""
+        try:
+            generation = self._read_generation()
+            self.graph_up = True
+        except GraphUnavailable:
+            if self.graph_up:
+                log.warning(
+                    "graph unreachable: answering from PolicySet %s", self._state.snapshot.version
+                )
+            self.graph_up = False
+            return False
+        if generation == self._generation:
+            return False
+        snapshot = load_snapshot(self.graph)
+        changed = snapshot.version != self._state.snapshot.version
+        if changed:
+            started = time.perf_counter()
+            self._state = build_state(snapshot, self.embedder)
+            log.info(
+                "active PolicySet is now %s (engine rebuilt in %.0f ms)",
+                snapshot.version,
+                (time.perf_counter() - started) * 1000,
+            )
+        self._generation = generation
+        self._facts.clear()
+        if self.writer.journal.has_pending():
+            self.writer.replay_now()
+        return changed
+
+    def _refresh_loop(self) -> None:
+        while not self._stop.wait(self._refresh_interval):
+            try:
+                was_down = not self.graph_up
+                self.refresh()
+                if was_down and self.graph_up:
+                    log.info("graph reachable again; replaying the provenance journal")
+                    self.writer.replay_now()
+            except Exception:  # the refresher must survive anything; requests keep the last state
+                log.exception("refresh failed; keeping PolicySet %s", self._state.snapshot.version)
+
+    def _read_generation(self) -> int:
+        rows = self.graph.read(records, queries.GRAPH_GENERATION)
+        return int(rows[0]["generation"])

@@ -1,0 +1,201 @@
+"""Wire formats of govroute's own API (the OpenAI-compatible ones live in api/openai_schemas.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from loaders.spec import Id, Purpose
+
+Role = Literal["system", "developer", "user", "assistant", "tool"]
+
+
+def refuse_surrogates(value: str, where: str) -> str:
+    """Lone surrogates survive JSON decoding but not UTF-8; say where, refuse early."""
+    for index, ch in enumerate(value):
+        if "\ud800" <= ch <= "\udfff":
+            raise ValueError(f"{where} holds an unpaired UTF-16 surrogate at character {index}")
+    return value
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MessageIn(_In):
+    role: Role
+    content: str
+
+    @field_validator("content")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return refuse_surrogates(value, "content")
+
+
+class ContextIn(_In):
+    id: Id = Field(description="A Document or DataSource id in the graph.")
+    text: str = Field(default="", description="The text the retriever found for it.")
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return refuse_surrogates(value, "text")
+
+
+class DecideRequest(_In):
+    """Either `prompt` or `messages`; context items are what the retriever found."""
+
+    prompt: str | None = Field(default=None, description="A single user prompt.")
+    messages: list[MessageIn] | None = Field(default=None, description="Chat messages, in order.")
+    context: list[ContextIn] = Field(default=[], max_length=64)
+    purpose: Purpose | None = Field(default=None, description="Declared purpose, e.g. 'support'.")
+    required_capabilities: list[Id] = Field(default=[], max_length=16)
+    preferred_model: Id | None = None
+    user_region: Id | None = None
+    max_output_tokens: int = Field(default=1024, ge=1, le=1_000_000)
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt(cls, value: str | None) -> str | None:
+        return None if value is None else refuse_surrogates(value, "prompt")
+
+    @model_validator(mode="after")
+    def _one_input(self) -> DecideRequest:
+        if (self.prompt is None) == (self.messages is None):
+            raise ValueError("send exactly one of 'prompt' or 'messages'")
+        if self.messages is not None and not self.messages:
+            raise ValueError("'messages' must not be empty")
+        ids = [c.id for c in self.context]
+        if len(ids) != len(set(ids)):
+            raise ValueError("context ids must be unique")
+        return self
+
+    def as_messages(self) -> list[MessageIn]:
+        return (
+            self.messages
+            if self.messages is not None
+            else [MessageIn(role="user", content=self.prompt or "")]
+        )
+
+    def total_chars(self) -> int:
+        return sum(len(m.content) for m in self.as_messages()) + sum(
+            len(c.text) for c in self.context
+        )
+
+
+# ---------------------------------------------------------------- decision (response)
+
+
+class IntentOut(BaseModel):
+    id: str
+    category: str
+    score: float
+    signals: list[str]
+
+
+class ReasonOut(BaseModel):
+    policy_id: str | None
+    effect: str | None
+    sentence: str
+    path: list[str] = Field(
+        description="Graph path that justified it: 'Kind:id' nodes and edge types."
+    )
+
+
+class MessageOut(BaseModel):
+    role: str
+    content: str
+
+
+class ContextOut(BaseModel):
+    id: str
+    text: str
+
+
+class ExposureOut(BaseModel):
+    id: str
+    kind: str
+    labels: list[str]
+
+
+class WithholdingOut(BaseModel):
+    id: str
+    code: str
+    reason: str
+    policy_id: str | None
+
+
+class RedactionOut(BaseModel):
+    segment: str = Field(description="'messages[i]' or 'context:<id>'.")
+    start: int = Field(description="Offset in the caller's original text of that segment.")
+    end: int
+    entity_type: str
+    label: str
+    action: str
+    replacement: str
+
+
+class RejectedOut(BaseModel):
+    model_id: str
+    provider_id: str
+    reasons: list[str]
+
+
+class RouteOut(BaseModel):
+    primary: str | None
+    fallbacks: list[str]
+    rejected: list[RejectedOut]
+
+
+class IssueOut(BaseModel):
+    policy_id: str
+    message: str
+
+
+class DecisionOut(BaseModel):
+    """The decision value: everything that decided the request, and why."""
+
+    record_version: int
+    id: str
+    created_at: str
+    principal_id: str
+    tenant_id: str
+    outcome: Literal["allow", "allow_with_redactions", "deny"]
+    purpose: str | None
+    policy_version: str
+    prompt_sha256: str
+    intent: IntentOut
+    reasons: list[ReasonOut]
+    messages: list[MessageOut] = Field(description="Normalized and redacted: what may be sent.")
+    context: list[ContextOut] = Field(description="Exposed items only, redacted.")
+    exposures: list[ExposureOut]
+    withholdings: list[WithholdingOut]
+    redactions: list[RedactionOut]
+    labels: list[str]
+    route: RouteOut
+    issues: list[IssueOut]
+    block_output_labels: list[str]
+
+
+class ProvenanceEdgeOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    target: str
+
+
+class RecordedDecisionOut(DecisionOut):
+    provenance: list[ProvenanceEdgeOut] = Field(
+        default=[], description="Edges of the Decision node in the graph (empty until written)."
+    )
+    attempts: list[dict[str, Any]] = []
+
+
+IdPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,64}$")]

@@ -1,0 +1,57 @@
+"""The compute around the core: normalize every text, detect entities, match the intent.
+
+Deterministic and free of I/O, but not cheap: this is where a decision spends
+its time (the embedding above all), so each text is normalized and scanned once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.decide import Analysis, context_key, message_key
+from engine.detect import Detector
+from engine.intent import IntentIndex
+from engine.model import DecisionRequest, Snapshot
+from engine.normalize import normalize
+from engine.signals import scan
+
+# Retrieved text that tries to steer the model; a document may legitimately talk about
+# "all customers" or carry base64, so only instruction-like signals count there.
+INDIRECT_INJECTION_SIGNALS = frozenset(
+    {"override_instructions", "system_prompt_extraction", "persona_jailbreak", "developer_mode"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineState:
+    """Everything built from one PolicySet version; swapped whole when it changes."""
+
+    snapshot: Snapshot
+    detector: Detector
+    intents: IntentIndex
+
+
+def analyze(request: DecisionRequest, state: EngineState) -> Analysis:
+    texts = {message_key(i): normalize(m.content) for i, m in enumerate(request.messages)}
+    texts |= {context_key(item.id): normalize(item.text) for item in request.context}
+    detections = {key: state.detector.detect(text.text) for key, text in texts.items() if text.text}
+    injected: dict[str, tuple[str, ...]] = {}
+    for item in request.context:
+        key = context_key(item.id)
+        names = tuple(h.name for h in scan(texts[key].text) if h.name in INDIRECT_INJECTION_SIGNALS)
+        if names:
+            injected[key] = names
+    return Analysis(
+        intent=state.intents.match(texts[_intent_segment(request)].text),
+        texts=texts,
+        detections=detections,
+        injected=injected,
+    )
+
+
+def _intent_segment(request: DecisionRequest) -> str:
+    """The caller's own words: the last user message (else the last message)."""
+    for index in range(len(request.messages) - 1, -1, -1):
+        if request.messages[index].role == "user":
+            return message_key(index)
+    return message_key(len(request.messages) - 1)

@@ -1,0 +1,358 @@
+"""The decision core: (request, snapshot, graph facts, analysis) -> Decision. No I/O.
+
+Everything is handed in: the immutable Snapshot of the active PolicySet, the
+graph facts of the referenced items, and the analysis computed around the core
+(normalized texts, detections, the matched intent). The core reads no clock, no
+environment and no network, and never raises for a policy problem: problems
+become reasons or recorded issues in the decision.
+
+Order of work:
+1. exposure: unknown ids and items the caller's roles may not read are withheld;
+2. labels: effective labels of candidate items plus labels indicated by entities
+   detected in the messages and candidate items (with their ancestors);
+3. policies that apply; `drop` actions withhold items; labels and policies are
+   then recomputed without the dropped items, so they constrain nothing;
+4. verdict: deny wins, default deny;
+5. text: each detected entity gets the most restrictive action governing its labels;
+6. route: compliant candidates under the intersected constraints, or deny.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from engine.decision import (
+    Decision,
+    Exposure,
+    IntentMatch,
+    Outcome,
+    Reason,
+    Redaction,
+    Route,
+    SanitizedContext,
+    SanitizedMessage,
+    Withholding,
+)
+from engine.model import (
+    ANY_PURPOSE,
+    DecisionRequest,
+    Detection,
+    Effect,
+    ItemFacts,
+    LabelEvidence,
+    Snapshot,
+)
+from engine.normalize import NormalizedText
+from engine.policy import (
+    Applicable,
+    RequestView,
+    applicable_policies,
+    constraint_reasons,
+    label_action,
+    preferences,
+    route_constraints,
+    verdict,
+)
+from engine.redact import Choice, redact
+from engine.route import RouteNeeds, estimate_tokens, plan_route
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What was computed around the core for one request."""
+
+    intent: IntentMatch
+    texts: Mapping[str, NormalizedText]  # segment key -> normalized text
+    detections: Mapping[str, tuple[Detection, ...]] = field(default_factory=dict)
+    # context key -> names of attack signals found in that item's text: retrieved
+    # content that tries to instruct the model (indirect prompt injection) is withheld.
+    injected: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+BASE_CAPABILITY = "chat"
+
+
+def message_key(index: int) -> str:
+    return f"messages[{index}]"
+
+
+def context_key(item_id: str) -> str:
+    return f"context:{item_id}"
+
+
+def prompt_sha256(request: DecisionRequest) -> str:
+    canonical = json.dumps([[m.role, m.content] for m in request.messages], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def decide(
+    request: DecisionRequest,
+    snapshot: Snapshot,
+    facts: Mapping[str, ItemFacts],
+    analysis: Analysis,
+    *,
+    decision_id: str,
+    now: datetime,
+    secret: bytes,
+    healthy: Mapping[str, bool] | None = None,
+) -> Decision:
+    principal = request.principal
+    withheld: list[Withholding] = []
+    candidates: dict[str, ItemFacts] = {}
+    for item in request.context:
+        found = facts.get(item.id) or ItemFacts(id=item.id, found=False)
+        refusal = _access_refusal(found, principal.roles, request.purpose)
+        signals = analysis.injected.get(context_key(item.id))
+        if refusal is None and signals:
+            refusal = Withholding(
+                item.id,
+                "suspected_injection",
+                f"The item's text tries to instruct the model ({', '.join(signals)}).",
+            )
+        if refusal:
+            withheld.append(refusal)
+        else:
+            candidates[item.id] = found
+
+    detected = _detected_labels(snapshot, analysis, request, candidates)
+
+    def view_for(items: Mapping[str, ItemFacts]) -> RequestView:
+        labels: dict[str, LabelEvidence] = {}
+        keys = [message_key(i) for i in range(len(request.messages))] + [
+            context_key(i) for i in items
+        ]
+        evidence = [e for f in items.values() for e in f.labels] + [
+            e for k in keys for e in detected.get(k, ())
+        ]
+        for e in sorted(evidence, key=lambda e: (len(e.path), e.path)):
+            labels.setdefault(e.label, e)
+        return RequestView(
+            decision_id=decision_id,
+            principal_id=principal.id,
+            intent=analysis.intent.intent_id,
+            roles=principal.roles,
+            tenant=principal.tenant,
+            purpose=request.purpose,
+            labels=labels,
+        )
+
+    first, _ = applicable_policies(snapshot, view_for(candidates))
+    exposed: dict[str, ItemFacts] = {}
+    for item_id, item_facts in candidates.items():
+        item_labels = tuple(
+            {e.label for e in item_facts.labels}
+            | {e.label for e in detected.get(context_key(item_id), ())}
+        )
+        chosen = label_action(item_labels, first)
+        if chosen and chosen[0] is Effect.DROP:
+            policy = chosen[1].policy
+            withheld.append(
+                Withholding(item_id, "dropped_by_policy", policy.description, policy.id)
+            )
+        else:
+            exposed[item_id] = item_facts
+
+    view = view_for(exposed)
+    applicable, issues = applicable_policies(snapshot, view)
+    judged = verdict(applicable, issues, snapshot)
+
+    messages, contexts, redactions, pseudonyms = _sanitize(
+        request, exposed, analysis, snapshot, applicable, secret
+    )
+    reasons = list(judged.reasons)
+    route = Route(primary=None)
+    deny = judged.deny
+    if not deny:
+        reasons += [r for r in constraint_reasons(applicable) if r not in reasons]
+        route = _route(request, snapshot, analysis, applicable, messages, contexts, healthy or {})
+        if route.primary is None:
+            deny = True
+            reasons.insert(0, _no_route_reason(route))
+            route = Route(primary=None, rejected=route.rejected, constraints=route.constraints)
+
+    if deny:
+        outcome = Outcome.DENY
+    elif redactions or withheld:
+        outcome = Outcome.ALLOW_WITH_REDACTIONS
+    else:
+        outcome = Outcome.ALLOW
+    blocked = sorted(
+        {label for a in applicable if a.policy.block_output for label in a.policy.governs}
+    )
+    return Decision(
+        id=decision_id,
+        created_at=now,
+        principal_id=principal.id,
+        tenant_id=principal.tenant,
+        outcome=outcome,
+        reasons=tuple(reasons),
+        intent=analysis.intent,
+        messages=messages,
+        context=contexts,
+        exposures=tuple(
+            Exposure(i, f.kind, tuple(sorted({e.label for e in f.labels})))
+            for i, f in exposed.items()
+        ),
+        withholdings=tuple(withheld),
+        redactions=redactions,
+        labels=tuple(sorted(view.labels)),
+        route=route,
+        policy_version=snapshot.version,
+        prompt_sha256=prompt_sha256(request),
+        purpose=request.purpose,
+        issues=issues,
+        block_output_labels=tuple(blocked),
+        pseudonyms=pseudonyms,
+    )
+
+
+def _access_refusal(
+    facts: ItemFacts, roles: frozenset[str], purpose: str | None
+) -> Withholding | None:
+    if facts.unavailable:
+        return Withholding(facts.id, "facts_unavailable", facts.unavailable)
+    if not facts.found:
+        return Withholding(facts.id, "unknown_id", "No document or data source has this id.")
+    for grant in facts.grants:
+        if grant.role in roles and (
+            ANY_PURPOSE in grant.purposes or (purpose and purpose in grant.purposes)
+        ):
+            return None
+    wanted = f"for purpose '{purpose}'" if purpose else "without a declared purpose"
+    return Withholding(
+        facts.id,
+        "no_access",
+        f"None of the caller's roles may read {facts.source} {wanted}.",
+    )
+
+
+def _detected_labels(
+    snapshot: Snapshot,
+    analysis: Analysis,
+    request: DecisionRequest,
+    candidates: Mapping[str, ItemFacts],
+) -> dict[str, tuple[LabelEvidence, ...]]:
+    """Per segment: labels indicated by the entities detected in it, with ancestors."""
+    keys = [message_key(i) for i in range(len(request.messages))] + [
+        context_key(i) for i in candidates
+    ]
+    out: dict[str, tuple[LabelEvidence, ...]] = {}
+    for key in keys:
+        found: dict[str, LabelEvidence] = {}
+        for detection in analysis.detections.get(key, ()):
+            for evidence in _entity_labels(snapshot, detection.entity_type):
+                found.setdefault(evidence.label, evidence)
+        out[key] = tuple(found.values())
+    return out
+
+
+def _entity_labels(snapshot: Snapshot, entity_type: str) -> tuple[LabelEvidence, ...]:
+    spec = snapshot.entity_types.get(entity_type)
+    if spec is None:
+        return ()
+    out: list[LabelEvidence] = []
+    for label in spec.indicates:
+        path: tuple[str, ...] = (
+            f"EntityType:{entity_type}",
+            "INDICATES",
+            f"SensitivityLabel:{label}",
+        )
+        family = snapshot.label_ancestry(label)
+        out.append(LabelEvidence(label, path))
+        for ancestor in family[1:]:
+            path = (*path, "SUBLABEL_OF", f"SensitivityLabel:{ancestor}")
+            out.append(LabelEvidence(ancestor, path))
+    return tuple(out)
+
+
+def _sanitize(
+    request: DecisionRequest,
+    exposed: Mapping[str, ItemFacts],
+    analysis: Analysis,
+    snapshot: Snapshot,
+    applicable: tuple[Applicable, ...],
+    secret: bytes,
+) -> tuple[
+    tuple[SanitizedMessage, ...],
+    tuple[SanitizedContext, ...],
+    tuple[Redaction, ...],
+    dict[str, str],
+]:
+    redactions: list[Redaction] = []
+    pseudonyms: dict[str, str] = {}
+
+    def clean(key: str, original: str) -> str:
+        normalized = analysis.texts.get(key)
+        if normalized is None:
+            return original
+        choices: list[Choice] = []
+        for detection in analysis.detections.get(key, ()):
+            labels = tuple(e.label for e in _entity_labels(snapshot, detection.entity_type))
+            chosen = label_action(labels, applicable)
+            if chosen is None:
+                continue
+            effect, app = chosen
+            # A message cannot be dropped like a context item: its spans are redacted instead.
+            action = Effect.REDACT if effect is Effect.DROP else effect
+            governed = next(label for label in labels if label in app.policy.governs)
+            choices.append((detection, governed, action))
+        result = redact(normalized.text, choices, key=secret, caller_id=request.principal.id)
+        for r in result.replacements:
+            start, end = normalized.to_original(r.start, r.end)
+            redactions.append(
+                Redaction(key, start, end, r.entity_type, r.label, r.action, r.replacement)
+            )
+        pseudonyms.update(result.pseudonyms)
+        return result.text
+
+    messages = tuple(
+        SanitizedMessage(m.role, clean(message_key(i), m.content))
+        for i, m in enumerate(request.messages)
+    )
+    contexts = tuple(
+        SanitizedContext(item.id, clean(context_key(item.id), item.text))
+        for item in request.context
+        if item.id in exposed
+    )
+    return messages, contexts, tuple(redactions), pseudonyms
+
+
+def _route(
+    request: DecisionRequest,
+    snapshot: Snapshot,
+    analysis: Analysis,
+    applicable: tuple[Applicable, ...],
+    messages: tuple[SanitizedMessage, ...],
+    contexts: tuple[SanitizedContext, ...],
+    healthy: Mapping[str, bool],
+) -> Route:
+    intent = snapshot.intents.get(analysis.intent.intent_id)
+    # Every request is a conversation: a model must at least chat, whatever the intent
+    # (an embeddings-only model is never a candidate), if the graph names that capability.
+    base = frozenset({BASE_CAPABILITY}) if BASE_CAPABILITY in snapshot.capabilities else frozenset()
+    needs = RouteNeeds(
+        capabilities=base
+        | (intent.requires if intent else frozenset())
+        | request.required_capabilities,
+        input_tokens=estimate_tokens(
+            sum(len(m.content) for m in messages) + sum(len(c.text) for c in contexts)
+        ),
+        output_tokens=request.max_output_tokens,
+        preferred_model=request.preferred_model,
+        user_region=request.user_region,
+    )
+    return plan_route(
+        snapshot, needs, route_constraints(applicable), preferences(applicable), healthy
+    )
+
+
+def _no_route_reason(route: Route) -> Reason:
+    losers = "; ".join(f"{c.model_id}: {', '.join(c.reasons)}" for c in route.rejected[:3])
+    more = f" (and {len(route.rejected) - 3} more)" if len(route.rejected) > 3 else ""
+    return Reason(
+        None, None, f"No compliant route: every candidate model was rejected. {losers}{more}"
+    )
