@@ -354,7 +354,10 @@ class OnnxEmbedder:
         cache_root: Path | None = None,
         max_seq_length: int | None = None,
         session_config: dict[str, str] | None = None,
+        onnx_file: Path | None = None,
     ) -> None:
+        """`onnx_file` runs another ONNX file of the same model instead of the cached
+        export (benchmarks compare quantization variants with it)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -379,7 +382,7 @@ class OnnxEmbedder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         for key, value in (session_config or {}).items():
             options.add_session_config_entry(key, value)
-        path = self.artifacts.int8 if quantized else self.artifacts.fp32
+        path = onnx_file or (self.artifacts.int8 if quantized else self.artifacts.fp32)
         try:
             self._session = ort.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"]
