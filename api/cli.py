@@ -15,6 +15,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Protocol, TypeVar
@@ -30,6 +31,8 @@ from graph.connection import GraphClient
 from graph.server import LocalNeo4j
 from loaders.catalog import catalog_root, load_catalog
 from loaders.policy_load import load_policy_path, rollback
+from loaders.rdf_export import RdfFormat, export_active
+from loaders.rdf_import import is_rdf_path, load_rdf_path
 from loaders.spec import PolicyDocument
 
 app = typer.Typer(
@@ -132,7 +135,9 @@ class _Loader(Protocol):
 
 
 def _loader_for(path: Path, *, progress: bool = True) -> _Loader:
-    """Which loader reads `path`: a CSV catalog, else policy YAML."""
+    """Which loader reads `path`: an RDF file (by suffix), a CSV catalog, else policy YAML."""
+    if is_rdf_path(path):
+        return load_rdf_path
     if catalog_root(path) is not None:
         return partial(load_catalog, progress=progress)
     return load_policy_path
@@ -154,6 +159,31 @@ def load(
     with _client(settings) as client:
         report = _guard(lambda: loader(client, path, author=who, message=message or f"load {path}"))
         out.print(report.describe())
+
+
+class ExportFormat(StrEnum):
+    TURTLE = "turtle"
+    JSON_LD = "json-ld"
+
+
+@app.command("export")
+def export(
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="RDF syntax")
+    ] = ExportFormat.TURTLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout")
+    ] = None,
+) -> None:
+    """Print the active policy content as RDF; `govroute load` reads it back."""
+    syntax: RdfFormat = "turtle" if format is ExportFormat.TURTLE else "json-ld"
+    with _client(Settings()) as client:
+        text = _guard(lambda: export_active(client, syntax))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    err.print(f"wrote the active policy content as {format.value} to {output}")
 
 
 @app.command("schema")
