@@ -218,6 +218,46 @@ def policy_rollback(version: int, author: Annotated[str | None, typer.Option()] 
     out.print(report.describe())
 
 
+# ---------------------------------------------------------------- serving
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    out.print(f"serving on http://{settings.api.host}:{settings.api.port} (OpenAPI at /docs)")
+    uvicorn.run(
+        create_app(settings), host=settings.api.host, port=settings.api.port, log_level="info"
+    )
+
+
+@app.command("serve")
+def serve() -> None:
+    """Serve the API against the configured Neo4j (which must be running and loaded)."""
+    _serve(Settings())
+
+
+@app.command("up")
+def up(
+    policy: Annotated[
+        Path | None,
+        typer.Option(help="Policy content to load first (default: GOVROUTE_POLICY_DIR)"),
+    ] = None,
+) -> None:
+    """Start a local Neo4j (unless NEO4J_URI is set), load the reference enterprise, serve."""
+    settings = Settings()
+    if not settings.neo4j.external:
+        neo4j_start()
+    path = policy or settings.api.policy_dir
+    with _client(settings) as client:
+        report = _guard(
+            lambda: load_policy_path(client, path, author=_author(), message=f"govroute up: {path}")
+        )
+        out.print(report.describe())
+    _serve(settings)
+
+
 def main() -> None:
     app()
 
