@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, LiteralString, Protocol
+from typing import Any, Protocol
 
 from neo4j import ManagedTransaction
 from neo4j.exceptions import DriverError, Neo4jError
@@ -53,6 +53,10 @@ class Lineage:
 
     def key(self) -> tuple[str, str, str, tuple[str, ...]]:
         return (self.kind, self.target, self.transform, self.removes)
+
+    def compared(self) -> str:
+        """The form CATALOG_CHANGED_DOCUMENTS compares (see there)."""
+        return f"{self.kind}:{self.target}\x1f{self.transform}\x1f{';'.join(self.removes)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +183,27 @@ def upstream_documents(
     return edges
 
 
+def changed_documents(
+    client: GraphClient, documents: Sequence[CatalogDocument]
+) -> tuple[list[int], list[int]]:
+    """Positions of the documents the graph lacks, and of those it holds differently."""
+    rows = [
+        "\x1e".join(
+            (
+                str(i),
+                d.id,
+                d.source,
+                "\x1d".join(d.labels),
+                "\x1d".join(up.compared() for up in d.lineage),
+                d.title,
+            )
+        )
+        for i, d in enumerate(documents)
+    ]
+    found = client.read(records, queries.CATALOG_CHANGED_DOCUMENTS, rows=rows)[0]
+    return list(found["created"]), list(found["changed"])
+
+
 def read_documents(client: GraphClient, ids: list[str]) -> dict[str, StoredDocument]:
     """The graph's state of these documents, in the catalog's terms (one read)."""
     rows = client.read(records, queries.CATALOG_DOCUMENT_STATE, ids=ids)
@@ -227,7 +252,7 @@ class CatalogWriter:
         client: GraphClient,
         *,
         load_id: str,
-        batch_size: int = 10_000,
+        batch_size: int = 5_000,
         progress: Progress | None = None,
         after_batch: AfterBatch | None = None,
     ) -> None:
@@ -286,40 +311,39 @@ class CatalogWriter:
 
     def _write_nodes(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
         rows = [d.node_row() for d in batch]
-        found = records(tx, queries.CATALOG_UPSERT_DOCUMENTS, rows=rows, load_id=self.load_id)
-        refused: list[str] = found[0]["refused"]
-        if refused:
-            raise InvalidPolicyData(
-                [
-                    Problem(
-                        "<graph>",
-                        f"document {doc_id}",
-                        "id",
-                        "became a Document of another origin (e.g. policy content) after "
-                        "the catalog was validated; the load was undone",
-                    )
-                    for doc_id in refused
-                ]
-            )
         existing = [row for row, d in zip(rows, batch, strict=True) if d.existed]
         if existing:
             tx.run(queries.CATALOG_DELETE_STALE_PART_OF, rows=existing).consume()
             tx.run(queries.CATALOG_DELETE_STALE_LABELS, rows=existing).consume()
-        _expect(tx, queries.CATALOG_MERGE_PART_OF, len(rows), "PART_OF", rows, self.load_id)
+        found = records(tx, queries.CATALOG_WRITE_DOCUMENTS, rows=rows, load_id=self.load_id)[0]
+        if found["written"] != len(rows):
+            foreign = records(tx, queries.CATALOG_FOREIGN_AMONG, ids=[r["id"] for r in rows])
+            raise InvalidPolicyData(
+                [
+                    Problem(
+                        "<graph>",
+                        f"document {row['id']}",
+                        "id",
+                        f"became a Document of origin '{row['origin']}' after the catalog was "
+                        "validated; the load was undone",
+                    )
+                    for row in foreign
+                ]
+                or [_vanished("PART_OF", found["written"], len(rows))]
+            )
         labels = sum(len(d.labels) for d in batch)
-        _expect(tx, queries.CATALOG_MERGE_LABELS, labels, "HAS_LABEL", rows, self.load_id)
+        if found["labels"] != labels:
+            raise InvalidPolicyData([_vanished("HAS_LABEL", found["labels"], labels)])
 
     def _write_lineage(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
         rows = [d.lineage_row() for d in batch]
         existing = [row for row, d in zip(rows, batch, strict=True) if d.existed]
         if existing:
             tx.run(queries.CATALOG_DELETE_STALE_LINEAGE, rows=existing).consume()
-        to_docs = sum(1 for d in batch for up in d.lineage if up.kind == DOCUMENT)
-        to_sources = sum(1 for d in batch for up in d.lineage if up.kind == DATA_SOURCE)
-        merge_docs = queries.CATALOG_MERGE_LINEAGE_DOCUMENTS
-        merge_sources = queries.CATALOG_MERGE_LINEAGE_SOURCES
-        _expect(tx, merge_docs, to_docs, "DERIVED_FROM (document)", rows, self.load_id)
-        _expect(tx, merge_sources, to_sources, "DERIVED_FROM (data source)", rows, self.load_id)
+        merged = records(tx, queries.CATALOG_WRITE_LINEAGE, rows=rows, load_id=self.load_id)
+        expected = sum(len(d.lineage) for d in batch)
+        if merged[0]["merged"] != expected:
+            raise InvalidPolicyData([_vanished("DERIVED_FROM", merged[0]["merged"], expected)])
 
     def _record(
         self, tx: ManagedTransaction, record: CatalogRecord, created: str, written: int
@@ -371,42 +395,24 @@ class CatalogWriter:
             ) from exc
 
     def _restore(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
+        # The rows carry each edge's original load_id, so restored edges keep it.
         rows = [d.node_row() for d in batch]
-        tx.run(queries.CATALOG_RESTORE_TITLES, rows=rows).consume()
-        for query in (queries.CATALOG_DELETE_STALE_PART_OF, queries.CATALOG_DELETE_STALE_LABELS):
-            tx.run(query, rows=rows).consume()
-        for query in (queries.CATALOG_MERGE_PART_OF, queries.CATALOG_MERGE_LABELS):
-            tx.run(query, rows=rows, load_id=None).consume()
+        tx.run(queries.CATALOG_DELETE_STALE_PART_OF, rows=rows).consume()
+        tx.run(queries.CATALOG_DELETE_STALE_LABELS, rows=rows).consume()
+        tx.run(queries.CATALOG_WRITE_DOCUMENTS, rows=rows, load_id=None).consume()
         lineage = [d.lineage_row() for d in batch]
         tx.run(queries.CATALOG_DELETE_STALE_LINEAGE, rows=lineage).consume()
-        for query in (
-            queries.CATALOG_MERGE_LINEAGE_DOCUMENTS,
-            queries.CATALOG_MERGE_LINEAGE_SOURCES,
-        ):
-            tx.run(query, rows=lineage, load_id=None).consume()
+        tx.run(queries.CATALOG_WRITE_LINEAGE, rows=lineage, load_id=None).consume()
 
 
-def _expect(
-    tx: ManagedTransaction,
-    query: LiteralString,
-    expected: int,
-    what: str,
-    rows: list[dict[str, Any]],
-    load_id: str,
-) -> None:
-    merged = int(records(tx, query, rows=rows, load_id=load_id)[0]["merged"])
-    if merged != expected:
-        raise InvalidPolicyData(
-            [
-                Problem(
-                    "<graph>",
-                    "",
-                    what,
-                    f"wrote {merged} relationship(s) where {expected} were expected: a target "
-                    "disappeared after the catalog was validated; the load was undone",
-                )
-            ]
-        )
+def _vanished(relation: str, written: int, expected: int) -> Problem:
+    return Problem(
+        "<graph>",
+        "",
+        relation,
+        f"wrote {written} where {expected} were expected: a DataSource, label or document "
+        "disappeared after the catalog was validated; the load was undone",
+    )
 
 
 # ---------------------------------------------------------------- fingerprint

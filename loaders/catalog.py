@@ -72,8 +72,10 @@ LINEAGE = "lineage.csv"
 DOCUMENT_COLUMNS = ("id", "title", "source", "labels")
 LINEAGE_COLUMNS = ("document", "derived_from", "transform", "removes_labels")
 MAX_LISTED = 100
-# Measured with bench/catalog_load.py (docs/loading.md): 10k rows per transaction.
-BATCH_SIZE = 10_000
+# Rows per write transaction: 2k-20k measured alike on this 2-core machine (docs/
+# loading.md), 50k slower; 5k keeps each transaction's state small on a 1-2 GB heap.
+BATCH_SIZE = 5_000
+# Rows per comparison read (one packed string each).
 READ_BATCH = 20_000
 _FORMAT = b"govroute-catalog/1\0"
 
@@ -86,6 +88,9 @@ def _id_pattern() -> re.Pattern[str]:
 
 
 _ID = _id_pattern()
+# Cells hold text: C0 controls other than tab, LF and CR are refused (the content
+# hash and the graph comparison use \x00 and \x1d-\x1f as separators).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ID_RULE = "letters, digits, '_', '.', ':', '-', starting with a letter or digit, at most 128"
 
 # Where a lineage edge points, once resolved.
@@ -200,7 +205,7 @@ class Catalog:
 def _hash_rows(
     digest: hashlib._Hash, rows: Iterator[tuple[str, str, str, tuple[str, ...]]]
 ) -> None:
-    # Fields are NUL-separated (a NUL in a cell is refused) and each section is
+    # Fields are NUL-separated (control characters in cells are refused) and each section is
     # prefixed by its row count, so the encoding is unambiguous.
     chunk: list[str] = []
     for a, b, c, labels in rows:
@@ -237,8 +242,12 @@ class _CsvFile:
                 except UnicodeDecodeError as exc:
                     self.bad[number] = f"is not valid UTF-8 (byte {exc.start + 1} of the line)"
                     text = chunk.decode("utf-8", "replace")
-                if "\0" in text:
-                    self.bad[number] = "contains a NUL character"
+                control = _CONTROL.search(text)
+                if control is not None:
+                    self.bad[number] = (
+                        f"contains the control character U+{ord(control.group()):04X} "
+                        "(only tab, CR and LF are allowed)"
+                    )
                 yield text
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
@@ -264,7 +273,7 @@ class _CsvFile:
         for number in range(start, end + 1):
             message = self.bad.pop(number, None)
             if message is not None:
-                columns = [i for i, f in enumerate(fields) if "\ufffd" in f or "\0" in f]
+                columns = [i for i, f in enumerate(fields) if "\ufffd" in f or _CONTROL.search(f)]
                 column = f"column {columns[0] + 1}" if columns else ""
                 self.problems.add(self.name, number, column, message)
                 found = True
@@ -388,6 +397,13 @@ def _read_documents(
             first = ids.get(doc_id)
             if first is not None:
                 problems.add(name, line, "id", f"duplicates the document on line {lines[first]}")
+            elif doc_id in sources:
+                problems.add(
+                    name,
+                    line,
+                    "id",
+                    f"'{doc_id}' is also the id of a DataSource: lineage could not tell them apart",
+                )
             elif doc_id in foreign:
                 problems.add(
                     name,
@@ -518,7 +534,8 @@ def _resolve_upstreams(
     """Mark each edge's upstream kind; returns the graph Documents lineage points at."""
     ids, edges, kinds = catalog.ids, catalog.edges, catalog.edge_kinds
     pending = {e[1] for e in edges if e[1] not in ids}
-    # As in policy content, a Document wins over a DataSource of the same id.
+    # No catalog document shares an id with a DataSource (refused above), nor does
+    # a policy document; a graph Document is looked for first, as policy loads do.
     in_graph = catalog_store.live_documents(client, pending, READ_BATCH) if pending else set()
     for k, (_, upstream, _, _) in enumerate(edges):
         if upstream in ids:
@@ -677,23 +694,23 @@ def plan_writes(client: GraphClient, catalog: Catalog, progress: Progress) -> _P
     progress.phase("comparing with the graph", len(catalog.docs))
     indexes, existed = array("l"), bytearray()
     before: list[CatalogDocument] = []
-    created = 0
+    created_count = 0
     for start in range(0, len(catalog.docs), READ_BATCH):
         stop = min(start + READ_BATCH, len(catalog.docs))
-        stored = catalog_store.read_documents(client, [d[0] for d in catalog.docs[start:stop]])
-        for i in range(start, stop):
-            found = stored.get(catalog.docs[i][0])
-            if found is None:
-                indexes.append(i)
-                existed.append(0)
-                created += 1
-                continue
-            if catalog.document(i).key() != found.document.key():
-                indexes.append(i)
-                existed.append(1)
-                before.append(found.document)
+        batch = [catalog.document(i) for i in range(start, stop)]
+        created, changed = catalog_store.changed_documents(client, batch)
+        if changed:
+            stored = catalog_store.read_documents(client, [batch[i].id for i in changed])
+            before.extend(
+                stored[d.id].document for d in (batch[i] for i in changed) if d.id in stored
+            )
+        for flag, found in ((0, created), (1, changed)):
+            for i in found:
+                indexes.append(start + i)
+                existed.append(flag)
+        created_count += len(created)
         progress.advance(stop - start)
-    return _Plan(_Written(catalog, indexes, existed), before, created)
+    return _Plan(_Written(catalog, indexes, existed), before, created_count)
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,6 +234,11 @@ INVALID: list[tuple[str, Any, tuple[str, str, str, str]]] = [
         ("documents.csv", "line 7", "id", "is a Document of origin 'policy'"),
     ),
     (
+        "id of a data source",
+        lambda w: edit(w / "documents.csv", "cat-payments,", "warehouse,"),
+        ("documents.csv", "line 7", "id", "is also the id of a DataSource"),
+    ),
+    (
         "missing column",
         lambda w: edit(w / "documents.csv", "id,title,source,labels", "id,title,labels"),
         ("documents.csv", "line 1", "source", "column is missing"),
@@ -269,6 +274,11 @@ INVALID: list[tuple[str, Any, tuple[str, str, str, str]]] = [
             (w / "documents.csv").read_bytes().replace(b"Q1 KPI", b"Q1 \xff KPI")
         ),
         ("documents.csv", "line 5", "column 2", "is not valid UTF-8"),
+    ),
+    (
+        "control character",
+        lambda w: edit(w / "lineage.csv", "nightly copy", "nightly\x1ecopy"),
+        ("lineage.csv", "line 2", "column 3", "contains the control character U+001E"),
     ),
     (
         "dangling lineage",
