@@ -221,12 +221,22 @@ class Snapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-minute rate limits the graph sets; None means the configured default applies."""
+
+    requests_per_minute: int | None = None
+    tokens_per_minute: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     id: str
     tenant: str
     roles: frozenset[str]
     name: str = ""
     permissions: frozenset[str] = frozenset()
+    principal_limits: Limits | None = None
+    tenant_limits: Limits | None = None  # shared by every principal of the tenant
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.lineage import Ancestry, Hop, RawLabelPath, effective_labels
-from engine.model import AccessGrant, ItemFacts, Principal
+from engine.model import AccessGrant, ItemFacts, Limits, Principal
 from graph import queries
 from graph.connection import GraphClient, records
 
@@ -28,7 +28,15 @@ def principal_for_key(client: GraphClient, key: str) -> Principal | None:
         roles=frozenset(row["roles"]),
         name=row["name"] or "",
         permissions=frozenset(row["permissions"]),
+        principal_limits=_limits(row["principal_rpm"], row["principal_tpm"]),
+        tenant_limits=_limits(row["tenant_rpm"], row["tenant_tpm"]),
     )
+
+
+def _limits(rpm: int | None, tpm: int | None) -> Limits | None:
+    if rpm is None and tpm is None:
+        return None
+    return Limits(requests_per_minute=rpm, tokens_per_minute=tpm)
 
 
 def item_facts(

@@ -170,7 +170,9 @@ MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted
 
 # ---------------------------------------------------------------- request time
 
-# Caller identity: API key hash -> principal, tenant, roles. Retired keys do not authenticate.
+# Caller identity: API key hash -> principal, tenant, roles, and the rate limits the
+# graph sets on the principal and its tenant (null where unset). Retired keys do not
+# authenticate.
 PRINCIPAL_BY_KEY: LiteralString = """
 MATCH (k:ApiKey {id: $key_hash})-[:IDENTIFIES]->(p:Principal)-[:MEMBER_OF]->(t:Tenant)
 WHERE NOT coalesce(k.retired, false) AND NOT coalesce(p.retired, false)
@@ -178,7 +180,9 @@ OPTIONAL MATCH (p)-[:HAS_ROLE]->(r:Role)
 WHERE NOT coalesce(r.retired, false)
 WITH p, t, collect(r) AS roles
 RETURN p.id AS id, p.name AS name, t.id AS tenant, [r IN roles | r.id] AS roles,
-       reduce(acc = [], r IN roles | acc + coalesce(r.permissions, [])) AS permissions
+       reduce(acc = [], r IN roles | acc + coalesce(r.permissions, [])) AS permissions,
+       p.requests_per_minute AS principal_rpm, p.tokens_per_minute AS principal_tpm,
+       t.requests_per_minute AS tenant_rpm, t.tokens_per_minute AS tenant_tpm
 """
 
 # Everything the core needs about the referenced items, in one round trip: what each

@@ -43,7 +43,7 @@ def to_graph(bundle: Bundle) -> GraphContent:
         out.add_edge(relation(source_kind, type_, target_kind), source, target, **props)
 
     for t in doc["tenants"]:
-        node("Tenant", id=t["id"], name=t["name"], description=t["description"])
+        node("Tenant", id=t["id"], name=t["name"], description=t["description"], **_limits(t))
     for r in doc["roles"]:
         node(
             "Role",
@@ -62,7 +62,7 @@ def to_graph(bundle: Bundle) -> GraphContent:
                 purposes=grant["purposes"],
             )
     for p in doc["principals"]:
-        node("Principal", id=p["id"], name=p["name"])
+        node("Principal", id=p["id"], name=p["name"], **_limits(p))
         edge("Principal", "MEMBER_OF", "Tenant", p["id"], p["tenant"])
         for role in p["roles"]:
             edge("Principal", "HAS_ROLE", "Role", p["id"], role)
@@ -225,7 +225,7 @@ def from_graph(content: GraphContent) -> PolicyDocument:
         return content.nodes.get(kind, [])
 
     for t in rows("Tenant"):
-        out["tenants"].append(_pick(t, "id", "name", "description"))
+        out["tenants"].append({**_pick(t, "id", "name", "description"), **_limits_of(t)})
     access = edges("Role", "CAN_ACCESS", "DataSource")
     for r in rows("Role"):
         grants = [
@@ -244,6 +244,7 @@ def from_graph(content: GraphContent) -> PolicyDocument:
         out["principals"].append(
             {
                 **_pick(p, "id", "name"),
+                **_limits_of(p),
                 "tenant": member_of[p["id"]][0],
                 "roles": has_role.get(p["id"], []),
                 "api_keys": keys.get(p["id"], []),
@@ -400,6 +401,19 @@ def from_graph(content: GraphContent) -> PolicyDocument:
             }
         )
     return PolicyDocument.model_validate(dict(out))
+
+
+# Limits are node properties, not a node: Neo4j properties cannot nest.
+LIMIT_FIELDS = ("requests_per_minute", "tokens_per_minute")
+
+
+def _limits(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: (item["limits"] or {}).get(k) for k in LIMIT_FIELDS}
+
+
+def _limits_of(row: dict[str, Any]) -> dict[str, Any]:
+    found = _pick(row, *LIMIT_FIELDS)
+    return {"limits": found} if found else {}
 
 
 def _pick(row: dict[str, Any], *keys: str) -> dict[str, Any]:

@@ -49,10 +49,32 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Limits(_Spec):
+    """Request rate and token budget per minute; what is unset falls back to the defaults."""
+
+    requests_per_minute: int | None = Field(
+        default=None, gt=0, description="Requests admitted per minute (decide and chat)."
+    )
+    tokens_per_minute: int | None = Field(
+        default=None,
+        gt=0,
+        description="Tokens per minute: prompt, context and max output, estimated up front.",
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> Limits:
+        if self.requests_per_minute is None and self.tokens_per_minute is None:
+            raise ValueError("limits needs requests_per_minute or tokens_per_minute (or omit it)")
+        return self
+
+
 class Tenant(_Spec):
     id: Id
     name: str = Field(min_length=1)
     description: str = ""
+    limits: Limits | None = Field(
+        default=None, description="Shared by all of the tenant's principals together."
+    )
 
 
 class AccessGrant(_Spec):
@@ -87,6 +109,7 @@ class Principal(_Spec):
     tenant: Id
     roles: list[Id] = Field(min_length=1)
     api_keys: list[ApiKeyHash] = []
+    limits: Limits | None = Field(default=None, description="This principal's own limits.")
 
 
 class Jurisdiction(_Spec):

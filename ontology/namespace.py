@@ -170,6 +170,8 @@ class GR(DefinedNamespace):
     validator: URIRef
     purposes: URIRef
     permissions: URIRef
+    requests_per_minute: URIRef
+    tokens_per_minute: URIRef
     category: URIRef
     exemplars: URIRef
     threshold: URIRef
