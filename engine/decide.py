@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from engine.decision import (
@@ -39,11 +39,13 @@ from engine.decision import (
 )
 from engine.model import (
     ANY_PURPOSE,
+    LABEL_ACTIONS,
     DecisionRequest,
     Detection,
     Effect,
     ItemFacts,
     LabelEvidence,
+    Restrictiveness,
     Snapshot,
 )
 from engine.normalize import NormalizedText
@@ -183,6 +185,7 @@ def decide(
     blocked = sorted(
         {label for a in applicable if a.policy.block_output for label in a.policy.governs}
     )
+    label_actions, output_blocks = ((), ()) if deny else _output_rules(snapshot, view)
     return Decision(
         id=decision_id,
         created_at=now,
@@ -206,7 +209,43 @@ def decide(
         purpose=request.purpose,
         issues=issues,
         block_output_labels=tuple(blocked),
+        label_actions=label_actions,
+        output_blocks=output_blocks,
         pseudonyms=pseudonyms,
+    )
+
+
+def _output_rules(
+    snapshot: Snapshot, view: RequestView
+) -> tuple[tuple[tuple[str, Effect, str], ...], tuple[tuple[str, str], ...]]:
+    """Label actions and answer blocks for the model's answer.
+
+    Policies are chosen by scope alone: the view is widened to every label, so a
+    policy applies to the answer when its intent, role, tenant and purpose match,
+    even if the request carried none of its labels (a card number the model writes
+    is still a card number). Per label, the most restrictive action wins; on a tie
+    the higher-priority policy (they come sorted by priority).
+    """
+    every = {
+        label: LabelEvidence(label, (f"SensitivityLabel:{label}",)) for label in snapshot.labels
+    }
+    scoped, _ = applicable_policies(snapshot, replace(view, labels=every))
+    actions: dict[str, tuple[Effect, str]] = {}
+    blocks: dict[str, str] = {}
+    for app in scoped:
+        policy = app.policy
+        for label in sorted(policy.governs):
+            if policy.effect in LABEL_ACTIONS:
+                current = actions.get(label)
+                if current is None or Restrictiveness.of(policy.effect) > Restrictiveness.of(
+                    current[0]
+                ):
+                    actions[label] = (policy.effect, policy.id)
+            if policy.block_output:
+                blocks.setdefault(label, policy.id)
+    return (
+        tuple((label, effect, policy_id) for label, (effect, policy_id) in sorted(actions.items())),
+        tuple(sorted(blocks.items())),
     )
 
 

@@ -130,6 +130,13 @@ class Decision:
     purpose: str | None = None
     issues: tuple[RuleIssue, ...] = ()
     block_output_labels: tuple[str, ...] = ()  # labels whose presence in an answer blocks it
+    # What the gateway applies to the model's answer. Chosen by scope only (intent, roles,
+    # tenant, purpose), whether or not the label was in the request: an answer can carry
+    # labels its request did not. (label, most restrictive label action, policy id):
+    label_actions: tuple[tuple[str, Effect, str], ...] = ()
+    # (label, policy id) of block_output policies by the same scope rule; covers
+    # block_output_labels, which only lists labels present in the request.
+    output_blocks: tuple[tuple[str, str], ...] = ()
     # placeholder -> original value, so the gateway can restore pseudonyms for this caller.
     # Never written to provenance or logs.
     pseudonyms: Mapping[str, str] = field(default_factory=dict, repr=False)
