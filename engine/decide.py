@@ -10,8 +10,8 @@ Order of work:
 1. exposure: unknown ids and items the caller's roles may not read are withheld;
 2. labels: effective labels of candidate items plus labels indicated by entities
    detected in the messages and candidate items (with their ancestors);
-3. policies that apply; `drop` actions withhold items; labels and policies are
-   then recomputed without the dropped items, so they constrain nothing;
+3. policies that apply; `drop` actions withhold items (and stay reasons); labels
+   and policies are then recomputed without the dropped items, so they constrain nothing;
 4. verdict: deny wins, default deny;
 5. text: each detected entity gets the most restrictive action governing its labels;
 6. route: compliant candidates under the intersected constraints, or deny.
@@ -144,6 +144,7 @@ def decide(
 
     first, _ = applicable_policies(snapshot, view_for(candidates))
     exposed: dict[str, ItemFacts] = {}
+    drops: list[Reason] = []
     for item_id, item_facts in candidates.items():
         item_labels = tuple(
             {e.label for e in item_facts.labels}
@@ -155,6 +156,7 @@ def decide(
             withheld.append(
                 Withholding(item_id, "dropped_by_policy", policy.description, policy.id)
             )
+            drops.append(chosen[1].reason())
         else:
             exposed[item_id] = item_facts
 
@@ -170,6 +172,10 @@ def decide(
     deny = judged.deny
     if not deny:
         reasons += [r for r in constraint_reasons(applicable) if r not in reasons]
+        # A drop shaped what is sent even when, its items gone, it no longer applies.
+        for r in drops:
+            if r.policy_id not in {x.policy_id for x in reasons}:
+                reasons.append(r)
         route = _route(request, snapshot, analysis, applicable, messages, contexts, healthy or {})
         if route.primary is None:
             deny = True
