@@ -62,9 +62,18 @@ class Values(StrEnum):
 
 # Node properties a policy document holds, per kind (besides gr:id).
 RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
-    "Tenant": {"name": Values.ONE, "description": Values.ONE},
+    "Tenant": {
+        "name": Values.ONE,
+        "description": Values.ONE,
+        "requests_per_minute": Values.ONE,
+        "tokens_per_minute": Values.ONE,
+    },
     "Role": {"name": Values.ONE, "description": Values.ONE, "permissions": Values.MANY},
-    "Principal": {"name": Values.ONE},
+    "Principal": {
+        "name": Values.ONE,
+        "requests_per_minute": Values.ONE,
+        "tokens_per_minute": Values.ONE,
+    },
     "ApiKey": {},
     "Jurisdiction": {"name": Values.ONE},
     "Region": {"name": Values.ONE},

@@ -129,9 +129,9 @@ roles:
   - {id: data-only, name: Data only, permissions: [], can_access: [{source: crm, purposes: [a]}]}
   - {id: auditor, name: Auditor, permissions: [audit]}
   - {id: plain, name: Plain}
-tenants: [{id: t, name: T}]
+tenants: [{id: t, name: T, limits: {requests_per_minute: 600}}]
 principals:
-  - {id: p, name: P, tenant: t, roles: [data-only, plain]}
+  - {id: p, name: P, tenant: t, roles: [data-only, plain], limits: {tokens_per_minute: 90000}}
 jurisdictions: [{id: eu, name: EU}]
 regions: [{id: r, name: R, jurisdiction: eu}]
 capabilities: [{id: "chat:v2", description: Chat}]
