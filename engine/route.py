@@ -89,19 +89,20 @@ def _rejections(
         reasons.append("model is forbidden by policy")
     if provider.id in c.forbid_providers:
         reasons.append(f"provider {provider.id} is forbidden by policy")
-    # Every place a provider may process data must be allowed, not just one of them.
-    if c.jurisdictions and not provider.jurisdictions <= c.jurisdictions:
+    # Every place a provider may process data must be allowed, not just one of them; a
+    # provider whose places are unknown satisfies no residency constraint (fail closed).
+    if c.jurisdictions and not (
+        provider.jurisdictions and provider.jurisdictions <= c.jurisdictions
+    ):
         allowed = ", ".join(sorted(c.jurisdictions - {NOWHERE})) or "none"
-        where = ", ".join(sorted(provider.jurisdictions))
+        where = ", ".join(sorted(provider.jurisdictions)) or "an unknown jurisdiction"
         reasons.append(
             f"provider {provider.id} processes data in {where}; allowed jurisdictions: {allowed}"
         )
-    if c.regions and not provider.regions <= c.regions:
+    if c.regions and not (provider.regions and provider.regions <= c.regions):
         allowed = ", ".join(sorted(c.regions - {NOWHERE})) or "none"
-        reasons.append(
-            f"provider {provider.id} is hosted in {', '.join(sorted(provider.regions))}; "
-            f"allowed regions: {allowed}"
-        )
+        where = ", ".join(sorted(provider.regions)) or "an unknown region"
+        reasons.append(f"provider {provider.id} is hosted in {where}; allowed regions: {allowed}")
     missing_certs = sorted(c.certifications - provider.certifications)
     if missing_certs:
         reasons.append(f"provider {provider.id} lacks certification {', '.join(missing_certs)}")
