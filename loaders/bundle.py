@@ -25,6 +25,7 @@ _SET_LIKE = frozenset(
         "roles", "labels", "capabilities", "regions", "certifications", "governs", "intents",
         "tenants", "purposes", "jurisdictions", "forbid_providers", "forbid_models",
         "indicates", "requires", "api_keys", "removes_labels", "context", "permissions",
+        "exemplars",  # a set of example utterances; RDF carries no order for them
     }
 )  # fmt: skip
 _KEYED_LISTS = {"can_access": "source", "derived_from": "source"}

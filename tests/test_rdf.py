@@ -6,7 +6,6 @@ tests export the active content of the session's real server and load it back.
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 from pathlib import Path
@@ -49,20 +48,6 @@ POLICIES = {"minimal": MINIMAL, "enterprise": ENTERPRISE}
 FORMATS: tuple[RdfFormat, ...] = get_args(RdfFormat)
 SUFFIX = {"turtle": ".ttl", "json-ld": ".jsonld"}
 
-EXEMPLAR_ORDER = (
-    "loaders/bundle.py keeps the order of intent exemplars in the canonical form (and so in "
-    "the content hash), but docs/ontology.md makes gr:exemplars one triple per exemplar, an "
-    "order RDF cannot carry; adding 'exemplars' to bundle._SET_LIKE makes both agree"
-)
-
-
-def comparable(bundle: Bundle) -> dict[str, Any]:
-    """Canonical content with exemplars as the set they are (see EXEMPLAR_ORDER)."""
-    canonical = copy.deepcopy(bundle.canonical())
-    for intent in canonical["intents"]:
-        intent["exemplars"] = sorted(set(intent["exemplars"]))
-    return canonical
-
 
 def write_rdf(doc: PolicyDocument, directory: Path, fmt: RdfFormat = "turtle") -> Path:
     path = directory / f"policy{SUFFIX[fmt]}"
@@ -100,11 +85,10 @@ def test_when_a_document_goes_to_rdf_and_back_then_the_content_is_identical(
 
     again = read_rdf(write_rdf(original.document(), tmp_path, fmt))
 
-    assert comparable(again) == comparable(original)
+    assert again.canonical() == original.canonical()
     assert sum(map(len, again.sections.values())) == sum(map(len, original.sections.values()))
 
 
-@pytest.mark.xfail(strict=True, reason=EXEMPLAR_ORDER)
 def test_when_exemplars_are_not_sorted_then_the_rdf_round_trip_keeps_the_content_hash(
     tmp_path: Path,
 ) -> None:
@@ -186,7 +170,7 @@ def test_when_fields_have_edge_values_then_rdf_keeps_every_one(
 
     again = read_rdf(write_rdf(original.document(), tmp_path, fmt))
 
-    assert comparable(again) == comparable(original)
+    assert again.canonical() == original.canonical()
     roles = {
         r.id: sorted(r.model_dump(mode="json")["permissions"]) for r in again.sections["roles"]
     }
@@ -602,8 +586,8 @@ def test_when_enterprise_is_exported_and_loaded_into_an_empty_graph_then_content
     rdf_load = load_rdf_path(empty_graph, exported, author="t", message="rdf")
 
     assert rdf_load.outcome.changed
-    assert comparable(graph_bundle(empty_graph)) == comparable(original)
-    assert comparable(original) == comparable(read_bundle(ENTERPRISE))
+    assert graph_bundle(empty_graph).canonical() == original.canonical()
+    assert original.canonical() == read_bundle(ENTERPRISE).canonical()
     assert counts(empty_graph) == nodes
     assert (rdf_load.outcome.nodes, rdf_load.outcome.edges) == (
         yaml_load.outcome.nodes,
@@ -611,7 +595,6 @@ def test_when_enterprise_is_exported_and_loaded_into_an_empty_graph_then_content
     )
 
 
-@pytest.mark.xfail(strict=True, reason=EXEMPLAR_ORDER)
 def test_when_exported_content_is_loaded_then_hash_matches_and_an_equal_load_is_unchanged(
     empty_graph: GraphClient, tmp_path: Path
 ) -> None:
@@ -715,6 +698,6 @@ def test_when_the_cli_exports_and_loads_rdf_then_the_content_round_trips(
     assert printed.output.startswith("# govroute policy content: PolicySet v1")
     assert loaded.exit_code == 0, loaded.output
     assert "loaded PolicySet v1" in loaded.output
-    assert comparable(graph_bundle(empty_graph)) == comparable(read_bundle(MINIMAL))
+    assert graph_bundle(empty_graph).canonical() == read_bundle(MINIMAL).canonical()
     assert bad.exit_code == 2
     assert "syntax.ttl:line 2" in bad.output
