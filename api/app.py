@@ -1,8 +1,9 @@
 """The FastAPI application: `create_app(settings)`; no globals.
 
 The lifespan opens the one graph driver, loads the embedding model, builds the
-engine state for the active PolicySet, and starts the provenance writer; on
-shutdown it drains provenance to Neo4j or the journal.
+engine state for the active PolicySet, and starts the provenance writer, the
+telemetry (traces, metrics) and the rate limiter; on shutdown it drains provenance
+to Neo4j or the journal and flushes the traces.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import decide, health
+from api.ratelimit import RateLimiter
+from api.routes import decide, health, metrics
 from api.runtime import Runtime
 from api.settings import Settings
+from api.telemetry import ServiceStatus, Telemetry, TelemetryMiddleware
 from engine.embedding import Embedder, OnnxEmbedder, TorchEmbedder
 from graph.connection import GraphClient
 from graph.provenance_writer import ProvenanceWriter
@@ -30,9 +35,27 @@ def make_embedder(settings: Settings) -> Embedder:
     return TorchEmbedder() if settings.api.embedder == "torch" else OnnxEmbedder()
 
 
-def create_app(settings: Settings) -> FastAPI:
+def service_status(runtime: Runtime) -> ServiceStatus:
+    """What /metrics reports about the runtime, read at scrape time."""
+    snapshot = runtime.state.snapshot
+    return ServiceStatus(
+        policy_version=snapshot.version,
+        content_hash=snapshot.content_hash,
+        graph_up=runtime.graph_up,
+        journal_pending_files=len(runtime.writer.journal.pending_files()),
+        provenance_queue=runtime.writer.pending,
+    )
+
+
+def create_app(settings: Settings, *, span_exporter: SpanExporter | None = None) -> FastAPI:
+    """The app; `span_exporter` also receives every span (tests use an in-memory one)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Telemetry and rate limits first: the runtime reports through them.
+        telemetry = Telemetry(settings.telemetry, span_exporter=span_exporter)
+        limiter = RateLimiter.from_settings(settings.rate_limits, on_reject=telemetry.rate_limited)
+        app.state.telemetry, app.state.limiter = telemetry, limiter
         graph = GraphClient.connect(settings.neo4j, settings.local)
         apply_schema(graph)
         writer = ProvenanceWriter.for_graph(graph, settings.api.state_dir / "journal").start()
@@ -42,8 +65,10 @@ def create_app(settings: Settings) -> FastAPI:
             writer,
             settings.api.load_secret(),
             refresh_interval_s=settings.api.refresh_interval_s,
+            telemetry=telemetry,
         ).start()
         app.state.runtime = runtime
+        telemetry.watch(partial(service_status, runtime))
         log.info("serving PolicySet %s", runtime.state.snapshot.version)
         try:
             yield
@@ -51,6 +76,8 @@ def create_app(settings: Settings) -> FastAPI:
             runtime.close()
             writer.close()
             graph.close()
+            limiter.close()
+            telemetry.shutdown()
 
     app = FastAPI(
         title="govroute",
@@ -60,7 +87,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_request_bytes)
+    app.add_middleware(TelemetryMiddleware)  # outermost: the request span covers everything
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(decide.router)
     return app

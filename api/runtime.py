@@ -19,7 +19,10 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+from api import logs
 from api.schemas import DecideRequest
+from api.settings import TelemetrySettings
+from api.telemetry import PhaseClock, Telemetry
 from engine import decide as core
 from engine.analyze import EngineState, analyze
 from engine.decision import Decision
@@ -86,8 +89,10 @@ class Runtime:
         *,
         refresh_interval_s: float = 2.0,
         health: Callable[[], Mapping[str, bool]] | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.graph = graph
+        self.telemetry = telemetry or Telemetry(TelemetrySettings(otlp_endpoint=None))
         self.embedder = embedder
         self.writer = writer
         self._secret = secret
@@ -121,6 +126,15 @@ class Runtime:
     # ------------------------------------------------------------ identity
 
     def authenticate(self, key: str) -> Principal:
+        with self.telemetry.phase("auth") as span:
+            principal = self._authenticate(key)
+            span.set_attributes(
+                {"govroute.principal_id": principal.id, "govroute.tenant_id": principal.tenant}
+            )
+        logs.bind(principal_id=principal.id, tenant_id=principal.tenant)
+        return principal
+
+    def _authenticate(self, key: str) -> Principal:
         digest = hash_api_key(key)
         cached = self._principals.get(digest)
         if cached is not None and cached[0] == self._generation:
@@ -141,6 +155,31 @@ class Runtime:
 
     def decide(self, principal: Principal, body: DecideRequest) -> Decision:
         state = self._state
+        decision_id = f"dec_{uuid.uuid4().hex}"
+        logs.bind(decision_id=decision_id, policy_version=state.snapshot.version)
+        clock = PhaseClock()
+        try:
+            decision = self._decide(principal, body, state, decision_id, clock)
+        except Exception as exc:
+            clock.stop()
+            self.telemetry.decision_failed(
+                decision_id, principal, state.snapshot.version, clock, exc
+            )
+            raise
+        self.telemetry.decided(decision, clock)
+        record = decision_record(decision)
+        self._recent.put(decision.id, record)
+        self.writer.submit_decision(record)
+        return decision
+
+    def _decide(
+        self,
+        principal: Principal,
+        body: DecideRequest,
+        state: EngineState,
+        decision_id: str,
+        clock: PhaseClock,
+    ) -> Decision:
         request = DecisionRequest(
             principal=principal,
             messages=tuple(ChatMessage(m.role, m.content) for m in body.as_messages()),
@@ -151,21 +190,21 @@ class Runtime:
             user_region=body.user_region,
             max_output_tokens=body.max_output_tokens,
         )
-        analysis = analyze(request, state)
+        analysis = analyze(request, state, phase=clock.mark)
+        clock.mark("graph_lookup")
         facts = self._item_facts([c.id for c in request.context], principal.roles, state.snapshot)
         decision = core.decide(
             request,
             state.snapshot,
             facts,
             analysis,
-            decision_id=f"dec_{uuid.uuid4().hex}",
+            decision_id=decision_id,
             now=datetime.now(UTC),
             secret=self._secret,
             healthy=self._health(),
+            phase=clock.mark,
         )
-        record = decision_record(decision)
-        self._recent.put(decision.id, record)
-        self.writer.submit_decision(record)
+        clock.stop()
         return decision
 
     def recorded(self, decision_id: str, principal: Principal) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.settings import LocalServerSettings, Neo4jSettings
@@ -49,6 +49,46 @@ class ApiSettings(BaseSettings):
         return path.read_text(encoding="utf-8").strip().encode("utf-8")
 
 
+# ---------------------------------------------------------------- rate limits and telemetry
+
+
+class RateLimitSettings(BaseSettings):
+    """Defaults where the graph sets no limit (0: none), and where the counters live."""
+
+    model_config = SettingsConfigDict(env_prefix="GOVROUTE_", extra="ignore", populate_by_name=True)
+
+    default_rpm: int = Field(default=600, ge=0, description="Requests/min per principal.")
+    default_tpm: int = Field(default=1_000_000, ge=0, description="Tokens/min per principal.")
+    default_tenant_rpm: int = Field(default=6_000, ge=0, description="Requests/min per tenant.")
+    default_tenant_tpm: int = Field(default=10_000_000, ge=0, description="Tokens/min per tenant.")
+    redis_url: SecretStr | None = Field(
+        default=None,
+        validation_alias="REDIS_URL",
+        description="Shared counters for several replicas (redis://, rediss://, redis+sentinel://"
+        "); unset: in memory, per process.",
+    )
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("redis", "valkey")):
+            raise ValueError("REDIS_URL must be a redis://, rediss:// or redis+sentinel:// URL")
+        return value
+
+
+class TelemetrySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVROUTE_", extra="ignore", populate_by_name=True)
+
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT",
+        description="OTLP/HTTP collector base URL (traces go to <it>/v1/traces); unset: no export.",
+    )
+    service_name: str = Field(default="govroute", validation_alias="OTEL_SERVICE_NAME")
+
+
 class Settings:
     """The composed settings; each part reads its own environment variables."""
 
@@ -57,7 +97,11 @@ class Settings:
         neo4j: Neo4jSettings | None = None,
         local: LocalServerSettings | None = None,
         api: ApiSettings | None = None,
+        rate_limits: RateLimitSettings | None = None,
+        telemetry: TelemetrySettings | None = None,
     ) -> None:
         self.neo4j = neo4j or Neo4jSettings()
         self.local = local or LocalServerSettings()
         self.api = api or ApiSettings()
+        self.rate_limits = rate_limits or RateLimitSettings()
+        self.telemetry = telemetry or TelemetrySettings()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.decide import Analysis, context_key, message_key
+from engine.decide import Analysis, Phase, context_key, message_key, no_phase
 from engine.detect import Detector
 from engine.intent import IntentIndex
 from engine.model import DecisionRequest, Snapshot
@@ -31,7 +31,8 @@ class EngineState:
     intents: IntentIndex
 
 
-def analyze(request: DecisionRequest, state: EngineState) -> Analysis:
+def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_phase) -> Analysis:
+    phase("detection")
     texts = {message_key(i): normalize(m.content) for i, m in enumerate(request.messages)}
     texts |= {context_key(item.id): normalize(item.text) for item in request.context}
     detections = {key: state.detector.detect(text.text) for key, text in texts.items() if text.text}
@@ -41,8 +42,10 @@ def analyze(request: DecisionRequest, state: EngineState) -> Analysis:
         names = tuple(h.name for h in scan(texts[key].text) if h.name in INDIRECT_INJECTION_SIGNALS)
         if names:
             injected[key] = names
+    phase("intent")
+    intent = state.intents.match(texts[_intent_segment(request)].text)
     return Analysis(
-        intent=state.intents.match(texts[_intent_segment(request)].text),
+        intent=intent,
         texts=texts,
         detections=detections,
         injected=injected,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -77,6 +77,13 @@ class Analysis:
 
 BASE_CAPABILITY = "chat"
 
+Phase = Callable[[str], None]
+"""Told the name of each phase as it starts (observability outside the core); no result."""
+
+
+def no_phase(name: str) -> None:
+    return None
+
 
 def message_key(index: int) -> str:
     return f"messages[{index}]"
@@ -101,7 +108,9 @@ def decide(
     now: datetime,
     secret: bytes,
     healthy: Mapping[str, bool] | None = None,
+    phase: Phase = no_phase,
 ) -> Decision:
+    phase("policy")
     principal = request.principal
     withheld: list[Withholding] = []
     candidates: dict[str, ItemFacts] = {}
@@ -176,6 +185,7 @@ def decide(
         for r in drops:
             if r.policy_id not in {x.policy_id for x in reasons}:
                 reasons.append(r)
+        phase("routing")
         route = _route(request, snapshot, analysis, applicable, messages, contexts, healthy or {})
         if route.primary is None:
             deny = True

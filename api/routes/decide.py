@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 
 from api.deps import PrincipalDep, RuntimeDep, SettingsDep, require
+from api.ratelimit import AdmissionDep
 from api.schemas import DecideRequest, DecisionOut, RecordedDecisionOut
 from engine.errors import PayloadTooLarge
 from engine.model import Principal
@@ -26,10 +27,15 @@ Decider = Annotated[Principal, Depends(require("decide"))]
         401: {"description": "Missing or unknown API key"},
         403: {"description": "The key's roles lack the 'decide' permission"},
         413: {"description": "Prompt and context exceed the size limit"},
+        429: {"description": "Over a rate limit or token budget; see Retry-After"},
     },
 )
 def decide(
-    body: DecideRequest, principal: Decider, runtime: RuntimeDep, settings: SettingsDep
+    body: DecideRequest,
+    principal: Decider,
+    _admitted: AdmissionDep,  # after the permission check: 403 before 429
+    runtime: RuntimeDep,
+    settings: SettingsDep,
 ) -> Any:
     limit = settings.api.max_prompt_chars
     if body.total_chars() > limit:
