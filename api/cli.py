@@ -225,11 +225,22 @@ def _serve(settings: Settings) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.logs import configure_logging
 
     out.print(f"serving on http://{settings.api.host}:{settings.api.port} (OpenAPI at /docs)")
-    uvicorn.run(
-        create_app(settings), host=settings.api.host, port=settings.api.port, log_level="info"
-    )
+    # Every line, uvicorn's too (log_config=None), in GOVROUTE_LOG_FORMAT, written off the
+    # request threads.
+    logs = configure_logging(settings.telemetry.log_format, settings.telemetry.log_level)
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.api.host,
+            port=settings.api.port,
+            log_config=None,
+            log_level=settings.telemetry.log_level.lower(),
+        )
+    finally:
+        logs.stop()
 
 
 @app.command("serve")

@@ -30,6 +30,8 @@ _context: ContextVar[dict[str, str] | None] = ContextVar("govroute_log_context",
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+# uvicorn's own terminal-coloured copy of its message
+_DROPPED = frozenset({"color_message"})
 
 
 @contextmanager
@@ -83,7 +85,7 @@ class JsonFormatter(logging.Formatter):
             if value is not None:
                 out[key] = value
         for key, value in record.__dict__.items():
-            if key not in _STANDARD and key not in out:
+            if key not in _STANDARD and key not in _DROPPED and key not in out:
                 out[key] = value
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
