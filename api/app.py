@@ -17,6 +17,10 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from api.errors import install_error_handlers
+from api.gateway import routes as gateway_routes
+from api.gateway.errors import install_gateway_error_handlers
+from api.gateway.hooks import GatewayHooks
+from api.gateway.service import Gateway
 from api.limits import BodySizeLimit
 from api.ratelimit import RateLimiter
 from api.routes import decide, health, metrics
@@ -47,8 +51,14 @@ def service_status(runtime: Runtime) -> ServiceStatus:
     )
 
 
-def create_app(settings: Settings, *, span_exporter: SpanExporter | None = None) -> FastAPI:
-    """The app; `span_exporter` also receives every span (tests use an in-memory one)."""
+def create_app(
+    settings: Settings,
+    *,
+    span_exporter: SpanExporter | None = None,
+    gateway_hooks: GatewayHooks | None = None,
+) -> FastAPI:
+    """The app; `span_exporter` also receives every span (tests use an in-memory one);
+    `gateway_hooks` hears of every upstream attempt, breaker change and chat response."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,11 +78,15 @@ def create_app(settings: Settings, *, span_exporter: SpanExporter | None = None)
             telemetry=telemetry,
         ).start()
         app.state.runtime = runtime
+        gateway = Gateway.create(settings.gateway, settings.api.load_secret(), gateway_hooks)
+        runtime.set_health(gateway.breakers.health)  # open circuits rank last in routing
+        app.state.gateway = gateway
         telemetry.watch(partial(service_status, runtime))
         log.info("serving PolicySet %s", runtime.state.snapshot.version)
         try:
             yield
         finally:
+            await gateway.aclose()
             runtime.close()
             writer.close()
             graph.close()
@@ -89,7 +103,9 @@ def create_app(settings: Settings, *, span_exporter: SpanExporter | None = None)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_request_bytes)
     app.add_middleware(TelemetryMiddleware)  # outermost: the request span covers everything
     install_error_handlers(app)
+    install_gateway_error_handlers(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(decide.router)
+    app.include_router(gateway_routes.router)
     return app

@@ -6,6 +6,7 @@ govroute load PATH                policy YAML dir/file, RDF file, or CSV catalog
 govroute export                   the active policy content as RDF
 govroute policy list|rollback     PolicySet versions
 govroute schema                   JSON Schema of the policy YAML format
+govroute fake-upstream            a local OpenAI-compatible provider for demos
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.gateway.cli import fake_upstream
 from api.settings import Settings
 from engine.errors import GovroutError, InvalidPolicyData
 from graph import store
@@ -42,6 +44,7 @@ neo4j_app = typer.Typer(no_args_is_help=True, help="The bundled Neo4j Community 
 policy_app = typer.Typer(no_args_is_help=True, help="PolicySet versions.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(policy_app, name="policy")
+app.command("fake-upstream")(fake_upstream)
 
 out = Console()
 err = Console(stderr=True)

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.gateway.settings import GatewaySettings
 from graph.settings import LocalServerSettings, Neo4jSettings
 
 
@@ -99,9 +100,11 @@ class Settings:
         api: ApiSettings | None = None,
         rate_limits: RateLimitSettings | None = None,
         telemetry: TelemetrySettings | None = None,
+        gateway: GatewaySettings | None = None,
     ) -> None:
         self.neo4j = neo4j or Neo4jSettings()
         self.local = local or LocalServerSettings()
         self.api = api or ApiSettings()
         self.rate_limits = rate_limits or RateLimitSettings()
         self.telemetry = telemetry or TelemetrySettings()
+        self.gateway = gateway or GatewaySettings()

@@ -1,0 +1,18 @@
+"""The OpenAI-compatible gateway: POST /v1/chat/completions and GET /v1/models.
+
+    routes.py      HTTP surface (OpenAI shapes), the rate-limit seam
+    schemas.py     the accepted request, context references, -> DecideRequest
+    service.py     decide, call compliant candidates with retries and fallback, record
+    upstream.py    UpstreamClient protocol, the OpenAI-compatible client, endpoints
+    retry.py       backoff with full jitter, Retry-After       (pure)
+    breaker.py     a circuit breaker per model, feeding routing (pure, injected clock)
+    output.py      filtering of answers and stream chunks (the pure part is
+                   engine/output_filter.py)
+    catalog.py     the models a caller could be routed to
+    hooks.py       telemetry hook points (no-ops by default)
+    errors.py      deny / upstream failures as OpenAI errors with the decision id
+    settings.py    GatewaySettings (GOVROUTE_UPSTREAM_*, GOVROUTE_RETRY_*, ...)
+    fake_upstream.py  a local OpenAI-compatible server for demos and tests
+
+docs/gateway.md describes the behaviour.
+"""

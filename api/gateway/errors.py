@@ -1,0 +1,92 @@
+"""The gateway's outcomes that are errors, with the decision they belong to.
+
+Each subclasses an error of the one tree, so its HTTP status comes from the one
+mapping in api/errors.py (`status_of`): a denied request is `Forbidden` (403),
+a request the model itself refused is `InvalidRequest` (400), candidates that
+all failed are an `UpstreamError` (502). The handler here only
+adds what the generic one cannot know: the decision id (body and
+``X-Govroute-Decision-Id``), the reasons, the attempts, and
+``x-should-retry: false`` so that the openai client does not repeat a request
+the gateway already retried and fell back on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from api.errors import error_body, status_of
+from engine.decision import Decision
+from engine.errors import Forbidden, InvalidRequest, UpstreamError
+
+DECISION_HEADER = "X-Govroute-Decision-Id"
+
+
+class RequestDenied(Forbidden):
+    """The engine denied the request; nothing was sent to a model."""
+
+    code = "request_denied"
+
+    def __init__(self, decision: Decision) -> None:
+        sentences = "; ".join(r.sentence for r in decision.reasons[:3])
+        super().__init__(f"govroute denied this request ({decision.id}): {sentences}")
+        self.decision_id = decision.id
+        self.reasons = [
+            {
+                "policy_id": r.policy_id,
+                "effect": r.effect.value if r.effect else None,
+                "sentence": r.sentence,
+            }
+            for r in decision.reasons
+        ]
+
+
+class UpstreamsExhausted(UpstreamError):
+    """Every compliant candidate was skipped or failed."""
+
+    code = "upstreams_exhausted"
+
+    def __init__(self, decision_id: str, attempts: list[dict[str, Any]], last: str) -> None:
+        tried = ", ".join(dict.fromkeys(a["model_id"] for a in attempts)) or "none"
+        super().__init__(
+            f"no compliant model could answer ({decision_id}); tried {tried}. Last error: {last}",
+            status=None,
+            retryable=False,
+        )
+        self.decision_id = decision_id
+        self.attempts = attempts
+
+
+class UpstreamRejected(InvalidRequest):
+    """The model refused the request itself (HTTP 400/413/422): another model would too."""
+
+    code = "upstream_rejected_request"
+
+    def __init__(self, decision_id: str, attempts: list[dict[str, Any]], message: str) -> None:
+        super().__init__(f"the model rejected the request ({decision_id}): {message}")
+        self.decision_id = decision_id
+        self.attempts = attempts
+
+
+GatewayError = RequestDenied | UpstreamsExhausted | UpstreamRejected
+
+
+async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GatewayError)
+    status, type_ = status_of(exc)
+    extra: dict[str, Any] = {"decision_id": exc.decision_id}
+    if isinstance(exc, RequestDenied):
+        extra["reasons"] = exc.reasons
+    else:
+        extra["attempts"] = exc.attempts
+    body = error_body(exc.message, type_=type_, code=exc.code, **extra)
+    headers = {DECISION_HEADER: exc.decision_id, "x-should-retry": "false"}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install_gateway_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestDenied, _gateway_error)
+    app.add_exception_handler(UpstreamsExhausted, _gateway_error)
+    app.add_exception_handler(UpstreamRejected, _gateway_error)

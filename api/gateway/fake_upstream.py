@@ -1,0 +1,273 @@
+"""A local OpenAI-compatible server for demos and tests: `govroute fake-upstream`.
+
+It answers POST /v1/chat/completions (JSON or SSE) by echoing the last user
+message it received, and remembers the last requests it got, so a demo can show
+exactly what a provider would have seen (the redacted messages, the model name,
+whether a key came along). Tests script its behaviour:
+
+    POST /_control        {"rules": [{"model": "*", "times": 3, "status": 500}, ...]}
+    POST /_control/reset  forget rules and received requests
+    GET  /_received       {"requests": [...]} newest last (at most 200)
+
+A rule applies to requests for its `model` (the provider's model name, or
+"*"), for its next `times` requests (forever when absent), in list order. Its
+fields: `status` (answer with an OpenAI-style error unless 200) and
+`retry_after` (the Retry-After header); `delay_s` (wait before answering);
+`text` (the answer; default the echo); `chunks` (stream exactly these pieces);
+`chunk_delay_s`; `break_after` (drop the connection after that many chunks).
+Keys are never kept: a request records only whether one came and a short
+SHA-256 fingerprint of it.
+
+`BackgroundServer` runs any ASGI app with uvicorn on 127.0.0.1 in a thread, for
+tests and notebooks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import socket
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+_WORDS = re.compile(r"\S+\s*|\s+")
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = "*"
+    times: int | None = Field(default=None, ge=1)
+    status: int = Field(default=200, ge=200, le=599)
+    retry_after: str | None = None
+    delay_s: float = Field(default=0.0, ge=0, le=120)
+    text: str | None = None
+    chunks: list[str] | None = None
+    chunk_delay_s: float = Field(default=0.0, ge=0, le=10)
+    break_after: int | None = Field(default=None, ge=0)
+
+
+class Script(BaseModel):
+    rules: list[Rule] = []
+
+
+@dataclass
+class FakeUpstreamState:
+    rules: list[Rule] = field(default_factory=list)
+    received: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=200))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, model: str) -> Rule:
+        with self.lock:
+            for index, rule in enumerate(self.rules):
+                if rule.model not in ("*", model):
+                    continue
+                if rule.times is not None:
+                    left = rule.times - 1
+                    if left:
+                        self.rules[index] = rule.model_copy(update={"times": left})
+                    else:
+                        del self.rules[index]
+                return rule
+        return Rule()
+
+
+def create_fake_upstream() -> FastAPI:
+    app = FastAPI(title="govroute fake upstream", docs_url=None, redoc_url=None)
+    state = FakeUpstreamState()
+    app.state.fake = state
+
+    @app.post("/_control")
+    def control(script: Script) -> dict[str, int]:
+        with state.lock:
+            state.rules = list(script.rules)
+        return {"rules": len(script.rules)}
+
+    @app.post("/_control/reset")
+    def reset() -> dict[str, str]:
+        with state.lock:
+            state.rules.clear()
+            state.received.clear()
+        return {"status": "reset"}
+
+    @app.get("/_received")
+    def received() -> dict[str, list[dict[str, Any]]]:
+        with state.lock:
+            return {"requests": list(state.received)}
+
+    @app.get("/v1/models")
+    def models() -> dict[str, Any]:
+        return {"object": "list", "data": []}
+
+    @app.post("/v1/chat/completions")
+    async def chat(request: Request) -> Response:
+        body = await request.json()
+        model = str(body.get("model", ""))
+        auth = request.headers.get("authorization", "")
+        key = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+        with state.lock:
+            state.received.append(
+                {
+                    "at": time.time(),
+                    "model": model,
+                    "stream": bool(body.get("stream")),
+                    "messages": body.get("messages", []),
+                    "params": {k: v for k, v in body.items() if k not in ("model", "messages")},
+                    "authorized": bool(key),
+                    "key_sha256": hashlib.sha256(key.encode()).hexdigest()[:12] if key else None,
+                }
+            )
+        rule = state.take(model)
+        if rule.delay_s:
+            await asyncio.sleep(rule.delay_s)
+        if rule.status != 200:
+            headers = {"Retry-After": rule.retry_after} if rule.retry_after else {}
+            error = {
+                "message": f"fake upstream failure {rule.status}",
+                "type": "server_error" if rule.status >= 500 else "invalid_request_error",
+                "code": str(rule.status),
+                "param": None,
+            }
+            return JSONResponse({"error": error}, status_code=rule.status, headers=headers)
+        text = rule.text if rule.text is not None else _echo(body)
+        completion_id = f"chatcmpl-fake-{uuid.uuid4().hex[:12]}"
+        usage = {
+            "prompt_tokens": _tokens(str(body.get("messages", ""))),
+            "completion_tokens": _tokens(text),
+            "total_tokens": _tokens(str(body.get("messages", ""))) + _tokens(text),
+        }
+        if body.get("stream"):
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            pieces = rule.chunks if rule.chunks is not None else _WORDS.findall(text)
+            return StreamingResponse(
+                _stream(completion_id, model, pieces, rule, usage if include_usage else None),
+                media_type="text/event-stream",
+            )
+        return JSONResponse(
+            {
+                "id": completion_id,
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": usage,
+            }
+        )
+
+    return app
+
+
+def _echo(body: dict[str, Any]) -> str:
+    messages = body.get("messages") or []
+    last = next((m for m in reversed(messages) if m.get("role") == "user"), None)
+    content = last.get("content", "") if isinstance(last, dict) else ""
+    return f"You said: {content}"
+
+
+def _tokens(text: str) -> int:
+    return max(1, len(text) // 4)
+
+
+async def _stream(
+    completion_id: str,
+    model: str,
+    pieces: list[str],
+    rule: Rule,
+    usage: dict[str, int] | None,
+) -> AsyncIterator[bytes]:
+    def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
+        chunk = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return f"data: {json.dumps(chunk)}\n\n".encode()
+
+    yield event({"role": "assistant", "content": ""})
+    for sent, piece in enumerate(pieces):
+        if rule.break_after is not None and sent >= rule.break_after:
+            raise ConnectionAbortedError("fake upstream drops the stream, as scripted")
+        if rule.chunk_delay_s:
+            await asyncio.sleep(rule.chunk_delay_s)
+        yield event({"content": piece})
+    yield event({}, "stop")
+    if usage is not None:
+        payload = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [],
+            "usage": usage,
+        }
+        yield f"data: {json.dumps(payload)}\n\n".encode()
+    yield b"data: [DONE]\n\n"
+
+
+class BackgroundServer:
+    """An ASGI app served by uvicorn on 127.0.0.1 in a daemon thread."""
+
+    def __init__(self, app: Any, *, host: str = "127.0.0.1", log_level: str = "warning") -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, 0))
+        self.host = host
+        self.port: int = self._socket.getsockname()[1]
+        config = uvicorn.Config(
+            app, log_level=log_level, lifespan="on", timeout_graceful_shutdown=5
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name=f"uvicorn-{self.port}",
+            daemon=True,
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout_s: float = 120.0) -> BackgroundServer:
+        self._thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError(f"the server on port {self.port} failed to start")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the server on port {self.port} did not start in time")
+            time.sleep(0.02)
+        return self
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+        self._socket.close()
+
+    def __enter__(self) -> BackgroundServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,233 @@
+"""The model's answer on its way back: OpenAI shapes in, filtered OpenAI shapes out.
+
+The filtering itself is pure and lives in engine/output_filter.py; this module
+only walks the response objects. What the caller gets:
+- ``model`` is the govroute model id that answered, not the provider's name;
+- each choice's ``content`` (and a non-streamed ``refusal``) is filtered and
+  has its pseudonyms restored; a blocked choice gets the block notice as its
+  content and ``finish_reason: "content_filter"``;
+- anything else a provider adds to a message (tool calls, audio, logprobs) is
+  dropped: it was not asked for, and it would escape the filter.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.analyze import EngineState
+from engine.decision import Decision
+from engine.output_filter import (
+    Blocked,
+    Filtered,
+    OutputFilter,
+    OutputRules,
+    StreamFilter,
+)
+
+CONTENT_FILTER = "content_filter"
+
+
+def output_filter_for(decision: Decision, state: EngineState, secret: bytes) -> OutputFilter:
+    return OutputFilter(
+        state.detector,
+        OutputRules.for_decision(decision, state.snapshot),
+        key=secret,
+        caller_id=decision.principal_id,
+        pseudonyms=decision.pseudonyms,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FilteredCompletion:
+    body: dict[str, Any]
+    redactions: int
+    blocked: Blocked | None
+
+
+def filter_completion(
+    upstream: dict[str, Any], output: OutputFilter, *, model_id: str, decision: Decision
+) -> FilteredCompletion:
+    """A non-streamed ``chat.completion`` for the caller."""
+    choices: list[dict[str, Any]] = []
+    redactions = 0
+    blocked: Blocked | None = None
+    for position, choice in enumerate(upstream.get("choices") or []):
+        if not isinstance(choice, dict):
+            continue
+        message = _dict(choice.get("message"))
+        finish = choice.get("finish_reason")
+        out: dict[str, Any] = {"role": "assistant", "content": None}
+        for part in ("content", "refusal"):
+            text = _text(message.get(part))
+            if text is None:
+                continue
+            result = output.filter(text)
+            redactions += len(result.replacements)
+            out[part] = result.text
+            if result.blocked:
+                blocked = blocked or result.blocked
+                finish = CONTENT_FILTER
+                out = {"role": "assistant", "content": result.text}
+                break
+        choices.append(
+            {
+                "index": choice.get("index", position),
+                "message": out,
+                "finish_reason": finish,
+                "logprobs": None,
+            }
+        )
+    body: dict[str, Any] = {
+        "id": upstream.get("id") or f"chatcmpl-{decision.id.removeprefix('dec_')}",
+        "object": "chat.completion",
+        "created": upstream.get("created") or int(time.time()),
+        "model": model_id,
+        "choices": choices,
+    }
+    if isinstance(upstream.get("usage"), dict):
+        body["usage"] = upstream["usage"]
+    if upstream.get("system_fingerprint"):
+        body["system_fingerprint"] = upstream["system_fingerprint"]
+    body["govroute"] = {
+        "decision_id": decision.id,
+        "outcome": decision.outcome.value,
+        "model": model_id,
+        "output_redactions": redactions,
+        "blocked_by": blocked.policy_id if blocked else None,
+    }
+    return FilteredCompletion(body, redactions, blocked)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):  # content parts, as a few servers answer
+        texts = [
+            p.get("text", "") for p in value if isinstance(p, dict) and p.get("type") == "text"
+        ]
+        return "".join(texts) if texts else None
+    return None
+
+
+@dataclass
+class ChunkFilter:
+    """Filters a stream of ``chat.completion.chunk`` objects, one `StreamFilter` per choice."""
+
+    output: OutputFilter
+    model_id: str
+    completion_id: str
+    choices_expected: int = 1
+    hold: int = 256
+    redactions: int = 0
+    blocked: Blocked | None = None
+    usage: dict[str, Any] | None = None
+    created: int = field(default_factory=lambda: int(time.time()))
+    _streams: dict[int, StreamFilter] = field(default_factory=dict)
+    _finished: set[int] = field(default_factory=set)
+    _blocked_choices: set[int] = field(default_factory=set)
+    _spoke: set[int] = field(default_factory=set)  # choices that already showed text
+
+    @property
+    def done(self) -> bool:
+        """Every choice was blocked: nothing more from upstream can be shown."""
+        return len(self._blocked_choices) >= self.choices_expected
+
+    def on_chunk(self, chunk: dict[str, Any]) -> list[dict[str, Any]]:
+        if isinstance(chunk.get("created"), int):
+            self.created = chunk["created"]
+        out: list[dict[str, Any]] = []
+        for choice in chunk.get("choices") or []:
+            if not isinstance(choice, dict):
+                continue
+            index = choice.get("index", 0)
+            if not isinstance(index, int) or index in self._finished:
+                continue
+            stream = self._stream(index)
+            delta = _dict(choice.get("delta"))
+            text = ""
+            content = delta.get("content")
+            if isinstance(content, str) and content:
+                result = stream.feed(content)
+                if result.blocked:
+                    out.append(self._blocked_chunk(index, result))
+                    continue
+                text = self._take(result)
+            finish = choice.get("finish_reason")
+            if finish:
+                tail = stream.flush()
+                if tail.blocked:
+                    out.append(self._blocked_chunk(index, tail))
+                    continue
+                text += self._take(tail)
+                self._finished.add(index)
+            role = delta.get("role")
+            if text or role or finish:
+                out.append(self._chunk(index, text, role=role, finish=finish))
+        if isinstance(chunk.get("usage"), dict):
+            self.usage = chunk["usage"]
+            out.append({**self._envelope(), "choices": [], "usage": self.usage})
+        return out
+
+    def finish(self) -> list[dict[str, Any]]:
+        """The stream ended: flush choices the provider left open."""
+        out: list[dict[str, Any]] = []
+        for index, stream in sorted(self._streams.items()):
+            if index in self._finished:
+                continue
+            tail = stream.flush()
+            self._finished.add(index)
+            if tail.blocked:
+                out.append(self._blocked_chunk(index, tail))
+            else:
+                out.append(self._chunk(index, self._take(tail), finish="stop"))
+        return out
+
+    def _stream(self, index: int) -> StreamFilter:
+        stream = self._streams.get(index)
+        if stream is None:
+            stream = self._streams[index] = StreamFilter(self.output, hold=self.hold)
+        return stream
+
+    def _take(self, result: Filtered) -> str:
+        self.redactions += len(result.replacements)
+        return result.text
+
+    def _blocked_chunk(self, index: int, result: Filtered) -> dict[str, Any]:
+        assert result.blocked is not None
+        self.blocked = self.blocked or result.blocked
+        self._finished.add(index)
+        self._blocked_choices.add(index)
+        notice = result.blocked.notice()
+        return self._chunk(
+            index, "\n" + notice if index in self._spoke else notice, finish=CONTENT_FILTER
+        )
+
+    def _envelope(self) -> dict[str, Any]:
+        return {
+            "id": self.completion_id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model_id,
+        }
+
+    def _chunk(
+        self, index: int, text: str, *, role: Any = None, finish: Any = None
+    ) -> dict[str, Any]:
+        delta: dict[str, Any] = {}
+        if isinstance(role, str):
+            delta["role"] = role
+        if text:
+            delta["content"] = text
+            self._spoke.add(index)
+        return {
+            **self._envelope(),
+            "choices": [
+                {"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}
+            ],
+        }

@@ -1,0 +1,81 @@
+"""POST /v1/chat/completions and GET /v1/models, OpenAI-compatible (docs/gateway.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from api.deps import RuntimeDep, SettingsDep, require
+from api.gateway.catalog import routable_models
+from api.gateway.schemas import ChatCompletionRequest, read_context
+from api.gateway.service import ChatService, Gateway
+from engine.errors import NotFound
+from engine.model import ModelSpec, Principal
+
+router = APIRouter(prefix="/v1", tags=["openai-compatible gateway"])
+
+Chatter = Annotated[Principal, Depends(require("chat"))]
+
+
+def get_gateway(request: Request) -> Gateway:
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+GatewayDep = Annotated[Gateway, Depends(get_gateway)]
+
+
+@router.post(
+    "/chat/completions",
+    summary="OpenAI chat completions: decided, sanitized, routed, filtered",
+    response_model=None,
+    responses={
+        400: {"description": "Malformed or unsupported request, or refused by the model"},
+        401: {"description": "Missing or unknown API key"},
+        403: {"description": "No 'chat' permission, or the decision denied the request"},
+        404: {"description": "`model` names no govroute model"},
+        413: {"description": "Messages and context exceed the size limit"},
+        502: {"description": "Every compliant candidate failed or was skipped"},
+    },
+)
+async def chat_completions(
+    body: ChatCompletionRequest,
+    principal: Chatter,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    gateway: GatewayDep,
+    # RATE LIMITS: the limiter's dependency goes here, after the permission check and
+    # before the decision, e.g. `admission: AdmissionDep` (api/ratelimit.py); pass
+    # `settle=admission.settle` to service.chat below to correct the token charge.
+    x_govroute_context: Annotated[str | None, Header()] = None,
+    x_govroute_purpose: Annotated[str | None, Header()] = None,
+) -> Response:
+    ctx = read_context(body.metadata, x_govroute_context, x_govroute_purpose)
+    service = ChatService(runtime, gateway, max_prompt_chars=settings.api.max_prompt_chars)
+    reply = await service.chat(principal, body, ctx)
+    if reply.events is not None:
+        headers = {**reply.headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(reply.events, media_type="text/event-stream", headers=headers)
+    return JSONResponse(reply.body, headers=reply.headers)
+
+
+@router.get("/models", summary="The models this key could be routed to")
+def list_models(principal: Chatter, runtime: RuntimeDep, gateway: GatewayDep) -> dict[str, Any]:
+    models = routable_models(runtime.state.snapshot, principal, gateway.breakers.health())
+    return {"object": "list", "data": [_model(m) for m in models]}
+
+
+@router.get("/models/{model_id}", summary="One model this key could be routed to")
+def get_model(
+    model_id: str, principal: Chatter, runtime: RuntimeDep, gateway: GatewayDep
+) -> dict[str, Any]:
+    for model in routable_models(runtime.state.snapshot, principal, gateway.breakers.health()):
+        if model.id == model_id:
+            return _model(model)
+    raise NotFound(f"no model '{model_id}' this key could be routed to")
+
+
+def _model(model: ModelSpec) -> dict[str, Any]:
+    return {"id": model.id, "object": "model", "created": 0, "owned_by": model.provider}

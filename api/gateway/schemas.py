@@ -1,0 +1,287 @@
+"""The OpenAI chat completions request as govroute accepts it, and how it becomes a decision.
+
+Parameters fall in four groups (docs/gateway.md lists them):
+- forwarded as they are: sampling and output controls (`FORWARDED`);
+- consumed by govroute and never forwarded: `model` (a preference), `metadata`
+  (context references and purpose), `user` and `store` (the provider learns
+  nothing about the caller and keeps nothing on govroute's behalf), and a
+  message's `name`;
+- refused with a 400 that says why (`UNSUPPORTED`): tools and function calls,
+  logprobs, audio, predicted outputs, image parts: each would carry text past
+  detection or past output filtering;
+- anything else: refused as unknown, so nothing unexamined reaches a provider.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from api.schemas import ContextIn, DecideRequest, MessageIn
+from engine.errors import InvalidRequest
+
+AUTO_MODELS = frozenset({"auto", "govroute"})
+
+FORWARDED = (
+    "temperature",
+    "top_p",
+    "n",
+    "stop",
+    "max_tokens",
+    "max_completion_tokens",
+    "presence_penalty",
+    "frequency_penalty",
+    "logit_bias",
+    "seed",
+    "response_format",
+    "service_tier",
+    "reasoning_effort",
+    "stream_options",
+)
+
+UNSUPPORTED = {
+    "tools": "tool calls would carry text past output filtering",
+    "tool_choice": "tool calls would carry text past output filtering",
+    "parallel_tool_calls": "tool calls would carry text past output filtering",
+    "functions": "function calls would carry text past output filtering",
+    "function_call": "function calls would carry text past output filtering",
+    "logprobs": "log probabilities would show the unfiltered answer's tokens",
+    "top_logprobs": "log probabilities would show the unfiltered answer's tokens",
+    "audio": "audio cannot be inspected",
+    "modalities": "only text is supported",
+    "prediction": "a predicted output would reach the provider unexamined",
+    "web_search_options": "search results would reach the model unexamined",
+}
+
+MessageRole = Literal["system", "developer", "user", "assistant"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextPart(_Strict):
+    type: Literal["text"]
+    text: str
+
+
+class ChatMessage(_Strict):
+    role: MessageRole
+    content: str | list[TextPart] | None = None
+    name: str | None = None  # not forwarded: it would reach the provider unexamined
+    # What the openai client sends back when a previous answer is reused as a message.
+    refusal: str | None = None
+    annotations: list[Any] | None = None
+    tool_calls: None = None
+    function_call: None = None
+    audio: None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_text(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in ("tool_calls", "function_call", "audio", "tool_call_id"):
+                if data.get(key):
+                    raise ValueError(f"'{key}' is not supported: {UNSUPPORTED['tools']}")
+            content = data.get("content")
+            if isinstance(content, list):
+                for part in content:
+                    if isinstance(part, dict) and part.get("type") != "text":
+                        raise ValueError(
+                            f"content parts of type {part.get('type')!r} are not supported; "
+                            "only text can be inspected"
+                        )
+        return data
+
+    def text(self) -> str:
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(part.text for part in self.content)
+
+
+class StreamOptions(_Strict):
+    include_usage: bool | None = None
+    include_obfuscation: bool | None = None
+
+
+class ChatCompletionRequest(_Strict):
+    model: str = Field(
+        min_length=1, description="'auto' or 'govroute', or a govroute model id (a preference)."
+    )
+    messages: list[ChatMessage] = Field(min_length=1, max_length=1024)
+    stream: bool | None = False
+    stream_options: StreamOptions | None = None
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    top_p: float | None = Field(default=None, ge=0, le=1)
+    n: int | None = Field(default=None, ge=1, le=8)
+    stop: str | list[str] | None = None
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_completion_tokens: int | None = Field(default=None, ge=1)
+    presence_penalty: float | None = Field(default=None, ge=-2, le=2)
+    frequency_penalty: float | None = Field(default=None, ge=-2, le=2)
+    logit_bias: dict[str, float] | None = None
+    seed: int | None = None
+    response_format: dict[str, Any] | None = None
+    service_tier: str | None = None
+    reasoning_effort: str | None = None
+    # consumed here, never forwarded
+    metadata: dict[str, Any] | None = None
+    user: str | None = None
+    store: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _supported(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, why in UNSUPPORTED.items():
+                value = data.get(key)
+                if key == "modalities" and value in (["text"], None):
+                    data = {k: v for k, v in data.items() if k != key}
+                    continue
+                if value not in (None, False, [], {}):
+                    raise ValueError(f"'{key}' is not supported by the govroute gateway: {why}")
+                data = {k: v for k, v in data.items() if k != key}
+        return data
+
+    def forwarded(self) -> dict[str, Any]:
+        """The caller's parameters that go to the provider as they are."""
+        out: dict[str, Any] = {}
+        for name in FORWARDED:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            out[name] = (
+                value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
+            )
+        if not self.stream:
+            out.pop("stream_options", None)
+        return out
+
+    def max_output_tokens(self) -> int:
+        return self.max_completion_tokens or self.max_tokens or 1024
+
+    def preferred_model(self) -> str | None:
+        return None if self.model.lower() in AUTO_MODELS else self.model
+
+
+class GovrouteContext(BaseModel):
+    """What the request's metadata and X-Govroute-* headers say about its data context."""
+
+    context: list[ContextIn] = []
+    purpose: str | None = None
+    capabilities: list[str] = []
+    user_region: str | None = None
+
+
+METADATA_KEYS = (
+    "govroute_context",
+    "govroute_purpose",
+    "govroute_capabilities",
+    "govroute_user_region",
+)
+
+
+def read_context(
+    metadata: dict[str, Any] | None, header_context: str | None, header_purpose: str | None
+) -> GovrouteContext:
+    """Context items, purpose, capabilities and region from metadata and headers."""
+    meta = metadata or {}
+    items_value = meta.get("govroute_context")
+    if items_value is not None and header_context is not None:
+        raise InvalidRequest(
+            "context came both in metadata.govroute_context and X-Govroute-Context; send one",
+            field="metadata.govroute_context",
+        )
+    if items_value is not None:
+        raw = _json_value(items_value, "metadata.govroute_context")
+    elif header_context is not None:
+        raw = _header_json(header_context)
+    else:
+        raw = []
+    purpose = meta.get("govroute_purpose")
+    if purpose is not None and header_purpose is not None and purpose != header_purpose:
+        raise InvalidRequest(
+            "metadata.govroute_purpose and X-Govroute-Purpose disagree",
+            field="metadata.govroute_purpose",
+        )
+    capabilities = meta.get("govroute_capabilities", [])
+    if isinstance(capabilities, str):
+        capabilities = (
+            _json_value(capabilities, "metadata.govroute_capabilities")
+            if capabilities.lstrip().startswith("[")
+            else [c.strip() for c in capabilities.split(",") if c.strip()]
+        )
+    try:
+        return GovrouteContext(
+            context=raw,
+            purpose=purpose if purpose is not None else header_purpose,
+            capabilities=capabilities,
+            user_region=meta.get("govroute_user_region"),
+        )
+    except ValidationError as exc:
+        raise InvalidRequest(_problems(exc, "metadata"), field="metadata") from exc
+
+
+def to_decide_request(body: ChatCompletionRequest, ctx: GovrouteContext) -> DecideRequest:
+    """The decision request for a chat request (validated like POST /v1/decide's body)."""
+    try:
+        return DecideRequest(
+            messages=[MessageIn(role=m.role, content=m.text()) for m in body.messages],
+            context=ctx.context,
+            purpose=ctx.purpose,
+            required_capabilities=ctx.capabilities,
+            preferred_model=body.preferred_model(),
+            user_region=ctx.user_region,
+            max_output_tokens=min(body.max_output_tokens(), 1_000_000),
+        )
+    except ValidationError as exc:
+        raise InvalidRequest(_problems(exc, ""), field=_first_field(exc)) from exc
+
+
+def _json_value(value: Any, where: str) -> Any:
+    """OpenAI limits metadata values to strings of 512 characters: accept JSON in a string."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(f"{where} is not valid JSON: {exc.msg}", field=where) from exc
+
+
+def _header_json(value: str) -> Any:
+    text = value.strip()
+    if not text.startswith(("[", "{")):
+        try:
+            padded = text + "=" * (-len(text) % 4)
+            text = base64.b64decode(padded, altchars=b"-_", validate=True).decode("utf-8")
+        except (binascii.Error, ValueError) as exc:
+            raise InvalidRequest(
+                "X-Govroute-Context is neither JSON nor base64url-encoded JSON",
+                field="X-Govroute-Context",
+            ) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(
+            f"X-Govroute-Context is not valid JSON: {exc.msg}", field="X-Govroute-Context"
+        ) from exc
+
+
+def _problems(exc: ValidationError, prefix: str) -> str:
+    out = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        where = f"{prefix}.{where}" if prefix and where else (prefix or where or "body")
+        out.append(f"{where}: {str(error.get('msg')).removeprefix('Value error, ')}")
+    return "; ".join(out)
+
+
+def _first_field(exc: ValidationError) -> str | None:
+    errors = exc.errors()
+    return ".".join(str(p) for p in errors[0].get("loc", ())) if errors else None

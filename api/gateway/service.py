@@ -1,0 +1,522 @@
+"""The gateway's request path: decide, call compliant candidates, filter, record.
+
+1. The chat request becomes a `DecideRequest` and `Runtime.decide` decides it
+   (the same path as POST /v1/decide, provenance included). A deny raises
+   `RequestDenied` (403 with the decision id and reasons); nothing is sent.
+2. The upstream request is the decision's sanitized messages, plus the exposed
+   context as one system message after the caller's leading system messages,
+   with the caller's forwarded parameters and the provider's model name.
+3. Candidates are tried in the decision's order (`route.candidates`), and only
+   those: a model the decision rejected is never called. A model whose circuit
+   is open is skipped (recorded as ``skipped_open_circuit``); otherwise it gets
+   up to `RetryPolicy.max_attempts` calls, with backoff between retryable
+   failures (timeouts, network errors, 429, 5xx); then the next candidate. A
+   request the model itself refuses (400, 413, 422) is not retried elsewhere.
+   No attempt starts once the request budget is spent.
+4. Every attempt, skip and retry becomes an `Attempt` on the decision's
+   provenance (`attempt` numbers them in order across candidates) and goes to
+   the hooks.
+5. The answer is filtered (api/gateway/output.py); a stream is committed to a
+   model at its first chunk, and a failure after that ends the stream with an
+   in-band error event, since the caller already has part of the answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import httpx
+
+from api.gateway.breaker import Breakers
+from api.gateway.errors import RequestDenied, UpstreamRejected, UpstreamsExhausted
+from api.gateway.hooks import GatewayHooks, NoHooks, ResponseEvent, SafeHooks
+from api.gateway.output import ChunkFilter, filter_completion, output_filter_for
+from api.gateway.retry import RetryPolicy
+from api.gateway.schemas import ChatCompletionRequest, GovrouteContext, to_decide_request
+from api.gateway.settings import GatewaySettings
+from api.gateway.upstream import (
+    Endpoint,
+    OpenAICompatibleClient,
+    UpstreamCallError,
+    UpstreamClient,
+    default_timeout,
+    endpoint_for,
+    make_http_client,
+)
+from api.runtime import Runtime
+from engine.decision import Decision
+from engine.errors import NotFound, PayloadTooLarge
+from engine.model import Principal
+from engine.provenance import Attempt, attempt_record
+
+log = logging.getLogger("govroute.gateway")
+
+CONTEXT_HEADING = "Context:"
+
+Settle = Callable[[int | None], None]
+"""Told once per request how many tokens the upstream reported (rate-limit budgets)."""
+_REFUSED_BY_MODEL = frozenset({400, 413, 422})
+
+
+@dataclass
+class Gateway:
+    """Process-wide gateway state, created in the app's lifespan and closed with it."""
+
+    settings: GatewaySettings
+    http: httpx.AsyncClient
+    clients_by_kind: dict[str, UpstreamClient]
+    breakers: Breakers
+    retry: RetryPolicy
+    hooks: GatewayHooks
+    secret: bytes
+    rng: random.Random = field(default_factory=random.Random)
+
+    @classmethod
+    def create(
+        cls, settings: GatewaySettings, secret: bytes, hooks: GatewayHooks | None = None
+    ) -> Gateway:
+        safe = SafeHooks(hooks or NoHooks())
+        http = make_http_client(settings)
+        return cls(
+            settings=settings,
+            http=http,
+            clients_by_kind={"openai": OpenAICompatibleClient(http)},
+            breakers=Breakers(settings.breaker_config(), on_change=safe.on_breaker_change),
+            retry=settings.retry_policy(),
+            hooks=safe,
+            secret=secret,
+        )
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+@dataclass
+class Exchange:
+    """One chat request after its decision: the attempts made so far."""
+
+    decision: Decision
+    principal: Principal
+    started: float
+    stream: bool
+    settle: Settle | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [attempt_record(a) for a in self.attempts]
+
+
+@dataclass
+class Answer:
+    """The candidate that answered: a whole completion, or a stream and its first chunk."""
+
+    endpoint: Endpoint
+    role: str  # "primary" | "fallback N"
+    started: float
+    completion: dict[str, Any] | None = None
+    stream: AsyncGenerator[dict[str, Any], None] | None = None
+    first_chunk: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the route returns: a JSON body or an SSE byte stream, and the headers."""
+
+    headers: dict[str, str]
+    body: dict[str, Any] | None = None
+    events: AsyncIterator[bytes] | None = None
+
+
+class ChatService:
+    def __init__(self, runtime: Runtime, gateway: Gateway, *, max_prompt_chars: int) -> None:
+        self.runtime = runtime
+        self.gateway = gateway
+        self.max_prompt_chars = max_prompt_chars
+
+    # ------------------------------------------------------------ entry point
+
+    async def chat(
+        self,
+        principal: Principal,
+        body: ChatCompletionRequest,
+        ctx: GovrouteContext,
+        *,
+        settle: Settle | None = None,
+    ) -> Reply:
+        """Answer one chat request; `settle` hears the tokens used, once, whatever happens
+        after the decision."""
+        started = time.monotonic()
+        preferred = body.preferred_model()
+        if preferred is not None and preferred not in self.runtime.state.snapshot.models:
+            raise NotFound(
+                f"model '{preferred}' is not a govroute model: use 'auto' or an id from "
+                "GET /v1/models"
+            )
+        decide_request = to_decide_request(body, ctx)
+        if decide_request.total_chars() > self.max_prompt_chars:
+            raise PayloadTooLarge(
+                f"messages and context hold {decide_request.total_chars()} characters; "
+                f"the limit is {self.max_prompt_chars}",
+                field="messages",
+            )
+        decision = await anyio.to_thread.run_sync(self.runtime.decide, principal, decide_request)
+        exchange = Exchange(decision, principal, started, stream=bool(body.stream), settle=settle)
+        if not decision.allowed:
+            self._respond(exchange, "denied", None)
+            raise RequestDenied(decision)
+        try:
+            answer = await self._call_candidates(exchange, body)
+        except (UpstreamsExhausted, UpstreamRejected):
+            self._respond(exchange, "upstream_failed", None)
+            raise
+        headers = self._headers(decision, answer, preferred)
+        if answer.completion is not None:
+            return Reply(headers, body=await self._finish_completion(exchange, answer))
+        return Reply(headers, events=self._events(exchange, answer, body))
+
+    # ------------------------------------------------------------ upstream request
+
+    def upstream_request(
+        self, decision: Decision, body: ChatCompletionRequest, endpoint: Endpoint
+    ) -> dict[str, Any]:
+        messages = [{"role": m.role, "content": m.content} for m in decision.messages]
+        if decision.context:
+            text = "\n\n".join(f"[{c.item_id}] {c.text}" for c in decision.context)
+            lead = next(
+                (i for i, m in enumerate(messages) if m["role"] not in ("system", "developer")),
+                len(messages),
+            )
+            messages.insert(lead, {"role": "system", "content": f"{CONTEXT_HEADING}\n{text}"})
+        return {"model": endpoint.upstream_model, "messages": messages, **body.forwarded()}
+
+    # ------------------------------------------------------------ candidates
+
+    async def _call_candidates(self, ex: Exchange, body: ChatCompletionRequest) -> Answer:
+        settings = self.gateway.settings
+        snapshot = self.runtime.state.snapshot
+        deadline = ex.started + settings.request_budget_s
+        last = "no candidate was tried"
+        for position, model_id in enumerate(ex.decision.route.candidates):
+            role = "primary" if position == 0 else f"fallback {position}"
+            endpoint = endpoint_for(model_id, snapshot, settings)
+            client = self.gateway.clients_by_kind.get(endpoint.kind) if endpoint else None
+            if endpoint is None or client is None:
+                last = (
+                    f"provider of {model_id} declares no API"
+                    if endpoint is None
+                    else f"no client for API kind '{endpoint.kind}'"
+                )
+                self._record(ex, model_id, "error", 0.0, detail=f"{role}: {last}")
+                continue
+            request = self.upstream_request(ex.decision, body, endpoint)
+            answer, last = await self._try_model(ex, client, request, endpoint, role, deadline)
+            if answer is not None:
+                return answer
+        raise UpstreamsExhausted(ex.decision.id, ex.records(), last)
+
+    async def _try_model(
+        self,
+        ex: Exchange,
+        client: UpstreamClient,
+        request: dict[str, Any],
+        endpoint: Endpoint,
+        role: str,
+        deadline: float,
+    ) -> tuple[Answer | None, str]:
+        """Up to `max_attempts` calls to one model: its answer, or None and why not."""
+        breakers = self.gateway.breakers
+        model_id = endpoint.model_id
+        timeout = default_timeout(self.gateway.settings)
+        attempt = 0
+        while True:
+            attempt += 1
+            if time.monotonic() >= deadline:
+                spent = f"request budget of {self.gateway.settings.request_budget_s:g}s spent"
+                raise UpstreamsExhausted(ex.decision.id, ex.records(), spent)
+            if not breakers.acquire(model_id):
+                self._record(ex, model_id, "skipped_open_circuit", 0.0, detail=role)
+                return None, f"{model_id}: circuit open"
+            started = time.monotonic()
+            try:
+                answer = await self._call(client, request, endpoint, ex.stream, role, timeout)
+            except UpstreamCallError as exc:
+                latency = (time.monotonic() - started) * 1000
+                refused = exc.kind == "http" and exc.status in _REFUSED_BY_MODEL
+                if exc.endpoint_failure or exc.kind == "protocol":
+                    breakers.record(model_id, ok=False)
+                elif exc.kind == "config":
+                    breakers.release(model_id)  # nothing went out
+                else:  # it answered: the request was at fault, not the endpoint
+                    breakers.record(model_id, ok=True)
+                delay = self._delay(exc, attempt, deadline)
+                then = (
+                    f"retrying in {delay:.2f}s"
+                    if delay is not None
+                    else "refused by the model"
+                    if refused
+                    else "falling back"
+                )
+                self._record(
+                    ex,
+                    model_id,
+                    _status(exc),
+                    latency,
+                    http_status=exc.status,
+                    detail=f"{role}, try {attempt}: {exc.message}; {then}",
+                )
+                if refused:
+                    raise UpstreamRejected(ex.decision.id, ex.records(), exc.message) from exc
+                if delay is None:
+                    return None, exc.message
+                await asyncio.sleep(delay)
+                continue
+            breakers.record(model_id, ok=True)
+            if answer.completion is not None:  # a stream's attempt is recorded at its end
+                latency = (time.monotonic() - started) * 1000
+                detail = f"{role}, try {attempt}"
+                self._record(ex, model_id, "ok", latency, http_status=200, detail=detail)
+            return answer, ""
+
+    async def _call(
+        self,
+        client: UpstreamClient,
+        request: dict[str, Any],
+        endpoint: Endpoint,
+        stream: bool,
+        role: str,
+        timeout: httpx.Timeout,
+    ) -> Answer:
+        started = time.monotonic()
+        if not stream:
+            completion = await client.complete(request, endpoint=endpoint, timeout=timeout)
+            return Answer(endpoint, role, started, completion=completion)
+        chunks = client.stream(request, endpoint=endpoint, timeout=timeout)
+        try:
+            first = await chunks.__anext__()
+        except StopAsyncIteration:
+            raise UpstreamCallError(
+                f"{endpoint.provider_id} ended the stream before any chunk", kind="protocol"
+            ) from None
+        except BaseException:
+            await _close(chunks)
+            raise
+        return Answer(endpoint, role, started, stream=chunks, first_chunk=first)
+
+    def _delay(self, exc: UpstreamCallError, attempt: int, deadline: float) -> float | None:
+        if not exc.retryable:
+            return None
+        delay = self.gateway.retry.delay(attempt, exc.retry_after, self.gateway.rng)
+        if delay is not None and time.monotonic() + delay >= deadline:
+            return None
+        return delay
+
+    # ------------------------------------------------------------ answers
+
+    async def _finish_completion(self, ex: Exchange, answer: Answer) -> dict[str, Any]:
+        assert answer.completion is not None
+        output = output_filter_for(ex.decision, self.runtime.state, self.gateway.secret)
+        filtered = await anyio.to_thread.run_sync(
+            lambda: filter_completion(
+                answer.completion or {},
+                output,
+                model_id=answer.endpoint.model_id,
+                decision=ex.decision,
+            )
+        )
+        usage = filtered.body.get("usage") or {}
+        self._respond(
+            ex,
+            "blocked" if filtered.blocked else "ok",
+            answer.endpoint.model_id,
+            usage=usage,
+            redactions=filtered.redactions,
+            blocked_by=filtered.blocked.policy_id if filtered.blocked else None,
+        )
+        return filtered.body
+
+    async def _events(
+        self, ex: Exchange, answer: Answer, body: ChatCompletionRequest
+    ) -> AsyncIterator[bytes]:
+        assert answer.stream is not None
+        assert answer.first_chunk is not None
+        model_id = answer.endpoint.model_id
+        chunks = ChunkFilter(
+            output_filter_for(ex.decision, self.runtime.state, self.gateway.secret),
+            model_id=model_id,
+            completion_id=str(answer.first_chunk.get("id") or f"chatcmpl-{ex.decision.id[4:]}"),
+            choices_expected=body.n or 1,
+            hold=self.gateway.settings.stream_hold_chars,
+        )
+        received = 0
+        status, detail, closed = "ok", "", False
+        try:
+            received += 1
+            for out in chunks.on_chunk(answer.first_chunk):
+                yield _sse(out)
+            if not chunks.done:
+                async for upstream_chunk in answer.stream:
+                    received += 1
+                    for out in chunks.on_chunk(upstream_chunk):
+                        yield _sse(out)
+                    if chunks.done:
+                        break
+            for out in chunks.finish():
+                yield _sse(out)
+            yield b"data: [DONE]\n\n"
+        except UpstreamCallError as exc:
+            status, detail = "error", f"; broke after {received} chunks: {exc.message}"
+            self.gateway.breakers.record(model_id, ok=False)
+            error = {
+                "message": f"the model's stream broke ({ex.decision.id}): {exc.message}",
+                "type": "upstream_error",
+                "code": "upstream_stream_broken",
+                "param": None,
+                "decision_id": ex.decision.id,
+            }
+            yield _sse({"error": error})
+        except BaseException:  # the caller went away (cancelled or closed): the model was fine
+            closed = True
+            detail = f"; the caller closed the stream after {received} chunks"
+            raise
+        finally:
+            with anyio.CancelScope(shield=True):
+                await _close(answer.stream)
+            latency = (time.monotonic() - answer.started) * 1000
+            blocked = chunks.blocked
+            self._record(
+                ex,
+                model_id,
+                status,
+                latency,
+                http_status=200,
+                detail=f"{answer.role}, streamed {received} chunks{detail}"
+                + (f"; answer blocked by {blocked.policy_id}" if blocked else ""),
+            )
+            outcome = "stream_error" if status != "ok" else "blocked" if blocked else "ok"
+            self._respond(
+                ex,
+                "client_closed" if closed else outcome,
+                model_id,
+                usage=chunks.usage or {},
+                redactions=chunks.redactions,
+                blocked_by=blocked.policy_id if blocked else None,
+            )
+
+    # ------------------------------------------------------------ records
+
+    def _record(
+        self,
+        ex: Exchange,
+        model_id: str,
+        status: str,
+        latency_ms: float,
+        *,
+        http_status: int | None = None,
+        detail: str = "",
+    ) -> None:
+        attempt = Attempt(
+            decision_id=ex.decision.id,
+            model_id=model_id,
+            attempt=len(ex.attempts) + 1,
+            status=status,
+            latency_ms=latency_ms,
+            http_status=http_status,
+            detail=detail,
+        )
+        ex.attempts.append(attempt)
+        self.runtime.writer.submit_attempt(attempt_record(attempt))
+        self.gateway.hooks.on_attempt(attempt)
+
+    def _respond(
+        self,
+        ex: Exchange,
+        status: str,
+        model_id: str | None,
+        *,
+        usage: dict[str, Any] | None = None,
+        redactions: int = 0,
+        blocked_by: str | None = None,
+    ) -> None:
+        usage = usage or {}
+        total = 0 if status == "denied" else _int(usage.get("total_tokens"))
+        if ex.settle is not None:
+            try:
+                ex.settle(total)
+            except Exception:  # a budget correction must never fail the answer
+                log.exception("settling the request's tokens failed")
+        self.gateway.hooks.on_response(
+            ResponseEvent(
+                decision_id=ex.decision.id,
+                principal_id=ex.principal.id,
+                tenant_id=ex.principal.tenant,
+                outcome=ex.decision.outcome.value,
+                status=status,
+                model_id=model_id,
+                stream=ex.stream,
+                attempts=len(ex.attempts),
+                latency_ms=(time.monotonic() - ex.started) * 1000,
+                prompt_tokens=_int(usage.get("prompt_tokens")),
+                completion_tokens=_int(usage.get("completion_tokens")),
+                total_tokens=total,
+                output_redactions=redactions,
+                blocked_by=blocked_by,
+            )
+        )
+
+    def _headers(self, decision: Decision, answer: Answer, preferred: str | None) -> dict[str, str]:
+        return {
+            "X-Govroute-Decision-Id": decision.id,
+            "X-Govroute-Model": answer.endpoint.model_id,
+            "X-Govroute-Route": route_header(decision, answer.endpoint.model_id, preferred),
+        }
+
+
+def route_header(decision: Decision, used: str, preferred: str | None) -> str:
+    """``candidates=a,b; used=b; requested=x (rejected: why)``, ASCII only."""
+    route = decision.route
+    parts = [f"candidates={','.join(route.candidates)}", f"used={used}"]
+    if preferred is not None:
+        rejected = next((c for c in route.rejected if c.model_id == preferred), None)
+        if rejected is not None:
+            parts.append(f"requested={preferred} (rejected: {'; '.join(rejected.reasons)})")
+        elif preferred == used:
+            parts.append(f"requested={preferred} (used)")
+        elif preferred in route.candidates:
+            parts.append(f"requested={preferred} (compliant, ranked after policy preferences)")
+        else:
+            parts.append(f"requested={preferred} (compliant, not among the candidates)")
+    value = "; ".join(parts)
+    return " ".join(value.split()).encode("ascii", "replace").decode("ascii")
+
+
+def _status(exc: UpstreamCallError) -> str:
+    if exc.kind == "timeout":
+        return "timeout"
+    if exc.status == 429:
+        return "rate_limited"
+    return "error"
+
+
+def _sse(payload: dict[str, Any]) -> bytes:
+    return b"data: " + json.dumps(payload, ensure_ascii=False).encode("utf-8") + b"\n\n"
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+async def _close(chunks: AsyncGenerator[dict[str, Any], None] | None) -> None:
+    if chunks is None:
+        return
+    try:
+        await chunks.aclose()
+    except Exception:  # closing a broken stream may raise what broke it; nothing to do
+        log.debug("closing an upstream stream raised", exc_info=True)

@@ -1,0 +1,309 @@
+"""Calling model providers: one `UpstreamClient` per API kind, over one pooled httpx client.
+
+A Provider in the graph carries ``api: {kind, base_url, key_env}``. The kind picks
+the client from `clients_by_kind`; ``"openai"`` covers every server that speaks
+OpenAI's chat completions (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama, LM Studio,
+llama.cpp's server, TGI's Messages API, ...). Another API kind, say Anthropic's
+Messages API, plugs in by implementing the `UpstreamClient` protocol (translate
+the OpenAI-shaped request it is given, and translate the answer and the stream
+chunks back into OpenAI's shapes), registering it under its kind in
+`clients_by_kind`, and allowing the kind in ``loaders/spec.py`` (`UpstreamApi`).
+
+Keys: the environment variable the provider names is read at call time and sent
+as ``Authorization: Bearer``; keys are never stored, logged or put in errors. A
+provider without ``key_env`` (a local vLLM or Ollama) gets no Authorization
+header.
+
+Errors are `UpstreamCallError`s with a `kind` the retry policy understands:
+"timeout", "network" (could not connect, connection dropped), "http" (a status
+of 400 or more, with any Retry-After), "protocol" (not the expected JSON or
+SSE), "config" (no key, unknown kind). Only the first three are about the
+endpoint's health.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import httpx
+
+from api.gateway.retry import is_retryable, parse_retry_after
+from api.gateway.settings import GatewaySettings
+from engine.errors import UpstreamError
+from engine.model import Snapshot
+
+USER_AGENT = "govroute-gateway/0.1"
+_MESSAGE_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where one govroute model is served, after URL overrides."""
+
+    model_id: str  # govroute's id
+    provider_id: str
+    kind: str
+    base_url: str
+    upstream_model: str  # the name the provider knows it by
+    key_env: str | None
+
+
+def endpoint_for(model_id: str, snapshot: Snapshot, settings: GatewaySettings) -> Endpoint | None:
+    """The model's endpoint, or None when its provider declares no API."""
+    model = snapshot.models.get(model_id)
+    provider = snapshot.providers.get(model.provider) if model else None
+    if model is None or provider is None or provider.api is None:
+        return None
+    return Endpoint(
+        model_id=model.id,
+        provider_id=provider.id,
+        kind=provider.api.kind,
+        base_url=settings.base_url_for(provider.id, provider.api.base_url),
+        upstream_model=model.upstream_name,
+        key_env=provider.api.key_env,
+    )
+
+
+class UpstreamCallError(UpstreamError):
+    """One failed call; `kind` says how, for retries, breakers and provenance."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status=status, retryable=is_retryable(kind, status))
+        self.kind = kind
+        self.retry_after = retry_after
+
+    @property
+    def endpoint_failure(self) -> bool:
+        """Does this say something about the endpoint's health (for its breaker)?"""
+        if self.kind in ("timeout", "network"):
+            return True
+        # 401/403/404: this endpoint cannot serve us (key, deployment); 400/422: our request.
+        return self.kind == "http" and (self.retryable or self.status in (401, 403, 404))
+
+
+class UpstreamClient(Protocol):
+    """One API kind. `request` is an OpenAI chat completions body for `endpoint`."""
+
+    async def complete(
+        self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
+    ) -> dict[str, Any]:
+        """The whole answer as an OpenAI ``chat.completion`` object."""
+        ...
+
+    def stream(
+        self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        """OpenAI ``chat.completion.chunk`` objects. Failures before the first chunk
+        raise from the first ``__anext__``; ``aclose`` releases the connection."""
+        ...
+
+
+def make_http_client(settings: GatewaySettings) -> httpx.AsyncClient:
+    """The one pooled client of the process (created in the app's lifespan)."""
+    return httpx.AsyncClient(
+        timeout=default_timeout(settings),
+        limits=httpx.Limits(
+            max_connections=settings.upstream_max_connections,
+            max_keepalive_connections=settings.upstream_max_keepalive,
+        ),
+        follow_redirects=False,  # a redirect could carry the key to another host
+        headers={"User-Agent": USER_AGENT},
+    )
+
+
+def default_timeout(settings: GatewaySettings) -> httpx.Timeout:
+    return httpx.Timeout(
+        connect=settings.upstream_connect_timeout_s,
+        read=settings.upstream_read_timeout_s,
+        write=settings.upstream_write_timeout_s,
+        pool=settings.upstream_pool_timeout_s,
+    )
+
+
+class OpenAICompatibleClient:
+    """POST {base_url}/chat/completions, JSON or SSE."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+
+    async def complete(
+        self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
+    ) -> dict[str, Any]:
+        body = {**request, "stream": False}
+        key = _key(endpoint)
+        try:
+            response = await self._http.post(
+                _url(endpoint),
+                json=body,
+                headers=_headers(key, stream=False),
+                timeout=timeout,
+            )
+        except httpx.TimeoutException as exc:
+            raise _timeout(endpoint, exc) from exc
+        except httpx.TransportError as exc:
+            raise _network(endpoint, exc) from exc
+        if response.status_code >= 400:
+            raise _status_error(endpoint, response, response.content, key)
+        try:
+            data = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise UpstreamCallError(
+                f"{endpoint.provider_id} answered with something other than JSON", kind="protocol"
+            ) from exc
+        if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+            raise UpstreamCallError(
+                f"{endpoint.provider_id} answered without a 'choices' list", kind="protocol"
+            )
+        return data
+
+    async def stream(
+        self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        body = {**request, "stream": True}
+        key = _key(endpoint)
+        try:
+            async with self._http.stream(
+                "POST",
+                _url(endpoint),
+                json=body,
+                headers=_headers(key, stream=True),
+                timeout=timeout,
+            ) as response:
+                if response.status_code >= 400:
+                    content = await response.aread()
+                    raise _status_error(endpoint, response, content, key)
+                media = response.headers.get("content-type", "")
+                if not media.startswith("text/event-stream"):
+                    raise UpstreamCallError(
+                        f"{endpoint.provider_id} did not stream (content-type {media or 'none'})",
+                        kind="protocol",
+                    )
+                async for data in sse_data(response.aiter_lines()):
+                    if data.strip() == "[DONE]":
+                        return
+                    yield _chunk(endpoint, data)
+        except httpx.TimeoutException as exc:
+            raise _timeout(endpoint, exc) from exc
+        except httpx.TransportError as exc:
+            raise _network(endpoint, exc) from exc
+
+
+async def sse_data(lines: AsyncIterator[str]) -> AsyncIterator[str]:
+    """The data of each server-sent event (multi-line data joined with newlines)."""
+    data: list[str] = []
+    async for line in lines:
+        if not line:
+            if data:
+                yield "\n".join(data)
+                data = []
+            continue
+        if line.startswith(":"):
+            continue  # a comment, e.g. a keep-alive
+        name, _, value = line.partition(":")
+        if name == "data":
+            data.append(value[1:] if value.startswith(" ") else value)
+        # event, id and retry carry nothing for chat completions
+    if data:
+        yield "\n".join(data)
+
+
+def _chunk(endpoint: Endpoint, data: str) -> dict[str, Any]:
+    try:
+        chunk = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise UpstreamCallError(
+            f"{endpoint.provider_id} streamed an event that is not JSON", kind="protocol"
+        ) from exc
+    if not isinstance(chunk, dict):
+        raise UpstreamCallError(
+            f"{endpoint.provider_id} streamed an event that is not an object", kind="protocol"
+        )
+    error = chunk.get("error")
+    if error is not None:  # OpenAI-style servers report mid-stream failures this way
+        message = error.get("message") if isinstance(error, dict) else str(error)
+        raise UpstreamCallError(
+            f"{endpoint.provider_id} failed mid-stream: {_clip(str(message))}", kind="network"
+        )
+    return chunk
+
+
+def _url(endpoint: Endpoint) -> str:
+    return f"{endpoint.base_url}/chat/completions"
+
+
+def _key(endpoint: Endpoint) -> str | None:
+    """The provider's key, read now (so a rotated key takes effect without a restart)."""
+    if not endpoint.key_env:
+        return None
+    key = os.environ.get(endpoint.key_env, "").strip()
+    if not key:
+        raise UpstreamCallError(
+            f"provider {endpoint.provider_id}: environment variable {endpoint.key_env} "
+            "(its API key) is not set",
+            kind="config",
+        )
+    return key
+
+
+def _headers(key: str | None, *, stream: bool) -> dict[str, str]:
+    headers = {"Accept": "text/event-stream" if stream else "application/json"}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    return headers
+
+
+def _timeout(endpoint: Endpoint, exc: httpx.TimeoutException) -> UpstreamCallError:
+    what = type(exc).__name__.removesuffix("Timeout").lower() or "request"
+    return UpstreamCallError(f"{endpoint.provider_id} timed out ({what})", kind="timeout")
+
+
+def _network(endpoint: Endpoint, exc: httpx.TransportError) -> UpstreamCallError:
+    return UpstreamCallError(
+        f"{endpoint.provider_id} unreachable: {type(exc).__name__}", kind="network"
+    )
+
+
+def _status_error(
+    endpoint: Endpoint, response: httpx.Response, content: bytes, key: str | None
+) -> UpstreamCallError:
+    status = response.status_code
+    detail = ""
+    if status not in (401, 403):  # their words about credentials stay out of our errors
+        detail = _error_message(content, key)
+    message = f"{endpoint.provider_id} answered HTTP {status}" + (f": {detail}" if detail else "")
+    return UpstreamCallError(
+        message,
+        kind="http",
+        status=status,
+        retry_after=parse_retry_after(dict(response.headers.items()), datetime.now(UTC)),
+    )
+
+
+def _error_message(content: bytes, key: str | None) -> str:
+    try:
+        data = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return ""
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict):
+        error = error.get("message")
+    if not isinstance(error, str):
+        return ""
+    return _clip(error.replace(key, "***") if key else error)
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
