@@ -43,26 +43,30 @@ from importlib import resources
 from typing import Any, ClassVar, cast
 
 import phonenumbers
-import spacy
 import tldextract
-from presidio_analyzer import (
-    AnalysisExplanation,
-    AnalyzerEngine,
-    EntityRecognizer,
-    Pattern,
-    PatternRecognizer,
-    RecognizerRegistry,
-    RecognizerResult,
-)
-from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
-from presidio_analyzer.predefined_recognizers import (
-    CreditCardRecognizer,
-    EmailRecognizer,
-    IbanRecognizer,
-    IpRecognizer,
-    UsSsnRecognizer,
-)
-from spacy.lang.en.stop_words import STOP_WORDS
+
+from engine.lean_imports import HEAVY, without
+
+with without(*HEAVY):
+    import spacy
+    from presidio_analyzer import (
+        AnalysisExplanation,
+        AnalyzerEngine,
+        EntityRecognizer,
+        Pattern,
+        PatternRecognizer,
+        RecognizerRegistry,
+        RecognizerResult,
+    )
+    from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        EmailRecognizer,
+        IbanRecognizer,
+        IpRecognizer,
+        UsSsnRecognizer,
+    )
+    from spacy.lang.en.stop_words import STOP_WORDS
 
 from engine.errors import InvalidPolicyData, Problem
 from engine.model import Detection, EntityTypeSpec, RecognizerSpec
