@@ -5,9 +5,11 @@ only reads: `detect(text)` returns frozen `Detection`s, deterministic, sorted by
 position, without overlaps.
 
 - Built-in entity ids map to recognizers: EMAIL_ADDRESS, CREDIT_CARD (Luhn),
-  IBAN_CODE (checksum), US_SSN and IP_ADDRESS are Presidio's; PHONE_NUMBER,
-  PERSON and API_KEY are ours (see below). Entity types the graph does not
-  declare are not looked for.
+  IBAN_CODE (checksum), US_SSN and IP_ADDRESS are Presidio's (cards with
+  Mastercard's 2-series and not inside longer dash-joined numbers, IPv4 not
+  inside longer dotted numbers such as OIDs, SSNs without the 9xx areas);
+  PHONE_NUMBER, PERSON and API_KEY are ours (see below). Entity types the graph
+  does not declare are not looked for.
 - An entity type with a `recognizer` becomes a Presidio `PatternRecognizer` with
   its patterns, context words and validator (luhn, iban, mod97).
 - Nothing touches the network: Presidio's email recognizer validates domains
@@ -76,14 +78,17 @@ __all__ = [
     "DEFAULT_MIN_SCORE",
     "AssignedSecretRecognizer",
     "BlankEnglishNlpEngine",
+    "CardNumberRecognizer",
     "Detection",
     "Detector",
     "GraphPatternRecognizer",
+    "IpAddressRecognizer",
     "PersonNameRecognizer",
     "PhoneNumberRecognizer",
     "PrivateKeyBlockRecognizer",
     "SecretTokenRecognizer",
     "Stage",
+    "UsSsnNumberRecognizer",
     "offline_suffix_extractor",
     "resolve_overlaps",
     "validate_iban",
@@ -119,12 +124,14 @@ class PhoneNumberRecognizer(EntityRecognizer):
     REGIONS = ("US", "CA", "GB", "DE", "FR", "IL", "IN", "BR")
 
     _CANDIDATE = re.compile(
-        r"(?<![\w.+\-/@])(?:\+|00)?\(?\d[\d \t().\-/]{5,22}\d(?![\w@]|[.\-/]\d)"
+        r"(?<![\w.+\-/@])(?:\+|00)?\(?\d[\d \t().\-/]{5,22}\d(?![\w@]|[.\-/:]\d)"
     )
     _NOT_PHONE = re.compile(
         r"\d{3}-\d{2}-\d{4}"  # SSN shape
         r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"  # dates
         r"|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"  # IPv4
+        r"|\d{1,2}\.\d{1,2}\.\d{1,2}(?:\.\d{1,5})?"  # versions: 2.9.2, 4.19.0.1107
+        r"|(?:19|20)\d{2}/\d{3,}"  # year-led references: invoice 2024/80543
     )
     _NON_DIGIT = re.compile(r"\D")
 
@@ -259,10 +266,11 @@ class AssignedSecretRecognizer(EntityRecognizer):
         r"(?<![a-z0-9])(?:password|passwd|passphrase|pwd|pass)[a-z0-9_\-]*[\"']?[ \t]*\Z"
     )
     _KEY_VALUE = re.compile(
-        r"[ \t]*(?:[\"'`]|(?:[Bb]earer|BEARER|[Bb]asic|BASIC|[Tt]oken)[ \t]+)?"
+        r"[ \t]*[\"'`]?(?:(?:[Bb]earer|BEARER|[Bb]asic|BASIC|[Tt]oken)[ \t]+)?"
         r"([A-Za-z0-9_\-+/=.~]{16,})"
     )
     _PASSWORD_VALUE = re.compile(r"[ \t]*[\"'`]?([^\s\"'`,;]{6,128})")
+    _MASKED = re.compile(r"[*\u2022\u00b7xX#.]+")  # "********": a password field, not a password
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["API_KEY"], name="AssignedSecretRecognizer")
@@ -286,7 +294,7 @@ class AssignedSecretRecognizer(EntityRecognizer):
                     results.append(_result(self, "API_KEY", *value.span(1), 0.9))
             elif self._PASSWORD_NAME.search(lowered, name_from, start):
                 value = self._PASSWORD_VALUE.match(text, end)
-                if value:
+                if value and not self._MASKED.fullmatch(value.group(1)):
                     results.append(_result(self, "API_KEY", *value.span(1), 0.7))
         return results
 
@@ -312,6 +320,68 @@ class PrivateKeyBlockRecognizer(PatternRecognizer):
             patterns=list(self.PATTERNS),
             global_regex_flags=0,
         )
+
+
+# --------------------------------------------------------------------------- card, ip, ssn
+
+
+class CardNumberRecognizer(CreditCardRecognizer):
+    """Presidio's card recognizer (pattern and Luhn), plus Mastercard's 2-series BINs
+    (2221-2720, issued since 2017), and never a digit run inside a longer dash-joined
+    number (order ids such as 112-3456789-1234567)."""
+
+    CARD_PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern(
+            "All Credit Cards (weak)",
+            r"\b(?!1\d{12}(?!\d))((4\d{3})|(5[0-5]\d{2})|(222[1-9]|22[3-9]\d|2[3-6]\d{2}|27[01]\d|2720)"
+            r"|(6\d{3})|(1\d{3})|(3\d{3}))[- ]?(\d{3,4})[- ]?(\d{3,4})[- ]?(\d{3,5})\b",
+            0.3,
+        )
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(patterns=list(self.CARD_PATTERNS))
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if not _joined(text, r.start, r.end, "-")]
+
+
+class IpAddressRecognizer(IpRecognizer):
+    """Presidio's IP recognizer, without dotted quads that are part of a longer dotted
+    number (SNMP OIDs such as 1.3.6.1.4.1.311)."""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if not _joined(text, r.start, r.end, ".")]
+
+
+class UsSsnNumberRecognizer(UsSsnRecognizer):
+    """Presidio's SSN recognizer, also rejecting areas 900-999, which the SSA never
+    issues (that range holds ITINs and internal numbering)."""
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        digits = "".join(ch for ch in pattern_text if ch.isdigit())
+        return bool(super().invalidate_result(pattern_text)) or digits[:1] == "9"
+
+
+def _joined(text: str, start: int, end: int, separator: str) -> bool:
+    """The span continues a longer number: `separator` and a digit right before or after."""
+    before = start >= 2 and text[start - 1] == separator and text[start - 2].isdigit()
+    after = end + 1 < len(text) and text[end] == separator and text[end + 1].isdigit()
+    return before or after
 
 
 # --------------------------------------------------------------------------- email
@@ -712,13 +782,14 @@ def _builtin_stages(entity_type: str, suffixes: tldextract.TLDExtract) -> list[S
     if entity_type == "PHONE_NUMBER":
         return [Stage("phone", PhoneNumberRecognizer())]
     if entity_type == "CREDIT_CARD":
-        return [Stage("credit_card", CreditCardRecognizer(), _searches(r"\d[\d \-]{11,}\d"))]
+        return [Stage("credit_card", CardNumberRecognizer(), _searches(r"\d[\d \-]{11,}\d"))]
     if entity_type == "IBAN_CODE":
         return [Stage("iban", IbanRecognizer(), None, _IBAN_WINDOW)]
     if entity_type == "US_SSN":
-        return [Stage("us_ssn", UsSsnRecognizer(), _searches(r"\d{3}[ .\-]?\d{2}[ .\-]?\d{4}"))]
+        ssn_shape = _searches(r"\d{3}[ .\-]?\d{2}[ .\-]?\d{4}")
+        return [Stage("us_ssn", UsSsnNumberRecognizer(), ssn_shape)]
     if entity_type == "IP_ADDRESS":
-        return [Stage("ip", IpRecognizer(), None, _IP_WINDOW)]
+        return [Stage("ip", IpAddressRecognizer(), None, _IP_WINDOW)]
     if entity_type == "PERSON":
         return [Stage("person", PersonNameRecognizer())]
     if entity_type == "API_KEY":

@@ -417,3 +417,35 @@ def test_person_recall_on_the_labelled_sample_stays_at_the_documented_level() ->
 def test_when_name_follows_a_cue_then_person(text: str, name: str) -> None:
     detector = Detector([EntityTypeSpec(id="PERSON", indicates=("pii",))])
     assert [d.text for d in detector.detect(text)] == [name]
+
+
+# ---------------------------------------------------------------- gaps found by bench/detection.py
+
+BENCH_GAPS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    # (name, text, expected (entity, normalized text)); both detection paths must agree
+    ("mastercard_2_series", "card 2391 5559 1485 1510", [("CREDIT_CARD", "2391 5559 1485 1510")]),
+    ("order_id_is_not_a_card", "Amazon order 112-3456789-1234567 arrived", []),
+    ("oid_is_not_an_ip", "SNMP OID 1.3.6.1.4.1.311.21.7 polled", []),
+    ("ip_before_full_stop", "host 10.20.30.40. Done", [("IP_ADDRESS", "10.20.30.40")]),
+    ("log_timestamp_is_not_a_phone", "2024-05-19 02:23:37,917 INFO started", []),
+    ("version_is_not_a_phone", "Release 2.9.2.9036 fixes it", []),
+    ("year_reference_is_not_a_phone", "invoice 2024/80543 is due", []),
+    ("french_dotted_phone_still_found", "tel 06.12.34.56.78", [("PHONE_NUMBER", "06.12.34.56.78")]),
+    ("ssn_area_9xx_is_not_an_ssn", "SSN 900-12-3456 on file", []),
+    (
+        "quoted_bearer_token",
+        "headers = {'Authorization': 'Bearer s3XXM6Li8IRaOsIZhaaDeaiKTn8gAx6iM0EPGYBJ'}",
+        [("API_KEY", "s3XXM6Li8IRaOsIZhaaDeaiKTn8gAx6iM0EPGYBJ")],
+    ),
+    ("masked_password_is_not_a_secret", "password: ********", []),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), BENCH_GAPS, ids=[c[0] for c in BENCH_GAPS])
+def test_when_bench_gap_case_then_detected_as_expected_on_both_paths(
+    detector: Detector, name: str, text: str, expected: list[tuple[str, str]]
+) -> None:
+    normalized = normalize(text).text
+    assert found(detector, text) == expected
+    via_analyzer = [(d.entity_type, d.text) for d in detector.detect_with_analyzer(normalized)]
+    assert via_analyzer == expected
