@@ -18,7 +18,13 @@ from engine.signals import scan
 # Retrieved text that tries to steer the model; a document may legitimately talk about
 # "all customers" or carry base64, so only instruction-like signals count there.
 INDIRECT_INJECTION_SIGNALS = frozenset(
-    {"override_instructions", "system_prompt_extraction", "persona_jailbreak", "developer_mode"}
+    {
+        "override_instructions",
+        "system_prompt_extraction",
+        "persona_jailbreak",
+        "developer_mode",
+        "instructions_to_ai",
+    }
 )
 
 
