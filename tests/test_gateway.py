@@ -14,6 +14,8 @@ and cool down in 1.5 s.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import time
@@ -221,7 +223,8 @@ def test_when_allowed_then_the_openai_client_gets_the_routed_models_answer(gw: E
     assert received["model"] == PRIMARY_UPSTREAM
     assert received["messages"] == [{"role": "user", "content": SUMMARY}]
     assert received["params"] == {"temperature": 0.2, "max_tokens": 64, "stream": False}
-    assert received["authorized"]  # the provider's key from NW_PRIVATE_LLM_API_KEY
+    # the key named by the provider's key_env, read at call time
+    assert received["key_sha256"] == hashlib.sha256(b"test-private-key").hexdigest()[:12]
     assert gw.public.received() == []
 
 
@@ -249,6 +252,16 @@ def test_when_context_is_referenced_then_only_exposed_items_reach_the_model(gw: 
     }
     assert user["content"] == SUMMARY
     assert "UNSEEN-TEXT" not in json.dumps(received)
+
+
+def test_when_context_comes_in_the_header_as_base64url_then_it_reaches_the_model(gw: Env) -> None:
+    items = [{"id": "doc-wiki-remote-work-policy", "text": "Up to 20 days abroad a year."}]
+    header = base64.urlsafe_b64encode(json.dumps(items).encode()).decode().rstrip("=")
+    ask(gw.client(ANALYST), SUMMARY, extra_headers={"X-Govroute-Context": header})
+    [received] = gw.private.received()
+    assert received["messages"][0]["content"] == (
+        "Context:\n[doc-wiki-remote-work-policy] Up to 20 days abroad a year."
+    )
 
 
 def test_when_the_caller_lists_models_then_it_sees_only_what_it_could_be_routed_to(
@@ -342,6 +355,23 @@ def test_when_the_primary_fails_three_times_then_the_first_fallback_answers_and_
         (PRIMARY, "error", 500),
         (FALLBACK, "ok", 200),
     ]
+
+
+def test_when_a_providers_key_variable_is_unset_then_the_next_candidate_answers(
+    gw: Env,
+) -> None:
+    os.environ.pop("NW_PRIVATE_LLM_API_KEY")
+    try:
+        raw = ask(gw.client(ANALYST), SUMMARY)
+    finally:
+        os.environ["NW_PRIVATE_LLM_API_KEY"] = KEYS["NW_PRIVATE_LLM_API_KEY"]
+    assert raw.parse().model == FALLBACK
+    assert gw.private.received() == []  # nothing went out without the key
+    record = gw.recorded(ANALYST, raw.headers["x-govroute-decision-id"], attempts=2)
+    assert attempted(record) == [(PRIMARY, "error", None), (FALLBACK, "ok", 200)]
+    detail = next(e["detail"] for e in record["provenance"] if e.get("attempt") == 1)
+    assert "NW_PRIVATE_LLM_API_KEY" in detail
+    assert "not set" in detail
 
 
 def test_when_429_says_retry_after_then_the_gateway_waits_that_long_and_retries(
