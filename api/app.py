@@ -26,7 +26,7 @@ from api.ratelimit import RateLimiter
 from api.routes import decide, health, metrics
 from api.runtime import Runtime
 from api.settings import Settings
-from api.telemetry import ServiceStatus, Telemetry, TelemetryMiddleware
+from api.telemetry import ServiceStatus, Telemetry, TelemetryHooks, TelemetryMiddleware
 from engine.embedding import Embedder, OnnxEmbedder, TorchEmbedder
 from graph.connection import GraphClient
 from graph.provenance_writer import ProvenanceWriter
@@ -49,6 +49,11 @@ def service_status(runtime: Runtime) -> ServiceStatus:
         journal_pending_files=len(runtime.writer.journal.pending_files()),
         provenance_queue=runtime.writer.pending,
     )
+
+
+def provider_of(runtime: Runtime, model_id: str) -> str:
+    model = runtime.state.snapshot.models.get(model_id)
+    return model.provider if model is not None else "unknown"
 
 
 def create_app(
@@ -78,7 +83,8 @@ def create_app(
             telemetry=telemetry,
         ).start()
         app.state.runtime = runtime
-        gateway = Gateway.create(settings.gateway, settings.api.load_secret(), gateway_hooks)
+        hooks = TelemetryHooks(telemetry, partial(provider_of, runtime), then=gateway_hooks)
+        gateway = Gateway.create(settings.gateway, settings.api.load_secret(), hooks)
         runtime.set_health(gateway.breakers.health)  # open circuits rank last in routing
         app.state.gateway = gateway
         telemetry.watch(partial(service_status, runtime))

@@ -23,7 +23,7 @@ from collections import Counter as Tally
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -39,9 +39,12 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import logs
+from api.gateway.breaker import Transition
+from api.gateway.hooks import GatewayHooks, ResponseEvent
 from api.settings import TelemetrySettings
 from engine.decision import Decision
 from engine.model import Principal
+from engine.provenance import Attempt
 
 log = logging.getLogger("govroute.decision")
 
@@ -91,12 +94,35 @@ class PhaseClock:
         return self._wall0 + (perf_ns - self._perf0)
 
 
+M = TypeVar("M", Counter, Gauge, Histogram)
+
+
+class Labeled(Generic[M]):
+    """A labelled metric whose children are looked up once per label set.
+
+    prometheus_client's own `labels()` validates and locks on every call, a few
+    microseconds each; a decision touches a dozen children.
+    """
+
+    __slots__ = ("_children", "metric")
+
+    def __init__(self, metric: M) -> None:
+        self.metric: M = metric
+        self._children: dict[tuple[str, ...], M] = {}
+
+    def labels(self, *values: str) -> M:
+        child = self._children.get(values)
+        if child is None:  # a race makes the same child twice: labels() returns one object
+            child = self._children[values] = self.metric.labels(*values)
+        return child
+
+
 class Metrics:
     """The Prometheus instruments, registered in one app's registry."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        def counter(name: str, doc: str, labels: Iterable[str]) -> Counter:
-            return Counter(name, doc, list(labels), registry=registry)
+        def counter(name: str, doc: str, labels: Iterable[str]) -> Labeled[Counter]:
+            return Labeled(Counter(name, doc, list(labels), registry=registry))
 
         self.decisions = counter("govroute_decisions", "Decisions, by outcome.", ["outcome"])
         self.policy_applications = counter(
@@ -115,36 +141,53 @@ class Metrics:
             buckets=_FAST,
             registry=registry,
         )
-        self.phase_seconds = Histogram(
-            "govroute_phase_seconds",
-            "Time spent in each phase of a request.",
-            ["phase"],
-            buckets=_FAST,
-            registry=registry,
+        self.phase_seconds = Labeled(
+            Histogram(
+                "govroute_phase_seconds",
+                "Time spent in each phase of a request.",
+                ["phase"],
+                buckets=_FAST,
+                registry=registry,
+            )
         )
-        self.upstream_seconds = Histogram(
-            "govroute_upstream_seconds",
-            "Upstream attempts' latency, by provider, model and status (HTTP code or error).",
-            ["provider", "model", "status"],
-            buckets=_SLOW,
-            registry=registry,
+        self.upstream_seconds = Labeled(
+            Histogram(
+                "govroute_upstream_seconds",
+                "Upstream attempts' latency, by provider, model and status (HTTP code or error).",
+                ["provider", "model", "status"],
+                buckets=_SLOW,
+                registry=registry,
+            )
         )
         self.upstream_errors = counter(
             "govroute_upstream_errors",
             "Failed upstream attempts, by provider, model and kind of failure.",
             ["provider", "model", "kind"],
         )
-        self.breaker_state = Gauge(
-            "govroute_breaker_state",
-            "Circuit breaker per model: 0 closed, 1 half-open, 2 open.",
-            ["model"],
-            registry=registry,
+        self.breaker_state = Labeled(
+            Gauge(
+                "govroute_breaker_state",
+                "Circuit breaker per model: 0 closed, 1 half-open, 2 open.",
+                ["model"],
+                registry=registry,
+            )
         )
         self.rate_limited = counter(
             "govroute_rate_limited",
             "Requests refused by a rate limit, by scope (principal, tenant) and kind "
             "(requests, tokens).",
             ["scope", "kind"],
+        )
+        self.chat_responses = counter(
+            "govroute_chat_responses",
+            "Gateway chat requests past the decision, by how they ended (ok, denied, "
+            "blocked, upstream_failed, stream_error, client_closed).",
+            ["status"],
+        )
+        self.output_redactions = Counter(
+            "govroute_output_redactions",
+            "Spans of model answers redacted by the output filter.",
+            registry=registry,
         )
         self.errors = counter(
             "govroute_decision_errors",
@@ -251,29 +294,23 @@ class Telemetry:
         seconds = clock.seconds()
         m.decisions.labels(decision.outcome.value).inc()
         m.decision_seconds.observe(seconds)
+        policies: set[str] = set()
         for reason in decision.reasons:
             if reason.policy_id is not None:
                 effect = reason.effect.value if reason.effect else ""
                 m.policy_applications.labels(reason.policy_id, effect).inc()
-        redacted = Tally((r.label, r.action.value) for r in decision.redactions)
-        for (label, action), count in redacted.items():
-            m.redactions.labels(label, action).inc(count)
-        ids = {
-            "govroute.decision_id": decision.id,
-            "govroute.principal_id": decision.principal_id,
-            "govroute.tenant_id": decision.tenant_id,
-            "govroute.policy_version": decision.policy_version,
-        }
-        extra = _phase_attributes(decision)
+                policies.add(reason.policy_id)
+        by_label: dict[str, int] = {}
+        if decision.redactions:
+            pairs = Tally((r.label, r.action.value) for r in decision.redactions)
+            for (label, action), count in pairs.items():
+                m.redactions.labels(label, action).inc(count)
+                by_label[label] = by_label.get(label, 0) + count
         phases = clock.phases()
         for name, start, end in phases:
             m.phase_seconds.labels(name).observe((end - start) / 1e9)
-            if self.recording:
-                self.span_between(f"govroute.{name}", start, end, ids | extra.get(name, {}))
-        request = trace.get_current_span()
-        if request.is_recording():
-            request.set_attributes({**ids, "govroute.outcome": decision.outcome.value})
-        by_label = Tally(r.label for r in decision.redactions)
+        if self.recording:
+            self._decision_spans(decision, phases)
         log.info(
             "decision %s: %s",
             decision.id,
@@ -286,7 +323,7 @@ class Telemetry:
                 "outcome": decision.outcome.value,
                 "intent": decision.intent.intent_id,
                 "intent_score": round(decision.intent.score, 4),
-                "policies": sorted({r.policy_id for r in decision.reasons if r.policy_id}),
+                "policies": sorted(policies),
                 "route_primary": decision.route.primary,
                 "fallbacks": len(decision.route.fallbacks),
                 "redactions": dict(sorted(by_label.items())),
@@ -295,6 +332,20 @@ class Telemetry:
                 "duration_ms": round(seconds * 1000, 3),
             },
         )
+
+    def _decision_spans(self, decision: Decision, phases: list[tuple[str, int, int]]) -> None:
+        ids = {
+            "govroute.decision_id": decision.id,
+            "govroute.principal_id": decision.principal_id,
+            "govroute.tenant_id": decision.tenant_id,
+            "govroute.policy_version": decision.policy_version,
+        }
+        extra = _phase_attributes(decision)
+        for name, start, end in phases:
+            self.span_between(f"govroute.{name}", start, end, ids | extra.get(name, {}))
+        request = trace.get_current_span()
+        if request.is_recording():
+            request.set_attributes({**ids, "govroute.outcome": decision.outcome.value})
 
     def decision_failed(
         self,
@@ -344,11 +395,12 @@ class Telemetry:
         seconds: float,
         error_kind: str | None = None,
         decision_id: str | None = None,
+        http_status: int | None = None,
     ) -> None:
         """One finished attempt at an upstream: its span (ending now) and metrics.
 
-        `status` is the HTTP status code as text, or the error kind when there was no
-        response (e.g. "timeout", "connect").
+        `status` is the attempt's outcome (ok, error, timeout, rate_limited, ...);
+        `error_kind`, set when it failed, is what govroute_upstream_errors_total counts.
         """
         self.metrics.upstream_seconds.labels(provider, model, status).observe(seconds)
         if error_kind is not None:
@@ -366,6 +418,8 @@ class Telemetry:
             attributes["govroute.error_kind"] = error_kind
         if decision_id is not None:
             attributes["govroute.decision_id"] = decision_id
+        if http_status is not None:
+            attributes["http.response.status_code"] = http_status
         span = self.tracer.start_span(
             "govroute.upstream_attempt",
             start_time=end - int(seconds * 1e9),
@@ -379,6 +433,77 @@ class Telemetry:
     def breaker_changed(self, model: str, state: str) -> None:
         """state: closed, half_open or open."""
         self.metrics.breaker_state.labels(model).set(BREAKER_STATES[state])
+
+    def chat_finished(self, event: ResponseEvent) -> None:
+        """A chat request's end: counted by status, and one log line without text."""
+        self.metrics.chat_responses.labels(event.status).inc()
+        if event.output_redactions:
+            self.metrics.output_redactions.inc(event.output_redactions)
+        log.info(
+            "chat %s: %s",
+            event.decision_id,
+            event.status,
+            extra={
+                "decision_id": event.decision_id,
+                "principal_id": event.principal_id,
+                "tenant_id": event.tenant_id,
+                "outcome": event.outcome,
+                "status": event.status,
+                "model": event.model_id,
+                "stream": event.stream,
+                "attempts": event.attempts,
+                "latency_ms": round(event.latency_ms, 3),
+                "total_tokens": event.total_tokens,
+                "output_redactions": event.output_redactions,
+                "blocked_by": event.blocked_by,
+            },
+        )
+
+
+class TelemetryHooks:
+    """The gateway's hooks (api/gateway/hooks.py) reported as spans, metrics and logs.
+
+    `provider_of` names a model's provider (from the active snapshot); `then` gets
+    every call too (e.g. hooks a test passed to create_app).
+    """
+
+    def __init__(
+        self,
+        telemetry: Telemetry,
+        provider_of: Callable[[str], str],
+        then: GatewayHooks | None = None,
+    ) -> None:
+        self._telemetry = telemetry
+        self._provider_of = provider_of
+        self._then = then
+
+    def on_attempt(self, attempt: Attempt) -> None:
+        failed = attempt.status not in ("ok", "skipped_open_circuit")
+        kind = None
+        if failed:
+            kind = f"http_{attempt.http_status}" if attempt.http_status else attempt.status
+        self._telemetry.upstream_attempt(
+            provider=self._provider_of(attempt.model_id),
+            model=attempt.model_id,
+            attempt=attempt.attempt,
+            status=attempt.status,
+            seconds=attempt.latency_ms / 1000,
+            error_kind=kind,
+            decision_id=attempt.decision_id,
+            http_status=attempt.http_status,
+        )
+        if self._then is not None:
+            self._then.on_attempt(attempt)
+
+    def on_breaker_change(self, transition: Transition) -> None:
+        self._telemetry.breaker_changed(transition.model_id, transition.new.value)
+        if self._then is not None:
+            self._then.on_breaker_change(transition)
+
+    def on_response(self, event: ResponseEvent) -> None:
+        self._telemetry.chat_finished(event)
+        if self._then is not None:
+            self._then.on_response(event)
 
 
 def _attrs(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from pydantic import SecretStr, ValidationError
 
 import api.ratelimit
 from api.app import create_app
+from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream
+from api.gateway.settings import GatewaySettings
 from api.ratelimit import (
     DEFAULT_OUTPUT_TOKENS,
     EffectiveLimits,
@@ -46,6 +48,7 @@ KEYS = {
     "sibling": "rl-test-key-sibling-0002",  # no limit of its own; the tenant's 3/min bind
     "spender": "rl-test-key-spender-0003",  # 2500 tokens/min
     "free": "rl-test-key-free-0004",  # another tenant, defaults only
+    "chatter": "rl-test-key-chatter-0005",  # 2 requests/min, 2500 tokens/min, for the gateway
 }
 
 LIMITS_YAML = f"""
@@ -78,6 +81,12 @@ principals:
     tenant: rl-other
     roles: [analyst]
     api_keys: ["sha256:{hash_api_key(KEYS["free"])}"]
+  - id: rl-chatter
+    name: Chatter
+    tenant: rl-other
+    roles: [analyst]
+    api_keys: ["sha256:{hash_api_key(KEYS["chatter"])}"]
+    limits: {{requests_per_minute: 3, tokens_per_minute: 2500}}
 """
 
 PROMPT = {"prompt": "Give me a short summary of the quarterly numbers.", "max_output_tokens": 64}
@@ -314,20 +323,40 @@ def client(
     neo4j_settings: Neo4jSettings,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[TestClient]:
+    """The app, its gateway sending every provider's calls to a fake upstream."""
+    keys = pytest.MonkeyPatch()
+    keys.setenv("EUAI_KEY", "test-euai-key")
+    upstream = BackgroundServer(create_fake_upstream()).start()
     settings = Settings(
         neo4j=neo4j_settings,
         api=ApiSettings(
             state_dir=tmp_path_factory.mktemp("state"), secret=SecretStr("rate-limit-tests-secret")
         ),
+        gateway=GatewaySettings(upstream_overrides={"*": f"{upstream.url}/v1"}),
         rate_limits=RateLimitSettings(redis_url=None),
         telemetry=TelemetrySettings(otlp_endpoint=None),
     )
-    with TestClient(create_app(settings)) as c:
-        yield c
+    try:
+        with TestClient(create_app(settings)) as c:
+            yield c
+    finally:
+        upstream.stop()
+        keys.undo()
 
 
 def post(client: TestClient, who: str, body: dict[str, Any] = PROMPT) -> Any:
     return client.post("/v1/decide", json=body, headers={"Authorization": f"Bearer {KEYS[who]}"})
+
+
+def chat(client: TestClient, who: str, max_tokens: int) -> Any:
+    body = {
+        "model": "auto",
+        "messages": [{"role": "user", "content": "Give me a short summary of this document."}],
+        "max_tokens": max_tokens,
+    }
+    return client.post(
+        "/v1/chat/completions", json=body, headers={"Authorization": f"Bearer {KEYS[who]}"}
+    )
 
 
 def rejections(client: TestClient) -> dict[tuple[str, str], float]:
@@ -421,3 +450,35 @@ def test_when_the_key_is_unknown_or_forbidden_then_no_limit_is_charged(
     assert unknown.status_code == 401
     assert rejections(client) == before
     assert post(client, "free").status_code == 200
+
+
+@pytest.mark.neo4j
+def test_when_the_gateway_reports_usage_then_the_token_charge_is_settled_to_it(
+    client: TestClient,
+) -> None:
+    # Each chat is estimated at ~1012 tokens against 2500/min; the answers use a few
+    # dozen, and the settlement gives the rest back, so a third chat still fits.
+    answers = [chat(client, "chatter", 1000) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 200], answers[-1].text
+    used = sum(a.json()["usage"]["total_tokens"] for a in answers)
+    limiter = client.app.state.limiter  # type: ignore[attr-defined]
+    assert limiter.storage.get("govroute/tokens/principal/rl-chatter") == used
+
+
+@pytest.mark.neo4j
+def test_when_a_chat_caller_passes_its_limit_then_the_gateway_answers_429_in_openai_shape(
+    client: TestClient,
+) -> None:
+    refused = chat(client, "chatter", 10)  # the fourth request of rl-chatter this minute
+    denied = post(client, "chatter")  # /v1/decide shares the same limits
+
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.json()["error"] == {
+        "message": "principal rl-chatter is over its limit of 3 requests per minute",
+        "type": "rate_limit_error",
+        "code": "rate_limited",
+        "param": None,
+    }
+    assert denied.status_code == 429

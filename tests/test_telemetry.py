@@ -11,9 +11,11 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from opentelemetry.sdk.trace import ReadableSpan
@@ -22,6 +24,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from api.app import create_app
+from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream
+from api.gateway.service import Gateway as GatewayService
+from api.gateway.settings import GatewaySettings
 from api.logs import ContextFilter, JsonFormatter, TextFormatter, bind, request_context
 from api.settings import ApiSettings, RateLimitSettings, Settings, TelemetrySettings
 from api.telemetry import PhaseClock, Telemetry
@@ -469,3 +474,168 @@ def test_when_phases_are_marked_then_the_clock_gives_consecutive_spans() -> None
     assert phases[0][2] == phases[1][1]
     assert all(start <= end for _, start, end in phases)
     assert clock.seconds() >= 0
+
+
+# ---------------------------------------------------------------- through the gateway
+
+PRIMARY = "nw-llama-3.1-70b"  # the EU analyst's primary, on northwind-private
+PRIMARY_UPSTREAM = "meta-llama/Llama-3.1-70B-Instruct"
+FALLBACK = "helio-swift-eu"
+SUMMARY = "Summarize this quarterly report for the Zanzibar board in three bullet points."
+PROVIDER_KEYS = ("NW_PRIVATE_LLM_API_KEY", "HELIO_EU_API_KEY", "HELIO_US_API_KEY")
+
+
+@dataclass
+class Gateway:
+    client: TestClient
+    upstream: BackgroundServer
+    app_gateway: GatewayService
+    spans: InMemorySpanExporter
+
+    def script(self, *rules: dict[str, Any]) -> None:
+        httpx.post(f"{self.upstream.url}/_control", json={"rules": list(rules)}).raise_for_status()
+
+    def chat(self, key: str, prompt: str = SUMMARY, **params: Any) -> httpx.Response:
+        body = {"model": "auto", "messages": [{"role": "user", "content": prompt}], **params}
+        return self.client.post(
+            "/v1/chat/completions", json=body, headers={"Authorization": f"Bearer {key}"}
+        )
+
+    def sample(self, name: str, **labels: str) -> float:
+        return value(samples(self.client), name, **labels)
+
+
+@pytest.fixture(scope="module")
+def gateway_env(
+    neo4j_settings: Neo4jSettings, graph: GraphClient, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gateway]:
+    load_policy_path(graph, ENTERPRISE, author="tests", message="reference enterprise")
+    keys = pytest.MonkeyPatch()
+    for name in PROVIDER_KEYS:
+        keys.setenv(name, f"test-{name.lower()}")
+    upstream = BackgroundServer(create_fake_upstream()).start()
+    exporter = InMemorySpanExporter()
+    settings = Settings(
+        neo4j=neo4j_settings,
+        api=ApiSettings(
+            state_dir=tmp_path_factory.mktemp("gw-state"), secret=SecretStr("telemetry-gw-secret")
+        ),
+        gateway=GatewaySettings(
+            upstream_overrides={"*": f"{upstream.url}/v1"},
+            retry_max_attempts=3,
+            retry_base_s=0.01,
+            retry_cap_s=0.05,
+            breaker_window=6,
+            breaker_min_calls=3,
+            breaker_failure_rate=0.5,
+            breaker_cooldown_s=60.0,
+        ),
+        rate_limits=RateLimitSettings(redis_url=None),
+        telemetry=TelemetrySettings(otlp_endpoint=None),
+    )
+    app = create_app(settings, span_exporter=exporter)
+    try:
+        with TestClient(app) as client:
+            yield Gateway(client, upstream, app.state.gateway, exporter)
+    finally:
+        upstream.stop()
+        keys.undo()
+
+
+@pytest.fixture
+def gw(gateway_env: Gateway) -> Gateway:
+    httpx.post(f"{gateway_env.upstream.url}/_control/reset").raise_for_status()
+    gateway_env.app_gateway.breakers.reset()
+    gateway_env.spans.clear()
+    return gateway_env
+
+
+@pytest.mark.neo4j
+def test_when_an_attempt_fails_then_each_attempt_is_a_span_and_counted_by_provider_and_model(
+    gw: Gateway,
+) -> None:
+    before = samples(gw.client)
+    gw.script({"model": PRIMARY_UPSTREAM, "times": 1, "status": 500})
+
+    response = gw.chat(ANALYST, max_tokens=64)
+
+    assert response.status_code == 200, response.text
+    decision_id = response.headers["x-govroute-decision-id"]
+    finished = gw.spans.get_finished_spans()
+    request = next(s for s in finished if s.name == "govroute.request")
+    attempts = sorted(
+        (s for s in finished if s.name == "govroute.upstream_attempt"),
+        key=lambda s: (s.attributes or {})["govroute.attempt"],
+    )
+    assert [dict(s.attributes or {}) for s in attempts] == [
+        {
+            "govroute.provider": "northwind-private",
+            "govroute.model": PRIMARY,
+            "govroute.attempt": 1,
+            "govroute.status": "error",
+            "govroute.error_kind": "http_500",
+            "govroute.decision_id": decision_id,
+            "http.response.status_code": 500,
+        },
+        {
+            "govroute.provider": "northwind-private",
+            "govroute.model": PRIMARY,
+            "govroute.attempt": 2,
+            "govroute.status": "ok",
+            "govroute.decision_id": decision_id,
+            "http.response.status_code": 200,
+        },
+    ]
+    assert all(s.parent is not None for s in attempts)
+    assert {s.parent.span_id for s in attempts if s.parent} == {request.context.span_id}
+    assert {s.name for s in finished} >= PHASE_SPANS
+    for word in SECRET_WORDS:
+        assert word not in " ".join(attribute_text(s) for s in finished)
+    after = samples(gw.client)
+    grown = {
+        status: value(after, "govroute_upstream_seconds_count", model=PRIMARY, status=status)
+        - value(before, "govroute_upstream_seconds_count", model=PRIMARY, status=status)
+        for status in ("error", "ok")
+    }
+    assert grown == {"error": 1, "ok": 1}
+    assert (
+        value(
+            after, "govroute_upstream_errors_total", provider="northwind-private", kind="http_500"
+        )
+        - value(
+            before, "govroute_upstream_errors_total", provider="northwind-private", kind="http_500"
+        )
+        == 1
+    )
+    assert value(after, "govroute_chat_responses_total", status="ok") > value(
+        before, "govroute_chat_responses_total", status="ok"
+    )
+
+
+@pytest.mark.neo4j
+def test_when_a_models_breaker_opens_then_the_gauge_says_open(gw: Gateway) -> None:
+    gw.script({"model": PRIMARY_UPSTREAM, "times": 10, "status": 500})
+
+    response = gw.chat(ANALYST, max_tokens=64)
+
+    assert response.status_code == 200, response.text
+    assert response.headers["x-govroute-model"] == FALLBACK
+    assert gw.sample("govroute_breaker_state", model=PRIMARY) == 2
+    gw.app_gateway.breakers.reset()
+
+
+@pytest.mark.neo4j
+def test_when_a_chat_is_answered_then_its_log_line_names_the_decision_without_text(
+    gw: Gateway, log_lines: io.StringIO
+) -> None:
+    response = gw.chat(ANALYST, max_tokens=64)
+
+    decision_id = response.headers["x-govroute-decision-id"]
+    lines = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    chat = [line for line in lines if line["message"] == f"chat {decision_id}: ok"]
+    assert len(chat) == 1
+    assert chat[0]["model"] == PRIMARY
+    assert chat[0]["total_tokens"] > 0
+    assert all(line.get("decision_id") == decision_id for line in chat)
+    for word in SECRET_WORDS:
+        assert word not in log_lines.getvalue()

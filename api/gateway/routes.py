@@ -11,6 +11,7 @@ from api.deps import RuntimeDep, SettingsDep, require
 from api.gateway.catalog import routable_models
 from api.gateway.schemas import ChatCompletionRequest, read_context
 from api.gateway.service import ChatService, Gateway
+from api.ratelimit import AdmissionDep
 from engine.errors import NotFound
 from engine.model import ModelSpec, Principal
 
@@ -37,6 +38,7 @@ GatewayDep = Annotated[Gateway, Depends(get_gateway)]
         403: {"description": "No 'chat' permission, or the decision denied the request"},
         404: {"description": "`model` names no govroute model"},
         413: {"description": "Messages and context exceed the size limit"},
+        429: {"description": "Over a rate limit or token budget; see Retry-After"},
         502: {"description": "Every compliant candidate failed or was skipped"},
     },
 )
@@ -46,15 +48,13 @@ async def chat_completions(
     runtime: RuntimeDep,
     settings: SettingsDep,
     gateway: GatewayDep,
-    # RATE LIMITS: the limiter's dependency goes here, after the permission check and
-    # before the decision, e.g. `admission: AdmissionDep` (api/ratelimit.py); pass
-    # `settle=admission.settle` to service.chat below to correct the token charge.
+    admission: AdmissionDep,  # after the permission check, before the decision
     x_govroute_context: Annotated[str | None, Header()] = None,
     x_govroute_purpose: Annotated[str | None, Header()] = None,
 ) -> Response:
     ctx = read_context(body.metadata, x_govroute_context, x_govroute_purpose)
     service = ChatService(runtime, gateway, max_prompt_chars=settings.api.max_prompt_chars)
-    reply = await service.chat(principal, body, ctx)
+    reply = await service.chat(principal, body, ctx, settle=admission.settle)
     if reply.events is not None:
         headers = {**reply.headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(reply.events, media_type="text/event-stream", headers=headers)
