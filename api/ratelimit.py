@@ -303,8 +303,9 @@ class RateLimiter:
                 if delta > 0:
                     self.storage.incr(key, WINDOW_S, amount=delta)
                     continue
+                # Redis reports expiry in whole seconds (TTL), hence the second's slack.
                 window_start = self.storage.get_expiry(key) - WINDOW_S
-                if window_start <= admission.admitted_at:
+                if window_start <= admission.admitted_at + 1.0:
                     refund = min(-delta, self.storage.get(key))
                     if refund > 0:
                         self.storage.incr(key, WINDOW_S, amount=-refund)

@@ -10,14 +10,20 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client.parser import text_string_to_metric_families
@@ -639,3 +645,41 @@ def test_when_a_chat_is_answered_then_its_log_line_names_the_decision_without_te
     assert all(line.get("decision_id") == decision_id for line in chat)
     for word in SECRET_WORDS:
         assert word not in log_lines.getvalue()
+
+
+def test_when_an_otlp_endpoint_is_set_then_spans_are_posted_to_its_traces_path() -> None:
+    received: list[tuple[str, bytes]] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-protobuf")
+            self.end_headers()
+            self.wfile.write(ExportTraceServiceResponse().SerializeToString())
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+    server = HTTPServer(("127.0.0.1", 0), Collector)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_port}/"
+        telemetry = Telemetry(TelemetrySettings(otlp_endpoint=endpoint, service_name="gr-test"))
+        with telemetry.phase("auth", **{"govroute.principal_id": "p"}):
+            pass
+        telemetry.shutdown()  # flushes the batch
+    finally:
+        server.shutdown()
+        thread.join()
+
+    [(path, body)] = received
+    request = ExportTraceServiceRequest.FromString(body)
+    [resource] = request.resource_spans
+    names = [s.name for scope in resource.scope_spans for s in scope.spans]
+    service = {a.key: a.value.string_value for a in resource.resource.attributes}
+    assert path == "/v1/traces"
+    assert names == ["govroute.auth"]
+    assert service["service.name"] == "gr-test"
