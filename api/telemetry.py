@@ -434,6 +434,30 @@ class Telemetry:
         """state: closed, half_open or open."""
         self.metrics.breaker_state.labels(model).set(BREAKER_STATES[state])
 
+    def output_filtered(
+        self,
+        *,
+        decision_id: str,
+        seconds: float,
+        redactions: int,
+        blocked_by: str | None,
+        stream: bool,
+    ) -> None:
+        """The gateway's filtering of one answer: a `govroute.output_filter` span ending
+        now and lasting `seconds` (for a stream, the time spent filtering its chunks),
+        counted in govroute_phase_seconds{phase="output_filter"}."""
+        self.metrics.phase_seconds.labels("output_filter").observe(seconds)
+        if not self.recording:
+            return
+        end = time.time_ns()
+        attributes = {
+            "govroute.decision_id": decision_id,
+            "govroute.output_redactions": redactions,
+            "govroute.blocked_by": blocked_by,
+            "govroute.stream": stream,
+        }
+        self.span_between("govroute.output_filter", end - int(seconds * 1e9), end, attributes)
+
     def chat_finished(self, event: ResponseEvent) -> None:
         """A chat request's end: counted by status, and one log line without text."""
         self.metrics.chat_responses.labels(event.status).inc()

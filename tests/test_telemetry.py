@@ -446,6 +446,30 @@ def test_when_upstream_attempts_and_breakers_are_reported_then_spans_and_metrics
     telemetry.shutdown()
 
 
+def test_when_an_answer_is_filtered_then_its_span_and_phase_time_are_recorded() -> None:
+    exporter = InMemorySpanExporter()
+    telemetry = Telemetry(TelemetrySettings(otlp_endpoint=None), span_exporter=exporter)
+
+    telemetry.output_filtered(
+        decision_id="dec_y", seconds=0.004, redactions=2, blocked_by=None, stream=True
+    )
+
+    [span] = exporter.get_finished_spans()
+    assert span.name == "govroute.output_filter"
+    assert span.attributes == {
+        "govroute.decision_id": "dec_y",
+        "govroute.output_redactions": 2,
+        "govroute.stream": True,
+    }
+    assert (
+        telemetry.registry.get_sample_value(
+            "govroute_phase_seconds_count", {"phase": "output_filter"}
+        )
+        == 1
+    )
+    telemetry.shutdown()
+
+
 def test_when_no_exporter_is_configured_then_spans_are_not_recorded() -> None:
     telemetry = Telemetry(TelemetrySettings(otlp_endpoint=None))
 
