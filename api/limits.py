@@ -22,28 +22,27 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._too_large(send)
             return
+        # The body is read here, whole, before the app sees it: raising from inside
+        # the app's receive() does not work, because FastAPI turns any error while it
+        # reads the body into a 400 "error parsing the body". Bodies are small JSON
+        # documents, bounded by the limit, so buffering them costs nothing worth saving.
+        chunks: list[bytes] = []
         received = 0
-        responded = False
-
-        async def limited() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal responded
-            responded = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited, tracking_send)
-        except _TooLarge:
-            if not responded:
+            if message["type"] != "http.request":  # the client went away: let the app see it
+                await self.app(scope, _replaying([message], receive), send)
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
                 await self._too_large(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        whole: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replaying([whole], receive), send)
 
     async def _too_large(self, send: Send) -> None:
         body = json.dumps(
@@ -69,5 +68,14 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+def _replaying(messages: list[Message], receive: Receive) -> Receive:
+    """A receive() that first hands out `messages`, then defers to the real one
+    (which a streaming response uses to notice a client disconnect)."""
+    pending = list(messages)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay

@@ -6,6 +6,10 @@ whole when a background refresher sees a new version, so requests never wait
 for a rebuild. When Neo4j is unreachable, decisions still answer from the last
 state: known callers authenticate from cache, context facts that cannot be read
 are withheld (fail closed), and provenance goes to the journal.
+
+Once a read has failed, the request path stops asking the graph (a read of a
+stopped server sits in the driver's retry loop for ~15 s) until the refresher's
+cheap connectivity probe sees the server again.
 """
 
 from __future__ import annotations
@@ -113,8 +117,11 @@ class Runtime:
         self._refresher.start()
         return self
 
-    def close(self) -> None:
+    def close(self, timeout_s: float = 20.0) -> None:
         self._stop.set()
+        # Wait for a refresh in progress: the driver is closed right after this.
+        if self._refresher.is_alive():
+            self._refresher.join(timeout_s)
 
     @property
     def state(self) -> EngineState:
@@ -137,8 +144,12 @@ class Runtime:
     def _authenticate(self, key: str) -> Principal:
         digest = hash_api_key(key)
         cached = self._principals.get(digest)
-        if cached is not None and cached[0] == self._generation:
-            return cached[1]
+        if cached is not None and (cached[0] == self._generation or not self.graph_up):
+            return cached[1]  # while the graph is away: the last known identity
+        if not self.graph_up:
+            raise GraphUnavailable(
+                "the graph is unreachable and this API key was not seen before it went away"
+            )
         try:
             principal = principal_for_key(self.graph, key)
         except GraphUnavailable:
@@ -209,10 +220,12 @@ class Runtime:
 
     def recorded(self, decision_id: str, principal: Principal) -> dict[str, Any]:
         """A decision of the caller's tenant: the requester's own, or any with 'audit'."""
-        try:
-            record = read_decision(self.graph, decision_id)
-        except GraphUnavailable:
-            record = None
+        record = None
+        if self.graph_up:
+            try:
+                record = read_decision(self.graph, decision_id)
+            except GraphUnavailable:
+                self.graph_up = False
         if record is None:
             recent = self._recent.get(decision_id)
             record = {**recent, "provenance": []} if recent else None
@@ -242,6 +255,8 @@ class Runtime:
         if not missing:
             return found
         try:
+            if not self.graph_up:
+                raise GraphUnavailable("the refresher has not reached it since the last failure")
             fresh = item_facts(self.graph, missing, roles, snapshot.label_ancestry)
         except GraphUnavailable as exc:
             self.graph_up = False
@@ -256,6 +271,7 @@ class Runtime:
     def refresh(self) -> bool:
         """Rebuild the state if a load happened since; True when the state changed."""
         try:
+            self.graph.verify()  # fails at once when the server is gone; a query would retry
             generation = self._read_generation()
             self.graph_up = True
         except GraphUnavailable:

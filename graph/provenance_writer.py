@@ -8,8 +8,14 @@ drained it. Replays rename the journal first, so new entries keep flowing into a
 fresh file, and re-send whole files: the graph writes are idempotent MERGEs, so
 a replay interrupted halfway is simply run again.
 
+While the journal holds anything, a replay first asks a cheap `probe` (the
+driver's connectivity check) and leaves the files alone if Neo4j is still away:
+a write would sit in the driver's retry loop for its whole retry budget instead.
+
 What can still be lost: records in the in-memory queue if the process is killed
 with SIGKILL. A normal shutdown (`close`) drains the queue to Neo4j or the journal.
+A line torn by a crash mid-append is skipped on replay, and the next append starts
+on a fresh line, so the tear costs that one record and never the one after it.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from graph.provenance import write_provenance
 log = logging.getLogger("govroute.provenance")
 
 Writer = Callable[[Sequence[dict[str, Any]], Sequence[dict[str, Any]]], None]
+Probe = Callable[[], None]
 
 _STOP = object()
 
@@ -61,10 +68,22 @@ class Journal:
             + "\n"
             for kind, rec in entries
         )
+        if not self._ends_with_newline():
+            lines = "\n" + lines  # after a torn line, never glue a good record onto it
         with self.active.open("a", encoding="utf-8") as f:
             f.write(lines)
             f.flush()
             os.fsync(f.fileno())
+
+    def _ends_with_newline(self) -> bool:
+        try:
+            with self.active.open("rb") as f:
+                if f.seek(0, os.SEEK_END) == 0:
+                    return True
+                f.seek(-1, os.SEEK_END)
+                return f.read(1) == b"\n"
+        except FileNotFoundError:
+            return True
 
     def pending_files(self) -> list[Path]:
         replaying = sorted(self.directory.glob("journal.replaying-*.jsonl"))
@@ -106,8 +125,10 @@ class ProvenanceWriter:
         batch_size: int = 256,
         flush_interval_s: float = 0.05,
         retry_interval_s: float = 2.0,
+        probe: Probe | None = None,
     ) -> None:
         self._write = write
+        self._probe = probe
         self.journal = Journal(journal_dir)
         self._batch_size = batch_size
         self._flush_interval = flush_interval_s
@@ -116,11 +137,15 @@ class ProvenanceWriter:
         self._thread = threading.Thread(target=self._run, name="govroute-provenance", daemon=True)
         self._idle = threading.Event()
         self._idle.set()
+        # Enqueue-and-clear and check-empty-and-set must not interleave, or flush()
+        # could return while a just-submitted record is still in the queue.
+        self._idle_lock = threading.Lock()
         self._next_replay = 0.0
         self.stats = WriterStats()
 
     @classmethod
     def for_graph(cls, client: GraphClient, journal_dir: Path, **kwargs: Any) -> ProvenanceWriter:
+        kwargs.setdefault("probe", client.verify)
         return cls(lambda d, a: write_provenance(client, d, a), journal_dir, **kwargs)
 
     # ------------------------------------------------------------ request side
@@ -130,12 +155,15 @@ class ProvenanceWriter:
         return self
 
     def submit_decision(self, record: dict[str, Any]) -> None:
-        self._idle.clear()
-        self._queue.put(("decision", record))
+        self._enqueue(("decision", record))
 
     def submit_attempt(self, record: dict[str, Any]) -> None:
-        self._idle.clear()
-        self._queue.put(("attempt", record))
+        self._enqueue(("attempt", record))
+
+    def _enqueue(self, item: tuple[str, dict[str, Any]]) -> None:
+        with self._idle_lock:
+            self._queue.put(item)
+            self._idle.clear()
 
     def flush(self, timeout_s: float = 30.0) -> bool:
         """Wait until everything submitted so far is in Neo4j or the journal."""
@@ -144,8 +172,7 @@ class ProvenanceWriter:
     def replay_now(self) -> None:
         """Ask for a replay attempt at the next loop turn (e.g. after Neo4j came back)."""
         self._next_replay = 0.0
-        self._idle.clear()
-        self._queue.put(("wake", {}))
+        self._enqueue(("wake", {}))
 
     def close(self, timeout_s: float = 30.0) -> None:
         if self._thread.is_alive():
@@ -165,8 +192,9 @@ class ProvenanceWriter:
             self._maybe_replay(force=stopping)
             if batch:
                 self._deliver(batch)
-            if self._queue.empty():
-                self._idle.set()
+            with self._idle_lock:
+                if self._queue.empty():
+                    self._idle.set()
         self._idle.set()
 
     def _collect(self) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
@@ -217,6 +245,13 @@ class ProvenanceWriter:
     def _maybe_replay(self, *, force: bool = False) -> None:
         if not self.journal.has_pending() or (time.monotonic() < self._next_replay and not force):
             return
+        if self._probe is not None:
+            try:
+                self._probe()
+            except (GraphUnavailable, Neo4jError, OSError) as exc:
+                log.debug("provenance replay postponed: %s", exc)
+                self._next_replay = time.monotonic() + self._retry_interval
+                return
         self.journal.seal_active()
         for path in self.journal.pending_files():
             entries = Journal.read(path)

@@ -619,3 +619,79 @@ MATCH (a)-[r]->(b)
 RETURN type(r) AS type, labels(a) AS a_labels, a.id AS a_id, labels(b) AS b_labels,
        b.id AS b_id, properties(r) AS props
 """
+
+# ---- auditor queries (docs/audit.md)
+
+# Pasted into Neo4j Browser by auditors (set the parameter first, e.g.
+# `:param source => 'crm-eu'`), and run by tests/test_audit_queries.py. They read
+# only what provenance wrote (graph.provenance) plus the label hierarchy and the
+# Model -> Provider edges of the policy content.
+
+# (a) Every decision that exposed a data source, or a document PART_OF it, newest first.
+AUDIT_DECISIONS_EXPOSING_SOURCE: LiteralString = """
+MATCH (s:DataSource {id: $source})
+CALL (s) {
+  MATCH (x:Decision)-[:EXPOSED]->(s)
+  RETURN x, s AS item
+  UNION
+  MATCH (x:Decision)-[:EXPOSED]->(d:Document)-[:PART_OF]->(s)
+  RETURN x, d AS item
+}
+OPTIONAL MATCH (x)-[primary:ROUTED_TO {rank: 0}]->(m:Model)
+RETURN x.id AS decision, x.created_at AS created_at, x.outcome AS outcome,
+       x.principal_id AS principal, x.tenant_id AS tenant, x.purpose AS purpose,
+       labels(item)[0] + ':' + item.id AS exposed, m.id AS model,
+       x.policy_version AS policy_version
+ORDER BY created_at DESC, decision, exposed
+"""
+
+# (b) Every provider that received data carrying a label or any of its sublabels.
+# "Received": the decision let the request through (allow, allow_with_redactions) and
+# the model was its primary route (ROUTED_TO rank 0), or the gateway actually sent it
+# there (ATTEMPTED, unless the circuit breaker skipped the call). "Carrying": the label
+# family is among the labels the engine recorded on the decision, a label it redacted
+# (masked or pseudonymized values still came from that data), or a label held today by
+# an exposed item or its data source (catches sources labelled after the fact).
+AUDIT_PROVIDERS_RECEIVING_LABEL: LiteralString = """
+MATCH (:SensitivityLabel {id: $label})<-[:SUBLABEL_OF*0..]-(l:SensitivityLabel)
+WITH collect(DISTINCT l.id) AS family
+MATCH (x:Decision)
+WHERE x.outcome IN ['allow', 'allow_with_redactions']
+  AND (any(id IN coalesce(x.labels, []) WHERE id IN family)
+    OR EXISTS { MATCH (x)-[:REDACTED]->(r:SensitivityLabel) WHERE r.id IN family }
+    OR EXISTS {
+      MATCH (x)-[:EXPOSED]->()-[:PART_OF*0..1]->()-[:HAS_LABEL]->(h:SensitivityLabel)
+      WHERE h.id IN family
+    })
+CALL (x) {
+  MATCH (x)-[:ROUTED_TO {rank: 0}]->(m:Model)
+  RETURN m, 'primary route' AS how
+  UNION
+  MATCH (x)-[a:ATTEMPTED]->(m:Model) WHERE a.status <> 'skipped_open_circuit'
+  RETURN m, 'gateway call' AS how
+}
+MATCH (m)-[:OFFERED_BY]->(p:Provider)
+WITH p, x, collect(DISTINCT m.id) AS models, collect(DISTINCT how) AS hows,
+     [id IN coalesce(x.labels, []) WHERE id IN family] AS labels
+RETURN p.id AS provider, p.name AS name, count(x) AS decisions,
+       reduce(acc = [], ms IN collect(models) | acc + [m IN ms WHERE NOT m IN acc]) AS models,
+       reduce(acc = [], hs IN collect(hows) | acc + [h IN hs WHERE NOT h IN acc]) AS via,
+       reduce(acc = [], ls IN collect(labels) | acc + [l IN ls WHERE NOT l IN acc]) AS labels,
+       min(x.created_at) AS first_seen, max(x.created_at) AS last_seen,
+       collect(x.id)[..25] AS sample_decisions
+ORDER BY decisions DESC, provider
+"""
+
+# (c) One decision explained: one row per provenance edge with its properties and, for
+# each APPLIED policy, the graph path the engine stored as its justification ('Kind:id'
+# nodes and the relationship types between them). The `graph` column makes Neo4j
+# Browser draw the Decision and its neighbours; the Decision node itself holds the rest
+# (created_at, labels, redacted_prompt, the whole record as JSON).
+AUDIT_EXPLAIN_DECISION: LiteralString = """
+MATCH (x:Decision {id: $decision_id})
+OPTIONAL MATCH graph = (x)-[r]->(n)
+RETURN x.id AS decision, x.outcome AS outcome, type(r) AS edge,
+       labels(n)[0] + ':' + n.id AS target, properties(r) AS properties,
+       CASE type(r) WHEN 'APPLIED' THEN r.path END AS justification, graph
+ORDER BY edge, target
+"""
