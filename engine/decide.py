@@ -211,8 +211,11 @@ def decide(
         reasons=tuple(reasons),
         intent=analysis.intent,
         messages=messages,
-        context=contexts,
-        exposures=tuple(
+        # A denied request sends nothing, so it exposes nothing: provenance must not say otherwise.
+        context=() if deny else contexts,
+        exposures=()
+        if deny
+        else tuple(
             Exposure(i, f.kind, tuple(sorted({e.label for e in f.labels})))
             for i, f in exposed.items()
         ),

@@ -174,6 +174,10 @@ class RouteConstraints:
     max_retention_days: int | None = None
 
 
+Preference = tuple[tuple[str, ...], tuple[str, ...]]
+"""One policy's route preference: (models, providers), most preferred first."""
+
+
 @dataclass(frozen=True, slots=True)
 class PolicySpec:
     id: str

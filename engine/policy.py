@@ -23,6 +23,7 @@ from engine.model import (
     Effect,
     LabelEvidence,
     PolicySpec,
+    Preference,
     Restrictiveness,
     RouteConstraints,
     Snapshot,
@@ -195,16 +196,18 @@ def _nowhere_if_empty(found: frozenset[str] | None) -> frozenset[str]:
     return found or frozenset({NOWHERE})
 
 
-def preferences(applicable: tuple[Applicable, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Preferred models and providers, highest-priority policy first."""
-    models: list[str] = []
-    providers: list[str] = []
-    for app in applicable:
-        if app.policy.effect is Effect.DENY:
-            continue
-        models += [m for m in app.policy.prefer_models if m not in models]
-        providers += [p for p in app.policy.prefer_providers if p not in providers]
-    return tuple(models), tuple(providers)
+def preferences(applicable: tuple[Applicable, ...]) -> tuple[Preference, ...]:
+    """One (models, providers) tier per preferring policy, highest priority first.
+
+    Tiers rank lexicographically: a lower-priority policy's preference only breaks
+    ties left by every higher-priority one, whether it names models or providers.
+    """
+    return tuple(
+        (app.policy.prefer_models, app.policy.prefer_providers)
+        for app in applicable
+        if app.policy.effect is not Effect.DENY
+        and (app.policy.prefer_models or app.policy.prefer_providers)
+    )
 
 
 def constraint_reasons(applicable: tuple[Applicable, ...]) -> tuple[Reason, ...]:

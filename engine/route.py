@@ -9,11 +9,11 @@ breakers) go last. Every loser is listed with all of its reasons.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from engine.decision import RejectedCandidate, Route
-from engine.model import NOWHERE, ModelSpec, ProviderSpec, RouteConstraints, Snapshot
+from engine.model import NOWHERE, ModelSpec, Preference, ProviderSpec, RouteConstraints, Snapshot
 
 MAX_FALLBACKS = 4
 
@@ -36,7 +36,7 @@ def plan_route(
     snapshot: Snapshot,
     needs: RouteNeeds,
     constraints: RouteConstraints,
-    preferred: tuple[tuple[str, ...], tuple[str, ...]],
+    preferred: Sequence[Preference],
     healthy: Mapping[str, bool],
 ) -> Route:
     compliant: list[ModelSpec] = []
@@ -48,14 +48,12 @@ def plan_route(
             rejected.append(RejectedCandidate(model.id, model.provider, reasons))
         else:
             compliant.append(model)
-    pref_models, pref_providers = preferred
 
     def rank(model: ModelSpec) -> tuple[float, ...]:
         provider = snapshot.providers[model.provider]
         return (
             0 if healthy.get(model.id, True) else 1,
-            _position(model.id, pref_models),
-            _position(model.provider, pref_providers),
+            *(_tier_position(model, tier) for tier in preferred),
             0 if model.id == needs.preferred_model else 1,
             0 if needs.user_region and needs.user_region in provider.regions else 1,
             _cost(model, needs),
@@ -116,8 +114,14 @@ def _rejections(
     return tuple(reasons)
 
 
-def _position(item: str, preferred: tuple[str, ...]) -> int:
-    return preferred.index(item) if item in preferred else len(preferred)
+def _tier_position(model: ModelSpec, tier: Preference) -> int:
+    """A policy's preferred models first, then models of its preferred providers."""
+    models, providers = tier
+    if model.id in models:
+        return models.index(model.id)
+    if model.provider in providers:
+        return len(models) + providers.index(model.provider)
+    return len(models) + len(providers)
 
 
 def _cost(model: ModelSpec, needs: RouteNeeds) -> float:

@@ -559,17 +559,18 @@ def test_when_policies_constrain_the_route_then_every_constraint_must_hold(
 
 PREFERENCES = [
     # (condition, [(effect, models, providers)] in applicable order, expected)
-    ("nothing prefers", [], ((), ())),
+    ("nothing prefers", [], ()),
     (
-        "higher-priority preferences first",
+        "one tier per preferring policy, higher priority first",
         [(Effect.CONSTRAIN, ("m1",), ("pa",)), (Effect.ALLOW, ("m2", "m1"), ("pb",))],
-        (("m1", "m2"), ("pa", "pb")),
+        ((("m1",), ("pa",)), (("m2", "m1"), ("pb",))),
     ),
-    ("a deny's preferences are ignored", [(Effect.DENY, ("m1",), ("pa",))], ((), ())),
+    ("a deny's preferences are ignored", [(Effect.DENY, ("m1",), ("pa",))], ()),
+    ("a policy that prefers nothing adds no tier", [(Effect.CONSTRAIN, (), ())], ()),
     (
         "a label action may prefer",
         [(Effect.REDACT, ("m3",), ()), (Effect.CONSTRAIN, (), ("pa",))],
-        (("m3",), ("pa",)),
+        ((("m3",), ()), ((), ("pa",))),
     ),
 ]
 
@@ -581,7 +582,7 @@ PREFERENCES = [
 )
 def test_when_policies_prefer_models_then_order_follows_the_applicable_order(
     parts: list[tuple[Effect, tuple[str, ...], tuple[str, ...]]],
-    expected: tuple[tuple[str, ...], tuple[str, ...]],
+    expected: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
 ) -> None:
     applicable = tuple(
         Applicable(policy(f"p{i}", effect, prefer_models=m, prefer_providers=p), ())

@@ -381,8 +381,17 @@ def run(world: World) -> tuple[Analysis, Decision]:
 # --------------------------------------------------------------------------- oracles
 
 
+def considered(world: World, decision: Decision) -> set[str]:
+    """Items the decision judged: exposed ones, or on a deny (which exposes nothing)
+    every item that was not withheld first."""
+    if decision.allowed:
+        return {e.item_id for e in decision.exposures}
+    withheld = {w.item_id for w in decision.withholdings}
+    return {c.id for c in world.request.context} - withheld
+
+
 def sent_keys(world: World, decision: Decision) -> list[str]:
-    exposed = {e.item_id for e in decision.exposures}
+    exposed = considered(world, decision)
     return [message_key(i) for i in range(len(world.request.messages))] + [
         context_key(c.id) for c in world.request.context if c.id in exposed
     ]
@@ -398,7 +407,7 @@ def entity_labels(snapshot: Snapshot, entity_type: str) -> set[str]:
 
 def labels_sent(world: World, analysis: Analysis, decision: Decision) -> set[str]:
     """Effective labels of the exposed items plus those of entities in what is sent."""
-    exposed = {e.item_id for e in decision.exposures}
+    exposed = considered(world, decision)
     found = {e.label for cid in exposed for e in world.facts[cid].labels}
     for key in sent_keys(world, decision):
         for detection in analysis.detections.get(key, ()):
@@ -528,7 +537,11 @@ def test_when_an_item_is_withheld_then_it_never_reaches_the_context(world: World
     exposed = {e.item_id for e in decision.exposures}
     assert not withheld & {c.item_id for c in decision.context}
     assert not withheld & exposed
-    assert withheld | exposed == {c.id for c in world.request.context}
+    if decision.allowed:
+        assert withheld | exposed == {c.id for c in world.request.context}
+    else:  # a deny sends nothing, so it exposes nothing
+        assert exposed == set()
+        assert not decision.context
     assert [c.item_id for c in decision.context] == [
         c.id for c in world.request.context if c.id in exposed
     ]

@@ -332,7 +332,7 @@ def test_when_a_candidate_breaks_a_constraint_then_it_is_rejected_with_every_rea
     reasons: tuple[str, ...],
 ) -> None:
     snap = snapshot([provider(**provider_fields)], [model(**model_fields)])
-    route = plan_route(snap, replace(NEEDS, **needs_fields), constraints, ((), ()), {})
+    route = plan_route(snap, replace(NEEDS, **needs_fields), constraints, (), {})
     if reasons:
         assert route == Route(
             primary=None,
@@ -345,7 +345,7 @@ def test_when_a_candidate_breaks_a_constraint_then_it_is_rejected_with_every_rea
 
 def test_when_a_model_names_an_unknown_provider_then_it_is_rejected() -> None:
     route = plan_route(
-        snapshot([], [model(provider_id="ghost")]), NEEDS, RouteConstraints(), ((), ()), {}
+        snapshot([], [model(provider_id="ghost")]), NEEDS, RouteConstraints(), (), {}
     )
     assert route.rejected == (
         RejectedCandidate("m", "ghost", ("provider ghost is not in the active policy content",)),
@@ -450,7 +450,9 @@ def test_when_candidates_are_compliant_then_preference_region_cost_latency_rank_
     order: list[str],
 ) -> None:
     snap = snapshot(RANKED_PROVIDERS, RANKED_MODELS)
-    route = plan_route(snap, replace(NEEDS, **needs_fields), RouteConstraints(), preferred, healthy)
+    route = plan_route(
+        snap, replace(NEEDS, **needs_fields), RouteConstraints(), (preferred,), healthy
+    )
     assert list(route.candidates) == order
     assert route.rejected == ()
 
@@ -485,7 +487,7 @@ TIES = [
 def test_when_candidates_tie_then_latency_then_id_decide(
     models: list[ModelSpec], order: list[str]
 ) -> None:
-    route = plan_route(snapshot([provider()], models), NEEDS, RouteConstraints(), ((), ()), {})
+    route = plan_route(snapshot([provider()], models), NEEDS, RouteConstraints(), (), {})
     assert list(route.candidates) == order
 
 
@@ -493,7 +495,7 @@ def test_when_many_candidates_comply_then_only_max_fallbacks_follow_the_primary(
     models = [model(f"m{i}", cost=float(i)) for i in range(MAX_FALLBACKS + 3)]
     losers = [model("big-only", capabilities=("embeddings",))]
     route = plan_route(
-        snapshot([provider()], models + losers), NEEDS, RouteConstraints(), ((), ()), {}
+        snapshot([provider()], models + losers), NEEDS, RouteConstraints(), (), {}
     )
     assert route.primary == "m0"
     assert route.fallbacks == tuple(f"m{i}" for i in range(1, MAX_FALLBACKS + 1))
@@ -504,7 +506,7 @@ def test_when_many_candidates_comply_then_only_max_fallbacks_follow_the_primary(
 def test_when_no_candidate_complies_then_the_route_is_empty_and_keeps_its_constraints() -> None:
     constraints = RouteConstraints(jurisdictions=frozenset({"us"}), max_retention_days=0)
     route = plan_route(
-        snapshot(RANKED_PROVIDERS[:2], RANKED_MODELS[:2]), NEEDS, constraints, ((), ()), {}
+        snapshot(RANKED_PROVIDERS[:2], RANKED_MODELS[:2]), NEEDS, constraints, (), {}
     )
     assert route.primary is None
     assert route.fallbacks == ()
