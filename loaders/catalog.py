@@ -42,7 +42,6 @@ from rich.progress import (
     MofNCompleteColumn,
     ProgressColumn,
     TaskID,
-    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -385,6 +384,7 @@ def _read_documents(
     width = len(DOCUMENT_COLUMNS)
     sources = {s: s for s in refs.data_sources}  # one string object per source
     ids, docs, lines, foreign = catalog.ids, catalog.docs, catalog.doc_lines, refs.foreign_documents
+    count = 0
     for count, (line, fields) in enumerate(records, 1):
         if count % 10_000 == 0:
             progress.advance(10_000)
@@ -429,6 +429,7 @@ def _read_documents(
             ids[doc_id] = len(docs)
             docs.append((doc_id, fields[p_title].strip(), sources.get(source, source), label_ids))
             lines.append(line)
+    progress.advance(count % 10_000)
     return True
 
 
@@ -452,6 +453,7 @@ def _read_lineage(
     width = len(LINEAGE_COLUMNS)
     transforms: dict[str, str] = {}
     ids, edges, lines = catalog.ids, catalog.edges, catalog.edge_lines
+    count = 0
     for count, (line, fields) in enumerate(records, 1):
         if count % 10_000 == 0:
             progress.advance(10_000)
@@ -488,6 +490,7 @@ def _read_lineage(
             transform = fields[p_transform].strip()
             edges.append((doc, upstream, transforms.setdefault(transform, transform), removes))
             lines.append(line)
+    progress.advance(count % 10_000)
 
 
 # ---------------------------------------------------------------- lineage checks
@@ -892,9 +895,8 @@ class _ProgressBar:
     def __init__(self, *, enabled: bool) -> None:
         console = Console(stderr=True)
         self.bar = RichProgress(
-            TextColumn("{task.description:<26}"),
-            BarColumn(),
-            TaskProgressColumn(),
+            TextColumn("{task.description:<24}"),
+            BarColumn(bar_width=12),
             MofNCompleteColumn(),
             _RateColumn(),
             TimeElapsedColumn(),
@@ -924,5 +926,7 @@ class _ProgressBar:
     def _finish(self) -> None:
         if self.task is not None:
             task = self.bar.tasks[self.task]
+            speed = task.finished_speed or task.speed
             done = task.total if task.total is not None else task.completed
             self.bar.update(self.task, total=done, completed=done)
+            task.finished_speed = speed  # rich keeps it only for tasks finished by advance()
