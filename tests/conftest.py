@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from graph import queries
+from graph import queries, store
 from graph.connection import GraphClient, records
 from graph.schema import apply_schema
 from graph.server import LocalNeo4j, free_port
 from graph.settings import LocalServerSettings, Neo4jSettings
-from loaders.policy_load import LoadReport, load_policy_path
+from loaders.policy_load import LoadReport, load_policy_path, read_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTERPRISE = ROOT / "examples" / "enterprise"
@@ -80,7 +80,19 @@ def empty_graph(graph: GraphClient) -> GraphClient:
     return graph
 
 
+def load_enterprise(client: GraphClient) -> LoadReport:
+    """The reference enterprise as the active PolicySet.
+
+    A no-op when it already is. Otherwise the graph is emptied first: another
+    module may have left content behind (a catalog pointing at sources the
+    enterprise does not have) that would rightly make the load refuse.
+    """
+    active = store.active_policy_set(client)
+    if active is None or active.content_hash != read_bundle(ENTERPRISE).content_hash():
+        wipe(client)
+    return load_policy_path(client, ENTERPRISE, author="tests", message="reference enterprise")
+
+
 @pytest.fixture
 def enterprise(graph: GraphClient) -> LoadReport:
-    """The reference enterprise as the active PolicySet (loading is a no-op if unchanged)."""
-    return load_policy_path(graph, ENTERPRISE, author="tests", message="reference enterprise")
+    return load_enterprise(graph)
