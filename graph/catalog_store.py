@@ -51,9 +51,6 @@ class Lineage:
     removes: tuple[str, ...]  # sorted
     load_id: str | None = None  # only when restoring an edge as it was
 
-    def key(self) -> tuple[str, str, str, tuple[str, ...]]:
-        return (self.kind, self.target, self.transform, self.removes)
-
     def compared(self) -> str:
         """The form CATALOG_CHANGED_DOCUMENTS compares (see there)."""
         return f"{self.kind}:{self.target}\x1f{self.transform}\x1f{';'.join(self.removes)}"
@@ -71,10 +68,6 @@ class CatalogDocument:
     existed: bool = False  # the graph already held it when the load was planned
     part_of_load_id: str | None = None
     label_load_ids: tuple[str | None, ...] = ()
-
-    def key(self) -> tuple[Any, ...]:
-        """Everything a catalog declares, for comparing the file with the graph."""
-        return (self.title, self.source, self.labels, tuple(up.key() for up in self.lineage))
 
     def node_row(self) -> dict[str, Any]:
         loads = self.label_load_ids or (None,) * len(self.labels)
@@ -102,12 +95,6 @@ class CatalogDocument:
                 for up in self.lineage
             ],
         }
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDocument:
-    origin: str | None
-    document: CatalogDocument
 
 
 class Progress(Protocol):
@@ -139,12 +126,6 @@ class CatalogRecord:
     documents: int
     lineage: int
     edges: int
-
-
-@dataclass(slots=True)
-class WriteStats:
-    documents: int = 0
-    batches: int = 0
 
 
 # ---------------------------------------------------------------- reads
@@ -204,7 +185,7 @@ def changed_documents(
     return list(found["created"]), list(found["changed"])
 
 
-def read_documents(client: GraphClient, ids: list[str]) -> dict[str, StoredDocument]:
+def read_documents(client: GraphClient, ids: list[str]) -> dict[str, CatalogDocument]:
     """The graph's state of these documents, in the catalog's terms (one read)."""
     rows = client.read(records, queries.CATALOG_DOCUMENT_STATE, ids=ids)
     return {row["id"]: _stored(row) for row in rows}
@@ -215,7 +196,7 @@ def catalog_policy_set(client: GraphClient, content_hash: str) -> PolicySetInfo 
     return _info(rows[0]["ps"]) if rows else None
 
 
-def _stored(row: dict[str, Any]) -> StoredDocument:
+def _stored(row: dict[str, Any]) -> CatalogDocument:
     part_of = sorted(row["part_of"], key=lambda pair: str(pair[0]))
     labels = sorted(row["labels"], key=lambda pair: str(pair[0]))
     lineage = sorted(
@@ -226,18 +207,15 @@ def _stored(row: dict[str, Any]) -> StoredDocument:
         key=lambda up: (up.kind, up.target),
     )
     source = part_of[0][0] if part_of else ""  # a catalog writes exactly one PART_OF
-    return StoredDocument(
-        origin=row["origin"],
-        document=CatalogDocument(
-            id=row["id"],
-            title=row["title"] or "",
-            source=source,
-            labels=tuple(lab for lab, _ in labels),
-            lineage=tuple(lineage),
-            existed=True,
-            part_of_load_id=part_of[0][1] if part_of else None,
-            label_load_ids=tuple(lid for _, lid in labels),
-        ),
+    return CatalogDocument(
+        id=row["id"],
+        title=row["title"] or "",
+        source=source,
+        labels=tuple(lab for lab, _ in labels),
+        lineage=tuple(lineage),
+        existed=True,
+        part_of_load_id=part_of[0][1] if part_of else None,
+        label_load_ids=tuple(lid for _, lid in labels),
     )
 
 
@@ -269,16 +247,15 @@ class CatalogWriter:
         record: CatalogRecord,
         *,
         now: datetime | None = None,
-    ) -> tuple[PolicySetInfo, WriteStats]:
+    ) -> PolicySetInfo:
         """Write `documents`, record the PolicySet; on any failure undo and re-raise.
 
         `before` holds the graph's state of every document in `documents` that
         existed when the load was planned: compensation writes it back.
         """
-        stats = WriteStats(documents=len(documents))
         try:
-            self._phase("writing documents", documents, self._write_nodes, stats)
-            self._phase("writing lineage", documents, self._write_lineage, stats)
+            self._phase("writing documents", documents, self._write_nodes)
+            self._phase("writing lineage", documents, self._write_lineage)
             created = (now or datetime.now(UTC)).isoformat()
             info = self.client.write(self._record, record, created, len(documents))
         except BaseException as exc:
@@ -291,20 +268,18 @@ class CatalogWriter:
                     "everything it had written was undone"
                 ) from exc
             raise
-        return info, stats
+        return info
 
     def _phase(
         self,
         name: str,
         documents: Sequence[CatalogDocument],
         work: Callable[[ManagedTransaction, list[CatalogDocument]], None],
-        stats: WriteStats,
     ) -> None:
         self.progress.phase(name, len(documents))
         for number, start in enumerate(range(0, len(documents), self.batch_size), 1):
             batch = list(documents[start : start + self.batch_size])
             self.client.write(work, batch)
-            stats.batches += 1
             self.progress.advance(len(batch))
             if self.after_batch is not None:
                 self.after_batch(name, number)

@@ -705,9 +705,7 @@ def plan_writes(client: GraphClient, catalog: Catalog, progress: Progress) -> _P
         created, changed = catalog_store.changed_documents(client, batch)
         if changed:
             stored = catalog_store.read_documents(client, [batch[i].id for i in changed])
-            before.extend(
-                stored[d.id].document for d in (batch[i] for i in changed) if d.id in stored
-            )
+            before.extend(stored[d.id] for d in (batch[i] for i in changed) if d.id in stored)
         for flag, found in ((0, created), (1, changed)):
             for i in found:
                 indexes.append(start + i)
@@ -796,7 +794,7 @@ def load_catalog(
             if info is None:  # the graph holds it, but no version records it yet
                 info = writer.record_only(record)
         else:
-            info, _ = writer.apply(plan.write, plan.before, record)
+            info = writer.apply(plan.write, plan.before, record)
             changed = True
         clock.lap("write")
     seconds["total"] = sum(seconds.values())
