@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, LiteralString
 
@@ -18,6 +19,7 @@ from graph.connection import GraphClient, records
 from graph.settings import Neo4jSettings
 from loaders.catalog import CatalogReport, catalog_root, load_catalog
 from loaders.policy_load import load_policy_path
+from tests.conftest import wipe
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "minimal"
@@ -48,9 +50,11 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def policy(empty_graph: GraphClient) -> GraphClient:
+def policy(empty_graph: GraphClient) -> Iterator[GraphClient]:
     load_policy_path(empty_graph, MINIMAL, author="tests", message="minimal")
-    return empty_graph
+    yield empty_graph
+    # Catalog documents left behind would make the next module's policy load refused.
+    wipe(empty_graph)
 
 
 # ---------------------------------------------------------------- loading
