@@ -158,6 +158,14 @@ RETURN d.id AS document, type(r) AS relation, t.id AS target
 LIMIT 50
 """
 
+# A policy document must not silently take over a bulk-loaded catalog document.
+CATALOG_ID_COLLISIONS: LiteralString = """
+UNWIND $ids AS doc_id
+MATCH (d:Document {id: doc_id})
+WHERE coalesce(d.origin, 'catalog') <> 'policy'
+RETURN d.id AS id LIMIT 50
+"""
+
 COUNT_NODES: LiteralString = """
 MATCH (n) RETURN labels(n)[0] AS kind, count(*) AS count ORDER BY kind
 """

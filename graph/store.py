@@ -84,6 +84,7 @@ def apply_policy_content(
 
     def work(tx: ManagedTransaction) -> tuple[PolicySetInfo, int]:
         _refuse_dangling_catalog(tx, content)
+        _refuse_catalog_takeover(tx, content)
         version = int(records(tx, queries.MAX_POLICY_SET_VERSION)[0]["version"]) + 1
         ps_id = f"policyset-v{version}"
         retired = 0
@@ -176,6 +177,22 @@ def _refuse_dangling_catalog(tx: ManagedTransaction, content: GraphContent) -> N
                     message=f"still points at {row['target']!r}, which this content removes",
                 )
                 for row in dangling
+            ]
+        )
+
+
+def _refuse_catalog_takeover(tx: ManagedTransaction, content: GraphContent) -> None:
+    taken = records(tx, queries.CATALOG_ID_COLLISIONS, ids=sorted(content.ids("Document")))
+    if taken:
+        raise InvalidPolicyData(
+            [
+                Problem(
+                    source="<graph>",
+                    location=f"document {row['id']}",
+                    path="documents",
+                    message="is a catalog document; policy content cannot redefine it",
+                )
+                for row in taken
             ]
         )
 

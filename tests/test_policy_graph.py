@@ -154,3 +154,23 @@ def test_when_catalog_documents_point_at_a_removed_source_then_load_is_refused(
     assert "catalog document cat-1" in str(caught.value)
     assert counts(empty_graph) == before
     assert store.active_policy_set(empty_graph).version == 1  # type: ignore[union-attr]
+
+
+def test_when_policy_content_names_a_catalog_document_then_load_is_refused(
+    empty_graph: GraphClient, tmp_path: Path
+) -> None:
+    load_policy_path(empty_graph, MINIMAL, author="a", message="v1")
+    run(
+        empty_graph,
+        "MATCH (s:DataSource {id: 'crm'}) "
+        "CREATE (:Document {id: 'cat-7', origin: 'catalog', title: 'kept'})-[:PART_OF]->(s)",
+    )
+    work = copy_minimal(tmp_path)
+    (work / "extra.yaml").write_text(
+        "documents:\n  - {id: cat-7, title: taken over, source: crm}\n", encoding="utf-8"
+    )
+    with pytest.raises(InvalidPolicyData) as caught:
+        load_policy_path(empty_graph, work, author="a", message="v2")
+    assert "document cat-7" in str(caught.value)
+    kept = run(empty_graph, "MATCH (d:Document {id: 'cat-7'}) RETURN d.title AS t, d.origin AS o")
+    assert kept == [{"t": "kept", "o": "catalog"}]
