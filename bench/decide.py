@@ -1,0 +1,324 @@
+"""Benchmark: decisions over the reference enterprise, provenance on, in one process.
+
+    .venv/bin/python bench/decide.py [--decisions N] [--catalog-docs D] [--profile]
+
+Starts its own Neo4j (temporary home, free ports), loads examples/enterprise and a
+synthetic catalog of D documents (default 20,000) so that context lookups miss the
+facts cache as real traffic over a large catalog does, then runs N decisions with
+realistic prompts (50-300 words, 0-3 context documents, entities sprinkled in) one
+at a time and then at concurrency 4, all through `api.runtime.Runtime.decide`, the
+same path POST /v1/decide takes, with provenance persisted by the background writer
+(the throughput figure waits until every record is in Neo4j).
+
+Prints p50/p95/p99 latency per prompt-length band, decisions/s at concurrency 1
+and 4, the share of each decision spent outside the embedding model, peak RSS and
+cold-start time (imports + model + engine state). Every prompt is different, so no
+cache sees a repeat that real traffic would not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+STARTED = time.perf_counter()
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.runtime import Runtime  # noqa: E402
+from api.schemas import ContextIn, DecideRequest  # noqa: E402
+from bench.catalog_load import generate  # noqa: E402
+from engine.embedding import OnnxEmbedder  # noqa: E402
+from engine.model import Principal  # noqa: E402
+from graph.connection import GraphClient  # noqa: E402
+from graph.facts import principal_for_key  # noqa: E402
+from graph.provenance_writer import ProvenanceWriter  # noqa: E402
+from graph.schema import apply_schema  # noqa: E402
+from graph.server import LocalNeo4j, free_port  # noqa: E402
+from graph.settings import LocalServerSettings, Neo4jSettings  # noqa: E402
+from loaders.catalog import load_catalog  # noqa: E402
+from loaders.policy_load import load_policy_path  # noqa: E402
+
+IMPORTED = time.perf_counter()
+ENTERPRISE = ROOT / "examples" / "enterprise"
+PRINCIPAL_KEYS = {
+    "eu-analyst": "gr_demo_eu_analyst_7yv3K_rT96Ry0XZC",
+    "eu-support-agent": "gr_demo_eu_support_uRI5-pCzY_bOIljs",
+    "us-analyst": "gr_demo_us_analyst_eScKLkQFJDKL1jQv",
+    "retail-chatbot-eu": "gr_demo_retail_eu_JScw-s2KDCLagHFm",
+}
+PURPOSES = {
+    "eu-analyst": "analytics",
+    "eu-support-agent": "support",
+    "us-analyst": "analytics",
+    "retail-chatbot-eu": "customer_service",
+}
+
+OPENINGS = (
+    "Please summarise the attached material for the steering committee",
+    "Draft a reply to the customer about the issue described below",
+    "Can you explain what changed in the quarterly figures and why",
+    "Write a short note for the team about the points raised in this ticket",
+    "Review the following account notes and list the open questions",
+    "Translate the key points of this document for our colleagues in Lyon",
+    "What are the main risks mentioned in these records",
+)
+FILLER = (
+    "the customer contacted us twice about the delayed transfer",
+    "our service level for card disputes is ten business days",
+    "the regional team expects volumes to grow in the next quarter",
+    "the previous statement showed an unusual fee that was later refunded",
+    "compliance asked us to keep the summary short and factual",
+    "the branch manager confirmed the address change on Tuesday",
+    "we should avoid promising a date before the investigation closes",
+    "the migration of the ledger is planned for the end of the month",
+    "several merchants reported the same authorisation error",
+    "the board pack needs the revised numbers by Friday morning",
+)
+FIRST = ("Jane", "Omar", "Sofia", "Lukas", "Amelia", "Marco", "Chloe", "Daniel")
+LAST = ("Doe", "Haddad", "Rossi", "Becker", "Turner", "Bianchi", "Martin", "Novak")
+
+
+def luhn_card(rng: random.Random) -> str:
+    digits = [4] + [rng.randrange(10) for _ in range(14)]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        d = d * 2 if i % 2 == 0 else d
+        total += d - 9 if d > 9 else d
+    digits.append((10 - total % 10) % 10)
+    s = "".join(map(str, digits))
+    return " ".join(s[i : i + 4] for i in range(0, 16, 4))
+
+
+def entity(rng: random.Random) -> str:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    return rng.choice(
+        (
+            f"{first} {last}",
+            f"{first.lower()}.{last.lower()}{rng.randrange(99)}@example.com",
+            f"+44 20 7946 {rng.randrange(1000, 9999)}",
+            luhn_card(rng),
+            f"NW-{rng.randrange(10**9, 10**10)}",
+        )
+    )
+
+
+def prompt(rng: random.Random, words: int) -> str:
+    parts = [rng.choice(OPENINGS) + "."]
+    while sum(len(p.split()) for p in parts) < words:
+        sentence = rng.choice(FILLER)
+        if rng.random() < 0.35:
+            sentence += f", see {entity(rng)}"
+        parts.append(sentence[0].upper() + sentence[1:] + ".")
+    return " ".join(parts)
+
+
+def workload(
+    n: int, seed: int, catalog_docs: int, policy_docs: Sequence[str]
+) -> list[tuple[str, int, DecideRequest]]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        who = list(PRINCIPAL_KEYS)[i % len(PRINCIPAL_KEYS)]
+        words = rng.randint(50, 300)
+        context = []
+        for _ in range(rng.choice((0, 1, 1, 2, 3))):
+            doc = (
+                f"cat-{rng.randrange(catalog_docs):07d}"
+                if catalog_docs and rng.random() < 0.8
+                else rng.choice(policy_docs)
+            )
+            if doc not in {c.id for c in context}:
+                context.append(ContextIn(id=doc, text=prompt(rng, rng.randint(20, 80))))
+        body = DecideRequest(prompt=prompt(rng, words), context=context, purpose=PURPOSES[who])
+        out.append((who, words, body))
+    return out
+
+
+class EmbedClock:
+    """Time spent inside the embedding model, per thread (wraps the embedder)."""
+
+    def __init__(self, embedder: OnnxEmbedder) -> None:
+        self.inner = embedder
+        self.local = threading.local()
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def windows(self, text: str, max_windows: int) -> tuple[str, ...]:
+        return self.inner.windows(text, max_windows)
+
+    def embed(self, texts: Sequence[str]):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return self.inner.embed(texts)
+        finally:
+            self.local.spent = getattr(self.local, "spent", 0.0) + time.perf_counter() - started
+
+    def take(self) -> float:
+        spent = getattr(self.local, "spent", 0.0)
+        self.local.spent = 0.0
+        return spent
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--decisions", type=int, default=600)
+    parser.add_argument("--catalog-docs", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile 100 decisions, print the top"
+    )
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="govroute-bench-decide-"))
+    server = LocalNeo4j(
+        LocalServerSettings(
+            home=home / "neo4j",
+            bolt_port=free_port(),
+            http_port=free_port(),
+            heap="1g",
+            pagecache="1g",
+        )
+    )
+    print(f"starting Neo4j under {home} ...", flush=True)
+    server.start()
+    try:
+        settings = Neo4jSettings(
+            NEO4J_URI=server.bolt_uri, NEO4J_USER="neo4j", NEO4J_PASSWORD=server.password()
+        )
+        client = GraphClient.connect(settings)
+        apply_schema(client)
+        load_policy_path(client, ENTERPRISE, author="bench", message="bench")
+        policy_docs = sorted(
+            r["id"]
+            for r in client.read(
+                lambda tx: [dict(x) for x in tx.run("MATCH (d:Document) RETURN d.id AS id")]
+            )
+        )
+        if args.catalog_docs:
+            catalog = home / "catalog"
+            catalog.mkdir()
+            generate(catalog, args.catalog_docs, ENTERPRISE, args.seed)
+            load_catalog(client, catalog, author="bench", message="bench catalog", progress=False)
+        principals: dict[str, Principal] = {}
+        for who, key in PRINCIPAL_KEYS.items():
+            found = principal_for_key(client, key)
+            assert found is not None, who
+            principals[who] = found
+
+        cold = time.perf_counter()
+        embedder = EmbedClock(OnnxEmbedder())
+        writer = ProvenanceWriter.for_graph(client, home / "journal").start()
+        runtime = Runtime(client, embedder, writer, b"bench-secret-0123456789")  # type: ignore[arg-type]
+        ready = time.perf_counter()
+        print(
+            f"cold start: imports {IMPORTED - STARTED:.1f} s, model + engine state "
+            f"{ready - cold:.1f} s (PolicySet {runtime.state.snapshot.version}, "
+            f"{runtime.state.intents.size} exemplars)"
+        )
+
+        warm = workload(30, args.seed + 1, args.catalog_docs, policy_docs)
+        for who, _, body in warm:
+            runtime.decide(principals[who], body)
+        writer.flush()
+
+        def run_one(item: tuple[str, int, DecideRequest]) -> tuple[int, float, float]:
+            who, words, body = item
+            embedder.take()
+            started = time.perf_counter()
+            runtime.decide(principals[who], body)
+            elapsed = time.perf_counter() - started
+            return words, elapsed, embedder.take()
+
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for item in workload(100, args.seed + 2, args.catalog_docs, policy_docs):
+                run_one(item)
+            profiler.disable()
+            stream = io.StringIO()
+            pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(35)
+            print(stream.getvalue())
+
+        sequential = workload(args.decisions, args.seed + 3, args.catalog_docs, policy_docs)
+        began = time.perf_counter()
+        results = [run_one(item) for item in sequential]
+        writer.flush()
+        seq_rate = len(results) / (time.perf_counter() - began)
+
+        concurrent = workload(args.decisions, args.seed + 4, args.catalog_docs, policy_docs)
+        began = time.perf_counter()
+        with ThreadPoolExecutor(4) as pool:
+            conc = list(pool.map(run_one, concurrent))
+        writer.flush(120)
+        conc_rate = len(conc) / (time.perf_counter() - began)
+
+        print(
+            f"\n{len(results)} decisions one at a time, {len(conc)} at concurrency 4; provenance on"
+        )
+        print(
+            f"{'band':<16}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}"
+            f"{'outside embedding':>20}"
+        )
+        for name, low, high in (
+            ("50-150 words", 0, 150),
+            ("151-300 words", 151, 300),
+            ("all", 0, 10_000),
+        ):
+            band = [(t, e) for w, t, e in results if low <= w <= high]
+            if not band:
+                continue
+            times = [t * 1000 for t, _ in band]
+            outside = sum(t - e for t, e in band) / sum(t for t, _ in band)
+            print(
+                f"{name:<16}{len(band):>6}{pct(times, 50):>10.1f}{pct(times, 95):>10.1f}"
+                f"{pct(times, 99):>10.1f}{outside:>19.0%}"
+            )
+        conc_times = [t * 1000 for _, t, _ in conc]
+        print(
+            f"\nthroughput: {seq_rate:.0f} decisions/s at concurrency 1, "
+            f"{conc_rate:.0f} at concurrency 4"
+        )
+        print(
+            f"concurrency 4 latency: p50 {pct(conc_times, 50):.1f} ms, "
+            f"p99 {pct(conc_times, 99):.1f} ms"
+        )
+        stats = writer.stats
+        print(
+            f"provenance: {stats.written} records written in {stats.batches} batches, "
+            f"journaled {stats.journaled}"
+        )
+        print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        print(f"median decision: {statistics.median(t for _, t, _ in results) * 1000:.1f} ms")
+        runtime.close()
+        writer.close()
+        client.close()
+    finally:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
