@@ -34,8 +34,7 @@ from api.gateway.settings import GatewaySettings
 from api.settings import ApiSettings, Settings
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
-from loaders.policy_load import load_policy_path
-from tests.conftest import ENTERPRISE
+from tests.conftest import load_enterprise
 
 pytestmark = pytest.mark.neo4j
 
@@ -132,7 +131,7 @@ def attempted(record: dict[str, Any]) -> list[tuple[str, str, int | None]]:
 def env(
     graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Env]:
-    load_policy_path(graph, ENTERPRISE, author="tests", message="reference enterprise")
+    load_enterprise(graph)  # the app builds its engine state from the active PolicySet
     saved = {name: os.environ.get(name) for name in KEYS}
     os.environ.update(KEYS)
     private, us, public = Upstream(), Upstream(), Upstream()
