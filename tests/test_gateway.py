@@ -28,10 +28,13 @@ import openai
 import pytest
 
 from api.app import create_app
+from api.gateway.breaker import BreakerState, Transition
 from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream
+from api.gateway.hooks import ResponseEvent
 from api.gateway.service import Gateway
 from api.gateway.settings import GatewaySettings
 from api.settings import ApiSettings, Settings
+from engine.provenance import Attempt
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from tests.conftest import load_enterprise
@@ -87,6 +90,24 @@ class Upstream:
         self.server.stop()
 
 
+class RecordingHooks:
+    """Gateway hooks that remember what they heard (api/gateway/hooks.py)."""
+
+    def __init__(self) -> None:
+        self.attempts: list[Attempt] = []
+        self.transitions: list[Transition] = []
+        self.responses: list[ResponseEvent] = []
+
+    def on_attempt(self, attempt: Attempt) -> None:
+        self.attempts.append(attempt)
+
+    def on_breaker_change(self, transition: Transition) -> None:
+        self.transitions.append(transition)
+
+    def on_response(self, event: ResponseEvent) -> None:
+        self.responses.append(event)
+
+
 @dataclass
 class Env:
     url: str
@@ -94,6 +115,7 @@ class Env:
     private: Upstream  # northwind-private
     us: Upstream  # helio-us
     public: Upstream  # everything else
+    hooks: RecordingHooks
     clients: dict[str, openai.OpenAI] = field(default_factory=dict)
 
     def client(self, key: str) -> openai.OpenAI:
@@ -157,9 +179,10 @@ def env(
         api=ApiSettings(state_dir=tmp_path_factory.mktemp("gateway-state"), refresh_interval_s=1),
         gateway=gateway_settings,
     )
-    app = create_app(settings)
+    hooks = RecordingHooks()
+    app = create_app(settings, gateway_hooks=hooks)
     server = BackgroundServer(app).start()
-    env = Env(server.url, app.state.gateway, private, us, public)
+    env = Env(server.url, app.state.gateway, private, us, public, hooks)
     try:
         yield env
     finally:
@@ -370,6 +393,33 @@ def test_when_a_providers_key_variable_is_unset_then_the_next_candidate_answers(
     detail = next(e["detail"] for e in record["provenance"] if e.get("attempt") == 1)
     assert "NW_PRIVATE_LLM_API_KEY" in detail
     assert "not set" in detail
+
+
+def test_when_requests_finish_then_the_hooks_hear_attempts_breakers_and_responses(
+    gw: Env,
+) -> None:
+    gw.private.script({"status": 500})
+    raw = ask(gw.client(ANALYST), SUMMARY)
+    decision_id = raw.headers["x-govroute-decision-id"]
+    with pytest.raises(openai.PermissionDeniedError):
+        ask(gw.client(ANALYST), THREAT)
+    assert [(a.model_id, a.status) for a in gw.hooks.attempts if a.decision_id == decision_id] == [
+        (PRIMARY, "error"),
+        (PRIMARY, "error"),
+        (PRIMARY, "error"),
+        (FALLBACK, "ok"),
+    ]
+    assert Transition(PRIMARY, BreakerState.CLOSED, BreakerState.OPEN) in gw.hooks.transitions
+    answered, denied = gw.hooks.responses[-2:]
+    assert (answered.decision_id, answered.status, answered.model_id) == (
+        decision_id,
+        "ok",
+        FALLBACK,
+    )
+    assert answered.attempts == 4
+    assert answered.total_tokens is not None
+    assert answered.output_filter_s > 0
+    assert (denied.status, denied.model_id, denied.total_tokens) == ("denied", None, 0)
 
 
 def test_when_429_says_retry_after_then_the_gateway_waits_that_long_and_retries(

@@ -43,6 +43,7 @@ class ResponseEvent:
     total_tokens: int | None = None  # 0 when nothing reached a model (denied)
     output_redactions: int = 0
     blocked_by: str | None = None  # policy id
+    output_filter_s: float = 0.0  # time spent filtering the answer (a stream's: summed)
 
 
 class GatewayHooks(Protocol):

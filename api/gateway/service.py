@@ -30,6 +30,7 @@ import random
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import anyio
@@ -323,6 +324,7 @@ class ChatService:
     async def _finish_completion(self, ex: Exchange, answer: Answer) -> dict[str, Any]:
         assert answer.completion is not None
         output = output_filter_for(ex.decision, self.runtime.state, self.gateway.secret)
+        began = time.perf_counter()
         filtered = await anyio.to_thread.run_sync(
             lambda: filter_completion(
                 answer.completion or {},
@@ -331,6 +333,7 @@ class ChatService:
                 decision=ex.decision,
             )
         )
+        filtering = time.perf_counter() - began
         usage = filtered.body.get("usage") or {}
         self._respond(
             ex,
@@ -339,6 +342,7 @@ class ChatService:
             usage=usage,
             redactions=filtered.redactions,
             blocked_by=filtered.blocked.policy_id if filtered.blocked else None,
+            filtering_s=filtering,
         )
         return filtered.body
 
@@ -357,18 +361,29 @@ class ChatService:
         )
         received = 0
         status, detail, closed = "ok", "", False
+        filtering = 0.0
+
+        def filtered(step: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+            nonlocal filtering
+            began = time.perf_counter()
+            try:
+                return step()
+            finally:
+                filtering += time.perf_counter() - began
+
         try:
             received += 1
-            for out in chunks.on_chunk(answer.first_chunk):
+            first = answer.first_chunk
+            for out in filtered(lambda: chunks.on_chunk(first)):
                 yield _sse(out)
             if not chunks.done:
                 async for upstream_chunk in answer.stream:
                     received += 1
-                    for out in chunks.on_chunk(upstream_chunk):
+                    for out in filtered(partial(chunks.on_chunk, upstream_chunk)):
                         yield _sse(out)
                     if chunks.done:
                         break
-            for out in chunks.finish():
+            for out in filtered(chunks.finish):
                 yield _sse(out)
             yield b"data: [DONE]\n\n"
         except UpstreamCallError as exc:
@@ -408,6 +423,7 @@ class ChatService:
                 usage=chunks.usage or {},
                 redactions=chunks.redactions,
                 blocked_by=blocked.policy_id if blocked else None,
+                filtering_s=filtering,
             )
 
     # ------------------------------------------------------------ records
@@ -444,6 +460,7 @@ class ChatService:
         usage: dict[str, Any] | None = None,
         redactions: int = 0,
         blocked_by: str | None = None,
+        filtering_s: float = 0.0,
     ) -> None:
         usage = usage or {}
         total = 0 if status == "denied" else _int(usage.get("total_tokens"))
@@ -468,6 +485,7 @@ class ChatService:
                 total_tokens=total,
                 output_redactions=redactions,
                 blocked_by=blocked_by,
+                output_filter_s=filtering_s,
             )
         )
 
