@@ -525,6 +525,14 @@ class TelemetryHooks:
             self._then.on_breaker_change(transition)
 
     def on_response(self, event: ResponseEvent) -> None:
+        if event.model_id is not None:  # an answer came back and went through the filter
+            self._telemetry.output_filtered(
+                decision_id=event.decision_id,
+                seconds=event.output_filter_s,
+                redactions=event.output_redactions,
+                blocked_by=event.blocked_by,
+                stream=event.stream,
+            )
         self._telemetry.chat_finished(event)
         if self._then is not None:
             self._then.on_response(event)
