@@ -632,6 +632,12 @@ def test_when_an_attempt_fails_then_each_attempt_is_a_span_and_counted_by_provid
     assert all(s.parent is not None for s in attempts)
     assert {s.parent.span_id for s in attempts if s.parent} == {request.context.span_id}
     assert {s.name for s in finished} >= PHASE_SPANS
+    [output] = [s for s in finished if s.name == "govroute.output_filter"]
+    assert output.parent is not None
+    assert output.parent.span_id == request.context.span_id
+    assert output.attributes is not None
+    assert output.attributes["govroute.decision_id"] == decision_id
+    assert output.attributes["govroute.stream"] is False
     for word in SECRET_WORDS:
         assert word not in " ".join(attribute_text(s) for s in finished)
     after = samples(gw.client)
@@ -652,6 +658,9 @@ def test_when_an_attempt_fails_then_each_attempt_is_a_span_and_counted_by_provid
     )
     assert value(after, "govroute_chat_responses_total", status="ok") > value(
         before, "govroute_chat_responses_total", status="ok"
+    )
+    assert value(after, "govroute_phase_seconds_count", phase="output_filter") > value(
+        before, "govroute_phase_seconds_count", phase="output_filter"
     )
 
 
