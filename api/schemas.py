@@ -1,4 +1,4 @@
-"""Wire formats of govroute's own API (the OpenAI-compatible ones live in api/openai_schemas.py)."""
+"""Wire formats of govroute's own API (the OpenAI-compatible ones: api/gateway/schemas.py)."""
 
 from __future__ import annotations
 

@@ -81,6 +81,23 @@ def read_decision(client: GraphClient, decision_id: str) -> dict[str, Any] | Non
         {"type": e["type"], "target": f"{e['kind']}:{e['id']}", **_plain(e["props"])}
         for e in row["edges"]
     ]
+    # Upstream calls the gateway made, in order; Neo4j drops null properties, so
+    # an attempt without an HTTP status (a timeout) reads back with status None.
+    record["attempts"] = sorted(
+        (
+            {
+                "model_id": e["id"],
+                "attempt": e["props"].get("attempt"),
+                "status": e["props"].get("status"),
+                "http_status": e["props"].get("http_status"),
+                "latency_ms": e["props"].get("latency_ms"),
+                "detail": e["props"].get("detail", ""),
+            }
+            for e in row["edges"]
+            if e["type"] == "ATTEMPTED"
+        ),
+        key=lambda a: a["attempt"] or 0,
+    )
     return record
 
 

@@ -146,7 +146,10 @@ def attempted(record: dict[str, Any]) -> list[tuple[str, str, int | None]]:
     edges = sorted(
         (e for e in record["provenance"] if e["type"] == "ATTEMPTED"), key=lambda e: e["attempt"]
     )
-    return [(e["target"].removeprefix("Model:"), e["status"], e.get("http_status")) for e in edges]
+    found = [(e["target"].removeprefix("Model:"), e["status"], e.get("http_status")) for e in edges]
+    # The record's own `attempts` list says the same, in the same order.
+    assert [(a["model_id"], a["status"], a["http_status"]) for a in record["attempts"]] == found
+    return found
 
 
 @pytest.fixture(scope="module")
