@@ -494,9 +494,7 @@ def test_when_candidates_tie_then_latency_then_id_decide(
 def test_when_many_candidates_comply_then_only_max_fallbacks_follow_the_primary() -> None:
     models = [model(f"m{i}", cost=float(i)) for i in range(MAX_FALLBACKS + 3)]
     losers = [model("big-only", capabilities=("embeddings",))]
-    route = plan_route(
-        snapshot([provider()], models + losers), NEEDS, RouteConstraints(), (), {}
-    )
+    route = plan_route(snapshot([provider()], models + losers), NEEDS, RouteConstraints(), (), {})
     assert route.primary == "m0"
     assert route.fallbacks == tuple(f"m{i}" for i in range(1, MAX_FALLBACKS + 1))
     # the compliant models that did not fit are not "rejected": only losers are
