@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean-neo4j
+.PHONY: run test lint install redis clean-neo4j
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+# The shared rate-limit tests run a real Redis; Debian's package when it is missing.
+redis:
+	@command -v redis-server >/dev/null || { \
+	  echo "installing redis-server from Debian for the rate-limit tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } \
+	    >/dev/null || { echo "could not install redis-server: install Debian's package"; exit 1; }; }
+
+test: lint redis
 	$(BIN)/pytest
 
 clean-neo4j:
