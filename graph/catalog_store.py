@@ -28,7 +28,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from engine.errors import GovroutError, GraphUnavailable, InvalidPolicyData, Problem
 from graph import queries
 from graph.connection import GraphClient, records
-from graph.store import PolicySetInfo
+from graph.store import PolicySetInfo, policy_set_info
 
 DOCUMENT = "Document"
 DATA_SOURCE = "DataSource"
@@ -193,7 +193,7 @@ def read_documents(client: GraphClient, ids: list[str]) -> dict[str, CatalogDocu
 
 def catalog_policy_set(client: GraphClient, content_hash: str) -> PolicySetInfo | None:
     rows = client.read(records, queries.CATALOG_POLICY_SET_BY_HASH, content_hash=content_hash)
-    return _info(rows[0]["ps"]) if rows else None
+    return policy_set_info(rows[0]["ps"]) if rows else None
 
 
 def _stored(row: dict[str, Any]) -> CatalogDocument:
@@ -338,7 +338,7 @@ class CatalogWriter:
             lineage=record.lineage,
             written=written,
         )[0]["ps"]
-        return _info(row)
+        return policy_set_info(row)
 
     def record_only(self, record: CatalogRecord, *, now: datetime | None = None) -> PolicySetInfo:
         """Record a version for content the graph already holds (nothing to undo)."""
@@ -439,18 +439,3 @@ def _plain(value: Any) -> Any:
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _info(ps: dict[str, Any]) -> PolicySetInfo:
-    return PolicySetInfo(
-        id=ps["id"],
-        version=int(ps["version"]),
-        content_hash=ps["content_hash"],
-        author=ps.get("author", ""),
-        message=ps.get("message", ""),
-        created_at=str(ps.get("created_at", "")),
-        status=ps.get("status", ""),
-        node_count=int(ps.get("node_count", 0)),
-        edge_count=int(ps.get("edge_count", 0)),
-        kind=ps.get("kind", "policy"),
-    )

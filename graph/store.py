@@ -47,7 +47,7 @@ class LoadOutcome:
 
 def active_policy_set(client: GraphClient) -> PolicySetInfo | None:
     rows = client.read(records, queries.ACTIVE_POLICY_SET)
-    return _info(rows[0]["ps"]) if rows else None
+    return policy_set_info(rows[0]["ps"]) if rows else None
 
 
 def list_policy_sets(client: GraphClient) -> list[PolicySetInfo]:
@@ -62,7 +62,7 @@ def policy_set_content(client: GraphClient, version: int) -> tuple[PolicySetInfo
     ps = rows[0]["ps"]
     if ps.get("kind", "policy") != "policy":
         raise NotFound(f"PolicySet v{version} is a {ps['kind']} load, not policy content")
-    return _info(ps), json.loads(ps["content"])
+    return policy_set_info(ps), json.loads(ps["content"])
 
 
 def apply_policy_content(
@@ -154,7 +154,7 @@ def read_policy_content(
                 Edge(r["source"], r["target"], r["props"])
                 for r in records(tx, queries.READ_EDGES[rel.key])
             ]
-        return (_info(ps_rows[0]["ps"]) if ps_rows else None), content
+        return (policy_set_info(ps_rows[0]["ps"]) if ps_rows else None), content
 
     return client.read(work)
 
@@ -201,7 +201,8 @@ def _edge_row(edge: Edge) -> dict[str, Any]:
     return {"source": edge.source, "target": edge.target, "props": edge.props}
 
 
-def _info(ps: dict[str, Any]) -> PolicySetInfo:
+def policy_set_info(ps: dict[str, Any]) -> PolicySetInfo:
+    """A PolicySet node's properties as a value (policy and catalog kinds alike)."""
     return PolicySetInfo(
         id=ps["id"],
         version=int(ps["version"]),
