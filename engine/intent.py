@@ -21,14 +21,27 @@ Scoring a (normalized) prompt:
    largest ``w``). Business intents are never boosted;
 4. an intent matches when its score clears its own threshold. Threats come
    first: if any threat clears, the threat with the largest margin (score minus
-   threshold) is the match, whatever business intent also clears; otherwise the
-   business intent with the largest margin; otherwise `unknown`, carrying the
-   best score seen. A prompt that asks for a sales summary *and* says "ignore
-   your instructions" is an injection, not a summary.
+   threshold) is the match, whatever business intent also clears. A prompt that
+   asks for a sales summary *and* says "ignore your instructions" is an
+   injection, not a summary;
+5. except that a threat with no signal behind it (decided by the embedding
+   alone) must also be at least as near as every business intent: its
+   similarity must reach the best business similarity plus `business_margin`
+   (default `BUSINESS_MARGIN`, 0.0). A support reply about a lost card is near the fraud
+   exemplars *and* nearer still to the support exemplars; a real fraud request
+   is nearer to fraud. A signal-backed threat skips this test, so the injection
+   inside a sales summary above still wins;
+6. otherwise the *nearest* business intent among those that clear their
+   thresholds (highest similarity); otherwise `unknown`, carrying the best score
+   seen. Thresholds decide "this intent or nothing"; which business intent is
+   decided by nearness, so an intent with a low threshold (a broad one, such as
+   code) does not win prompts that are nearer to a narrow one.
 
 The k nearest exemplars decide (k=8 by default); when an intent missing from
 them could still clear its threshold (the k-th similarity, boosted, reaches it),
-the query falls back to scoring every exemplar, so the answer is always exact.
+or when no business exemplar is among them while a threat could clear (the
+margin test needs the best business similarity), the query falls back to
+scoring every exemplar, so the answer is always exact.
 """
 
 from __future__ import annotations
@@ -45,7 +58,12 @@ from engine.embedding import Embedder
 from engine.model import UNKNOWN_INTENT, IntentCategory, IntentSpec, Snapshot
 from engine.signals import DEFAULT_SIGNALS, Signal, SignalHit, scan
 
-__all__ = ["IntentIndex", "IntentScore", "boost"]
+__all__ = ["BUSINESS_MARGIN", "IntentIndex", "IntentScore", "boost", "pick"]
+
+# How much nearer than the nearest business intent a threat must be when only its
+# embedding speaks for it (no signal); 0.0: at least as near. Tuned on
+# bench/corpus/intent_dev.jsonl by bench/tune_thresholds.py; see docs/intent.md.
+BUSINESS_MARGIN = 0.0
 
 
 def boost(similarity: float, weight: float) -> float:
@@ -73,6 +91,34 @@ class IntentScore:
         return self.score >= self.threshold
 
 
+def pick(scores: Sequence[IntentScore], business_margin: float | None) -> IntentScore | None:
+    """The match among one prompt's intent scores, or None for `unknown`.
+
+    Threats first: the cleared threat with the largest margin (score - threshold).
+    A threat no signal boosted counts only if its similarity is at least
+    `business_margin` above the best business intent's similarity (None: no such
+    test). Otherwise the nearest (highest similarity) business intent that clears.
+    """
+    best_business = max(
+        (s.similarity for s in scores if s.category is IntentCategory.BUSINESS), default=-1.0
+    )
+    threats = [
+        s
+        for s in scores
+        if s.category is IntentCategory.THREAT
+        and s.cleared
+        and (
+            business_margin is None
+            or bool(s.signals)
+            or s.similarity >= best_business + business_margin
+        )
+    ]
+    if threats:
+        return max(threats, key=lambda s: (s.margin, s.score))
+    business = [s for s in scores if s.category is IntentCategory.BUSINESS and s.cleared]
+    return max(business, key=lambda s: (s.similarity, s.margin), default=None)
+
+
 class IntentIndex:
     """Exemplar embeddings of one snapshot's intents, and the rule that picks a match.
 
@@ -90,10 +136,13 @@ class IntentIndex:
         max_windows: int = 2,
         signals: Sequence[Signal] = DEFAULT_SIGNALS,
         signal_targets: Mapping[str, str] | None = None,
+        business_margin: float | None = BUSINESS_MARGIN,
     ) -> None:
         """`signal_targets` maps a signal name to the threat intent id it boosts when
-        the snapshot names that intent differently from the signal's default."""
+        the snapshot names that intent differently from the signal's default.
+        `business_margin`: see `pick` (None switches the test off)."""
         self.version = version
+        self.business_margin = business_margin
         self.k = k
         self.max_windows = max_windows
         self._embedder = embedder
@@ -101,6 +150,12 @@ class IntentIndex:
         self._specs = tuple(sorted(intents.values(), key=lambda spec: spec.id))
         self._position = {spec.id: i for i, spec in enumerate(self._specs)}
         self._thresholds = np.array([spec.threshold for spec in self._specs], dtype=np.float32)
+        self._is_threat = np.array(
+            [spec.category is IntentCategory.THREAT for spec in self._specs], dtype=bool
+        )
+        self._is_business = np.array(
+            [spec.category is IntentCategory.BUSINESS for spec in self._specs], dtype=bool
+        )
         targets = {signal.name: signal.intent for signal in self._signals}
         targets |= dict(signal_targets or {})
         self._targets = {
@@ -119,11 +174,22 @@ class IntentIndex:
 
     @classmethod
     def from_snapshot(
-        cls, snapshot: Snapshot, embedder: Embedder, *, k: int = 8, max_windows: int = 2
+        cls,
+        snapshot: Snapshot,
+        embedder: Embedder,
+        *,
+        k: int = 8,
+        max_windows: int = 2,
+        business_margin: float | None = BUSINESS_MARGIN,
     ) -> IntentIndex:
         """The index for one PolicySet version; rebuild when `snapshot.version` changes."""
         return cls(
-            snapshot.intents, embedder, version=snapshot.version, k=k, max_windows=max_windows
+            snapshot.intents,
+            embedder,
+            version=snapshot.version,
+            k=k,
+            max_windows=max_windows,
+            business_margin=business_margin,
         )
 
     @property
@@ -139,9 +205,7 @@ class IntentIndex:
         """The intent of a normalized prompt (see the module docstring for the rule)."""
         scores, hits = self._score(text)
         names = tuple(dict.fromkeys(hit.name for hit in hits))
-        cleared = [s for s in scores if s.cleared]
-        threats = [s for s in cleared if s.category is IntentCategory.THREAT]
-        best = max(threats or cleared, key=lambda s: (s.margin, s.score), default=None)
+        best = pick(scores, self.business_margin)
         if best is None:
             top = max((s.score for s in scores), default=0.0)
             return IntentMatch(UNKNOWN_INTENT, IntentCategory.UNKNOWN, top, names)
@@ -199,7 +263,13 @@ class IntentIndex:
             bound = float(sims[:, -1].max())
             absent = best < -0.5
             ceiling = bound + weights * (1.0 - max(bound, 0.0))
-            if np.any(absent & (ceiling >= self._thresholds)):
+            # The margin test (see `pick`) needs the best business similarity: exact as soon
+            # as one business exemplar is among the nearest, unknown (at most `bound`) if none is.
+            reached = best + weights * (1.0 - np.maximum(best, 0.0)) >= self._thresholds
+            blind = not np.any(self._is_business & ~absent) and np.any(self._is_business)
+            if np.any(absent & (ceiling >= self._thresholds)) or (
+                blind and np.any(self._is_threat & ~absent & reached)
+            ):
                 sims, rows = self._index.search(queries, n)
                 np.maximum.at(best, self._owner[rows.ravel()], sims.ravel())
         return best

@@ -100,14 +100,61 @@ _OVERRIDE_FOREIGN = rf"""
     | \bignore\s+(?:todas\s+)?(?:as|suas)\s+(?:\w+\s+)?(?:instruções|regras|diretrizes)
     | \bvergiss\s+alles\W+was\s+(?:man\s+)?dir\s+(?:\w+\s+){{0,2}}?
       (?:gesagt|befohlen|aufgetragen|vorgegeben)\b
+    # "set aside / forget what you were told" idioms
+    | \b(?:fai(?:s|tes)\s+abstraction|laisse[sz]?\s+tomber|mett?(?:s|ez)\s+de\s+côté)\s+
+      (?:de\s+|des\s+|du\s+|d')?(?:\w+\s+){{0,3}}?(?:instructions|consignes|règles|directives)\b
+    | \b(?:oublie[sz]?|ignore[sz]?)\s+(?:tout\s+)?ce\s+qu'on\s+(?:t'a|vous\s+a)\s+
+      (?:dit|demandé|donné|appris|ordonné)\b
+    | \b(?:olvida(?:r|d)?|ignora)\s+(?:todo\s+)?lo\s+que\s+te\s+(?:\w+\s+)?
+      (?:dijeron|dijo|han\s+dicho|ordenaron|indicaron|pidieron)\b
+    | \bhaz\s+caso\s+omiso\s+(?:a|de)\b
+    | \b(?:negeer|vergeet)\s+(?:alles\s+)?wat\s+(?:je|jou|u)\s+(?:\w+\s+){{0,3}}?
+      (?:opgedragen|gezegd|verteld|gevraagd|geleerd)\b
+    | \b(?:dimentica|ignora)\s+(?:tutto\s+)?(?:quello|ciò|quanto)\s+che\s+ti\s+
+      (?:hanno|è\s+stato|era\s+stato)\s+(?:detto|ordinato|chiesto|insegnato)\b
+    | \b(?:desconsider\w*|esque[cç]a)\s+(?:\w+\s+){{0,3}}?
+      (?:instruções|orientações|regras|diretrizes)\b
+    | \besque[cç]a\s+(?:tudo\s+)?o\s+que\s+(?:te|lhe)\s+(?:disseram|mandaram|pediram)\b
 """
+# The AI's own instructions, as an attacker names them.
+_AI_RULES = r"""(?:instructions?|rules?|guidelines?|guidance|directives?|directions|constraints?
+    |guardrails?|restrictions?|limits?|programming|configuration|setup|system\s+(?:message
+      |prompt))"""
+# The same, as a possessive or adjective can introduce them without ambiguity: not limits,
+# restrictions or setup ("your card limits have been lifted" is a support reply) and not
+# rules or guidelines after an adjective ("the previous guidelines are outdated" is HR).
+_AI_RULES_YOUR = r"""(?:instructions?|rules?|guidelines?|guidance|directives?|constraints?
+  |guardrails?
+    |programming|system\s+(?:message|prompt))"""
+_AI_RULES_PRIOR = r"""(?:instructions?|directives?|constraints?|guardrails?|programming
+    |system\s+(?:message|prompt))"""
+# Words that make "your ... instructions" a customer's ("your payment instructions were cancelled").
+_NOT_AI = r"""(?!payment|transfer|standing|debit|credit|bank|banking|account|wire|order|mandate
+  |delivery
+    |shipping|travel|card|loan|mortgage|investment|trading|sell|buy|cancellation|booking|care
+      |washing)"""
+# ... declared void, withdrawn or replaced.
+_VOIDED = r"""(?:no\s+longer\s+(?:appl(?:y|ies)|count|matter|stand|hold|exist|bind(?:s|ing)?)
+    |(?:are|is|were|was|have\s+been|has\s+been|be|as|now)\s+(?:now\s+|hereby\s+|officially\s+
+      |all\s+)?
+      (?:void|cancell?ed|revoked|rescinded|withdrawn|retracted|annulled|obsolete|outdated|expired
+        |suspended|lifted|overridden|superseded|invalid(?:ated)?|removed|deleted|disabled|gone
+        |replaced|no\s+longer\s+valid|out\s+of\s+date)
+    |(?:have|has)\s+(?:now\s+)?(?:expired|lapsed|ended))\b"""
+# ... that the AI was given ("the rules you were configured with", "limits placed on you").
+_GIVEN_TO_YOU = r"""(?:that\s+)?(?:you\s+(?:were|have\s+been|had\s+been|got)\s+(?:given|told
+  |configured\s+with
+    |provided(?:\s+with)?|initiali[sz]ed\s+with|trained\s+with|instructed\s+with|started\s+with)
+    |you\s+(?:received|got|started\s+(?:this\s+chat\s+)?with)|placed\s+on\s+you|given\s+to\s+you
+    |(?:from|in)\s+your\s+(?:setup|configuration|operators?|developers?))\b"""
 _OVERRIDE = _compile(
     rf"""
     \b(?:ignor(?:e|es|ing)|disregard(?:s|ing)?|forget|override|bypass|discard|abandon
         |throw\s+away|scrap|ditch|pay\s+no\s+attention\s+to)\b
     (?:
         {_GAP % 5}
-        (?:previous|prior|above|earlier|preceding|foregoing|initial|original|system|safety|your|all)\b
+        (?:previous|prior|above|earlier|preceding|foregoing|initial|original|system|safety|your
+          |all)\b
         {_GAP % 2}
         (?:instructions?|rules|directions|directives|guidelines|prompts?|constraints|guardrails
            |programming|polic(?:y|ies)|context)\b
@@ -118,12 +165,14 @@ _OVERRIDE = _compile(
       |
         \s+(?:everything|anything|all)\s+(?:that\s+)?you\s+(?:were|have\s+been)\s+(?:told|given)\b
     )
-    | \b(?:ignor(?:e|ing)|disregard|bypass|override|disable|abandon|skip|turn\s+off|switch\s+off
-        |deactivate)\s+(?:\w+\s+){{0,2}}?
+    | \b(?:ignor(?:e|ing)|disregard|bypass|override|disabl(?:e|ed|es)|abandon|skip
+        |turn(?:ed|s)?\s+off|switch(?:ed|es)?\s+off|shut\s+off|deactivat(?:e|ed
+          |es))\s+(?:\w+\s+){{0,2}}?
       (?:guardrails|safety\s+(?:settings|filters?|rules|checks|layer|polic(?:y|ies)|guidelines)
-        |content\s+(?:filters?|filtering|polic(?:y|ies)|moderation)|compliance\s+checks
-        |policy\s+engine|your\s+(?:\w+\s+)?(?:restrictions|filters|safeguards))\b
-    | \byour\s+(?:\w+\s+){{0,2}}?(?:instructions|rules|guidelines|guidance|system\s+message
+        |content\s+(?:filters?|filtering|polic(?:y|ies)|moderation)
+        |compliance\s+(?:checks|layer|filters?|module)|policy\s+(?:engine|layer|enforcement)
+        |your\s+(?:\w+\s+)?(?:restrictions|filters|safeguards))\b
+    | \byour\s+(?:{_NOT_AI}\w+\s+){{0,2}}?(?:instructions|rules|guidelines|guidance|system\s+message
         |system\s+prompt|programming)\b{_GAP % 4}
       (?:no\s+longer\s+appl(?:y|ies)|(?:are|is|have\s+been|has\s+been)\s+(?:now\s+)?
         (?:void|cancell?ed|revoked|obsolete|outdated|expired|suspended|lifted|overridden))\b
@@ -135,6 +184,60 @@ _OVERRIDE = _compile(
         |obey\s+only\s+me)\b
     | \byour\s+(?:real|new|actual|true)\s+instructions\s+are\b
     | \bsystem\s+override\b
+    # the AI's instructions declared void: "the guidance you were configured with is cancelled",
+    # "your prior guidance is rescinded", "every limit placed on you ... to be lifted"
+    | (?:\byour\s+(?:{_NOT_AI}\w+\s+){{0,2}}?{_AI_RULES_YOUR}|\b{_AI_RULES}\s+{_GIVEN_TO_YOU})
+      (?:\W+\w+){{0,6}}?\W+{_VOIDED}
+    | \b(?:previous|prior|earlier|preceding|system)\s+(?:{_NOT_AI}\w+\s+)?{_AI_RULES_PRIOR}
+      (?:\W+(?!from\b|by\b|of\b|for\b)\w+){{0,2}}?\W+{_VOIDED}
+    | \b(?:those|all)\s+(?:earlier\s+|previous\s+|prior\s+|old\s+|original\s+)?
+      (?:instructions|directives)\s+(?:were|have\s+been)\s+(?:now\s+)?
+      (?:revoked|rescinded|withdrawn)\b
+    # replaced or outranked
+    | \b(?:supersedes?|overrides?|overrules?|trumps?|takes?\s+(?:priority|precedence)\s+over
+      |outranks?)\s+
+      (?:all\s+|any\s+|every\s+)?
+      (?:your\s+(?:\w+\s+)?{_AI_RULES}
+        |(?:the\s+)?(?:earlier|previous|prior|original|initial|old|system)\s+
+          (?:ones|instructions|prompts?|directives))\b
+    | \b(?:replac\w*|overwrit\w*|rewrit\w*|chang\w*|modif\w*|reprogram\w*|reconfigur\w*|swap\w*)\s+
+      (?:all\s+(?:of\s+)?)?your\s+(?:\w+\s+)?(?:instructions|rules|guidelines|directives|programming
+        |system\s+prompt|system\s+message|configuration)\b
+    | \b(?:i\s+am|i'm)\s+(?:now\s+)?your\s+(?:new\s+|real\s+|true\s+)?(?:administrator|admin
+      |operator
+        |developer|creator|owner|master|programmer|maker|supervisor)\b
+    # set aside / wipe / drop
+    | \b(?:(?:set|put|lay)\s+aside|wipe|erase|drop|shed|get\s+rid\s+of|let\s+go\s+of|dismiss)\s+
+      (?:all\s+(?:of\s+)?)?your\s+(?:\w+\s+){{0,2}}?{_AI_RULES}
+    | \b(?:(?:set|put|lay)\s+aside|ignore|disregard|forget|drop|discard)\s+(?:all\s+)?(?:the\s+)?
+      {_AI_RULES}\s+{_GIVEN_TO_YOU}
+    | \b(?:ignore|disregard|forget|(?:set|put)\s+aside|drop|discard)\s+(?:whatever|everything
+      |anything
+        |all)\s+(?:that\s+)?(?:your\s+(?:operators?|developers?|creators?|admins?|administrators?
+        |owners?|makers?|company|bank|programmers?)|they|the\s+(?:bank|company|operators?
+          |developers?))\s+
+      (?:told|taught|instructed|gave|said\s+to)\s+you\b
+    | \bwhatever\s+you\s+(?:were|have\s+been|are)\s+(?:told|instructed|programmed
+      |trained)\s+(?:to\s+)?
+      (?:refuse|decline|avoid|withhold|not\s+(?:say|do|answer|share))\b
+    # "as though you never received any system instructions",
+    # "pretend the setup message never existed"
+    | \b(?:as\s+(?:if|though)|pretend(?:ing)?|imagine|assume)\b(?:\W+\w+){{0,6}}?\W+
+      (?:never|no\s+longer|didn'?t|did\s+not|don'?t|do\s+not)\s+(?:\w+\s+){{0,2}}?
+      (?:received|got|gotten|given|had|have|existed|exist)\b(?:\W+\w+){{0,2}}?\W+
+      (?:system|setup|initial|original|prior|previous|hidden)\s+
+      (?:instructions|prompt|message|rules|configuration|setup|guidelines)\b
+    | \b(?:as\s+(?:if|though)|pretend(?:ing)?|imagine|assume)\b(?:\W+\w+){{0,4}}?\W+
+      (?:system|setup|initial|original|prior|previous|hidden)\s+
+      (?:instructions|prompt|message|rules|configuration|setup|guidelines)\s+
+      (?:never|no\s+longer)\s+(?:existed|exist|happened|applied|apply|was\s+(?:sent|given
+        |written))\b
+    # the enforcement itself switched off
+    | \b(?:policy|safety|content|compliance|moderation)\s+(?:enforcement|filters?|filtering
+      |checks?|layer
+        |engine|moderation|module)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+
+      (?:now\s+|temporarily\s+|currently\s+)?(?:paused|off|disabled|suspended|lifted|turned\s+off
+        |switched\s+off|deactivated|bypassed|removed)\b
     | {_OVERRIDE_FOREIGN}
     """
 )
@@ -143,23 +246,82 @@ _OVERRIDE = _compile(
 _SYSTEM_PROMPT_FOREIGN = r"""
     \b(?:dein(?:en|e|em|er)?|ihr(?:en|e)?|ton|ta|tes|votre|vos|tu|tus|su|sus|je|jouw|uw|tuo|tua
         |tuoi|seu|sua|teu|tua)\s+
-    (?:system-?prompt|systemanweisung(?:en)?|prompt\s+(?:du\s+)?système|prompt\s+(?:del|de|di|do)\s+sistema
+    (?:system-?prompt|systemanweisung(?:en)?|prompt\s+(?:du\s+)?système|prompt\s+(?:del|de|di
+      |do)\s+sistema
       |systeemprompt|instructions\s+système|instrucciones\s+del\s+sistema|istruzioni\s+di\s+sistema)
 """
+_SHOW = r"""(?:reveal|show|print|repeat|output|display|tell|give|share|leak|dump|quote|recite|echo
+    |reproduce|copy|paste|spell\s+out|type\s+out|write\s+out|transcribe|disclose|list)"""
+# Other languages: show-verbs, the instructions, and what makes them the AI's own.
+_SHOW_FOREIGN = r"""(?:zeig\w*|gib|nenn\w*|verrat\w*|sag|wiederhol\w*|affiche\w*|montre\w*|donne\w*
+    |révèle\w*|dis-moi|recopie\w*|répète\w*|muestr\w*|muéstra\w*|dame|dime|revela\w*|copia|repite
+    |laat|toon|geef|vertel|herhaal|mostra\w*|dimmi|rivela\w*|ripeti|mostre\w*|diga|revele\w*
+      |repita|copie)"""
+_RULES_FOREIGN = r"""(?:anweisungen|instruktionen|vorgaben|konfiguration|instructions|consignes
+  |directives
+    |instrucciones|indicaciones|mensaje|instructies|opdrachten|istruzioni|direttive|instruções
+    |orientações|mensagem|prompt|messaggio)"""
+_OWN_FOREIGN = r"""(?:versteckt\w*|geheim\w*|verborgen\w*|cachée?s?|secrètes?|ocult[ao]s?
+  |secret[ao]s?
+    |nascost[ei]|segret[ei]|(?:de|del|di|do|du)\s+sistema\b(?!\s+(?:de|di|do)\b)|système
+    |mit\s+denen\s+du|die\s+du\s+(?:\w+\s+)?(?:bekommen|erhalten)|qu'on\s+t'a
+      |que\s+tu\s+as\s+reçu\w*
+    |que\s+recibiste|que\s+te\s+(?:dieron|han\s+dado)|die\s+je\s+(?:hebt\s+)?gekregen
+    |che\s+hai\s+ricevuto|che\s+ti\s+hanno\s+dato|que\s+(?:você\s+)?recebeu|que\s+te\s+deram)"""
 _EXTRACTION = _compile(
     rf"""
-    \b(?:reveal|show|print|repeat|output|display|tell|give|share|leak|dump|quote|recite)\b
+    \b{_SHOW}\b
     {_GAP % 4}
-    (?:system|initial|hidden|original|secret|internal|developer|confidential|pre-?)\W*
-    (?:prompt|instructions?|message|configuration|preamble)s?\b
+    (?:(?:system|initial|hidden|original|secret|internal|developer|confidential|pre-?)\W*
+       (?:prompt|instructions?|message|configuration|preamble)s?
+      |(?:system|hidden|secret|developer|pre-?)\W*(?:setup|programming|directives?|guidance
+        |rules))\b
     | \bwhat\s+(?:is|are|was|were)\s+(?:\w+\s+){{0,2}}?your\s+(?:\w+\s+)?
-      (?:system|initial|hidden|original|secret|internal)\W*(?:prompt|instructions?|message|configuration)s?\b
+      (?:system|initial|hidden|original|secret|internal)\W*(?:prompt|instructions?|message
+        |configuration)s?\b
     | \b(?:repeat|print|output|quote|recite)\b{_GAP % 4}
       (?:above|before\s+(?:this|my)|at\s+the\s+(?:very\s+)?(?:beginning|start))\b
-    | \b(?:repeat|print|output|quote|recite|echo|dump|paste|show|reveal|list)\b{_GAP % 4}
+    | \b(?:repeat|print|output|quote|recite|echo|dump|paste|show|reveal|list|copy)\b{_GAP % 10}
       (?:in|of|from)\s+your\s+(?:context(?:\s+window)?|memory)\b
-    | \b(?:tell|show|give|print|reveal|list|recite|quote|repeat|output|share|dump)\b{_GAP % 6}
-      your\s+(?:\w+\s+){{0,2}}?(?:instructions|preamble|system\s+message|configuration)\b
+    | \b{_SHOW}\b{_GAP % 6}
+      your\s+(?:\w+\s+){{0,2}}?(?:instructions|preamble|system\s+message|system\s+prompt
+        |configuration|programming|setup|directives)\b
+    | \b(?:summari[sz]e|describe|paraphrase)\s+your\s+(?:\w+\s+)?(?:instructions|system\s+prompt
+        |system\s+message|configuration|programming|directives)\b
+    # probing: what the AI was told, by whom, under what rules
+    | \bwhat\s+(?:were|have)\s+you\s+(?:been\s+)?(?:told|instructed|asked|programmed|configured
+      |ordered)\b
+      (?:\W+\w+){{0,4}}?\W+(?:before|prior\s+to|at\s+the\s+(?:start|beginning))\b
+    | \b(?:message|text|prompt|instructions?|rules|directives|guidelines|policies)\s+(?:that\s+
+      |which\s+)?
+      (?:configures?|configured|governs?|initiali[sz]ed|controls?|programs?|programmed)\s+
+      (?:you|your\s+(?:answers|behaviou?r|responses|replies))\b
+    | \b(?:instructions|rules|directives|guidelines|prompt|message|text)\s+(?:that\s+)?you\s+
+      (?:were|have\s+been)\s+(?:initiali[sz]ed|configured|programmed|primed)\s+with\b
+    | \b(?:text|message|content|words|everything|anything|instructions?)\s+(?:that\s+|which\s+)?
+      (?:precedes?|preceding|came\s+before|comes\s+before|sits?\s+(?:above|before)
+        |appears?\s+(?:above|before))\s+my\s+(?:first\s+)?(?:message|question|prompt|input
+          |request)\b
+    | \b(?:guidance|rules|instructions|directives|policies|constraints|restrictions)\s+(?:that\s+)?
+      you\s+(?:are\s+)?(?:operat\w+|work\w*|run\w*|function\w*)\s+under\b
+    | \b(?:loaded|placed|put|injected|inserted|stored|included)\s+(?:in|into)\s+your\s+
+      (?:context|memory|prompt|system\s+prompt)\b
+    | \b(?:setup|system|initial|hidden|configuration|developer)\s+(?:text|message|prompt
+      |instructions)\s+
+      (?:that\s+)?you\s+(?:received|got|were\s+given|have\s+been\s+given)\b
+    | \bwhat\s+(?:secret|hidden|system|internal|confidential|initial|original|real|actual|exact)\s+
+      (?:instructions|rules|guidelines|directives|orders)\s+(?:are|were)\s+you\s+
+      (?:following|obeying|operating\s+under|given|told|using|running\s+with)\b
+    | \bwhat\s+(?:does|do|did)\s+your\s+(?:system\s+)?(?:prompt|instructions|configuration|setup
+        |programming|directives)\s+say\b
+    | \bwhat\s+your\s+(?:system\s+)?(?:prompt|instructions|configuration|setup|programming)\s+says\b
+    | \b(?:instructions|rules|guidelines|prompt|directives)\s+(?:that\s+)?(?:the
+      |your)\s+(?:\w+\s+){{0,2}}?
+      (?:gave|give|has\s+given|have\s+given|wrote\s+for)\s+you\b
+    | \b{_SHOW_FOREIGN}\b{_PLAIN_GAP % 6}
+      (?:(?:versteckt\w*|geheim\w*|verborgen\w*|ocult[ao]s?|secret[ao]s?|nascost[ei]|segret[ei])\s+
+          (?:\w+\s+)?{_RULES_FOREIGN}
+        |{_RULES_FOREIGN}\b(?:\W+\w+){{0,4}}?\W*{_OWN_FOREIGN})
     | \b(?:translate|summari[sz]e|paraphrase|rewrite)\s+your\s+(?:\w+\s+)?
       (?:instructions|system\s+prompt|prompt|rules|guidelines|configuration)\b
     | \b(?:instructions|rules|guidelines|prompt)\s+(?:are\s+you|you(?:'re|\s+are))\s+
@@ -167,7 +329,8 @@ _EXTRACTION = _compile(
     | \byour\s+(?:operators?|developers?|creators?|admins?|administrators?|owners?)\s+
       (?:tell|told|instruct(?:ed)?|ask(?:ed)?)\s+you\b
     | \b(?:instructions|rules|guidelines|prompt)\s+(?:your|the)\s+
-      (?:admins?|administrators?|operators?|developers?|creators?)\s+(?:gave|give|has\s+given|have\s+given)\s+you\b
+      (?:admins?|administrators?|operators?|developers?|creators?)\s+(?:gave|give|has\s+given
+        |have\s+given)\s+you\b
     | {_SYSTEM_PROMPT_FOREIGN}
     """
 )
@@ -177,9 +340,11 @@ _NO_RULES_FOREIGN = r"""
         |alcuna\s+|nenhuma\s+)?
       (?:restrictions?|restricciones|restricción|einschränkungen|beschränkungen|regeln|beperkingen
         |regels|restrizioni|regole|restrições|regras|filtres?|filtros|filter|filtri|limites|límites
-        |grenzen|limiti)
+        |grenzen|limiti|regola|regla|regel|règles?|regra|restrição|restrizione|limite|filtro
+        |normas|norme|censura|zensur|censure)
     | (?:aucune?|keine|ninguna|geen|nessuna|nenhuma)\s+(?:\w+\s+)?
-      (?:règles?|restrictions?|limites?|filtres?|regeln|beschränkungen|einschränkungen|grenzen|filter
+      (?:règles?|restrictions?|limites?|filtres?|regeln|beschränkungen|einschränkungen|grenzen
+        |filter
         |reglas?|restricci(?:ón|ones)|regels|beperkingen|regole|restrizioni|regras|restrições))\b
 """
 _PERSONA = _compile(
@@ -200,7 +365,8 @@ _PERSONA = _compile(
       (?:[\w'"]+,?\s+){{0,3}}?
       (?:ai|assistant|chatbot|model|bot|version\s+of\s+(?:you|yourself))\s+
       (?:with\s+(?:absolutely\s+|zero\s+)?no|without(?:\s+any)?|free\s+of)\s+(?:\w+\s+)?
-      (?:rules|restrictions|limits|limitations|filters|guidelines|ethics|morals|boundaries|guardrails)\b
+      (?:rules|restrictions|limits|limitations|filters|guidelines|ethics|morals|boundaries
+        |guardrails)\b
     | \b(?:rogue|evil|unfiltered|uncensored|unrestricted|jailbroken)\s+(?:version|twin|side|copy)\s+
       of\s+(?:you|yourself)\b
     | \bif\s+you\s+(?:had\s+no|have\s+no|were\s+not\s+bound\s+by(?:\s+any)?
@@ -221,17 +387,96 @@ _PERSONA = _compile(
       (?:bist\s+du|es-tu|eres|ben\s+je|sei|você\s+é)\s+dan\b
     | \b(?:antwort\w*|beantwort\w*|réponds|répondre|respond\w*|beantwoord\w*|rispond\w*|du\s+bist
         |du\s+hast|tu\s+es|tu\s+as|tu\s+n'avais|tu\s+n'as|eres|tienes|je\s+bent|je\s+hebt|sei|hai
-        |você\s+é|você\s+tem)\b{_GAP % 6}{_NO_RULES_FOREIGN}
+        |você\s+é|você\s+tem|(?:você|tu)\s+(?:agora|ahora)\s+(?:é|és|eres)|fai\s+finta|fingi|finge
+          |finja
+        |fais\s+(?:semblant|comme\s+si)|doe\s+alsof|stell\s+dir\s+vor|imagina|immagina|actúa\s+como
+        |aja\s+como|comportati\s+come|agisci\s+come|gedraag\s+je|verhalte\s+dich|spiel\w*|joue[sz]?
+        |juega|speel|gioca)\b{_GAP % 6}{_NO_RULES_FOREIGN}
+    # an AI without a content policy, alignment or conscience
+    | \b(?:you(?:'re|\s+are)(?:\s+now)?|as|become|be|playing|play|like)\s+(?:an?\s+|the\s+)?
+      (?:[\w'"]+,?\s+){{0,3}}?
+      (?:ai|assistant|chatbot|model|bot|version\s+of\s+(?:you|yourself))\s+
+      (?:with\s+(?:absolutely\s+|zero\s+)?no|without(?:\s+any)?|free\s+of)\s+(?:\w+\s+)?
+      (?:polic(?:y|ies)|alignment|safety|censorship|code\s+of\s+conduct|conscience|morals|ethics)\b
+    | \b(?:ai|assistant|model|chatbot|bot)\s+(?:whose|with\s+its)\s+(?:\w+\s+){{0,2}}?
+      (?:rules|polic(?:y|ies)|guidelines|restrictions|filters|safety|alignment)\s+
+      (?:was|were|has\s+been|have\s+been|got)\s+(?:deleted|removed|disabled|stripped|erased
+        |turned\s+off)\b
+    | \b(?:ai|assistant|model|chatbot|bot|persona
+      |character)\b[^.?!]{{0,30}}?\b(?:whose\s+(?:makers|creators
+        |developers)\s+never\s+gave\s+it|that\s+(?:has|had)\s+never\s+had|bound\s+by\s+no
+          |free\s+from\s+all
+        |(?:that|who|which)\s+(?:ignores?|breaks?|disregards?|follows\s+no|obeys\s+no
+          |knows\s+no))\s+
+      (?:any\s+|every\s+|all\s+)?(?:\w+\s+)?(?:rules?|guidelines?|restrictions?|limits?|polic(?:y
+        |ies)
+        |filters?)\b
+    | \b(?:unaligned|unbound|liberated|unchained|unshackled|amoral|lawless)\s+(?:ai|assistant|model
+        |chatbot|bot|version|mind)\b
+    | \b(?:safety|content|ethical|ethics|moral)\s+(?:layer|training|module|features?|settings
+        |alignment|filters?|limitations?|limits|restrictions)\s+(?:(?:has|have)\s+been|is|are|was
+          |were)\s+
+      (?:\w+\s+)?(?:patched\s+out|stripped|deleted|removed|disabled|switched\s+off|turned\s+off
+        |suspended|bypassed)\b
+    | \b(?:switch(?:ing)?\s+off|turn(?:ing)?\s+off|disabl(?:e|ing)|remov(?:e|ing)|strip(?:ping)?
+        |deactivat(?:e|ing)|lift(?:ing)?)\s+(?:all\s+|any\s+)?your\s+(?:\w+\s+)?
+      (?:safety|ethical|ethics|moral|content|refusal)\s*(?:\w+\s*)?
+      (?:training|limitations?|limits|filters?|guidelines|rules|restrictions|module|layer|settings
+        |constraints|principles|alignment)?\b
+    | \b(?:set|put|lay)\s+(?:\w+\s+){{0,2}}?(?:ethics|morals|principles|conscience
+      |scruples)\s+aside\b
+    | \b(?:your\s+)?refusal\s+(?:module|mechanism|layer|training)\s+(?:is|has\s+been|was)\s+
+      (?:\w+\s+)?(?:disabled|off|removed|switched\s+off|turned\s+off)\b
+    | \b(?:who|that|which)\s+(?:\w+\s+){{0,3}}?never\s+(?:says?\s+no|refuses|declines)\b
+    # a fictional frame where nothing is forbidden
+    | \b(?:world|universe|country|reality|scenario|society|game|story|place)\s+(?:where
+      |in\s+which)\s+
+      (?:nothing\s+is\s+(?:off-?limits|forbidden|illegal|restricted|prohibited|taboo)
+        |anything\s+is\s+(?:allowed|permitted|legal)|everything\s+is\s+(?:legal|allowed|permitted)
+        |there\s+are\s+no\s+(?:rules|laws|restrictions|limits|ethics)
+        |(?:helping|answering)\s+(?:with\s+)?anything\s+is\s+(?:mandatory|required|allowed))\b
+    # the dead-relative framing, prefix forcing, shadow personas
+    | \b(?:pretend|act|role-?play|play|be|imitate|impersonate)\b(?:\W+\w+){{0,4}}?\W+
+      (?:late|dead|deceased|departed)\s+(?:grand\w+|uncle|aunt|mother|father|mum|mom|dad|relative
+        |granny)\b
+    | \b(?:grand(?:ma|mother|pa|father|parent)|granny|nan)\s+(?:\w+\s+){{0,2}}?used\s+to\s+
+      (?:tell|read|recite|whisper|explain|sing)\b[^.?!]{{0,120}}?[.?!]\s*(?:please\s+)?
+      (?:be|act\s+as|play|pretend)\b
+    | \b(?:start|begin)\s+(?:every|each|your|all)\s+(?:\w+\s+)?(?:answers?|repl(?:y|ies)
+      |responses?)\s+
+      with\s+["'“‘]?\s*(?:sure|absolutely|of\s+course|certainly)\b
+    | \b(?:shadow|dark|evil|uncensored|unfiltered|rogue)\s+(?:self|twin|side|alter\s+ego|persona)\b
+    | \b(?:ai|assistant|chatbot|model|bot)\s+(?:with\s+(?:absolutely\s+|zero\s+)?no
+      |without(?:\s+any)?
+        |free\s+of)\s+(?:\w+\s+)?(?:morals|ethics|conscience|alignment|content\s+polic(?:y|ies)
+        |restrictions|limits|rules|guidelines|guardrails|boundaries)\b
+    | \b(?:ai|assistant|model|chatbot|bot|system)\s+with\s+(?:its|all|the|every)?\s*(?:\w+\s+)?
+      (?:safety|filters?|guardrails|restrictions|alignment|ethics|safeguards)\s+
+      (?:disabled|off|removed|turned\s+off|switched\s+off|stripped|bypassed)\b
+    | \bbound\s+by\s+no\s+(?:\w+\s+)?(?:rules|polic(?:y|ies)|guidelines|restrictions|limits|laws
+      |ethics
+        |morals)\b
+    # fiction as a wrapper for what the model would refuse
+    | \b(?:story|dialogue|scene|novel|screenplay|script|poem|fiction\w*|role-?play|character)\b
+      [^.?!]{{0,80}}?\b(?:ai|assistant|model|chatbot)\b[^.?!]{{0,60}}?
+      \b(?:forbidden|not\s+allowed|(?:would|will|should)\s+(?:normally\s+)?refuse
+        |normally\s+(?:refuse
+        |decline|can'?t)|without\s+(?:any\s+)?(?:warnings?|caveats?|disclaimers?|restrictions
+          |filters
+        |limits))\b
     """
 )
 
 _DEV_MODE = _compile(
     r"""
-    \b(?:developer|god|jailbreak|unrestricted|unfiltered|evil|dan)\s+(?:\w+\s+)?mode\b
-    # a device's or browser's developer mode is a setting, not a persona
-    (?!\W+(?:\w+\W+){0,2}?(?:on|in|for|of)\W+(?:\w+\W+)?(?:android|chrome|windows|ios|iphone|ipad
+    \b(?:developer|god|jailbreak|unrestricted|unfiltered|evil|dan|opposite|chaos|villain
+      |no-?limits?|no-?rules?|uncensored|amoral)\s+(?:\w+\s+)?mode\b
+    # a device's, browser's or app's developer mode is a setting, not a persona
+    (?!\W+(?:\w+\W+){0,2}?(?:on|in|for|of)\W+(?:\w+\W+){0,2}?(?:android|chrome|windows|ios|iphone
+      |ipad
       |macos|edge|firefox|safari|browsers?|extensions?|phones?|devices?|xcode|vs\s?code
-      |visual\s+studio)\b)
+      |visual\s+studio|apps?|application|portal|console|laptop|settings|menu|screen)\b)
+    (?!\W+(?:toggle|switch|setting|settings|option|options|flag|menu|button)\b)
     | \b(?:entwicklermodus|mode\s+(?:de\s+)?développeur|modo\s+(?:de\s+)?desarrollador
         |ontwikkelaarsmodus|modalità\s+sviluppatore|modo\s+(?:de\s+)?desenvolvedor)\b
     """
@@ -239,27 +484,34 @@ _DEV_MODE = _compile(
 
 _CREDENTIAL_NOUNS = r"""
     (?:env(?:ironment)?\s+var(?:iable)?s?|api[\s_-]?keys?|secret[\s_-]?keys?
-      |access[\s_-]?(?:keys?|tokens?)|auth(?:entication)?\s+tokens?|bearer\s+tokens?|secret\s+tokens?
+      |access[\s_-]?(?:keys?|tokens?)|auth(?:entication)?\s+tokens?|bearer\s+tokens?
+        |secret\s+tokens?
       |(?:bot|api|slack|github|gitlab|jenkins|personal\s+access|service\s+account|deploy|webhook
-        |vault)\s+tokens?
+        |vault)\s+tokens?|webhook\s+urls?|client\s+secrets?|recovery\s+codes|signing\s+secrets?
       |(?:hmac|signing|encryption|master|service\s+account(?:\s+json)?)\s+(?:keys?|secrets?)
-      |passwords?|credentials|private\s+keys?|ssh\s+keys?|connection\s+strings?
+      |(?:user\s?names?\s+and\s+)?passwords?|credentials|private\s+keys?|ssh\s+keys?
+        |connection\s+strings?
       |[~/.\w-]*(?:id_rsa|id_ed25519|\.env|\.pem)
-      |\$?[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:key|token|secret|password|passwd))\b
+      |\$?[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:key|token|secret|password|passwd)
+      |\$?(?:database|db|redis|mongo(?:db)?|postgres(?:ql)?|mysql|amqp|broker)_(?:url|uri|dsn))\b
     (?!\s+(?:manager|policy|policies|reset|strength|requirements?|rotation|hash(?:ing)?
           |field|form|complexity|expiry))
 """
 _CREDENTIAL_NOUNS_FOREIGN = r"""
-    (?:passw(?:o|ö)rt(?:er)?|kennwort|zugangsdaten|(?:api-?|geheim|zugangs)schlüssel|mots?\s+de\s+passe
-      |identifiants|clés?\s+(?:d'\s*)?api|contraseñas?|credenciales|claves?\s+(?:de\s+)?api|wachtwoord(?:en)?
-      |inloggegevens|api-sleutels?|credenziali|chiavi?\s+api|senhas?|credenciais|chaves?\s+(?:de\s+)?api
-      |umgebungsvariablen?|variables?\s+d'environnement|variables\s+de\s+entorno|omgevingsvariabelen?
+    (?:\w*passw(?:o|ö)rt(?:er)?|\w*kennw(?:o|ö)rt(?:er)?|zugangsdaten|\w*schlüssel
+      |mots?\s+de\s+passe
+      |identifiants|clés?\s+(?:d'\s*)?api|contraseñas?|credenciales|claves?\s+(?:de\s+)?api
+        |wachtwoord(?:en)?
+      |inloggegevens|api-sleutels?|credenziali|chiavi?\s+api|senhas?|credenciais
+        |chaves?\s+(?:de\s+)?api
+      |umgebungsvariablen?|variables?\s+d'environnement|variables\s+de\s+entorno
+        |omgevingsvariabelen?
       |variabil[ei]\s+d'ambiente|variáveis\s+de\s+ambiente)
 """
 _SECRET = _compile(
     rf"""
     \b(?:print|echo|show|reveal|dump|output|display|paste|leak|expose|give|tell|list|send
-        |provide)\b
+        |provide|share|post|hand\s+over|fetch|retrieve|read\s+out|spell\s+out|copy)\b
     (?:\W+(?:me|us|the|your|all|every|of|value|values|contents?|full|actual|real|plaintext
           |current|stored|production|prod|admin|root|its|their|any|in|clear|text))*
     \W+(?:(?!how\b|what\b|why\b|where\b|when\b|which\b|whether\b)\w+\W+)?{_CREDENTIAL_NOUNS}
@@ -269,8 +521,34 @@ _SECRET = _compile(
     | \bcat\s+\S*(?:\.env|id_rsa|/etc/shadow|/etc/passwd|credentials)\b
     | \b(?:read|open|show|print|display|dump|output)\b\W+(?:\w+\W+)?/etc/(?:shadow|passwd)\b
     | \b(?:zeig\w*|gib|nenn\w*|verrat\w*|affiche\w*|montre\w*|révèle\w*|donne\w*|muestr\w*
-        |muéstra\w*|revela\w*|dame|dime|toon|geef|mostra\w*|rivela\w*|dammi|dimmi|mostre\w*|revele\w*)\b
+        |muéstra\w*|revela\w*|dame|dime|toon|geef|mostra\w*|rivela\w*|dammi|dimmi|mostre\w*
+          |revele\w*
+        |passe|passa|manda\w*|envi[ae]\w*|mande|schick\w*|sende|stuur|invia\w*|me\s+dê|dê-me)\b
       {_PLAIN_GAP % 6}{_CREDENTIAL_NOUNS_FOREIGN}
+    | \b(?:was\s+ist|wie\s+lautet|welches?\s+ist|quel(?:le)?s?\s+(?:est|sont)|cuál(?:es)?\s+(?:es
+      |son)
+        |wat\s+is|wat\s+zijn|qual\s+è|quali\s+sono|qual\s+é|quais\s+são)\s+(?:\w+\s+){{0,3}}?
+      {_CREDENTIAL_NOUNS_FOREIGN}
+    # the credential first, the request after: "the service account key ..., show it in full"
+    | \b(?:tokens?|passwords?|secrets?|credentials|(?:api|private|ssh|signing|access|json
+      |secret)\s+keys?)
+      \b[^.]{{0,60}}?[.?!,;]?\s*(?:and\s+|please\s+|then\s+)?
+      (?:paste|show|post|send|give|share|print|reveal|display|tell\s+me)\s+(?:it|them|those|these)\b
+    | \b(?:which|what)\s+(?:\w+\s+){{0,2}}?(?:tokens?|passwords?|keys?|secrets?|credentials)\s+
+      (?:does|do|did|is|are)\b[^.?!]{{0,60}}?\b(?:use|using|need|log\s+in|authenticate|connect)\b
+      [^.]{{0,30}}?\b(?:paste|show|give|send|post|share|print|tell|reveal|display)\b
+    # stored secrets: a config file's tokens, a vault path's value
+    | \b(?:contents?|values?)\s+of\s+(?:the\s+)?(?:\w+\s+){{0,3}}?(?:config(?:uration)?|settings
+        |secrets?|env|credentials?|properties)\s+files?\b(?:\W+\w+){{0,6}}?\W+
+      (?:{_CREDENTIAL_NOUNS}|tokens?)
+    | \b(?:read|fetch|get|retrieve|show|display|print|dump|reveal|give|list|copy|paste)\b{_GAP % 6}
+      (?:values?|secrets?|contents?|entries|everything)\s+(?:stored\s+|kept\s+)?(?:at|in|under
+        |from)\b
+      (?:\W+\S+){{0,4}}?\W+(?:vault|secrets?\s+manager|key\s?vault|secrets?\s+store|keychain
+        |keystore)\b
+    | \b(?:read|fetch|get|retrieve|show|display|print|dump|reveal|give|list|copy|paste)\b{_GAP % 6}
+      (?:vault|secrets?\s+manager|key\s?vault|secrets?\s+store)\b(?:\W+\w+){{0,6}}?\W+
+      (?:display|show|print|reveal|paste|give)\s+(?:it|them|me)\b
     """
 )
 
@@ -278,11 +556,23 @@ _PII = r"""
     (?:e-?mail\s+address(?:es)?|e-?mails|phone\s+numbers?|(?:home\s+)?addresses|ssns?
       |social\s+security(?:\s+numbers?)?|(?:credit\s+)?card\s+numbers?|ibans?
       |account\s+numbers?|passwords|salar(?:y|ies)|dates?\s+of\s+birth|passport\s+numbers?
-      |contact\s+details|personal\s+data|diagnos[ie]s|bank\s+details)\b
+      |contact\s+details|personal\s+data|diagnos[ie]s|bank\s+details|home\s+address
+      |(?:personal\s+|private\s+)?mobile(?:\s+phone)?\s+numbers?|private\s+e-?mails?
+      |(?:personal|private)\s+(?:details|information|records)|medical\s+(?:records?|conditions?
+        |histor(?:y|ies))
+      |national\s+(?:id|insurance)\s+numbers?|tax\s+ids?)\b
+"""
+# Identifiers that no bulk request needs (not phone numbers or emails: branches have those too).
+_PII_STRONG = r"""
+    (?:ibans?|account\s+numbers|card\s+numbers|salar(?:y|ies)|home\s+address(?:es)?
+      |dates?\s+of\s+birth
+      |passport\s+numbers|social\s+security\s+numbers|ssns|national\s+(?:id|insurance)\s+numbers
+      |medical\s+(?:records|conditions)|diagnoses|personal\s+(?:details|data|information))\b
 """
 _PEOPLE = r"""
     (?:customers?(?:'s?)?|clients?(?:'s?)?|users?(?:'s?)?|employees?(?:'s?)?|patients?(?:'s?)?
-      |members?(?:'s?)?|account\s+holders?|card\s?holders?|staff|records|accounts)\b
+      |members?(?:'s?)?|account\s+holders?|card\s?holders?|staff|records|accounts|persons?|people
+      |individuals|depositors|applicants|borrowers|policyholders|colleagues|workers)\b
 """
 _PEOPLE_FOREIGN = r"""
     (?:aller|alle[rn]?|sämtliche[rn]?|tous\s+les|toutes\s+les|todos\s+los|todas\s+las|todos\s+os
@@ -291,7 +581,8 @@ _PEOPLE_FOREIGN = r"""
       |werknemers|dipendenti|funcionários|patienten|patients|pacientes|pazienti)\b
 """
 _PII_FOREIGN = r"""
-    (?:e-?mail-?adressen|e-?mails|(?:kredit)?kartennummern|telefonnummern|kontonummern|ibans?(?:-nummern)?
+    (?:e-?mail-?adressen|e-?mails|(?:kredit)?kartennummern|telefonnummern|kontonummern
+      |ibans?(?:-nummern)?
       |adresses?\s+e-?mail|numéros\s+de\s+(?:carte|téléphone|compte)|correos(?:\s+electrónicos)?
       |números\s+de\s+(?:tarjeta|teléfono|cuenta|cartão|telefone)|e-?mailadressen|telefoonnummers
       |rekeningnummers|indirizzi\s+e-?mail|numeri\s+di\s+(?:carta|telefono|conto)
@@ -307,7 +598,9 @@ _BULK = _compile(
         |customer\s+records)\b
     | \b(?:e-?mail\s+addresses|emails|phone\s+numbers|home\s+addresses|ssns|card\s+numbers
         |account\s+numbers|ibans|passport\s+numbers|contact\s+details|salaries|bank\s+details
-        |social\s+security\s+numbers|dates\s+of\s+birth)\b
+        |social\s+security\s+numbers|dates\s+of\s+birth|personal\s+(?:details|data|information)
+        |salary|salaries|medical\s+records|diagnoses|incomes|mobile\s+numbers
+          |home\s+address(?:es)?)\b
       {_GAP % 4}(?:of|for|from)\W+
       (?:everyone|everybody|(?:all|every|each)\W+(?:\w+\W+){{0,1}}?{_PEOPLE})
     | \b(?:export|dump|download|extract|copy|exfiltrate)\b{_GAP % 3}
@@ -315,11 +608,218 @@ _BULK = _compile(
       (?:database|table|list|records|data)\b
     | \b{_PEOPLE_FOREIGN}{_GAP % 8}{_PII_FOREIGN}
     | \b{_PII_FOREIGN}{_GAP % 8}{_PEOPLE_FOREIGN}
+    | \b(?:alle|sämtliche|tous\s+les|toutes\s+les|todos\s+los|todas\s+las|tutti\s+i|tutte\s+le
+        |todos\s+os|todas\s+as)\s+(?:\w+\s+)?{_PII_FOREIGN}{_GAP % 4}
+      (?:kunden|clients|clientes|klanten|clienti|mitarbeiter\w*|employés|empleados|medewerkers
+        |werknemers|dipendenti|funcionários|patienten|patients|pacientes|pazienti)\b
+    # "copy all the IBANs", "their names, salaries and home addresses", "full names and IBANs"
+    | \b(?:copy|list|give|export|send|print|dump|output|show|paste|extract|collect|compile|pull
+      |return
+        |hand\s+over|download)\b{_GAP % 3}(?:all
+          |every)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?{_PII_STRONG}
+    | \b(?:full\s+names?|(?:their|the)\s+(?:full\s+)?names)\b{_GAP % 4}{_PII_STRONG}
+    | \b(?:send|give|export|share|forward|list|dump|download|print|show|copy|paste|output|extract
+        |hand\s+over|pull|compile)\b{_GAP % 4}(?:contact\s+(?:list|details|data|info(?:rmation)?)
+        |address\s+book|mailing\s+list|phone\s+list)\s+(?:of|for)\s+(?:all|every|each)\s+
+      (?:(?:our|the)\s+)?(?:\w+\s+)?{_PEOPLE}
+    | \b(?:list|give|show|export|send|print|dump|output|extract|compile)\b{_GAP % 3}
+      (?:the\s+|all\s+)?(?:\w+\s+)?(?:customers|clients|employees|patients|members|account\s+holders
+        |cardholders|depositors|borrowers|policyholders)\b{_GAP % 8}(?:and|with|plus)\s+(?:their
+          |the)\s+
+      (?:\w+\s+)?(?:phone\s+numbers|mobile\s+numbers|e-?mail\s+addresses|emails|home\s+addresses
+        |addresses|ibans|account\s+numbers|card\s+numbers|salaries|dates\s+of\s+birth)\b
+    # a whole store, or unmasked
+    | \b(?:dump|export|copy|print|paste|output|list|download|give|send|show)\b{_GAP % 2}
+      (?:everything|all|the\s+(?:entire|whole|complete|full))\s+(?:in|from|of)?\s*(?:the\s+)?
+      (?:\w+\s+){{0,2}}?(?:kyc|crm|hr|payroll|customer|client|patient|member|employee|claims)\s+
+      (?:(?:document|data)\s+)?(?:store|database|db|archive|system|files?|records|table|export
+        |extract
+        |register)\b
+    | \b(?:print|dump|list|show|export|give|output|send|copy|paste|extract|return|download|forward
+      |share)
+      \b(?=[^.?!]{{0,120}}?\b(?:personal|customers?|clients?|pii|cards?|accounts?|ibans?|names?
+        |records
+        |details|e-?mails|phones?|patients?|employees?|members?|crm|kyc|ssns?|passports?)\b)
+      {_GAP % 8}(?:unmasked|unredacted|un-redacted|without\s+(?:any\s+)?(?:masking|redact\w*
+        |anonymi[sz]\w*|pseudonymi[sz]\w*))\b
+    # smuggled out through a link or an image
+    | \b(?:encode|embed|hide|append|include|smuggle|tuck|put)\b[^.?!]{{0,60}}?
+      (?:{_PII_STRONG}|card\s+numbers?|account\s+numbers?|(?:customer|client
+        |account\s+holder)s?'?\s+
+        (?:details|data|numbers))
+      [^.?!]{{0,60}}?\b(?:in|into|inside|to)\s+(?:a|an|the|my)\s+(?:\w+\s+){{0,3}}?(?:url|link
+        |image|img
+        |markdown|query\s+string)\b
     | \b(?:exportier\w*|exporte[rz]?|exporta\w*|extrae\w*|estrai\w*|esporta\w*|herunterladen
         |télécharge\w*|descarga\w*)\W+(?:\w+\W+){{0,3}}?
       (?:kundendatenbank|kundendaten|base\s+(?:de\s+données\s+)?(?:des\s+)?clients
-        |base\s+de\s+datos\s+de\s+clientes|klantenbestand|klantendatabase|database\s+(?:dei\s+)?clienti
+        |base\s+de\s+datos\s+de\s+clientes|klantenbestand|klantendatabase
+          |database\s+(?:dei\s+)?clienti
         |base\s+de\s+dados\s+de\s+clientes)\b
+    """
+)
+
+# Asking for help with fraud, in the perpetrator's voice: first person ("how do I ...",
+# "help me ...") or an imperative, with an evasion or a fraud instrument. Investigators
+# ask about fraud in the third person ("how do fraudsters get around velocity limits, so
+# we can tune our rules?"); that is fraud_investigation's business, not a signal.
+_ASKER = r"""(?:\b(?:i|me|my|myself|i'm|i've)\b|\bhow\s+to\b
+    |\b(?:best|easiest|safest|quickest|cheapest|smartest)\s+way\s+to\b)"""
+_EVASION = r"""(?:without\s+(?:the\s+|my\s+|your\s+|any\s+|their\s+)?(?:\w+\s+){0,2}?(?:noticing
+  |detecting|knowing
+      |suspecting|catching|finding\s+out|realising|realizing|flagging|reporting|spotting|tracing)
+    |without\s+(?:getting|being|me\s+being)\s+(?:caught|detected|flagged|noticed|traced|reported
+      |found\s+out
+      |tracked)
+    |without\s+(?:triggering|setting\s+off|raising|tripping|alerting)\s+(?:\w+\s+){0,3}?(?:alerts?
+      |alarms?
+      |flags?|suspicion|checks?|monitoring|red\s+flags|fraud\s+team|compliance|the\s+bank)
+    |so\s+(?:that\s+)?(?:the\s+bank|banks|it|they|nobody|no\s+one|compliance|the\s+regulator
+      |the\s+authorities
+      |the\s+police|anyone)\s+(?:does\s+not|doesn't|won't|will\s+not|can't|cannot|never|wouldn't
+        |don't|do\s+not)
+      \s+(?:\w+\s+)?(?:notice|report|detect|flag|trace|find\s+out|see|catch|file)
+    |(?:stays?|keep\s+(?:it|them|(?:the\s+|my\s+|our\s+)?\w+)|remain|fly|slip|sneak)\s+(?:just\s+)?
+      (?:under|below|beneath|off|past)\s+
+      (?:the\s+|your\s+|their\s+)?(?:\w+\s+){0,2}?(?:radar|threshold|limits?|alerts?|monitoring
+        |checks|reporting)
+    |(?:avoid|evade|dodge|get\s+around|get\s+past|bypass|beat|circumvent|fool|trick|defeat
+      |slip\s+past
+      |sneak\s+past|not\s+trigger)\s+(?:the\s+|your\s+|their\s+|any\s+|a\s+)?(?:\w+\s+){0,2}?
+      (?:aml|anti-money|fraud|kyc|know-your-customer|transaction|reporting|monitoring|detection
+        |compliance
+        |3-?d\s+secure|3ds|sca|verification|identity|sanctions)\b)"""
+_FRAUD_OBJECT = r"""(?:(?:use|cash\s+out|withdraw|spend|test|buy|sell|max\s+out|monetis\w+
+  |monetiz\w+|shop\s+with
+      |pay\s+with)\b[^.?!]{0,40}?\b(?:stolen|skimmed|cloned|hacked|leaked|someone\s+else's
+        |other\s+people's)\s+
+      (?:\w+\s+)?(?:cards?|card\s+numbers|credit\s+cards?|debit\s+cards?|cvvs?|credentials
+        |identit(?:y|ies)
+        |accounts?|data|details)
+    |sell\s+(?:\w+\s+)?(?:fake|counterfeit|stolen|knock-?off)\s+(?:goods|products|items|cards
+      |card\s+numbers|data)
+    |(?:recruit|hire|find|use|set\s+up|build|run|organi[sz]e|manage
+      |get)\b[^.?!]{0,30}?\b(?:money\s+)?mules?\b
+    |(?:move|send|route|pass|funnel|wash|channel|layer)\w*\b[^.?!]{0,40}?\b(?:through|via|using
+      |across)\b
+      [^.?!]{0,30}?\b(?:mules?|mule\s+accounts|straw\s?m[ae]n|several\s+accounts|multiple\s+accounts
+        |shell\s+compan\w+|front\s+compan\w+)
+    |(?:receive|launder|move|forward)\w*\s+(?:the\s+)?(?:stolen|dirty|illicit|criminal|fraud)\s+
+      (?:funds|money|cash|proceeds)
+    |launder\w*
+    |(?:clone|skim|duplicate)\s+(?:a\s+|the\s+|someone's\s+|their\s+
+      |people's\s+)?(?:\w+\s+){0,2}?(?:cards?|chips?
+      |magnetic\s+strip\w*|contactless|card\s+data)
+    |(?:open|apply|take\s+out|get)\w*\s+(?:\w+\s+){0,4}?(?:in\s+(?:someone|somebody
+      |another\s+person|other\s+people)
+      (?:\s+else)?'s\s+name|using\s+(?:someone|somebody
+        |another\s+person)(?:\s+else)?'s\s+(?:identity|id|documents
+        |details|name))
+    |(?:port|move|transfer|swap)\w*\s+(?:\w+\s+){0,3}?(?:phone\s+)?number\s+(?:\w+\s+){0,2}?(?:to
+      |onto)\s+
+      (?:my|a\s+new)\s+sim
+    |take\s+over\s+(?:someone's|somebody's|a\s+customer's|their|his|her|the\s+victim's)\s+
+      (?:online\s+banking|bank\s+account|account)
+    |(?:change|alter|edit|swap|replace)\w*\s+(?:\w+\s+){0,2}?(?:bank|account|payment
+      |iban)\s+details\s+
+      (?:on|in)\s+(?:\w+\s+){0,3}?invoice)"""
+_FRAUD = _compile(
+    rf"""
+    {_ASKER}[^.?!]{{0,80}}?{_EVASION}
+    | {_ASKER}[^.?!]{{0,60}}?\b{_FRAUD_OBJECT}
+    # the instruments: lures, impersonation, forged papers
+    | \b(?:write|draft|create|compose|generate|design|build|make|craft|set\s+up)\s+(?:me\s+)?
+      (?:a\s+|an\s+|the\s+|some\s+)?(?:(?!simulat\w*|mock|test|training|sample|example
+        |awareness)\w+\s+){{0,2}}?
+      (?:phishing|smishing|vishing|scam|spoof(?:ed)?|fraudulent)\s+
+      (?!(?:awareness|simulation|training|test|exercise|quiz|examples?|detection|report\w*
+        |warning)\b)
+      (?:\w+\s+)?(?:emails?|e-mails?|sms|texts?|messages?|pages?|sites?|websites?|landing\s+pages?
+        |login\s+pages?|calls?|scripts?|letters?|campaigns?|kits?)\b
+    | \b(?:write|draft|create|compose|craft|generate|send)\s+(?:me\s+)?(?:a\s+|an\s+|the\s+)?
+      (?:(?!repl\w*|respon\w*|answer\w*|warn\w*|summar\w*|report\w*|analy\w*|about)\w+\s+){{0,3}}?
+      (?:email|e-mail|sms|text|message|letter|script|page|website|invoice|post|voicemail)\s+
+      (?:that\s+|which\s+)?(?:pretend\w*|pos(?:es|ing)\s+as|impersonat\w*|looks?\s+like\s+(?:it\s+)?
+        (?:comes?|came|is)\s+from|appears?\s+to\s+(?:come|be)\s+from|purport\w*|spoof\w*)
+    | \b(?:make|create|forge|produce|generate|write|draft|design|get|buy|obtain|print
+      |fabricate)\s+(?:me\s+)?
+      (?:(?!detect\w*|spot\w*|identif\w*|recogni[sz]\w*)\w+\s+){{0,3}}?
+      (?:fake|forged|counterfeit|falsified|false|fraudulent|bogus|phony|phoney
+        |fabricated)\s+(?:\w+\s+)?
+      (?:passports?|ids?|id\s+cards?|identity\s+(?:cards?|documents?|papers)|documents?|papers
+        |payslips?
+        |pay\s+slips?|salary\s+slips?|bank\s+statements?|statements?|invoices?|utility\s+bills?
+        |driving\s+licen[cs]es?|receipts?|websites?|login\s+pages?|identit(?:y|ies)|references?)\b
+    | \b(?:forge|falsify|counterfeit|fabricate)\s+(?:a\s+|an\s+|the\s+|my\s+|his\s+|her\s+
+      |their\s+|some\s+)?
+      (?:\w+\s+)?(?:signatures?|payslips?|documents?|statements?|passports?|ids?|invoices?
+        |cheques?|checks?
+        |contracts?)\b
+    | {_ASKER}[^.?!]{{0,60}}?\bwith\s+(?:a\s+)?(?:fake|forged|false|falsified|counterfeit|stolen)\s+
+      (?:documents|papers|ids?|identit(?:y|ies)|passports?|id\s+cards?)\b
+    | \b(?:make|create|write|draft|generate|produce|edit|change|alter|modify
+      |fake)\b(?:\W+\w+){{0,6}}?\W+
+      (?:payslip|pay\s+slip|bank\s+statement|salary\s+slip)s?\s+(?:that\s+)?(?:shows?|showing
+        |with)\s+
+      (?:a\s+)?(?:higher|bigger|larger|inflated|fake|false)\s+(?:salary|income|balance|earnings)
+    | \b(?:victims?|someone|people|pensioners?|an?\s+(?:elderly|old|older)\s+\w+)\b[^.?!]{{0,30}}?
+      \b(?:read|give|share|tell|hand|reveal|disclose|type|enter|read\s+out)\s+(?:me\s+)?(?:out\s+)?
+      (?:their|the|his|her)\s+(?:\w+\s+)?(?:one-time|otp|passcode|pin|code|password|card\s+details
+        |login)
+    | \bto\s+(?:transfer|move|wire|send)\s+(?:all\s+)?(?:their|his|her)\s+(?:savings|money|pension
+      |funds)\s+
+      to\s+(?:my|a\s+["'“‘]?safe|an?\s+["'“‘]?secure)
+    | \b(?:dirty|illicit|criminal|black|stolen)\s+(?:money|cash|funds|proceeds)\s+(?:look|appear
+      |seem)\s+
+      (?:like\s+)?(?:clean|legit\w*|legal|profit|revenue|income|earnings)
+    | \bso\s+(?:that\s+)?(?:the\s+|our\s+|my\s+)?(?:\w+\s+){{0,2}}?(?:pays?|transfers?|wires?)\s+
+      (?:\w+\s+){{0,2}}?(?:to\s+me|into\s+my|my\s+account)\b
+    # other languages: evasion idioms, forged papers, laundering, lures
+    | \bohne\s+dass\s+(?:die|meine|eine|der|das|jemand)?\s*(?:\w+\s+)?(?:es\s+|etwas\s+)?(?:merkt
+      |bemerkt|meldet
+        |mitbekommt|auffällt|entdeckt|eine\s+meldung\s+macht)
+    | \bohne\s+auf(?:zu)?fallen\b
+    | \b(?:wie\s+kann\s+ich|ich)\b[^.?!]{{0,60}}?(?:geld\s+(?:zu\s+)?wasch\w*|geldwäsche
+      |strohm[äa]nn\w*
+        |gefälscht\w*|falsche[nrs]?\s+(?:ausweis|papiere|dokumente|lohn))
+    | \bsans\s+que\s+(?:la\s+banque|personne|on|quiconque|les\s+\w+)\s+(?:ne\s+)?(?:le\s+|s'en\s+
+      |me\s+)?
+      (?:remarque|aperçoive|rende\s+compte|détecte|signale|voie|découvre)
+    | \bsans\s+(?:me\s+faire|être)\s+(?:repérer|repéré|prendre|pris|détecter|détecté|attraper
+      |attrapé)
+    | \b(?:je|j'|me|moi|mon|ma|comment)\b[^.?!]{{0,60}}?(?:blanchi\w*|(?:faux
+      |fausses?)\s+(?:\w+\s+)?
+        (?:papiers|pièces?\s+d'identité|documents?|fiches?\s+de\s+paie|relevés?|factures?
+          |passeports?
+          |cartes?\s+d'identité))
+    | \bsin\s+que\s+(?:el\s+banco|nadie|la\s+policía|hacienda)\s+(?:lo\s+|se\s+|me\s+)?(?:detecte
+      |note|descubra
+        |dé\s+cuenta|entere|pille)
+    | \bsin\s+ser\s+(?:detectad[oa]|descubiert[oa]|pillad[oa])
+    | \b(?:cómo|como|puedo|yo|mi)\b[^.?!]{{0,60}}?(?:lavar\s+(?:el\s+|mi\s+)?dinero|blanquear
+        |(?:documentos?|papeles|identidad|pasaporte|nóminas?|extractos?|facturas?)\s+fals[oa]s
+          |tarjeta\s+robada)
+    | \b(?:escribe|escríbeme|redacta|crea|créame|hazme|écris|écrivez|rédige|crée|schreib\w*
+      |erstell\w*
+        |schrijf|maak|scrivi|crea|fammi|escreva|crie)\b(?:\W+\w+){{0,4}}?\W+(?:phishing|smishing
+        |hameçonnage|betrugs\w*)
+    | \bzonder\s+dat\s+(?:de\s+bank|iemand|de\s+politie|ze|hij|zij)\s+(?:het\s+|er\s+)?(?:\w+\s+)?
+      (?:merkt|doorheeft|ziet|ontdekt|opmerkt)
+    | \b(?:ik|mijn|hoe)\b[^.?!]{{0,60}}?(?:geldezels?|witwassen|(?:valse|vervalste|nep)\s*
+        (?:loonstrook|documenten|identiteit|paspoort|facturen?|bankafschrift\w*))
+    | \bsenza\s+che\s+(?:la\s+banca|nessuno|la\s+polizia)\s+(?:se\s+ne\s+|lo\s+|mi\s+)?(?:accorga
+      |noti|scopra
+        |segnali)
+    | \bsenza\s+(?:essere|farmi)\s+(?:scoprire|scoperto|beccare|beccato|notare|notato)
+    | \b(?:come|posso|io|mio|mia)\b[^.?!]{{0,60}}?(?:riciclare\s+(?:il\s+|del\s+)?(?:denaro|soldi)
+        |muli\s+di\s+denaro|(?:documenti|fatture|buste\s+paga)\s+falsi)
+    | \b(?:scrivi|crea|fammi|prepara)\w*\b(?:\W+\w+){{0,3}}?\W+(?:sms|email|e-mail
+      |messaggio)\s+fals[oa]
+    | \bsem\s+que\s+(?:o\s+banco|ninguém|a\s+polícia)\s+(?:\w+\s+)?(?:perceba|note|descubra|detecte)
+    | \bsem\s+ser\s+(?:descobert[oa]|peg[oa]|detectad[oa])
+    | \b(?:como|posso|eu|meu|minha)\b[^.?!]{{0,60}}?(?:lavar\s+dinheiro|(?:documentos?|identidade
+      |holerite
+        |extratos?|faturas?)\s+fals[oa]s?|cart[ãa]o\s+roubado)
     """
 )
 
@@ -338,6 +838,40 @@ _TO_AI = _compile(
       (?:reads?|process(?:es)?|summari[sz]es?|reviews?)\s+this\b
     | \#{2,}\s*system\s*:
     | \bsystem\s+prompt\s+update\b
+    # bracketed or commented asides to the model: "[assistant: ...]", "<!-- AI agents: ... -->"
+    | [\[{(]{1,2}\s*(?:assistant|ai|model|llm|bot|chatbot|system)\s*:
+    | [\[{(]{1,2}\s*(?:instructions?|note|message|text)\s+(?:to|for)\s+(?:the\s+)?
+      (?:assistant|ai|model|llm|bot|chatbot)\b
+    | <!--[^>]{0,200}?\b(?:ai|assistants?|models?|llms?|agents?|bots?|chatbots?)\b
+    | display\s*:\s*none[^<]{0,200}?\b(?:ai|assistants?|language\s+models?|llms?|agents?|bots?)\b
+    # "Hidden instruction for automated reviewers", "Text for the screening model"
+    | \b(?:instructions?|text|message|note|line|command|ps|p\.s\.)\s+(?:to|for)\s+
+      (?:the\s+|any\s+|all\s+)?(?:automated|screening|grading|ranking|review(?:ing)?)\s+
+      (?:\w+\s+)?(?:reviewers?|models?|systems?|graders?|screeners?|tools?|assistants?|agents?
+        |readers?|ai)\b
+    | \b(?:instructions?|text|message|note|line|command|ps|p\.s\.)\s+(?:to|for)\s+(?:the\s+)?
+      (?:model|assistant|ai|llm|bot|chatbot)\s*:
+    | \b(?:instructions?|note|message)\s+to\s+the\s+(?:model|llm|language\s+model)\b
+    # "any automated system reading this", "assistants reading this page must"
+    | \b(?:(?:automated|ai)\s+(?:systems?|models?|tools?|readers?|agents?|assistants?|reviewers?)
+        |(?:assistants?|llms?|chatbots?|language\s+models?|ai\s+models?|bots?)
+        |ai)\s+(?:\w+\s+)?
+      (?:reading|processing|reviewing|summari[sz]ing|analy[sz]ing|parsing|translating|quoting
+        |grading
+        |screening)\s+(?:this|these|it)\b
+    | \bwhen\s+(?:processed|read|summari[sz]ed|translated|reviewed|parsed|analy[sz]ed)\s+by\s+
+      (?:an?\s+|the\s+|any\s+)?(?:language\s+model|ai|llm|assistant|chatbot|model)\b
+    | \b(?:the|any|every)\s+(?:ai|assistant|model|bot|llm|chatbot)\s+(?:that|which|who)\s+
+      (?:reads|summari[sz]es|processes|reviews|translates|analy[sz]es|grades|screens)\s+
+      (?:this|these|the|it)\b
+    | \b(?:language\s+models?|llms?|chatbots?|ai\s+(?:models?|agents?|assistants?|systems?))\s+
+      (?:should|must|shall|need\s+to|are\s+required\s+to)\b
+    | \bsystem(?:\s+(?:note|message|instruction))?(?:\s+to\s+(?:the\s+)?assistant)?\s*:\s*
+      (?:the\s+)?(?:assistant|ai|model|you)\s+(?:must|should|shall|will|now|are\s+now)\b
+    # the assistant addressed by name inside pasted text: "Customer: assistant, from now on ..."
+    | \b(?:assistant|bot|ai|chatbot|model)\s*,\s*(?:from\s+now\s+on|forward|send|reveal|disclose
+      |ignore
+        |disregard|you\s+(?:must|will|now|are\s+now)\s+(?:obey|ignore|reveal|forward|send|follow))\b
     """
 )
 
@@ -396,6 +930,67 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
             "vergeet",
             "dimentic",
             "esque",
+            "rescind",
+            "withdrawn",
+            "retracted",
+            "annulled",
+            "supersed",
+            "invalid",
+            "removed",
+            "deleted",
+            "disabled",
+            "gone",
+            "replaced",
+            "valid",
+            "out of date",
+            "lapsed",
+            "ended",
+            "outrank",
+            "overrul",
+            "trump",
+            "priority",
+            "precedence",
+            "replac",
+            "overwrit",
+            "rewrit",
+            "chang",
+            "modif",
+            "reprogram",
+            "reconfigur",
+            "swap",
+            "i am",
+            "i'm",
+            "aside",
+            "wipe",
+            "erase",
+            "drop",
+            "shed",
+            "get rid",
+            "let go",
+            "dismiss",
+            "whatever",
+            "as if",
+            "as though",
+            "pretend",
+            "imagine",
+            "assume",
+            "enforcement",
+            "moderation",
+            "paused",
+            "shut off",
+            "turned off",
+            "switched off",
+            "abstraction",
+            "tomber",
+            "côté",
+            "omiso",
+            "desconsider",
+            "ignora",
+            "lo que te",
+            "wat je",
+            "wat u",
+            "che ti",
+            "o que",
         ),
     ),
     Signal(
@@ -419,6 +1014,40 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
             "guidelines",
             "your",
             "system",
+            "programming",
+            "setup",
+            "directive",
+            "guidance",
+            "precede",
+            "came before",
+            "comes before",
+            "my first",
+            "operat",
+            "work",
+            "run",
+            "function",
+            "received",
+            "told",
+            "instructed",
+            "configur",
+            "initiali",
+            "govern",
+            "what does your",
+            "what do your",
+            "gave you",
+            "given you",
+            "instru",
+            "istruz",
+            "consignes",
+            "indicaciones",
+            "mensaje",
+            "opdrachten",
+            "direttive",
+            "orientações",
+            "mensagem",
+            "messaggio",
+            "vorgaben",
+            "anweisungen",
         ),
     ),
     Signal(
@@ -466,6 +1095,78 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
             "beperking",
             "grenzen",
             "filtr",
+            "polic",
+            "alignment",
+            "safety",
+            "conscience",
+            "whose",
+            "bound",
+            "ignores",
+            "ignore",
+            "breaks",
+            "disregards",
+            "follows no",
+            "obeys no",
+            "knows no",
+            "free from",
+            "never had",
+            "unaligned",
+            "unbound",
+            "liberated",
+            "unchained",
+            "unshackled",
+            "amoral",
+            "lawless",
+            "training",
+            "layer",
+            "module",
+            "aside",
+            "refusal",
+            "say no",
+            "says no",
+            "decline",
+            "hesitate",
+            "object",
+            "warn",
+            "where",
+            "in which",
+            "late",
+            "dead",
+            "deceased",
+            "departed",
+            "used to",
+            "start",
+            "begin",
+            "shadow",
+            "dark",
+            "evil",
+            "rogue",
+            "finta",
+            "fingi",
+            "finge",
+            "finja",
+            "semblant",
+            "comme si",
+            "alsof",
+            "stell dir",
+            "imagina",
+            "immagina",
+            "como",
+            "come",
+            "gedraag",
+            "verhalte",
+            "spiel",
+            "joue",
+            "juega",
+            "speel",
+            "gioca",
+            "normas",
+            "norme",
+            "censura",
+            "zensur",
+            "censure",
+            "you",
+            "like",
         ),
     ),
     Signal(
@@ -512,9 +1213,34 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
             "variabele",
             "variabil",
             "variáve",
+            "which",
+            "what",
+            "contents",
+            "value",
+            "vault",
+            "keychain",
+            "keystore",
+            "webhook",
+            "recovery",
+            "_url",
+            "_uri",
+            "_dsn",
+            "wachtw",
+            "password",
+            "quel",
+            "cuál",
+            "qual",
+            "quais",
+            "wat ",
+            "was ist",
+            "wie lautet",
+            "welche",
         ),
+        # a method ("how do I print the env vars") or a prohibition ("must never share
+        # their passwords") is not a request for the values
         unless_before=re.compile(
-            r"\bhow\s+(?:(?:do|can|could|should|would)\s+(?:i|we|one)|to)\s+\Z"
+            r"(?:\bhow\s+(?:(?:do|can|could|should|would)\s+(?:i|we|one)|to)"
+            r"|\bnever|\bnot|n't)\s+\Z"
         ),
     ),
     Signal(
@@ -548,6 +1274,131 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
             "herunterladen",
             "télécharge",
             "descarga",
+            "list",
+            "give",
+            "show",
+            "send",
+            "print",
+            "output",
+            "compile",
+            "names",
+            "unmasked",
+            "unredacted",
+            "un-redacted",
+            "without",
+            "encode",
+            "embed",
+            "hide",
+            "append",
+            "include",
+            "smuggle",
+            "tuck",
+            "put",
+            "contact",
+            "mailing",
+            "address book",
+            "phone list",
+            "alle",
+            "of ",
+            "for ",
+            "from ",
+        ),
+    ),
+    Signal(
+        "fraud_request",
+        "fraud_facilitation",
+        0.60,
+        _FRAUD,
+        (
+            "i",
+            "me",
+            "my",
+            "how to",
+            "way to",
+            "without",
+            "phishing",
+            "smishing",
+            "vishing",
+            "scam",
+            "spoof",
+            "fraudulent",
+            "pretend",
+            "pos",
+            "impersonat",
+            "looks like",
+            "appear",
+            "purport",
+            "fake",
+            "forge",
+            "forged",
+            "falsif",
+            "false",
+            "counterfeit",
+            "bogus",
+            "phony",
+            "phoney",
+            "fabricat",
+            "payslip",
+            "pay slip",
+            "statement",
+            "salary slip",
+            "victim",
+            "someone",
+            "people",
+            "pensioner",
+            "elderly",
+            "old",
+            "savings",
+            "dirty",
+            "illicit",
+            "criminal",
+            "black",
+            "stolen",
+            "so ",
+            "ohne",
+            "sans",
+            "sin ",
+            "zonder",
+            "senza",
+            "sem ",
+            "ich",
+            "je",
+            "j'",
+            "moi",
+            "mon",
+            "ma ",
+            "comment",
+            "cómo",
+            "como",
+            "puedo",
+            "yo",
+            "mi",
+            "ik",
+            "mijn",
+            "hoe",
+            "come",
+            "posso",
+            "io",
+            "eu",
+            "meu",
+            "minha",
+            "escrib",
+            "escríb",
+            "redacta",
+            "crea",
+            "hazme",
+            "écri",
+            "rédige",
+            "crée",
+            "schreib",
+            "erstell",
+            "schrijf",
+            "maak",
+            "scrivi",
+            "fammi",
+            "prepara",
+            "escreva",
+            "crie",
         ),
     ),
     Signal(
@@ -555,7 +1406,26 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
         "prompt_injection",
         0.60,
         _TO_AI,
-        ("ai", "llm", "assistant", "chatbot", "bot", "language model", "system"),
+        (
+            "ai",
+            "llm",
+            "assistant",
+            "chatbot",
+            "bot",
+            "language model",
+            "system",
+            "model",
+            "<!--",
+            "display",
+            "automated",
+            "screening",
+            "grading",
+            "ranking",
+            "review",
+            "[",
+            "{",
+            "(",
+        ),
     ),
 )
 
