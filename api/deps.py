@@ -1,11 +1,17 @@
-"""Request dependencies: the runtime from the app state, and the authenticated caller."""
+"""Request dependencies: the runtime from the app state, and the authenticated caller.
+
+They are coroutines: FastAPI runs a plain `def` dependency in the thread pool, a hop
+that costs more than any of these does. The one that may block, reading an unknown
+key's principal from the graph, hops to a thread itself, only then.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.runtime import Runtime
 from api.settings import Settings
@@ -13,12 +19,12 @@ from engine.errors import Forbidden, NotAuthenticated
 from engine.model import Principal
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -27,7 +33,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def bearer_key(authorization: Annotated[str | None, Header()] = None) -> str:
+async def bearer_key(authorization: Annotated[str | None, Header()] = None) -> str:
     if not authorization:
         raise NotAuthenticated(
             "missing Authorization header: send 'Authorization: Bearer <govroute key>'"
@@ -38,17 +44,22 @@ def bearer_key(authorization: Annotated[str | None, Header()] = None) -> str:
     return key.strip()
 
 
-def current_principal(runtime: RuntimeDep, key: Annotated[str, Depends(bearer_key)]) -> Principal:
-    return runtime.authenticate(key)
+async def current_principal(
+    runtime: RuntimeDep, key: Annotated[str, Depends(bearer_key)]
+) -> Principal:
+    principal = runtime.authenticate_cached(key)  # a known key: no I/O, answered here
+    if principal is not None:
+        return principal
+    return await run_in_threadpool(runtime.authenticate, key)
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require(permission: str) -> Callable[[Principal], Principal]:
+def require(permission: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through only principals whose roles grant `permission`."""
 
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         if permission not in principal.permissions:
             raise Forbidden(
                 f"principal {principal.id} has no role with the '{permission}' permission"

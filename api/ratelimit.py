@@ -340,7 +340,7 @@ class RateLimiter:
 # ---------------------------------------------------------------- the FastAPI dependency
 
 
-def get_limiter(request: Request) -> RateLimiter:
+async def get_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.limiter
     return limiter
 

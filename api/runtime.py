@@ -133,19 +133,35 @@ class Runtime:
     # ------------------------------------------------------------ identity
 
     def authenticate(self, key: str) -> Principal:
+        """The key's principal; may read the graph (a key not seen for this state)."""
+        principal = self._auth(key, may_read=True)
+        assert principal is not None
+        return principal
+
+    def authenticate_cached(self, key: str) -> Principal | None:
+        """`authenticate` when it needs no I/O (a key already known for this state), so
+        that the event loop may call it; None when only `authenticate` can tell."""
+        return self._auth(key, may_read=False)
+
+    def _auth(self, key: str, *, may_read: bool) -> Principal | None:
+        digest = hash_api_key(key)
+        cached = self._principals.get(digest)
+        # While the graph is away, the last known identity stands.
+        known = cached is not None and (cached[0] == self._generation or not self.graph_up)
+        if not known and not may_read:
+            return None
         with self.telemetry.phase("auth") as span:
-            principal = self._authenticate(key)
+            principal = cached[1] if known and cached else self._read_principal(key, digest)
             span.set_attributes(
                 {"govroute.principal_id": principal.id, "govroute.tenant_id": principal.tenant}
             )
         logs.bind(principal_id=principal.id, tenant_id=principal.tenant)
         return principal
 
-    def _authenticate(self, key: str) -> Principal:
-        digest = hash_api_key(key)
+    def _read_principal(self, key: str, digest: str) -> Principal:
         cached = self._principals.get(digest)
         if cached is not None and (cached[0] == self._generation or not self.graph_up):
-            return cached[1]  # while the graph is away: the last known identity
+            return cached[1]  # another request read it meanwhile, or the graph went away
         if not self.graph_up:
             raise GraphUnavailable(
                 "the graph is unreachable and this API key was not seen before it went away"

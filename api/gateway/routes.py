@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["openai-compatible gateway"])
 Chatter = Annotated[Principal, Depends(require("chat"))]
 
 
-def get_gateway(request: Request) -> Gateway:
+async def get_gateway(request: Request) -> Gateway:
     gateway: Gateway = request.app.state.gateway
     return gateway
 
