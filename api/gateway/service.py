@@ -65,6 +65,10 @@ CONTEXT_HEADING = "Context:"
 Settle = Callable[[int | None], None]
 """Told once per request how many tokens the upstream reported (rate-limit budgets)."""
 _REFUSED_BY_MODEL = frozenset({400, 413, 422})
+INLINE_FILTER_CHARS = 2_000
+"""A non-streamed answer this short is filtered on the event loop (a few hundred
+microseconds at most); a longer one in a worker thread, so that it cannot hold up
+other requests."""
 
 
 @dataclass
@@ -324,15 +328,19 @@ class ChatService:
     async def _finish_completion(self, ex: Exchange, answer: Answer) -> dict[str, Any]:
         assert answer.completion is not None
         output = output_filter_for(ex.decision, self.runtime.state, self.gateway.secret)
+        completion = answer.completion
         began = time.perf_counter()
-        filtered = await anyio.to_thread.run_sync(
-            lambda: filter_completion(
-                answer.completion or {},
-                output,
-                model_id=answer.endpoint.model_id,
-                decision=ex.decision,
-            )
+        run = partial(
+            filter_completion,
+            completion,
+            output,
+            model_id=answer.endpoint.model_id,
+            decision=ex.decision,
         )
+        if _answer_chars(completion) <= INLINE_FILTER_CHARS:
+            filtered = run()  # cheaper than the hop to a worker thread and back
+        else:
+            filtered = await anyio.to_thread.run_sync(run)
         filtering = time.perf_counter() - began
         usage = filtered.body.get("usage") or {}
         self._respond(
@@ -525,6 +533,22 @@ def _status(exc: UpstreamCallError) -> str:
 
 def _sse(payload: dict[str, Any]) -> bytes:
     return b"data: " + json.dumps(payload, ensure_ascii=False).encode("utf-8") + b"\n\n"
+
+
+def _answer_chars(completion: dict[str, Any]) -> int:
+    """Characters of text the output filter will read in a completion (a bound)."""
+    total = 0
+    for choice in completion.get("choices") or []:
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if not isinstance(message, dict):
+            continue
+        for part in ("content", "refusal"):
+            value = message.get(part)
+            if isinstance(value, str):
+                total += len(value)
+            elif value is not None:
+                total += len(json.dumps(value))  # content parts: their JSON is a bound
+    return total
 
 
 def _int(value: Any) -> int | None:
