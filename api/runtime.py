@@ -14,12 +14,15 @@ cheap connectivity probe sees the server again.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
 import threading
 import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -44,6 +47,9 @@ from graph.provenance_writer import ProvenanceWriter
 from graph.snapshot import load_snapshot
 
 log = logging.getLogger("govroute.runtime")
+DECISION_THREADS = 40
+"""Decisions running at once on the event loop's behalf (`decide_async`); anyio's
+default thread limit, which the gateway used before it had threads of its own."""
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -112,6 +118,10 @@ class Runtime:
             target=self._refresh_loop, name="govroute-refresh", daemon=True
         )
         self.graph_up = True
+        # The embedding releases the GIL: decisions run in threads, off the event loop.
+        self._decision_threads = ThreadPoolExecutor(
+            DECISION_THREADS, thread_name_prefix="govroute-decide"
+        )
 
     def start(self) -> Runtime:
         self._refresher.start()
@@ -122,6 +132,7 @@ class Runtime:
         # Wait for a refresh in progress: the driver is closed right after this.
         if self._refresher.is_alive():
             self._refresher.join(timeout_s)
+        self._decision_threads.shutdown(wait=True)
 
     @property
     def state(self) -> EngineState:
@@ -198,6 +209,24 @@ class Runtime:
         self._recent.put(decision.id, record)
         self.writer.submit_decision(record)
         return decision
+
+    async def decide_async(self, principal: Principal, body: DecideRequest) -> Decision:
+        """`decide` in one of the runtime's decision threads, for the event loop.
+
+        A plain executor hop (the caller's context variables copied, as anyio's
+        to_thread does): anyio's capacity limiter and cancel scopes cost the event
+        loop more per call than everything else the hop does. A caller cancelled
+        meanwhile still waits for the decision it started, which runs to its end and
+        is recorded either way.
+        """
+        context = contextvars.copy_context()
+        job = self._decision_threads.submit(context.run, self.decide, principal, body)
+        waiting = asyncio.wrap_future(job)
+        try:
+            return await asyncio.shield(waiting)
+        except asyncio.CancelledError:
+            await asyncio.wait([waiting])
+            raise
 
     def _decide(
         self,

@@ -172,7 +172,7 @@ class ChatService:
                 f"the limit is {self.max_prompt_chars}",
                 field="messages",
             )
-        decision = await anyio.to_thread.run_sync(self.runtime.decide, principal, decide_request)
+        decision = await self.runtime.decide_async(principal, decide_request)
         exchange = Exchange(decision, principal, started, stream=bool(body.stream), settle=settle)
         if not decision.allowed:
             self._respond(exchange, "denied", None)
