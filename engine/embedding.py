@@ -31,6 +31,7 @@ import os
 import platform
 import shutil
 import tempfile
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -136,14 +137,18 @@ class _TokenWindows:
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
         self._capacity = max_seq_length - 2  # [CLS] and [SEP]
+        self._fitted = threading.local()
 
     def split(self, text: str, max_windows: int) -> tuple[str, ...]:
         # Every token covers at least one character, so a short text needs no tokenizing.
         if len(text) <= self._capacity or max_windows <= 1:
             return (text,)
-        offsets = self._tokenizer.encode(text, add_special_tokens=False).offsets
+        encoding = self._tokenizer.encode(text, add_special_tokens=False)
+        offsets = encoding.offsets
         n = len(offsets)
         if n <= self._capacity:
+            # Embedding this text next would tokenize it again: keep the ids (per thread).
+            self._fitted.text, self._fitted.ids = text, encoding.ids
             return (text,)
         count = min(max_windows, math.ceil(n / self._capacity))
         last_start = n - self._capacity
@@ -151,6 +156,14 @@ class _TokenWindows:
         return tuple(
             text[offsets[s][0] : offsets[min(s + self._capacity, n) - 1][1]] for s in starts
         )
+
+    def fitted_ids(self, text: str) -> list[int] | None:
+        """The token ids (no special tokens) of `text` if this thread's last `split` found
+        that it fits one window, else None."""
+        if getattr(self._fitted, "text", None) == text:
+            ids: list[int] = self._fitted.ids
+            return ids
+        return None
 
 
 class TorchEmbedder:
@@ -374,6 +387,9 @@ class OnnxEmbedder:
         self._batch.enable_truncation(self.max_seq_length)
         self._batch.enable_padding(pad_id=0, pad_type_id=0, pad_token="[PAD]")  # noqa: S106
         self._windows = _TokenWindows(self.model_dir / "tokenizer.json", self.max_seq_length)
+        # What the single-text tokenizer wraps every text in: ([CLS], [SEP]).
+        empty = self._single.encode("").ids
+        self._specials: tuple[int, int] | None = (empty[0], empty[1]) if len(empty) == 2 else None
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = intra_op_num_threads
@@ -435,7 +451,14 @@ class OnnxEmbedder:
         return _l2_normalize(result)
 
     def _embed_one(self, text: str) -> Vectors:
-        ids = np.array(self._single.encode(text).ids, dtype=np.int64).reshape(1, -1)
+        fitted = self._windows.fitted_ids(text) if self._specials is not None else None
+        if fitted is not None and self._specials is not None:
+            # `windows` just tokenized it and it fits: the same ids as encoding it again
+            # with [CLS] and [SEP] (no truncation applies), for one tokenization less.
+            tokens = [self._specials[0], *fitted, self._specials[1]]
+        else:
+            tokens = self._single.encode(text).ids
+        ids = np.array(tokens, dtype=np.int64).reshape(1, -1)
         width = ids.shape[1]
         states = self._run(ids, self._ones[:, :width], self._zeros[:, :width])
         return _l2_normalize(states.mean(axis=1))
