@@ -140,7 +140,9 @@ class ChatCompletionRequest(_Strict):
     def _supported(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for key, why in UNSUPPORTED.items():
-                value = data.get(key)
+                if key not in data:  # the usual case: nothing to check or drop
+                    continue
+                value = data[key]
                 if key == "modalities" and value in (["text"], None):
                     data = {k: v for k, v in data.items() if k != key}
                     continue
