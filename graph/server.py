@@ -258,7 +258,7 @@ db.tx_log.rotation.retention_policy=1 days
         if current.running:
             return current
         for port in (self.settings.bolt_port, self.settings.http_port):
-            if _port_in_use(port):
+            if not _port_frees(port, within_s=10.0):
                 raise LocalServerError(
                     f"port {port} on 127.0.0.1 is taken by another process; stop it or set "
                     "GOVROUTE_NEO4J_BOLT_PORT / GOVROUTE_NEO4J_HTTP_PORT"
@@ -374,6 +374,16 @@ def _port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _port_frees(port: int, *, within_s: float) -> bool:
+    """True once nothing listens on the port; a server killed a moment ago may still."""
+    deadline = time.monotonic() + within_s
+    while _port_in_use(port):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.25)
+    return True
 
 
 def _bolt_open(port: int) -> bool:

@@ -22,6 +22,11 @@ class Neo4jSettings(BaseSettings):
     )
     database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
 
+    @field_validator("uri", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value  # `NEO4J_URI=` in a shell means "not set"
+
     @field_validator("uri")
     @classmethod
     def _scheme(cls, value: str | None) -> str | None:
