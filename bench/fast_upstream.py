@@ -7,8 +7,9 @@ chunked request bodies) to answer POST .../chat/completions with a fixed small
 `chat.completion` (or, when the request asks to stream, the same answer as a few
 SSE chunks and `[DONE]`). It does no routing framework, validation or logging, so
 it costs a few tens of microseconds a request and is never what a benchmark
-measures. GET /_stats says how many completions it served and the last request
-body it got (to check what a gateway actually sent), POST /_stats/reset zeroes it.
+measures. GET /_stats says how many completions it served, how many connections it
+accepted (keep-alive at work) and the last request body it got (to check what a
+gateway actually sent); POST /_stats/reset zeroes it.
 
 api/gateway/fake_upstream.py is the scriptable one for tests and demos; this one
 only has to be fast.
@@ -33,6 +34,7 @@ USAGE = {"prompt_tokens": 96, "completion_tokens": 28, "total_tokens": 124}
 class Stats:
     def __init__(self) -> None:
         self.completions = 0
+        self.connections = 0
         self.last_body: bytes = b""
 
 
@@ -95,6 +97,7 @@ class Http(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self.stats.connections += 1
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -148,10 +151,15 @@ class Http(asyncio.Protocol):
             return response("200 OK", "application/json", completion(model), keep_alive)
         if path == "/_stats" and method == "GET":
             last = json.loads(self.stats.last_body) if self.stats.last_body else None
-            stats = {"completions": self.stats.completions, "last": last}
+            stats = {
+                "completions": self.stats.completions,
+                "connections": self.stats.connections,
+                "last": last,
+            }
             return response("200 OK", "application/json", json.dumps(stats).encode(), keep_alive)
         if path == "/_stats/reset" and method == "POST":
-            self.stats.completions, self.stats.last_body = 0, b""
+            self.stats.completions, self.stats.connections = 0, 0
+            self.stats.last_body = b""
             return response("200 OK", "application/json", b"{}", keep_alive)
         if path.endswith("/models") and method == "GET":
             models = {"object": "list", "data": [{"id": "bench-model", "object": "model"}]}

@@ -48,6 +48,7 @@ from api.gateway.upstream import (
     OpenAICompatibleClient,
     UpstreamCallError,
     UpstreamClient,
+    UpstreamHttp,
     default_timeout,
     endpoint_for,
     make_http_client,
@@ -76,7 +77,7 @@ class Gateway:
     """Process-wide gateway state, created in the app's lifespan and closed with it."""
 
     settings: GatewaySettings
-    http: httpx.AsyncClient
+    http: UpstreamHttp
     clients_by_kind: dict[str, UpstreamClient]
     breakers: Breakers
     retry: RetryPolicy
