@@ -6,10 +6,20 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.lineage import Ancestry, Hop, RawLabelPath, effective_labels
+from engine.lineage import (
+    Ancestry,
+    Hop,
+    Upstream,
+    UpstreamEdge,
+    UpstreamNode,
+    effective_labels,
+    label_paths,
+)
 from engine.model import AccessGrant, ItemFacts, Limits, Principal
 from graph import queries
 from graph.connection import GraphClient, records
+
+LINEAGE_MAX_HOPS = 20  # the bound ITEM_FACTS puts on its lineage walk, in Cypher
 
 
 def hash_api_key(key: str) -> str:
@@ -53,14 +63,20 @@ def item_facts(
 def facts_from_row(row: Mapping[str, Any], ancestry: Ancestry) -> ItemFacts:
     if not row["found"]:
         return ItemFacts(id=row["item_id"], found=False)
-    paths = [
-        RawLabelPath(
-            nodes=tuple(p["nodes"]),
-            hops=tuple(Hop(t, frozenset(r)) for t, r in zip(p["types"], p["removes"], strict=True)),
-            label=p["label"],
-        )
-        for p in row["paths"]
-    ]
+    upstream = Upstream(
+        item=f"{row['kind']}:{row['item_id']}",
+        nodes={
+            n["key"]: UpstreamNode(
+                retired=n["retired"],
+                labels=tuple(n["labels"]),
+                out=tuple(
+                    UpstreamEdge(e["target"], Hop(e["type"], frozenset(e["removes"])))
+                    for e in n["out"]
+                ),
+            )
+            for n in row["upstream"]
+        },
+    )
     grants: dict[str, set[str]] = {}
     for g in row["grants"]:
         grants.setdefault(g["role"], set()).update(g["purposes"] or ())
@@ -69,6 +85,6 @@ def facts_from_row(row: Mapping[str, Any], ancestry: Ancestry) -> ItemFacts:
         found=True,
         kind=row["kind"],
         source=row["source"],
-        labels=effective_labels(paths, ancestry),
+        labels=effective_labels(label_paths(upstream, ancestry, LINEAGE_MAX_HOPS), ancestry),
         grants=tuple(AccessGrant(role, frozenset(p)) for role, p in sorted(grants.items())),
     )
