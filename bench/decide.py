@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import random
 import resource
@@ -262,18 +263,23 @@ def main() -> None:
             pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(35)
             print(stream.getvalue())
 
+        neo4j_pid = server.status().pid
         sequential = workload(args.decisions, args.seed + 3, args.catalog_docs, policy_docs)
+        cpu0, neo0 = process_cpu_s(), pid_cpu_s(neo4j_pid)
         began = time.perf_counter()
         results = [run_one(item) for item in sequential]
         writer.flush()
         seq_rate = len(results) / (time.perf_counter() - began)
+        seq_cpu = (process_cpu_s() - cpu0, pid_cpu_s(neo4j_pid) - neo0)
 
         concurrent = workload(args.decisions, args.seed + 4, args.catalog_docs, policy_docs)
+        cpu0, neo0 = process_cpu_s(), pid_cpu_s(neo4j_pid)
         began = time.perf_counter()
         with ThreadPoolExecutor(4) as pool:
             conc = list(pool.map(run_one, concurrent))
         writer.flush(120)
         conc_rate = len(conc) / (time.perf_counter() - began)
+        conc_cpu = (process_cpu_s() - cpu0, pid_cpu_s(neo4j_pid) - neo0)
 
         print(
             f"\n{len(results)} decisions one at a time, {len(conc)} at concurrency 4; provenance on"
@@ -305,6 +311,14 @@ def main() -> None:
             f"concurrency 4 latency: p50 {pct(conc_times, 50):.1f} ms, "
             f"p99 {pct(conc_times, 99):.1f} ms"
         )
+        for label, (own, neo), n in (
+            ("concurrency 1", seq_cpu, len(results)),
+            ("concurrency 4", conc_cpu, len(conc)),
+        ):
+            print(
+                f"CPU per decision at {label}: this process {own * 1000 / n:.1f} ms, "
+                f"Neo4j (facts reads, provenance writes) {neo * 1000 / n:.1f} ms"
+            )
         stats = writer.stats
         print(
             f"provenance: {stats.written} records written in {stats.batches} batches, "
@@ -318,6 +332,19 @@ def main() -> None:
     finally:
         server.stop()
         shutil.rmtree(home, ignore_errors=True)
+
+
+def process_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pid_cpu_s(pid: int | None) -> float:
+    """User + system CPU seconds of a process (all its threads), from /proc."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

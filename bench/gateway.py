@@ -375,6 +375,7 @@ class Target:
     headers: dict[str, str]
     bodies: dict[str, bytes]  # per prompt
     pids: tuple[int, ...] = ()  # the server side: their CPU time is counted per request
+    store_pids: tuple[int, ...] = ()  # of which the database's (counted, also shown apart)
 
 
 def chat_body(prompt: str, *, model: str, govroute: bool) -> bytes:
@@ -405,6 +406,12 @@ class Cell:
     errors: int = 0
     elapsed: float = 0.0
     cpu_s: float = 0.0  # server-side CPU time during the measured requests
+    store_cpu_s: float = 0.0  # the part of it spent by the database
+
+    @property
+    def store_cpu_ms(self) -> float:
+        """The database's CPU milliseconds per request (included in cpu_ms)."""
+        return self.store_cpu_s * 1000 / len(self.latencies) if self.latencies else float("nan")
 
     @property
     def cpu_ms(self) -> float:
@@ -459,11 +466,12 @@ async def drive(
                 else:
                     cell.errors += 1
 
-        cpu0 = cpu_seconds(target.pids)
+        cpu0, store0 = cpu_seconds(target.pids), cpu_seconds(target.store_pids)
         began = time.perf_counter()
         await asyncio.gather(*(user(c) for c in clients))
         cell.elapsed = time.perf_counter() - began
         cell.cpu_s = cpu_seconds(target.pids) - cpu0
+        cell.store_cpu_s = cpu_seconds(target.store_pids) - store0
     finally:
         for client in clients:
             await client.aclose()
@@ -666,7 +674,7 @@ def report(cells: list[list[Cell]], names: list[str]) -> list[str]:
     by_key = group(cells)
     header = (
         f"{'prompt':<7}{'target':<22}{'conc':>5}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'added p50':>11}{'CPU ms/req':>12}{'errors':>8}"
+        f"{'added p50':>11}{'CPU ms/req':>12}{'of it Neo4j':>13}{'errors':>8}"
     )
     rows.append(header)
     for prompt in PROMPTS:
@@ -682,9 +690,16 @@ def report(cells: list[list[Cell]], names: list[str]) -> list[str]:
                     f"{median([c.pct(99) for c in runs]):>9.2f}"
                     f"{'' if name == 'direct' else f'{added:+.2f}':>11}"
                     f"{median([c.cpu_ms for c in runs]):>12.2f}"
+                    f"{store_cpu(runs):>13}"
                     f"{sum(c.errors for c in runs):>8}"
                 )
     return rows
+
+
+def store_cpu(runs: Sequence[Cell]) -> str:
+    if not any(c.store_cpu_s for c in runs):
+        return ""
+    return f"{median([c.store_cpu_ms for c in runs]):.2f}"
 
 
 def group(cells: list[list[Cell]]) -> dict[tuple[str, str, int], list[Cell]]:
@@ -857,6 +872,7 @@ def run(args: Any, home: Path, neo4j: dict[str, str], procs: list[Proc]) -> None
             headers_for(SUPPORT_KEY),
             gov_bodies,
             (*[p.pid for p in gov_procs], *neo4j_pids),
+            neo4j_pids,
         )
     )
     base_urls = {"govroute": gov_url}
@@ -873,6 +889,7 @@ def run(args: Any, home: Path, neo4j: dict[str, str], procs: list[Proc]) -> None
                 headers_for(SUPPORT_KEY),
                 gov_bodies,
                 (*[p.pid for p in procs2], *neo4j_pids),
+                neo4j_pids,
             )
         )
     if args.compare_asyncio:
@@ -888,6 +905,7 @@ def run(args: Any, home: Path, neo4j: dict[str, str], procs: list[Proc]) -> None
                 headers_for(SUPPORT_KEY),
                 gov_bodies,
                 (*[p.pid for p in procs3], *neo4j_pids),
+                neo4j_pids,
             )
         )
     if not args.no_litellm:
