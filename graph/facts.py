@@ -60,11 +60,10 @@ def item_facts(
     return {row["item_id"]: facts_from_row(row, ancestry) for row in rows}
 
 
-def facts_from_row(row: Mapping[str, Any], ancestry: Ancestry) -> ItemFacts:
-    if not row["found"]:
-        return ItemFacts(id=row["item_id"], found=False)
-    upstream = Upstream(
-        item=f"{row['kind']}:{row['item_id']}",
+def upstream_of(item: str, nodes: Iterable[Mapping[str, Any]]) -> Upstream:
+    """engine.lineage's view of the `upstream` list the graph's upstream walk returns."""
+    return Upstream(
+        item=item,
         nodes={
             n["key"]: UpstreamNode(
                 retired=n["retired"],
@@ -74,9 +73,15 @@ def facts_from_row(row: Mapping[str, Any], ancestry: Ancestry) -> ItemFacts:
                     for e in n["out"]
                 ),
             )
-            for n in row["upstream"]
+            for n in nodes
         },
     )
+
+
+def facts_from_row(row: Mapping[str, Any], ancestry: Ancestry) -> ItemFacts:
+    if not row["found"]:
+        return ItemFacts(id=row["item_id"], found=False)
+    upstream = upstream_of(f"{row['kind']}:{row['item_id']}", row["upstream"])
     grants: dict[str, set[str]] = {}
     for g in row["grants"]:
         grants.setdefault(g["role"], set()).update(g["purposes"] or ())

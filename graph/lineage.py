@@ -1,14 +1,15 @@
 """Lineage reads for architects and auditors: paths to labels, subgraphs, inheritors.
 
-The graph only finds raw paths (item -[:PART_OF|DERIVED_FROM*0..20]-> holder
--[:HAS_LABEL]-> label, with what each transform removes); which of them count is
-decided by engine.lineage, the same code the firewall uses at request time, so a
-notebook answer and a routing decision apply the same inheritance and removal rules.
+The graph only finds each item's upstream subgraph (what it reaches along
+PART_OF|DERIVED_FROM, up to 20 hops, with the labels held and what each transform
+removes); the paths and which of them count are decided by engine.lineage, the same
+code the firewall uses at request time, so a notebook answer and a routing decision
+apply the same inheritance and removal rules.
 
 Costs, for a catalog of N documents (docs/lineage.md has the measurements):
 
-- `raw_label_paths` / `effective_labels_of` walk upstream from the given items:
-  cost follows the number of upstream paths, independent of N.
+- `label_paths_of` / `effective_labels_of` walk upstream from the given items:
+  cost follows the number of upstream nodes and edges, independent of N.
 - `inheritors` / `impact_of_label` walk downstream from the label's holders, which
   can reach most of the catalog. They return one page of at most `limit` items,
   ordered by id; pass the last item's id as `after` for the next page. Each page
@@ -31,10 +32,11 @@ import networkx as nx
 from neo4j import ManagedTransaction
 
 from engine.errors import NotFound
-from engine.lineage import Ancestry, Hop, RawLabelPath, effective_labels
+from engine.lineage import Ancestry, Hop, RawLabelPath, effective_labels, label_paths
 from engine.model import LabelEvidence
 from graph import queries
 from graph.connection import GraphClient, records
+from graph.facts import LINEAGE_MAX_HOPS, upstream_of
 
 DEFAULT_LIMIT = 1000
 _MIN_SCAN = 256  # candidates fetched per round, whatever the caller's limit
@@ -73,13 +75,16 @@ def describe_path(path: Sequence[str]) -> str:
 # ---------------------------------------------------------------- labels of given items
 
 
-def raw_label_paths(client: GraphClient, item_ids: Iterable[str]) -> dict[str, list[RawLabelPath]]:
-    """Every path from each item to a label holder, in one query.
+def label_paths_of(
+    client: GraphClient, item_ids: Iterable[str], ancestry: Ancestry
+) -> dict[str, list[RawLabelPath]]:
+    """Per item, for each label it reaches, the path that carries it: the shortest
+    one that no transform on the way removes (engine.lineage.label_paths), one query.
 
     Every requested id is a key; an unknown, retired or unlabelled item maps to [].
     """
     wanted = sorted(set(item_ids))
-    return client.read(_raw_paths, wanted)
+    return client.read(_label_paths, wanted, ancestry)
 
 
 def effective_labels_of(
@@ -91,7 +96,7 @@ def effective_labels_of(
     """
     return {
         item: effective_labels(paths, ancestry)
-        for item, paths in raw_label_paths(client, item_ids).items()
+        for item, paths in label_paths_of(client, item_ids, ancestry).items()
     }
 
 
@@ -121,7 +126,7 @@ def inheritors(
             raise NotFound(f"no sensitivity label {label_id!r}")
 
         def resolve(ids: list[str]) -> list[Inheritor]:
-            paths = _raw_paths(tx, ids)
+            paths = _label_paths(tx, ids, ancestry)
             return [
                 found for item in ids if (found := _carrying(item, paths[item], label_id, ancestry))
             ]
@@ -155,7 +160,7 @@ def impact_of_label(
             raise NotFound(f"no document or data source {item_id!r}")
 
         def resolve(ids: list[str]) -> list[Inheritor]:
-            existing = _raw_paths(tx, ids)
+            existing = _label_paths(tx, ids, ancestry)
             routes = _raw_paths_to(tx, ids, item_id, label_id)
             out = []
             for item in ids:
@@ -244,10 +249,13 @@ def lineage_subgraph(
 # ---------------------------------------------------------------- internals
 
 
-def _raw_paths(tx: ManagedTransaction, ids: list[str]) -> dict[str, list[RawLabelPath]]:
+def _label_paths(
+    tx: ManagedTransaction, ids: list[str], ancestry: Ancestry
+) -> dict[str, list[RawLabelPath]]:
     found: dict[str, list[RawLabelPath]] = {item: [] for item in ids}
-    for row in records(tx, queries.LINEAGE_RAW_PATHS, ids=ids):
-        found[row["item_id"]].append(_path(row, row["label"]))
+    for row in records(tx, queries.LINEAGE_UPSTREAM, ids=ids):
+        upstream = upstream_of(row["key"], row["upstream"])
+        found[row["item_id"]] = label_paths(upstream, ancestry, LINEAGE_MAX_HOPS)
     return found
 
 

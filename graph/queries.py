@@ -193,22 +193,14 @@ RETURN p.id AS id, p.name AS name, t.id AS tenant, [r IN roles | r.id] AS roles,
        t.requests_per_minute AS tenant_rpm, t.tokens_per_minute AS tenant_tpm
 """
 
-# Everything the core needs about the referenced items, in one round trip: what each
-# id is, which DataSource governs access to it, its upstream lineage subgraph (every
-# node it reaches once, with its labels and its edges and what each transform
-# removes, so the engine finds the paths and applies removal), and the caller's
-# roles' grants. Only distinct nodes are asked for, so the planner walks breadth-first
-# with pruning instead of enumerating paths, which a lineage DAG has exponentially
-# many of (67 ms against 2.4 ms an item over a 20,000-document catalog). Lineage
-# depth is bounded at 20 hops, as in the lineage section below: deeper chains are a
-# modelling error, not data.
-ITEM_FACTS: LiteralString = """
-UNWIND $ids AS item_id
-OPTIONAL MATCH (d:Document {id: item_id}) WHERE NOT coalesce(d.retired, false)
-OPTIONAL MATCH (s:DataSource {id: item_id}) WHERE NOT coalesce(s.retired, false)
-WITH item_id, coalesce(d, s) AS x
-OPTIONAL MATCH (x)-[:PART_OF]->(owner:DataSource)
-WITH item_id, x, CASE WHEN x:DataSource THEN x ELSE owner END AS source
+# The upstream lineage subgraph of node x: every node it reaches (itself included)
+# once, with its labels and its outgoing lineage edges and what each transform
+# removes; engine.lineage finds the paths in it. Only distinct nodes are asked for,
+# so the planner walks breadth-first with pruning instead of enumerating paths,
+# which a lineage DAG has exponentially many of (67 ms against 2.4 ms an item over a
+# 20,000-document catalog). Depth is bounded at 20 hops (graph.facts.LINEAGE_MAX_HOPS):
+# deeper chains are a modelling error, not data.
+_UPSTREAM_OF_X: LiteralString = """
 CALL (x) {
   OPTIONAL MATCH (x)-[:PART_OF|DERIVED_FROM*0..20]->(n)
   WITH DISTINCT n WHERE n IS NOT NULL
@@ -220,7 +212,22 @@ CALL (x) {
           {target: labels(m)[0] + ':' + m.id, type: type(r), removes: coalesce(r.removes, [])}]
   }) AS upstream
 }
-CALL (source) {
+"""
+
+# Everything the core needs about the referenced items, in one round trip: what each
+# id is, which DataSource governs access to it, its upstream lineage subgraph, and
+# the caller's roles' grants.
+ITEM_FACTS: LiteralString = (
+    """
+UNWIND $ids AS item_id
+OPTIONAL MATCH (d:Document {id: item_id}) WHERE NOT coalesce(d.retired, false)
+OPTIONAL MATCH (s:DataSource {id: item_id}) WHERE NOT coalesce(s.retired, false)
+WITH item_id, coalesce(d, s) AS x
+OPTIONAL MATCH (x)-[:PART_OF]->(owner:DataSource)
+WITH item_id, x, CASE WHEN x:DataSource THEN x ELSE owner END AS source
+"""
+    + _UPSTREAM_OF_X
+    + """CALL (source) {
   OPTIONAL MATCH (role:Role)-[g:CAN_ACCESS]->(source)
   WHERE role.id IN $roles AND NOT coalesce(role.retired, false)
   WITH role, g WHERE role IS NOT NULL
@@ -230,6 +237,7 @@ RETURN item_id, x IS NOT NULL AS found,
        CASE WHEN x IS NULL THEN '' ELSE labels(x)[0] END AS kind,
        coalesce(source.id, '') AS source, upstream, grants
 """
+)
 
 # A cheap change detector: any load (policy or catalog) bumps the highest version.
 GRAPH_GENERATION: LiteralString = """
@@ -320,25 +328,21 @@ RETURN x.record AS record, x.tenant_id AS tenant_id,
 # DERIVED_FROM up to 20 hops; retired nodes are never part of a path. Items are looked
 # up by id as a Document or a DataSource through the id constraints (index seeks).
 
-# Every path item -[:PART_OF|DERIVED_FROM*0..20]-> holder -[:HAS_LABEL]-> label, with
-# what each DERIVED_FROM hop removes; engine.lineage decides which paths survive.
-LINEAGE_RAW_PATHS: LiteralString = """
+# The upstream subgraph of each live item (the request-time walk of ITEM_FACTS), for
+# labels and their paths; engine.lineage decides which paths survive.
+LINEAGE_UPSTREAM: LiteralString = (
+    """
 UNWIND $ids AS item_id
-OPTIONAL MATCH (d:Document {id: item_id})
-OPTIONAL MATCH (s:DataSource {id: item_id})
-WITH item_id, coalesce(d, s) AS item
-WHERE item IS NOT NULL AND NOT coalesce(item.retired, false)
-MATCH p = (item)-[:PART_OF|DERIVED_FROM*0..20]->(holder)
-WHERE none(n IN nodes(p) WHERE coalesce(n.retired, false))
-MATCH (holder)-[:HAS_LABEL]->(label:SensitivityLabel)
-WHERE NOT coalesce(label.retired, false)
-RETURN item_id,
-       [n IN nodes(p) | CASE WHEN n:Document THEN 'Document:' ELSE 'DataSource:' END + n.id]
-         AS nodes,
-       [r IN relationships(p) | type(r)] AS types,
-       [r IN relationships(p) | coalesce(r.removes, [])] AS removes,
-       label.id AS label
+OPTIONAL MATCH (d:Document {id: item_id}) WHERE NOT coalesce(d.retired, false)
+OPTIONAL MATCH (s:DataSource {id: item_id}) WHERE NOT coalesce(s.retired, false)
+WITH item_id, coalesce(d, s) AS x
+WHERE x IS NOT NULL
 """
+    + _UPSTREAM_OF_X
+    + """
+RETURN item_id, labels(x)[0] + ':' + item_id AS key, upstream
+"""
+)
 
 # Every path from each item to one target node (an impact question's hypothetical holder).
 LINEAGE_PATHS_TO: LiteralString = """
@@ -363,7 +367,7 @@ RETURN item_id,
 # One page of candidate inheritors of a label: items that reach a holder of the label or
 # of any sublabel, ordered by id after the $after cursor. Only endpoints are returned,
 # so the planner can expand breadth-first and visit each node once per holder instead
-# of enumerating paths; the exact paths of the page come from LINEAGE_RAW_PATHS. A
+# of enumerating paths; the paths of the page come from LINEAGE_UPSTREAM. A
 # transform that removes the label or a broader one ($blocked: the label's ancestry)
 # ends every path of the family, so the walk does not cross it; narrower removals are
 # left to the engine, which decides on the page's paths.
