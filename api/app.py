@@ -73,7 +73,11 @@ def create_app(
         app.state.telemetry, app.state.limiter = telemetry, limiter
         graph = GraphClient.connect(settings.neo4j, settings.local)
         apply_schema(graph)
-        writer = ProvenanceWriter.for_graph(graph, settings.api.state_dir / "journal").start()
+        writer = ProvenanceWriter.for_graph(
+            graph,
+            settings.api.state_dir / "journal",
+            flush_interval_s=settings.api.provenance_flush_interval_s,
+        ).start()
         runtime = Runtime(
             graph,
             make_embedder(settings),

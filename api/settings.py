@@ -34,6 +34,12 @@ class ApiSettings(BaseSettings):
     )
     embedder: Literal["onnx", "torch"] = "onnx"
     refresh_interval_s: float = Field(default=2.0, gt=0)
+    provenance_flush_interval_s: float = Field(
+        default=0.25,
+        gt=0,
+        le=60,
+        description="How long provenance records gather before one write to Neo4j.",
+    )
 
     def load_secret(self) -> bytes:
         """The configured secret, or one generated on first use and kept (0600)."""
