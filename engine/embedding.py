@@ -88,8 +88,9 @@ class Embedder(Protocol):
         """Slices of `text` that each fit the model's window, covering it head to tail.
 
         A text that fits is returned alone. A longer one yields up to `max_windows`
-        evenly spaced windows, always including the first and the last; when the
-        cap is below what full coverage needs, the middle is sampled, not covered.
+        evenly spaced windows, always including the first and the last, each just
+        big enough that together they cover the text with a small overlap; when the
+        cap is below what full coverage needs, full windows sample the middle.
         """
         ...
 
@@ -127,6 +128,9 @@ def _l2_normalize(rows: npt.NDArray[np.float32]) -> Vectors:
     return np.asarray(rows / norms, dtype=np.float32)
 
 
+WINDOW_OVERLAP = 32  # tokens shared by neighbouring windows of a long text
+
+
 class _TokenWindows:
     """Splits a long text into model-sized windows along token boundaries."""
 
@@ -151,11 +155,15 @@ class _TokenWindows:
             self._fitted.text, self._fitted.ids = text, encoding.ids
             return (text,)
         count = min(max_windows, math.ceil(n / self._capacity))
-        last_start = n - self._capacity
+        # Equal windows just big enough to cover the text with a small overlap (so a
+        # sentence at a seam is whole in one of them), not full ones: an embedding costs
+        # at least linear time in its tokens, and two full windows over 300 words
+        # would embed a quarter of the text twice. A text too long for `max_windows`
+        # gets full windows, evenly spaced.
+        size = min(self._capacity, math.ceil((n + (count - 1) * WINDOW_OVERLAP) / count))
+        last_start = n - size
         starts = sorted({round(i * last_start / (count - 1)) for i in range(count)})
-        return tuple(
-            text[offsets[s][0] : offsets[min(s + self._capacity, n) - 1][1]] for s in starts
-        )
+        return tuple(text[offsets[s][0] : offsets[min(s + size, n) - 1][1]] for s in starts)
 
     def fitted_ids(self, text: str) -> list[int] | None:
         """The token ids (no special tokens) of `text` if this thread's last `split` found

@@ -179,6 +179,10 @@ def test_when_text_is_longer_than_the_window_then_windows_cover_head_and_tail(
     assert len(windows) == 2
     assert text.startswith(windows[0])
     assert windows[1].endswith("FINAL SENTENCE")
+    # together they cover the text, overlapping a little, not embedding it twice over
+    second_start = text.index(windows[1])
+    assert second_start < len(windows[0])
+    assert len(windows[0]) + len(windows[1]) - len(text) < 0.25 * len(text)
     assert onnx_embedder.windows("short text", 2) == ("short text",)
 
 
