@@ -56,7 +56,7 @@ def item_facts(
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    rows = client.read(records, queries.ITEM_FACTS, ids=wanted, roles=sorted(roles))
+    rows = client.read_once(queries.ITEM_FACTS, ids=wanted, roles=sorted(roles))
     return {row["item_id"]: facts_from_row(row, ancestry) for row in rows}
 
 
