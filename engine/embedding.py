@@ -415,8 +415,19 @@ class OnnxEmbedder:
             self._session = ort.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"]
             )
+            # While one embedding runs, another on the same cores gains nothing from
+            # a second thread and pays for the hand-offs: concurrent calls go to a
+            # one-thread session (same file, same results to float rounding).
+            self._lean = self._session
+            if intra_op_num_threads > 1:
+                options.intra_op_num_threads = 1
+                self._lean = ort.InferenceSession(
+                    str(path), options, providers=["CPUExecutionProvider"]
+                )
         except Exception as exc:
             raise EmbeddingModelError(f"cannot load {path}: {exc}") from exc
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
         self._output = self._session.get_outputs()[0].name
         self._dim = int(self._session.get_outputs()[0].shape[-1])
         # Read-only inputs for the single-text path, sliced per call instead of allocated.
@@ -475,5 +486,12 @@ class OnnxEmbedder:
         self, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64], types: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.float32]:
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        states: npt.NDArray[np.float32] = self._session.run([self._output], feed)[0]
+        with self._in_flight_lock:
+            session = self._session if self._in_flight == 0 else self._lean
+            self._in_flight += 1
+        try:
+            states: npt.NDArray[np.float32] = session.run([self._output], feed)[0]
+        finally:
+            with self._in_flight_lock:
+                self._in_flight -= 1
         return states
