@@ -134,6 +134,15 @@ class PhoneNumberRecognizer(EntityRecognizer):
         r"|(?:19|20)\d{2}/\d{3,}"  # year-led references: invoice 2024/80543
     )
     _NON_DIGIT = re.compile(r"\D")
+    # A number right after one of these words is a reference, whatever its shape:
+    # "PO 4500905023", "Ticket 2853-3599-21", "order no. 5581230987".
+    _ID_CUES = frozenset({
+        "ticket", "case", "po", "order", "invoice", "ref", "reference", "booking", "tracking",
+        "claim", "isbn", "receipt", "confirmation", "transaction", "txn", "incident",
+        "shipment", "parcel", "serial", "sku",
+    })  # fmt: skip
+    _CUE_FILLERS = frozenset({"number", "no", "nr", "id", "num"})
+    _WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s.:#]*$")
 
     def __init__(self, regions: Sequence[str] = REGIONS) -> None:
         self._regions = tuple(
@@ -153,11 +162,26 @@ class PhoneNumberRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         results = []
         for match in self._CANDIDATE.finditer(text):
-            if self._is_phone_number(match.group()):
+            if self._is_phone_number(match.group()) and not self._after_id_cue(text, match.start()):
                 results.append(
                     _result(self, "PHONE_NUMBER", match.start(), match.end(), self.SCORE)
                 )
         return results
+
+    def _after_id_cue(self, text: str, start: int) -> bool:
+        """True when the words right before `start` label a reference ("order no.")."""
+        end = start
+        for _ in range(2):  # the cue, or the cue and a filler such as "number"
+            found = self._WORD_BEFORE.search(text, max(0, end - 40), end)
+            if found is None:
+                return False
+            word = found.group(1).lower()
+            if word in self._ID_CUES:
+                return True
+            if word not in self._CUE_FILLERS:
+                return False
+            end = found.start()
+        return False
 
     def _is_phone_number(self, candidate: str) -> bool:
         if self._NOT_PHONE.fullmatch(candidate):

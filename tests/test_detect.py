@@ -162,6 +162,24 @@ def test_when_run_through_presidio_analyzer_then_same_detections(
     assert detector.detect_with_analyzer(normalized) == detector.detect(normalized)
 
 
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        ("Order 4411-2093-77 shipped on Monday", []),
+        ("invoice no. 5581230987 is overdue", []),
+        ("Ticket number: 7301-4420-55 was escalated", []),
+        ("Ref# 4500112233 approved", []),
+        ("Ticket closed, call her on 020 7946 0958 tomorrow", ["020 7946 0958"]),
+        ("phone no. 0171/8752097, ask for the branch", ["0171/8752097"]),
+        ("my number is 312.910.7613", ["312.910.7613"]),
+    ],
+)
+def test_when_a_number_follows_a_reference_word_then_it_is_not_a_phone(
+    detector: Detector, text: str, phones: list[str]
+) -> None:
+    assert [t for kind, t in found(detector, text) if kind == "PHONE_NUMBER"] == phones
+
+
 def test_when_email_hidden_with_zero_width_then_offsets_map_to_original(
     detector: Detector,
 ) -> None:
