@@ -29,13 +29,9 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-from engine.detect import (
-    BlankEnglishNlpEngine,
-    Detector,
-    OfflineEmailRecognizer,
-    offline_suffix_extractor,
-)
+from engine.detect import BlankEnglishNlpEngine, Detector
 from engine.normalize import normalize
+from engine.recognizers import OfflineEmailRecognizer, offline_suffix_extractor
 
 BUSINESS = (
     "Hi team, following up on yesterday's call with the Northwind procurement group. "

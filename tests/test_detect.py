@@ -8,17 +8,11 @@ import socket
 import pytest
 import tldextract
 
-from engine.detect import (
-    BUILTIN_ENTITY_TYPES,
-    Detection,
-    Detector,
-    validate_iban,
-    validate_luhn,
-    validate_mod97,
-)
+from engine.detect import BUILTIN_ENTITY_TYPES, Detection, Detector
 from engine.errors import InvalidPolicyData
 from engine.model import EntityTypeSpec, PatternSpec, RecognizerSpec
 from engine.normalize import normalize
+from engine.recognizers import validate_iban, validate_luhn, validate_mod97
 
 ACCOUNT = EntityTypeSpec(
     id="ACCOUNT_NUMBER",

@@ -1,0 +1,183 @@
+"""Person names without NER: cue words plus a curated gazetteer (engine/data/).
+
+Presidio's spaCy NER model cannot be installed here; docs/detection.md gives what
+this recognizer finds and misses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from engine.lean_imports import HEAVY, without
+from engine.recognizers import recognizer_result
+
+with without(*HEAVY):
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+# --------------------------------------------------------------------------- person
+
+
+@dataclass(frozen=True, slots=True)
+class _Gazetteer:
+    first_names: frozenset[str]
+    ambiguous_first_names: frozenset[str]  # also common words: need a surname or a cue
+    surnames: frozenset[str]
+    not_names: frozenset[str]
+
+
+def _read_names(filename: str) -> list[str]:
+    text = resources.files("engine").joinpath("data", filename).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def load_gazetteer() -> _Gazetteer:
+    """The curated name lists shipped in engine/data/ (read once per process)."""
+    first = _read_names("first_names.txt")
+    return _Gazetteer(
+        first_names=frozenset(name.rstrip("*") for name in first),
+        ambiguous_first_names=frozenset(name[:-1] for name in first if name.endswith("*")),
+        surnames=frozenset(_read_names("surnames.txt")),
+        not_names=frozenset(_read_names("not_names.txt")),
+    )
+
+
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0141\u015a\u017b\u0179\u0106\u0143\u0160\u017d\u010c\u0158"
+_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"
+# A capitalized name word: "Anna", "McDonald", "O'Brien", "Al-Farsi"; "Jorge's" is "Jorge".
+_WORD = rf"(?:Mc|Mac|O')?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}]?[{_LOWER}]+|'[{_UPPER}][{_LOWER}]+)?"
+_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|ibn|al|el|dos|das|ter)"
+# Up to three name words, with middle initials and particles: "Anna K. van der Berg".
+_NAME_RUN = re.compile(
+    rf"(?<![\w@.])(?:{_WORD})(?:[ \t]+(?:[{_UPPER}]\.[ \t]+)?(?:{_PARTICLE}[ \t]+){{0,2}}"
+    rf"{_WORD}){{0,2}}(?![\w@])"
+)
+_NAME_WORD = re.compile(rf"{_WORD}|[{_UPPER}]\.")
+
+_HONORIFICS = frozenset(
+    ["Mr", "Mrs", "Ms", "Mx", "Miss", "Dr", "Prof", "Professor", "Sir", "Dame", "Lady", "Lord",
+     "Madam", "Mme", "Mlle", "Herr", "Frau", "Sr", "Sra", "Rev", "Fr", "Capt", "Col", "Gen",
+     "Lt", "Sgt", "Judge", "Justice", "Senator", "Sen", "Rep", "Gov", "Officer", "Detective",
+     "Agent", "Nurse", "Coach", "Uncle", "Aunt", "Auntie"]
+)  # fmt: skip
+_GREETINGS = frozenset(
+    ["dear", "hi", "hello", "hey", "hiya", "greetings", "thanks", "thx", "cheers", "welcome",
+     "congrats", "congratulations", "thank you", "good morning", "good afternoon",
+     "good evening", "bye", "goodbye"]
+)  # fmt: skip
+_CLOSINGS = frozenset(
+    ["best", "best regards", "best wishes", "kind regards", "warm regards", "regards",
+     "many thanks", "thanks", "thanks again", "thank you", "sincerely", "sincerely yours",
+     "yours", "yours truly", "yours sincerely", "cheers", "cordially", "respectfully",
+     "all the best", "talk soon", "br", "rgds", "--", "-"]
+)  # fmt: skip
+# "<cue>: Name" (form fields, mail headers)
+_COLON_CUES = frozenset(
+    ["name", "full name", "first name", "last name", "patient", "employee", "customer",
+     "client", "applicant", "contact", "contact person", "attn", "attention", "author",
+     "assignee", "owner", "reviewer", "from", "to", "cc", "bcc", "signed", "signed by",
+     "user", "manager", "requester", "reporter", "account holder", "cardholder", "holder",
+     "beneficiary", "recipient", "sender", "guest", "tenant", "member", "driver", "witness"]
+)  # fmt: skip
+_PHRASE_CUES = {
+    "my name is": 0.85, "my name's": 0.85, "name is": 0.85, "named": 0.85, "called": 0.85,
+    "call me": 0.85, "signed by": 0.85, "i am": 0.6, "i'm": 0.6, "this is": 0.6,
+}  # fmt: skip
+
+
+class PersonNameRecognizer(EntityRecognizer):
+    """Person names without NER: cues plus a curated gazetteer.
+
+    Every run of capitalized words is a candidate. A name starts at a word that
+    follows an honorific ("Dr. Ada Obi"), a name cue ("my name is", "name:",
+    "From:"), a greeting ("Dear", "Hi") or a closing line ("Kind regards,\n"):
+    0.85 (0.6 after "I'm", "I am", "this is"). Without a cue: a gazetteer first
+    name followed by a capitalized word, 0.85; a capitalized word followed by a
+    known surname, 0.7; a gazetteer first name alone, 0.6. First names that are
+    also words (Will, May, Grace) need a cue or a known surname. Lower-case and
+    all-caps names are not found; docs/detection.md gives the measured recall.
+    """
+
+    def __init__(self, gazetteer: _Gazetteer | None = None) -> None:
+        self._names = gazetteer or load_gazetteer()
+        super().__init__(supported_entities=["PERSON"], name="PersonNameRecognizer")
+
+    def load(self) -> None:
+        return None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results = []
+        for run in _NAME_RUN.finditer(text):
+            found = self._name_in_run(text, run)
+            if found is not None:
+                start, end, score = found
+                results.append(recognizer_result(self, "PERSON", start, end, score))
+        return results
+
+    def _name_in_run(self, text: str, run: re.Match[str]) -> tuple[int, int, float] | None:
+        names = self._names
+        words = [(m.group(), m.start(), m.end()) for m in _NAME_WORD.finditer(text, *run.span())]
+        while words and words[-1][0] in names.not_names:
+            words.pop()
+        for i, (word, start, end) in enumerate(words):
+            if word in names.not_names or word in _HONORIFICS or word.endswith("."):
+                continue
+            cue = _cue_before(text, start)
+            if cue is not None:
+                return start, words[-1][2], cue
+            rest = words[i + 1 :]
+            if _fold(word) in names.first_names:
+                if word in names.ambiguous_first_names:
+                    if rest and _fold(rest[0][0]) in names.surnames:
+                        return start, rest[0][2], 0.85
+                    continue
+                if rest:
+                    return start, words[-1][2], 0.85
+                return start, end, 0.6
+            if rest and _fold(rest[0][0]) in names.surnames:
+                return start, rest[0][2], 0.7
+        return None
+
+
+def _fold(word: str) -> str:
+    """The gazetteer spelling of a name: diacritics dropped (Björn -> Bjorn, José -> Jose)."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _cue_before(text: str, start: int) -> float | None:
+    """The score a name cue right before `start` gives, if there is one."""
+    before = text[max(0, start - 48) : start].rstrip(" \t")
+    if not before:
+        return None
+    last = before[-1]
+    if last == "\n":
+        line = before[:-1].rstrip("\r").rsplit("\n", 1)[-1].strip(" \t,.!").lower()
+        return 0.85 if line in _CLOSINGS else None
+    if last == ":":
+        words = before[:-1].lower().split()[-2:]
+        if words and (words[-1] in _COLON_CUES or " ".join(words) in _COLON_CUES):
+            return 0.85
+        return None
+    words = before.rstrip(",").split()[-3:]
+    if not words:
+        return None
+    if words[-1].rstrip(".") in _HONORIFICS:
+        return 0.85
+    lowered = [w.lower() for w in words]
+    for size in (1, 2, 3):
+        phrase = " ".join(lowered[-size:])
+        if phrase in _GREETINGS:
+            return 0.85
+        if phrase in _PHRASE_CUES:
+            return _PHRASE_CUES[phrase]
+    return None
