@@ -78,17 +78,18 @@ def create_app(
             settings.api.state_dir / "journal",
             flush_interval_s=settings.api.provenance_flush_interval_s,
         ).start()
+        secret = settings.api.load_secret()
         runtime = Runtime(
             graph,
             make_embedder(settings),
             writer,
-            settings.api.load_secret(),
+            secret,
             refresh_interval_s=settings.api.refresh_interval_s,
             telemetry=telemetry,
         ).start()
         app.state.runtime = runtime
         hooks = TelemetryHooks(telemetry, partial(provider_of, runtime), then=gateway_hooks)
-        gateway = Gateway.create(settings.gateway, settings.api.load_secret(), hooks)
+        gateway = Gateway.create(settings.gateway, secret, hooks)
         runtime.set_health(gateway.breakers.health)  # open circuits rank last in routing
         app.state.gateway = gateway
         telemetry.watch(partial(service_status, runtime))

@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import error_body
+
 
 class BodySizeLimit:
     """Answers 413 when Content-Length, or the bytes actually received, exceed the limit."""
@@ -46,14 +48,11 @@ class BodySizeLimit:
 
     async def _too_large(self, send: Send) -> None:
         body = json.dumps(
-            {
-                "error": {
-                    "message": f"request body exceeds {self.max_bytes} bytes",
-                    "type": "invalid_request_error",
-                    "code": "payload_too_large",
-                    "param": None,
-                }
-            }
+            error_body(
+                f"request body exceeds {self.max_bytes} bytes",
+                type_="invalid_request_error",
+                code="payload_too_large",
+            )
         ).encode()
         await send(
             {

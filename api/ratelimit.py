@@ -365,7 +365,6 @@ async def admit(
         admission = limiter.admit(principal, tokens)
     else:  # Redis calls block: keep them off the event loop
         admission = await run_in_threadpool(limiter.admit, principal, tokens)
-    request.state.admission = admission
     return admission
 
 

@@ -23,6 +23,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -89,6 +90,15 @@ def build_state(snapshot: Snapshot, embedder: Embedder) -> EngineState:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A decision and its record: what POST /v1/decide answers and provenance stores,
+    built once (`engine.provenance.decision_record`)."""
+
+    decision: Decision
+    record: dict[str, Any]
+
+
 class Runtime:
     def __init__(
         self,
@@ -98,7 +108,6 @@ class Runtime:
         secret: bytes,
         *,
         refresh_interval_s: float = 2.0,
-        health: Callable[[], Mapping[str, bool]] | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
         self.graph = graph
@@ -106,7 +115,7 @@ class Runtime:
         self.embedder = embedder
         self.writer = writer
         self._secret = secret
-        self._health = health or (lambda: {})
+        self._health: Callable[[], Mapping[str, bool]] = lambda: {}
         self._refresh_interval = refresh_interval_s
         self._generation = self._read_generation()
         self._state = build_state(load_snapshot(graph), embedder)
@@ -196,7 +205,7 @@ class Runtime:
 
     # ------------------------------------------------------------ decisions
 
-    def decide(self, principal: Principal, body: DecideRequest) -> Decision:
+    def decide(self, principal: Principal, body: DecideRequest) -> Decided:
         state = self._state
         decision_id = f"dec_{uuid.uuid4().hex}"
         logs.bind(decision_id=decision_id, policy_version=state.snapshot.version)
@@ -213,9 +222,9 @@ class Runtime:
         record = decision_record(decision)
         self._recent.put(decision.id, record)
         self.writer.submit_decision(record)
-        return decision
+        return Decided(decision, record)
 
-    async def decide_async(self, principal: Principal, body: DecideRequest) -> Decision:
+    async def decide_async(self, principal: Principal, body: DecideRequest) -> Decided:
         """`decide` in one of the runtime's decision threads, for the event loop.
 
         A plain executor hop (the caller's context variables copied, as anyio's

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     field_validator,
     model_validator,
 )
 
+from engine.errors import PayloadTooLarge
 from loaders.spec import Id, Purpose
 
 Role = Literal["system", "developer", "user", "assistant", "tool"]
@@ -89,6 +89,14 @@ class DecideRequest(_In):
         return sum(len(m.content) for m in self.as_messages()) + sum(
             len(c.text) for c in self.context
         )
+
+    def check_size(self, limit: int, what: str) -> None:
+        """PayloadTooLarge when the texts together exceed `limit` characters."""
+        chars = self.total_chars()
+        if chars > limit:
+            raise PayloadTooLarge(
+                f"{what} hold {chars} characters; the limit is {limit}", field="messages"
+            )
 
 
 # ---------------------------------------------------------------- decision (response)
@@ -196,6 +204,3 @@ class RecordedDecisionOut(DecisionOut):
         default=[], description="Edges of the Decision node in the graph (empty until written)."
     )
     attempts: list[dict[str, Any]] = []
-
-
-IdPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,64}$")]

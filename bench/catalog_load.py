@@ -29,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from graph.catalog_store import fingerprint  # noqa: E402
 from graph.connection import GraphClient  # noqa: E402
-from graph.server import LocalNeo4j, free_port  # noqa: E402
-from graph.settings import LocalServerSettings, Neo4jSettings  # noqa: E402
+from graph.server import throwaway_server  # noqa: E402
 from loaders.catalog import CatalogReport, load_catalog  # noqa: E402
 from loaders.policy_load import load_policy_path, read_bundle  # noqa: E402
 
@@ -134,21 +133,11 @@ def main() -> None:
     print(f"generated {docs:,} documents, {edges:,} lineage edges ({mb(size)} of CSV) "
           f"in {generation:.1f}s", flush=True)  # fmt: skip
 
-    server = LocalNeo4j(
-        LocalServerSettings(
-            home=work / "neo4j",
-            bolt_port=free_port(),
-            http_port=free_port(),
-            heap="2g",
-            pagecache="2g",
-        )
-    )
-    server.start()
     try:
-        settings = Neo4jSettings(
-            NEO4J_URI=server.bolt_uri, NEO4J_USER="neo4j", NEO4J_PASSWORD=server.password()
-        )
-        with GraphClient.connect(settings) as client:
+        with (
+            throwaway_server(work / "neo4j", heap="2g", pagecache="2g") as server,
+            GraphClient.connect(server.client_settings()) as client,
+        ):
             load_policy_path(client, policy, author="bench", message="policy")
             kwargs = {"batch_size": args.batch_size} if args.batch_size else {}
             first = load_catalog(client, catalog, author="bench", message="bench catalog", **kwargs)
@@ -178,7 +167,6 @@ def main() -> None:
                 if not same or again.changed:
                     raise SystemExit("the second load changed the graph")
     finally:
-        server.stop()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -48,8 +48,7 @@ from graph.connection import GraphClient  # noqa: E402
 from graph.facts import principal_for_key  # noqa: E402
 from graph.provenance_writer import ProvenanceWriter  # noqa: E402
 from graph.schema import apply_schema  # noqa: E402
-from graph.server import LocalNeo4j, free_port  # noqa: E402
-from graph.settings import LocalServerSettings, Neo4jSettings  # noqa: E402
+from graph.server import throwaway_server  # noqa: E402
 from loaders.catalog import load_catalog  # noqa: E402
 from loaders.policy_load import load_policy_path  # noqa: E402
 
@@ -200,145 +199,135 @@ def main() -> None:
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="govroute-bench-decide-"))
-    server = LocalNeo4j(
-        LocalServerSettings(
-            home=home / "neo4j",
-            bolt_port=free_port(),
-            http_port=free_port(),
-            heap="1g",
-            pagecache="1g",
-        )
-    )
     print(f"starting Neo4j under {home} ...", flush=True)
-    server.start()
     try:
-        settings = Neo4jSettings(
-            NEO4J_URI=server.bolt_uri, NEO4J_USER="neo4j", NEO4J_PASSWORD=server.password()
-        )
-        client = GraphClient.connect(settings)
-        apply_schema(client)
-        load_policy_path(client, ENTERPRISE, author="bench", message="bench")
-        policy_docs = sorted(
-            r["id"]
-            for r in client.read(
-                lambda tx: [dict(x) for x in tx.run("MATCH (d:Document) RETURN d.id AS id")]
+        with throwaway_server(home / "neo4j", heap="1g", pagecache="1g") as server:
+            client = GraphClient.connect(server.client_settings())
+            apply_schema(client)
+            load_policy_path(client, ENTERPRISE, author="bench", message="bench")
+            policy_docs = sorted(
+                r["id"]
+                for r in client.read(
+                    lambda tx: [dict(x) for x in tx.run("MATCH (d:Document) RETURN d.id AS id")]
+                )
             )
-        )
-        if args.catalog_docs:
-            catalog = home / "catalog"
-            catalog.mkdir()
-            generate(catalog, args.catalog_docs, ENTERPRISE, args.seed)
-            load_catalog(client, catalog, author="bench", message="bench catalog", progress=False)
-        principals: dict[str, Principal] = {}
-        for who, key in PRINCIPAL_KEYS.items():
-            found = principal_for_key(client, key)
-            assert found is not None, who
-            principals[who] = found
+            if args.catalog_docs:
+                catalog = home / "catalog"
+                catalog.mkdir()
+                generate(catalog, args.catalog_docs, ENTERPRISE, args.seed)
+                load_catalog(
+                    client, catalog, author="bench", message="bench catalog", progress=False
+                )
+            principals: dict[str, Principal] = {}
+            for who, key in PRINCIPAL_KEYS.items():
+                found = principal_for_key(client, key)
+                assert found is not None, who
+                principals[who] = found
 
-        cold = time.perf_counter()
-        embedder = EmbedClock(OnnxEmbedder())
-        writer = ProvenanceWriter.for_graph(client, home / "journal").start()
-        runtime = Runtime(client, embedder, writer, b"bench-secret-0123456789")  # type: ignore[arg-type]
-        ready = time.perf_counter()
-        print(
-            f"cold start: imports {IMPORTED - STARTED:.1f} s, model + engine state "
-            f"{ready - cold:.1f} s (PolicySet {runtime.state.snapshot.version}, "
-            f"{runtime.state.intents.size} exemplars)"
-        )
-
-        # Other prompts and (mostly) other documents than the measured ones: what warms
-        # up is code (Neo4j's JIT, onnxruntime's buffers), not the facts cache.
-        warm = workload(args.warmup, args.seed + 1, args.catalog_docs, policy_docs)
-        for who, _, body in warm:
-            runtime.decide(principals[who], body)
-        writer.flush()
-
-        def run_one(item: tuple[str, int, DecideRequest]) -> tuple[int, float, float]:
-            who, words, body = item
-            embedder.take()
-            started = time.perf_counter()
-            runtime.decide(principals[who], body)
-            elapsed = time.perf_counter() - started
-            return words, elapsed, embedder.take()
-
-        if args.profile:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for item in workload(100, args.seed + 2, args.catalog_docs, policy_docs):
-                run_one(item)
-            profiler.disable()
-            stream = io.StringIO()
-            pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(35)
-            print(stream.getvalue())
-
-        neo4j_pid = server.status().pid
-        sequential = workload(args.decisions, args.seed + 3, args.catalog_docs, policy_docs)
-        cpu0, neo0 = process_cpu_s(), pid_cpu_s(neo4j_pid)
-        began = time.perf_counter()
-        results = [run_one(item) for item in sequential]
-        writer.flush()
-        seq_rate = len(results) / (time.perf_counter() - began)
-        seq_cpu = (process_cpu_s() - cpu0, pid_cpu_s(neo4j_pid) - neo0)
-
-        concurrent = workload(args.decisions, args.seed + 4, args.catalog_docs, policy_docs)
-        cpu0, neo0 = process_cpu_s(), pid_cpu_s(neo4j_pid)
-        began = time.perf_counter()
-        with ThreadPoolExecutor(4) as pool:
-            conc = list(pool.map(run_one, concurrent))
-        writer.flush(120)
-        conc_rate = len(conc) / (time.perf_counter() - began)
-        conc_cpu = (process_cpu_s() - cpu0, pid_cpu_s(neo4j_pid) - neo0)
-
-        print(
-            f"\n{len(results)} decisions one at a time, {len(conc)} at concurrency 4; provenance on"
-        )
-        print(
-            f"{'band':<16}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}"
-            f"{'outside embedding':>20}"
-        )
-        for name, low, high in (
-            ("50-150 words", 0, 150),
-            ("151-300 words", 151, 300),
-            ("all", 0, 10_000),
-        ):
-            band = [(t, e) for w, t, e in results if low <= w <= high]
-            if not band:
-                continue
-            times = [t * 1000 for t, _ in band]
-            outside = sum(t - e for t, e in band) / sum(t for t, _ in band)
+            cold = time.perf_counter()
+            embedder = EmbedClock(OnnxEmbedder())
+            writer = ProvenanceWriter.for_graph(client, home / "journal").start()
+            runtime = Runtime(client, embedder, writer, b"bench-secret-0123456789")  # type: ignore[arg-type]
+            ready = time.perf_counter()
             print(
-                f"{name:<16}{len(band):>6}{pct(times, 50):>10.1f}{pct(times, 95):>10.1f}"
-                f"{pct(times, 99):>10.1f}{outside:>19.0%}"
+                f"cold start: imports {IMPORTED - STARTED:.1f} s, model + engine state "
+                f"{ready - cold:.1f} s (PolicySet {runtime.state.snapshot.version}, "
+                f"{runtime.state.intents.size} exemplars)"
             )
-        conc_times = [t * 1000 for _, t, _ in conc]
-        print(
-            f"\nthroughput: {seq_rate:.0f} decisions/s at concurrency 1, "
-            f"{conc_rate:.0f} at concurrency 4"
-        )
-        print(
-            f"concurrency 4 latency: p50 {pct(conc_times, 50):.1f} ms, "
-            f"p99 {pct(conc_times, 99):.1f} ms"
-        )
-        for label, (own, neo), n in (
-            ("concurrency 1", seq_cpu, len(results)),
-            ("concurrency 4", conc_cpu, len(conc)),
-        ):
+
+            # Other prompts and (mostly) other documents than the measured ones: what warms
+            # up is code (Neo4j's JIT, onnxruntime's buffers), not the facts cache.
+            warm = workload(args.warmup, args.seed + 1, args.catalog_docs, policy_docs)
+            for who, _, body in warm:
+                runtime.decide(principals[who], body)
+            writer.flush()
+
+            def run_one(item: tuple[str, int, DecideRequest]) -> tuple[int, float, float]:
+                who, words, body = item
+                embedder.take()
+                started = time.perf_counter()
+                runtime.decide(principals[who], body)
+                elapsed = time.perf_counter() - started
+                return words, elapsed, embedder.take()
+
+            if args.profile:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for item in workload(100, args.seed + 2, args.catalog_docs, policy_docs):
+                    run_one(item)
+                profiler.disable()
+                stream = io.StringIO()
+                pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(35)
+                print(stream.getvalue())
+
+            neo4j_pid = server.status().pid
+            sequential = workload(args.decisions, args.seed + 3, args.catalog_docs, policy_docs)
+            cpu0, neo0 = process_cpu_s(), pid_cpu_s(neo4j_pid)
+            began = time.perf_counter()
+            results = [run_one(item) for item in sequential]
+            writer.flush()
+            seq_rate = len(results) / (time.perf_counter() - began)
+            seq_cpu = (process_cpu_s() - cpu0, pid_cpu_s(neo4j_pid) - neo0)
+
+            concurrent = workload(args.decisions, args.seed + 4, args.catalog_docs, policy_docs)
+            cpu0, neo0 = process_cpu_s(), pid_cpu_s(neo4j_pid)
+            began = time.perf_counter()
+            with ThreadPoolExecutor(4) as pool:
+                conc = list(pool.map(run_one, concurrent))
+            writer.flush(120)
+            conc_rate = len(conc) / (time.perf_counter() - began)
+            conc_cpu = (process_cpu_s() - cpu0, pid_cpu_s(neo4j_pid) - neo0)
+
             print(
-                f"CPU per decision at {label}: this process {own * 1000 / n:.1f} ms, "
-                f"Neo4j (facts reads, provenance writes) {neo * 1000 / n:.1f} ms"
+                f"\n{len(results)} decisions one at a time, {len(conc)} at concurrency 4; "
+                "provenance on"
             )
-        stats = writer.stats
-        print(
-            f"provenance: {stats.written} records written in {stats.batches} batches, "
-            f"journaled {stats.journaled}"
-        )
-        print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-        print(f"median decision: {statistics.median(t for _, t, _ in results) * 1000:.1f} ms")
-        runtime.close()
-        writer.close()
-        client.close()
+            print(
+                f"{'band':<16}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}"
+                f"{'outside embedding':>20}"
+            )
+            for name, low, high in (
+                ("50-150 words", 0, 150),
+                ("151-300 words", 151, 300),
+                ("all", 0, 10_000),
+            ):
+                band = [(t, e) for w, t, e in results if low <= w <= high]
+                if not band:
+                    continue
+                times = [t * 1000 for t, _ in band]
+                outside = sum(t - e for t, e in band) / sum(t for t, _ in band)
+                print(
+                    f"{name:<16}{len(band):>6}{pct(times, 50):>10.1f}{pct(times, 95):>10.1f}"
+                    f"{pct(times, 99):>10.1f}{outside:>19.0%}"
+                )
+            conc_times = [t * 1000 for _, t, _ in conc]
+            print(
+                f"\nthroughput: {seq_rate:.0f} decisions/s at concurrency 1, "
+                f"{conc_rate:.0f} at concurrency 4"
+            )
+            print(
+                f"concurrency 4 latency: p50 {pct(conc_times, 50):.1f} ms, "
+                f"p99 {pct(conc_times, 99):.1f} ms"
+            )
+            for label, (own, neo), n in (
+                ("concurrency 1", seq_cpu, len(results)),
+                ("concurrency 4", conc_cpu, len(conc)),
+            ):
+                print(
+                    f"CPU per decision at {label}: this process {own * 1000 / n:.1f} ms, "
+                    f"Neo4j (facts reads, provenance writes) {neo * 1000 / n:.1f} ms"
+                )
+            stats = writer.stats
+            print(
+                f"provenance: {stats.written} records written in {stats.batches} batches, "
+                f"journaled {stats.journaled}"
+            )
+            print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+            print(f"median decision: {statistics.median(t for _, t, _ in results) * 1000:.1f} ms")
+            runtime.close()
+            writer.close()
+            client.close()
     finally:
-        server.stop()
         shutil.rmtree(home, ignore_errors=True)
 
 

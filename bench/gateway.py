@@ -77,6 +77,8 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import yaml  # noqa: E402
 
+from api.telemetry import PHASES  # noqa: E402
+
 LITELLM_VERSION = "1.108.7"
 """Newest litellm whose [proxy] extra resolves from PyPI here (1.108.8 to 1.110.2 pin
 litellm-enterprise/litellm-proxy builds the registry does not serve; 1.107.0 was a
@@ -112,7 +114,6 @@ PROMPTS = {
 }
 EXPECTED_OUTCOME = {"benign": "allow", "pii": "allow_with_redactions"}
 CONCURRENCY = (1, 16)
-PHASES = ("auth", "detection", "intent", "graph_lookup", "policy", "routing", "output_filter")
 
 
 # ---------------------------------------------------------------- processes
@@ -752,39 +753,23 @@ def verdict(cells: list[list[Cell]]) -> list[str]:
 def neo4j_graph(home: Path) -> Iterator[dict[str, str]]:
     from graph.connection import GraphClient
     from graph.schema import apply_schema
-    from graph.server import LocalNeo4j
-    from graph.settings import LocalServerSettings, Neo4jSettings
+    from graph.server import throwaway_server
     from loaders.policy_load import load_policy_path
 
-    server = LocalNeo4j(
-        LocalServerSettings(
-            home=home / "neo4j",
-            bolt_port=free_port(),
-            http_port=free_port(),
-            heap="1g",
-            pagecache="512m",
-        )
-    )
     print(f"starting Neo4j under {home} ...", flush=True)
-    status = server.start()
-    try:
+    with throwaway_server(home / "neo4j", heap="1g", pagecache="512m") as server:
         env = {
             "NEO4J_URI": server.bolt_uri,
             "NEO4J_USER": "neo4j",
             "NEO4J_PASSWORD": server.password(),
         }
-        settings = Neo4jSettings(
-            NEO4J_URI=server.bolt_uri, NEO4J_USER="neo4j", NEO4J_PASSWORD=server.password()
-        )
-        client = GraphClient.connect(settings)
+        client = GraphClient.connect(server.client_settings())
         try:
             apply_schema(client)
             load_policy_path(client, ENTERPRISE, author="bench", message="bench gateway")
         finally:
             client.close()
-        yield env | {"_pid": str(status.pid or "")}
-    finally:
-        server.stop()
+        yield env | {"_pid": str(server.status().pid or "")}
 
 
 def load_average() -> str:

@@ -13,7 +13,7 @@ from engine.detect import Detector
 from engine.intent import IntentIndex
 from engine.model import DecisionRequest, Snapshot
 from engine.normalize import normalize
-from engine.signals import scan
+from engine.signals import DEFAULT_SIGNALS, scan
 
 # Retrieved text that tries to steer the model; a document may legitimately talk about
 # "all customers" or carry base64, so only instruction-like signals count there.
@@ -26,6 +26,12 @@ INDIRECT_INJECTION_SIGNALS = frozenset(
         "instructions_to_ai",
     }
 )
+
+
+# Only those are looked for in retrieved text: the other signals' patterns would run
+# over every document for hits that are thrown away.
+_INDIRECT = tuple(s for s in DEFAULT_SIGNALS if s.name in INDIRECT_INJECTION_SIGNALS)
+assert {s.name for s in _INDIRECT} == INDIRECT_INJECTION_SIGNALS, "a signal was renamed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +51,10 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
     injected: dict[str, tuple[str, ...]] = {}
     for item in request.context:
         key = context_key(item.id)
-        names = tuple(h.name for h in scan(texts[key].text) if h.name in INDIRECT_INJECTION_SIGNALS)
+        # encoded_payload always fires on a blob; it is not an instruction-like signal.
+        names = tuple(
+            h.name for h in scan(texts[key].text, _INDIRECT) if h.name in INDIRECT_INJECTION_SIGNALS
+        )
         if names:
             injected[key] = names
     phase("intent")

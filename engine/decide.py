@@ -354,10 +354,8 @@ def _sanitize(
             if chosen is None:
                 continue
             effect, app = chosen
-            # A message cannot be dropped like a context item: its spans are redacted instead.
-            action = Effect.REDACT if effect is Effect.DROP else effect
             governed = next(label for label in labels if label in app.policy.governs)
-            choices.append((detection, governed, action))
+            choices.append((detection, governed, effect))
         result = redact(normalized.text, choices, key=secret, caller_id=request.principal.id)
         for r in result.replacements:
             start, end = normalized.to_original(r.start, r.end)

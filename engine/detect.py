@@ -276,14 +276,14 @@ class Detector:
         suffixes: tldextract.TLDExtract | None = None,
     ) -> None:
         self.min_score = min_score
-        self._suffixes = suffixes or offline_suffix_extractor()
+        suffixes = suffixes or offline_suffix_extractor()
         stages: list[Stage] = []
         declared: list[str] = []
         unsupported: list[str] = []
         problems: list[Problem] = []
         for spec in sorted(entity_types, key=lambda s: s.id):
             declared.append(spec.id)
-            built = _builtin_stages(spec.id, self._suffixes)
+            built = _builtin_stages(spec.id, suffixes)
             if spec.recognizer is not None:
                 try:
                     custom = GraphPatternRecognizer(spec.id, spec.recognizer)

@@ -10,7 +10,7 @@ the core only reads them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 UNKNOWN_INTENT = "unknown"
@@ -207,7 +207,6 @@ class Snapshot:
     providers: Mapping[str, ProviderSpec]
     models: Mapping[str, ModelSpec]
     policies: tuple[PolicySpec, ...]
-    region_jurisdiction: Mapping[str, str] = field(default_factory=dict)
     capabilities: frozenset[str] = frozenset()
 
     def label_ancestry(self, label_id: str) -> tuple[str, ...]:

@@ -142,9 +142,10 @@ def label_action(
 ) -> tuple[Effect, Applicable] | None:
     """The most restrictive label action governing any of `labels` (a label and its ancestors)."""
     best: tuple[Effect, Applicable] | None = None
+    wanted = frozenset(labels)
     for app in applicable:
         effect = app.policy.effect
-        if effect not in LABEL_ACTIONS or not (app.policy.governs & set(labels)):
+        if effect not in LABEL_ACTIONS or not (app.policy.governs & wanted):
             continue
         if best is None or Restrictiveness.of(effect) > Restrictiveness.of(best[0]):
             best = (effect, app)

@@ -158,7 +158,8 @@ def _never_containing(replacement: str, value: str) -> str:
 
 
 def _effective(action: Effect) -> Effect | None:
-    """The span action an effect amounts to; None leaves the span alone."""
+    """The span action an effect amounts to; None leaves the span alone. A span cannot
+    be dropped like a context item (nor a text denied span by span): it is redacted."""
     if action in (Effect.ALLOW, Effect.CONSTRAIN):
         return None
     if action in (Effect.DENY, Effect.DROP):

@@ -28,7 +28,12 @@ def hash_api_key(key: str) -> str:
 
 
 def principal_for_key(client: GraphClient, key: str) -> Principal | None:
-    rows = client.read(records, queries.PRINCIPAL_BY_KEY, key_hash=hash_api_key(key))
+    return principal_for_key_hash(client, hash_api_key(key))
+
+
+def principal_for_key_hash(client: GraphClient, key_hash: str) -> Principal | None:
+    """The principal an API key (by its stored hash) identifies, with roles and limits."""
+    rows = client.read(records, queries.PRINCIPAL_BY_KEY, key_hash=key_hash)
     if not rows:
         return None
     row = rows[0]

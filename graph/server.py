@@ -19,12 +19,14 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from engine.errors import LocalServerError
-from graph.settings import LocalServerSettings
+from graph.settings import LocalServerSettings, Neo4jSettings
 
 NEO4J_VERSION = "5.26.31"
 BROWSER_VERSION = "5.24.0"
@@ -98,6 +100,12 @@ class LocalNeo4j:
     @property
     def console_log(self) -> Path:
         return self.home / "logs" / "console.log"
+
+    def client_settings(self) -> Neo4jSettings:
+        """How a client reaches this server: its Bolt URI, user neo4j, its password."""
+        return Neo4jSettings.model_validate(
+            {"NEO4J_URI": self.bolt_uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": self.password()}
+        )
 
     def password(self) -> str:
         """The local server's neo4j password, generated once per home."""
@@ -399,6 +407,26 @@ def _java_major(java: Path) -> int | None:
         return None
     match = re.search(r'version "(\d+)', done.stderr + done.stdout)
     return int(match.group(1)) if match else None
+
+
+@contextmanager
+def throwaway_server(home: Path, *, heap: str, pagecache: str) -> Iterator[LocalNeo4j]:
+    """A Neo4j of its own under `home` on free loopback ports, for tests and
+    benchmarks; stopped on exit."""
+    server = LocalNeo4j(
+        LocalServerSettings(
+            home=home,
+            bolt_port=free_port(),
+            http_port=free_port(),
+            heap=heap,
+            pagecache=pagecache,
+        )
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def free_port() -> int:

@@ -187,7 +187,6 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
         providers=providers,
         models=models,
         policies=tuple(policies),
-        region_jurisdiction=region_jurisdiction,
         capabilities=frozenset(
             cap for caps in (*capabilities.values(), *requires.values()) for cap in caps
         ),

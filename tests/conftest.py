@@ -13,13 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from graph import queries, store
 from graph.connection import GraphClient, records
 from graph.schema import apply_schema
-from graph.server import LocalNeo4j, free_port
-from graph.settings import LocalServerSettings, Neo4jSettings
+from graph.server import LocalNeo4j, throwaway_server
+from graph.settings import Neo4jSettings
 from loaders.policy_load import LoadReport, load_policy_path, read_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,30 +30,13 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
-    home = tmp_path_factory.mktemp("neo4j")
-    server = LocalNeo4j(
-        LocalServerSettings(
-            home=home,
-            bolt_port=free_port(),
-            http_port=free_port(),
-            heap="1g",
-            pagecache="512m",
-        )
-    )
-    server.start()
-    try:
+    with throwaway_server(tmp_path_factory.mktemp("neo4j"), heap="1g", pagecache="512m") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
 def neo4j_settings(neo4j_server: LocalNeo4j) -> Neo4jSettings:
-    return Neo4jSettings(
-        NEO4J_URI=neo4j_server.bolt_uri,
-        NEO4J_USER="neo4j",
-        NEO4J_PASSWORD=SecretStr(neo4j_server.password()),
-    )
+    return neo4j_server.client_settings()
 
 
 @pytest.fixture(scope="session")

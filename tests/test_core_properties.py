@@ -236,7 +236,6 @@ def worlds(draw: st.DrawFn) -> World:
         providers=providers,
         models=models,
         policies=tuple(sorted(policies, key=lambda p: (-p.priority, p.id))),
-        region_jurisdiction=REGIONS,
         capabilities=frozenset(c for m in models.values() for c in m.capabilities)
         | frozenset(c for i in INTENTS.values() for c in i.requires),
     )

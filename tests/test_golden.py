@@ -52,10 +52,10 @@ from engine.model import (
     Principal,
     Snapshot,
 )
-from graph import queries, store
-from graph.connection import GraphClient, records
+from graph import store
+from graph.connection import GraphClient
 from graph.content import RELATION_BY_KEY, GraphContent, relation
-from graph.facts import item_facts
+from graph.facts import item_facts, principal_for_key_hash
 from graph.snapshot import build_snapshot, load_snapshot
 from loaders.bundle import Bundle
 from loaders.graph_mapping import to_graph
@@ -398,14 +398,9 @@ class LoadedGraph:
             for e in content.edges.get(relation("ApiKey", "IDENTIFIES", "Principal").key, [])
             if e.target == principal_id
         ]
-        row = self.client.read(records, queries.PRINCIPAL_BY_KEY, key_hash=keys[0])[0]
-        return Principal(
-            id=row["id"],
-            tenant=row["tenant"],
-            roles=frozenset(row["roles"]),
-            name=row["name"] or "",
-            permissions=frozenset(row["permissions"]),
-        )
+        principal = principal_for_key_hash(self.client, keys[0])
+        assert principal is not None
+        return principal
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,6 @@ from typing import Any, LiteralString
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
 from api.app import create_app
 from api.runtime import Runtime
@@ -31,8 +30,7 @@ from api.settings import ApiSettings, Settings
 from engine.errors import GraphUnavailable
 from graph.connection import GraphClient, records
 from graph.provenance_writer import Journal, ProvenanceWriter
-from graph.server import LocalNeo4j, free_port
-from graph.settings import LocalServerSettings, Neo4jSettings
+from graph.server import LocalNeo4j, throwaway_server
 from loaders.policy_load import load_policy_path
 from tests.conftest import ENTERPRISE
 
@@ -58,20 +56,9 @@ ALL_DECISIONS: LiteralString = "MATCH (x:Decision) RETURN count(x) AS n"
 
 @pytest.fixture(scope="module")
 def own_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
-    server = LocalNeo4j(
-        LocalServerSettings(
-            home=tmp_path_factory.mktemp("outage-neo4j"),
-            bolt_port=free_port(),
-            http_port=free_port(),
-            heap="512m",
-            pagecache="256m",
-        )
-    )
-    server.start()
-    try:
+    home = tmp_path_factory.mktemp("outage-neo4j")
+    with throwaway_server(home, heap="512m", pagecache="256m") as server:
         yield server
-    finally:
-        server.stop()
 
 
 def journal_bytes(runtime: Runtime) -> int:
@@ -92,13 +79,7 @@ def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> floa
 def test_when_neo4j_stops_mid_run_then_decisions_answer_and_no_provenance_is_lost(
     own_neo4j: LocalNeo4j, tmp_path: Path
 ) -> None:
-    neo4j = Neo4jSettings.model_validate(
-        {
-            "NEO4J_URI": own_neo4j.bolt_uri,
-            "NEO4J_USER": "neo4j",
-            "NEO4J_PASSWORD": SecretStr(own_neo4j.password()),
-        }
-    )
+    neo4j = own_neo4j.client_settings()
     check = GraphClient.connect(neo4j)
     load_policy_path(check, ENTERPRISE, author="tests", message="reference enterprise")
     app = create_app(

@@ -181,14 +181,6 @@ class GovrouteContext(BaseModel):
     user_region: str | None = None
 
 
-METADATA_KEYS = (
-    "govroute_context",
-    "govroute_purpose",
-    "govroute_capabilities",
-    "govroute_user_region",
-)
-
-
 def read_context(
     metadata: dict[str, Any] | None, header_context: str | None, header_purpose: str | None
 ) -> GovrouteContext:

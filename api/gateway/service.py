@@ -36,8 +36,14 @@ from typing import Any
 import anyio
 import httpx
 
+from api.errors import error_body
 from api.gateway.breaker import Breakers
-from api.gateway.errors import RequestDenied, UpstreamRejected, UpstreamsExhausted
+from api.gateway.errors import (
+    DECISION_HEADER,
+    RequestDenied,
+    UpstreamRejected,
+    UpstreamsExhausted,
+)
 from api.gateway.hooks import GatewayHooks, NoHooks, ResponseEvent, SafeHooks
 from api.gateway.output import ChunkFilter, filter_completion, output_filter_for
 from api.gateway.retry import RetryPolicy
@@ -49,13 +55,11 @@ from api.gateway.upstream import (
     UpstreamCallError,
     UpstreamClient,
     UpstreamHttp,
-    default_timeout,
     endpoint_for,
-    make_http_client,
 )
 from api.runtime import Runtime
 from engine.decision import Decision
-from engine.errors import NotFound, PayloadTooLarge
+from engine.errors import NotFound
 from engine.model import Principal
 from engine.provenance import Attempt, attempt_record
 
@@ -90,7 +94,7 @@ class Gateway:
         cls, settings: GatewaySettings, secret: bytes, hooks: GatewayHooks | None = None
     ) -> Gateway:
         safe = SafeHooks(hooks or NoHooks())
-        http = make_http_client(settings)
+        http = UpstreamHttp(settings)
         return cls(
             settings=settings,
             http=http,
@@ -167,13 +171,8 @@ class ChatService:
                 "GET /v1/models"
             )
         decide_request = to_decide_request(body, ctx)
-        if decide_request.total_chars() > self.max_prompt_chars:
-            raise PayloadTooLarge(
-                f"messages and context hold {decide_request.total_chars()} characters; "
-                f"the limit is {self.max_prompt_chars}",
-                field="messages",
-            )
-        decision = await self.runtime.decide_async(principal, decide_request)
+        decide_request.check_size(self.max_prompt_chars, "messages and context")
+        decision = (await self.runtime.decide_async(principal, decide_request)).decision
         exchange = Exchange(decision, principal, started, stream=bool(body.stream), settle=settle)
         if not decision.allowed:
             self._respond(exchange, "denied", None)
@@ -240,7 +239,7 @@ class ChatService:
         """Up to `max_attempts` calls to one model: its answer, or None and why not."""
         breakers = self.gateway.breakers
         model_id = endpoint.model_id
-        timeout = default_timeout(self.gateway.settings)
+        timeout = self.gateway.http.timeout
         attempt = 0
         while True:
             attempt += 1
@@ -398,14 +397,14 @@ class ChatService:
         except UpstreamCallError as exc:
             status, detail = "error", f"; broke after {received} chunks: {exc.message}"
             self.gateway.breakers.record(model_id, ok=False)
-            error = {
-                "message": f"the model's stream broke ({ex.decision.id}): {exc.message}",
-                "type": "upstream_error",
-                "code": "upstream_stream_broken",
-                "param": None,
-                "decision_id": ex.decision.id,
-            }
-            yield _sse({"error": error})
+            yield _sse(
+                error_body(
+                    f"the model's stream broke ({ex.decision.id}): {exc.message}",
+                    type_="upstream_error",
+                    code="upstream_stream_broken",
+                    decision_id=ex.decision.id,
+                )
+            )
         except BaseException:  # the caller went away (cancelled or closed): the model was fine
             closed = True
             detail = f"; the caller closed the stream after {received} chunks"
@@ -500,7 +499,7 @@ class ChatService:
 
     def _headers(self, decision: Decision, answer: Answer, preferred: str | None) -> dict[str, str]:
         return {
-            "X-Govroute-Decision-Id": decision.id,
+            DECISION_HEADER: decision.id,
             "X-Govroute-Model": answer.endpoint.model_id,
             "X-Govroute-Route": route_header(decision, answer.endpoint.model_id, preferred),
         }

@@ -137,6 +137,11 @@ class UpstreamHttp:
         self._clients: set[httpx.AsyncClient] = set()
         self._closed = False
 
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The settings' timeouts, for each call."""
+        return self._timeout
+
     async def post(
         self,
         url: str,
@@ -216,11 +221,6 @@ def _origin(url: str) -> str:
     """scheme://host:port of an absolute http(s) URL."""
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0]}"
-
-
-def make_http_client(settings: GatewaySettings) -> UpstreamHttp:
-    """The process's upstream connections (created in the app's lifespan)."""
-    return UpstreamHttp(settings)
 
 
 def default_timeout(settings: GatewaySettings) -> httpx.Timeout:

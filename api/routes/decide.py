@@ -9,9 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from api.deps import PrincipalDep, RuntimeDep, SettingsDep, require
 from api.ratelimit import AdmissionDep
 from api.schemas import DecideRequest, DecisionOut, RecordedDecisionOut
-from engine.errors import PayloadTooLarge
 from engine.model import Principal
-from engine.provenance import decision_record
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 
@@ -30,20 +28,15 @@ Decider = Annotated[Principal, Depends(require("decide"))]
         429: {"description": "Over a rate limit or token budget; see Retry-After"},
     },
 )
-def decide(
+async def decide(
     body: DecideRequest,
     principal: Decider,
     _admitted: AdmissionDep,  # after the permission check: 403 before 429
     runtime: RuntimeDep,
     settings: SettingsDep,
 ) -> Any:
-    limit = settings.api.max_prompt_chars
-    if body.total_chars() > limit:
-        raise PayloadTooLarge(
-            f"prompt and context hold {body.total_chars()} characters; the limit is {limit}",
-            field="messages",
-        )
-    return decision_record(runtime.decide(principal, body))
+    body.check_size(settings.api.max_prompt_chars, "prompt and context")
+    return (await runtime.decide_async(principal, body)).record
 
 
 @router.get(
