@@ -387,5 +387,5 @@ class Runtime:
                 log.exception("refresh failed; keeping PolicySet %s", self._state.snapshot.version)
 
     def _read_generation(self) -> int:
-        rows = self.graph.read(records, queries.GRAPH_GENERATION)
-        return int(rows[0]["generation"])
+        rows = self.graph.read(records, queries.MAX_POLICY_SET_VERSION)
+        return int(rows[0]["version"])

@@ -404,11 +404,11 @@ class Fingerprint:
 
 def fingerprint(client: GraphClient) -> Fingerprint:
     """Proof that a load changed nothing: equal before and after, or it changed something."""
-    total = 0
-    counts = [0, 0]
 
-    def work(tx: ManagedTransaction) -> None:
-        nonlocal total
+    def work(tx: ManagedTransaction) -> Fingerprint:
+        # Totals start inside: the driver may run this again after a transient failure.
+        total = 0
+        counts = [0, 0]
         for index, query in enumerate(
             (queries.FINGERPRINT_NODES, queries.FINGERPRINT_RELATIONSHIPS)
         ):
@@ -418,9 +418,9 @@ def fingerprint(client: GraphClient) -> Fingerprint:
                 # A sum (not XOR) so that two equal elements do not cancel out.
                 total = (total + int.from_bytes(digest, "big")) % (1 << 256)
                 counts[index] += 1
+        return Fingerprint(counts[0], counts[1], f"{total:064x}")
 
-    client.read(work)
-    return Fingerprint(counts[0], counts[1], f"{total:064x}")
+    return client.read(work)
 
 
 def _plain(value: Any) -> Any:

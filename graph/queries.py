@@ -95,9 +95,11 @@ READ_EDGES: Mapping[str, LiteralString] = {r.key: _read_edges(r) for r in RELATI
 
 ACTIVE_POLICY_SET: LiteralString = """
 MATCH (ps:PolicySet {status: 'active'})
-RETURN properties(ps) AS ps ORDER BY ps.version DESC LIMIT 1
+RETURN ps {.*, content: null} AS ps ORDER BY ps.version DESC LIMIT 1
 """
 
+# Also a cheap change detector for serving processes: any load (policy or catalog)
+# bumps the highest version.
 MAX_POLICY_SET_VERSION: LiteralString = """
 MATCH (ps:PolicySet) RETURN coalesce(max(ps.version), 0) AS version
 """
@@ -239,10 +241,6 @@ RETURN item_id, x IS NOT NULL AS found,
 """
 )
 
-# A cheap change detector: any load (policy or catalog) bumps the highest version.
-GRAPH_GENERATION: LiteralString = """
-MATCH (ps:PolicySet) RETURN coalesce(max(ps.version), 0) AS generation
-"""
 
 # ---------------------------------------------------------------- provenance
 

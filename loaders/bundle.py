@@ -91,10 +91,15 @@ class Bundle:
         )
 
     def content_hash(self) -> str:
-        return "sha256:" + hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        return content_hash_of(self.canonical_json())
 
     def ids(self, section: str) -> set[str]:
         return {str(getattr(m, "id")) for m in self.sections[section]}  # noqa: B009
+
+
+def content_hash_of(canonical_json: str) -> str:
+    """The PolicySet content hash of a bundle's canonical JSON."""
+    return "sha256:" + hashlib.sha256(canonical_json.encode("utf-8")).hexdigest()
 
 
 def _canonical_value(value: Any, key: str | None = None) -> Any:

@@ -153,7 +153,6 @@ class Catalog:
     edges: list[tuple[int, str, str, tuple[str, ...]]] = field(default_factory=list)
     edge_lines: array[int] = field(default_factory=lambda: array("l"))
     edge_kinds: bytearray = field(default_factory=bytearray)
-    has_lineage_file: bool = False
     # edges of document i are by_doc[offsets[i]:offsets[i + 1]] (indexes into edges)
     offsets: array[int] = field(default_factory=lambda: array("l"))
     by_doc: array[int] = field(default_factory=lambda: array("l"))
@@ -360,7 +359,6 @@ def read_catalog(
     documents_ok = _read_documents(catalog, refs, labels, problems, progress)
     lineage = root / LINEAGE
     if lineage.is_file():
-        catalog.has_lineage_file = True
         _read_lineage(catalog, lineage, labels, problems, progress, documents_ok=documents_ok)
     catalog.edge_kinds = bytearray(len(catalog.edges))
     return catalog

@@ -286,14 +286,14 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                 "recognizer": recognizer,
             }
         )
+    resides = targets("DataSource", "RESIDES_IN", "Region")
+    part_of = targets("Document", "PART_OF", "DataSource")
     for kind, section in (("DataSource", "data_sources"), ("Document", "documents")):
         labels = targets(kind, "HAS_LABEL", "SensitivityLabel")
         lineage: dict[str, list[Edge]] = defaultdict(list)
         for upstream in ("DataSource", "Document"):
             for source, found in edges(kind, "DERIVED_FROM", upstream).items():
                 lineage[source].extend(found)
-        resides = targets("DataSource", "RESIDES_IN", "Region")
-        part_of = targets("Document", "PART_OF", "DataSource")
         for d in rows(kind):
             derived = [
                 {

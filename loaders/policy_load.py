@@ -12,7 +12,7 @@ from pathlib import Path
 from graph import store
 from graph.connection import GraphClient
 from graph.schema import apply_schema
-from loaders.bundle import Bundle
+from loaders.bundle import Bundle, content_hash_of
 from loaders.graph_mapping import to_graph
 from loaders.references import check_references
 from loaders.spec import PolicyDocument
@@ -50,18 +50,20 @@ def load_policy_path(client: GraphClient, path: Path, *, author: str, message: s
 
 
 def apply_bundle(client: GraphClient, bundle: Bundle, *, author: str, message: str) -> LoadReport:
-    check_references(bundle)
+    check_references(bundle)  # read_bundle/read_rdf did, but a built bundle may not have
     apply_schema(client)
+    canonical = bundle.canonical_json()
+    content_hash = content_hash_of(canonical)
     outcome = store.apply_policy_content(
         client,
         to_graph(bundle),
-        content_hash=bundle.content_hash(),
-        canonical=bundle.canonical_json(),
+        content_hash=content_hash,
+        canonical=canonical,
         author=author,
         message=message,
     )
     items = sum(len(v) for v in bundle.sections.values())
-    return LoadReport(outcome=outcome, content_hash=bundle.content_hash(), items=items)
+    return LoadReport(outcome=outcome, content_hash=content_hash, items=items)
 
 
 def rollback(client: GraphClient, version: int, *, author: str) -> LoadReport:

@@ -39,7 +39,7 @@ from rdflib.term import Identifier, Node
 from engine.errors import InvalidPolicyData, Problem
 from engine.model import UNKNOWN_INTENT
 from graph.connection import GraphClient
-from graph.content import RELATION_BY_KEY, RELATIONS, GraphContent
+from graph.content import RELATIONS, GraphContent, relation
 from loaders.bundle import Bundle
 from loaders.graph_mapping import from_graph
 from loaders.policy_load import LoadReport, apply_bundle
@@ -481,8 +481,7 @@ def _add_edges(
                             "ranks order the preferences, so each needs its own",
                         )
                     )
-            relation = RELATION_BY_KEY[f"{kind}-{type_}->{target_kind}"]
-            content.add_edge(relation, node_id, target_id, **props)
+            content.add_edge(relation(kind, type_, target_kind), node_id, target_id, **props)
 
 
 # What an edge cannot do without: YAML requires these fields of a grant and a preference.
