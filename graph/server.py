@@ -218,7 +218,7 @@ db.tx_log.rotation.retention_policy=1 days
                 f"{self.home} holds a database but no password file; "
                 f"remove {self.home} to start afresh"
             )
-        password = secrets.token_urlsafe(18)
+        password = _new_password()
         env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
         done = subprocess.run(  # noqa: S603
             [
@@ -228,6 +228,7 @@ db.tx_log.rotation.retention_policy=1 days
                 "org.neo4j.server.startup.Neo4jAdminCommand",
                 "dbms",
                 "set-initial-password",
+                "--",  # token_urlsafe may start with "-", which picocli reads as an option
                 password,
             ],
             capture_output=True,
@@ -427,6 +428,10 @@ def throwaway_server(home: Path, *, heap: str, pagecache: str) -> Iterator[Local
         yield server
     finally:
         server.stop()
+
+
+def _new_password() -> str:
+    return secrets.token_urlsafe(18)
 
 
 def free_port() -> int:
