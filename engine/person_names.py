@@ -13,10 +13,10 @@ from functools import cache
 from importlib import resources
 
 from engine.lean_imports import HEAVY, without
-from engine.recognizers import recognizer_result
+from engine.recognizers import CodeRecognizer, recognizer_result
 
 with without(*HEAVY):
-    from presidio_analyzer import EntityRecognizer, RecognizerResult
+    from presidio_analyzer import RecognizerResult
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # --------------------------------------------------------------------------- person
@@ -90,7 +90,7 @@ _PHRASE_CUES = {
 }  # fmt: skip
 
 
-class PersonNameRecognizer(EntityRecognizer):
+class PersonNameRecognizer(CodeRecognizer):
     """Person names without NER: cues plus a curated gazetteer.
 
     Every run of capitalized words is a candidate. A name starts at a word that
@@ -105,10 +105,7 @@ class PersonNameRecognizer(EntityRecognizer):
 
     def __init__(self, gazetteer: _Gazetteer | None = None) -> None:
         self._names = gazetteer or load_gazetteer()
-        super().__init__(supported_entities=["PERSON"], name="PersonNameRecognizer")
-
-    def load(self) -> None:
-        return None
+        super().__init__("PERSON")
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None

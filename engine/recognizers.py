@@ -33,10 +33,26 @@ with without(*HEAVY):
         UsSsnRecognizer,
     )
 
+
+class CodeRecognizer(EntityRecognizer):
+    """A recognizer of one entity type written in code here: no model to load, no NLP
+    artifacts read (subclasses implement `analyze` on the text alone)."""
+
+    def __init__(self, entity_type: str, context: Sequence[str] | None = None) -> None:
+        super().__init__(
+            supported_entities=[entity_type],
+            name=type(self).__name__,
+            context=list(context) if context is not None else None,
+        )
+
+    def load(self) -> None:
+        return None
+
+
 # --------------------------------------------------------------------------- phone
 
 
-class PhoneNumberRecognizer(EntityRecognizer):
+class PhoneNumberRecognizer(CodeRecognizer):
     """Phone numbers: candidate digit runs, validated with phonenumbers metadata.
 
     Presidio's recognizer runs phonenumbers' matcher over the whole text once per
@@ -77,14 +93,7 @@ class PhoneNumberRecognizer(EntityRecognizer):
         self._regions = tuple(
             (region, phonenumbers.country_code_for_region(region)) for region in regions
         )
-        super().__init__(
-            supported_entities=["PHONE_NUMBER"],
-            name="PhoneNumberRecognizer",
-            context=list(self.CONTEXT),
-        )
-
-    def load(self) -> None:
-        return None
+        super().__init__("PHONE_NUMBER", context=self.CONTEXT)
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -197,7 +206,7 @@ def _looks_random(value: str) -> bool:
     return entropy >= 3.5 or (entropy >= 3.0 and has_digit and has_alpha)
 
 
-class AssignedSecretRecognizer(EntityRecognizer):
+class AssignedSecretRecognizer(CodeRecognizer):
     """Secrets written as assignments: ``api_key = "..."``, ``password: ...``.
 
     Anchored on the assignment operators, which are rare in prose: for each, the
@@ -226,10 +235,7 @@ class AssignedSecretRecognizer(EntityRecognizer):
     _MASKED = re.compile(r"[*\u2022\u00b7xX#.]+")  # "********": a password field, not a password
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=["API_KEY"], name="AssignedSecretRecognizer")
-
-    def load(self) -> None:
-        return None
+        super().__init__("API_KEY")
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -278,7 +284,23 @@ class PrivateKeyBlockRecognizer(PatternRecognizer):
 # --------------------------------------------------------------------------- card, ip, ssn
 
 
-class CardNumberRecognizer(CreditCardRecognizer):
+class _Standalone(PatternRecognizer):
+    """Drops a match that is one part of a longer number joined by `JOINER`."""
+
+    JOINER: ClassVar[str]
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if not _joined(text, r.start, r.end, self.JOINER)]
+
+
+class CardNumberRecognizer(_Standalone, CreditCardRecognizer):
     """Presidio's card recognizer (pattern and Luhn), plus Mastercard's 2-series BINs
     (2221-2720, issued since 2017), and never a digit run inside a longer dash-joined
     number (order ids such as 112-3456789-1234567)."""
@@ -291,34 +313,17 @@ class CardNumberRecognizer(CreditCardRecognizer):
             0.3,
         )
     ]
+    JOINER = "-"
 
     def __init__(self) -> None:
         super().__init__(patterns=list(self.CARD_PATTERNS))
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [r for r in results if not _joined(text, r.start, r.end, "-")]
 
-
-class IpAddressRecognizer(IpRecognizer):
+class IpAddressRecognizer(_Standalone, IpRecognizer):
     """Presidio's IP recognizer, without dotted quads that are part of a longer dotted
     number (SNMP OIDs such as 1.3.6.1.4.1.311)."""
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [r for r in results if not _joined(text, r.start, r.end, ".")]
+    JOINER = "."
 
 
 class UsSsnNumberRecognizer(UsSsnRecognizer):
