@@ -302,29 +302,10 @@ def _detected_labels(
     for key in keys:
         found: dict[str, LabelEvidence] = {}
         for detection in analysis.detections.get(key, ()):
-            for evidence in _entity_labels(snapshot, detection.entity_type):
+            for evidence in snapshot.entity_evidence.get(detection.entity_type, ()):
                 found.setdefault(evidence.label, evidence)
         out[key] = tuple(found.values())
     return out
-
-
-def _entity_labels(snapshot: Snapshot, entity_type: str) -> tuple[LabelEvidence, ...]:
-    spec = snapshot.entity_types.get(entity_type)
-    if spec is None:
-        return ()
-    out: list[LabelEvidence] = []
-    for label in spec.indicates:
-        path: tuple[str, ...] = (
-            f"EntityType:{entity_type}",
-            "INDICATES",
-            f"SensitivityLabel:{label}",
-        )
-        family = snapshot.label_ancestry(label)
-        out.append(LabelEvidence(label, path))
-        for ancestor in family[1:]:
-            path = (*path, "SUBLABEL_OF", f"SensitivityLabel:{ancestor}")
-            out.append(LabelEvidence(ancestor, path))
-    return tuple(out)
 
 
 def _sanitize(
@@ -349,7 +330,7 @@ def _sanitize(
             return original
         choices: list[Choice] = []
         for detection in analysis.detections.get(key, ()):
-            labels = tuple(e.label for e in _entity_labels(snapshot, detection.entity_type))
+            labels = snapshot.entity_labels.get(detection.entity_type, ())
             chosen = label_action(labels, applicable)
             if chosen is None:
                 continue

@@ -10,7 +10,7 @@ the core only reads them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
 UNKNOWN_INTENT = "unknown"
@@ -208,6 +208,20 @@ class Snapshot:
     models: Mapping[str, ModelSpec]
     policies: tuple[PolicySpec, ...]
     capabilities: frozenset[str] = frozenset()
+    # Derived once per snapshot (every detection of every request reads them):
+    entity_evidence: Mapping[str, tuple[LabelEvidence, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    """Entity type -> each label it INDICATES, then that label's ancestors, with the
+    path that justifies each (a label shared by two indicated ones appears twice)."""
+    entity_labels: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    """Entity type -> the labels of `entity_evidence`, each once, in the same order."""
+
+    def __post_init__(self) -> None:
+        evidence = {spec.id: self._indicated(spec) for spec in self.entity_types.values()}
+        object.__setattr__(self, "entity_evidence", evidence)
+        labels = {t: tuple(dict.fromkeys(e.label for e in found)) for t, found in evidence.items()}
+        object.__setattr__(self, "entity_labels", labels)
 
     def label_ancestry(self, label_id: str) -> tuple[str, ...]:
         """The label and its ancestors, nearest first (SUBLABEL_OF chain)."""
@@ -218,6 +232,21 @@ class Snapshot:
             label = self.labels.get(current)
             current = label.parent if label else None
         return tuple(chain)
+
+    def _indicated(self, spec: EntityTypeSpec) -> tuple[LabelEvidence, ...]:
+        out: list[LabelEvidence] = []
+        for label in spec.indicates:
+            path: tuple[str, ...] = (
+                f"EntityType:{spec.id}",
+                "INDICATES",
+                f"SensitivityLabel:{label}",
+            )
+            family = self.label_ancestry(label)
+            out.append(LabelEvidence(label, path))
+            for ancestor in family[1:]:
+                path = (*path, "SUBLABEL_OF", f"SensitivityLabel:{ancestor}")
+                out.append(LabelEvidence(ancestor, path))
+        return tuple(out)
 
 
 # --------------------------------------------------------------------------- request

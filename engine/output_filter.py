@@ -84,7 +84,7 @@ class OutputRules:
         return cls(
             actions={label: (effect, policy) for label, effect, policy in decision.label_actions},
             blocks=blocks,
-            entity_labels=entity_labels(snapshot),
+            entity_labels=snapshot.entity_labels,
         )
 
     def action_for(self, labels: Iterable[str]) -> tuple[Effect, str, str] | None:
@@ -104,17 +104,6 @@ class OutputRules:
             if label in self.blocks:
                 return label, self.blocks[label]
         return None
-
-
-def entity_labels(snapshot: Snapshot) -> dict[str, tuple[str, ...]]:
-    """Entity type -> the labels it indicates, each followed by its ancestors."""
-    out: dict[str, tuple[str, ...]] = {}
-    for spec in snapshot.entity_types.values():
-        labels: list[str] = []
-        for label in spec.indicates:
-            labels += [a for a in snapshot.label_ancestry(label) if a not in labels]
-        out[spec.id] = tuple(labels)
-    return out
 
 
 @dataclass(frozen=True, slots=True)
