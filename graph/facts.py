@@ -19,8 +19,6 @@ from engine.model import AccessGrant, ItemFacts, Limits, Principal
 from graph import queries
 from graph.connection import GraphClient, records
 
-LINEAGE_MAX_HOPS = 20  # the bound ITEM_FACTS puts on its lineage walk, in Cypher
-
 
 def hash_api_key(key: str) -> str:
     """Keys are stored as the hex SHA-256 of their UTF-8 bytes, never in clear."""
@@ -95,6 +93,8 @@ def facts_from_row(row: Mapping[str, Any], ancestry: Ancestry) -> ItemFacts:
         found=True,
         kind=row["kind"],
         source=row["source"],
-        labels=effective_labels(label_paths(upstream, ancestry, LINEAGE_MAX_HOPS), ancestry),
+        labels=effective_labels(
+            label_paths(upstream, ancestry, queries.LINEAGE_MAX_HOPS), ancestry
+        ),
         grants=tuple(AccessGrant(role, frozenset(p)) for role, p in sorted(grants.items())),
     )

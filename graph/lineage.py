@@ -36,7 +36,7 @@ from engine.lineage import Ancestry, Hop, RawLabelPath, effective_labels, label_
 from engine.model import LabelEvidence
 from graph import queries
 from graph.connection import GraphClient, records
-from graph.facts import LINEAGE_MAX_HOPS, upstream_of
+from graph.facts import upstream_of
 
 DEFAULT_LIMIT = 1000
 _MIN_SCAN = 256  # candidates fetched per round, whatever the caller's limit
@@ -255,7 +255,7 @@ def _label_paths(
     found: dict[str, list[RawLabelPath]] = {item: [] for item in ids}
     for row in records(tx, queries.LINEAGE_UPSTREAM, ids=ids):
         upstream = upstream_of(row["key"], row["upstream"])
-        found[row["item_id"]] = label_paths(upstream, ancestry, LINEAGE_MAX_HOPS)
+        found[row["item_id"]] = label_paths(upstream, ancestry, queries.LINEAGE_MAX_HOPS)
     return found
 
 

@@ -195,13 +195,17 @@ RETURN p.id AS id, p.name AS name, t.id AS tenant, [r IN roles | r.id] AS roles,
        t.requests_per_minute AS tenant_rpm, t.tokens_per_minute AS tenant_tpm
 """
 
+LINEAGE_MAX_HOPS = 20
+"""How far every lineage walk below follows PART_OF|DERIVED_FROM (`*0..20` in each;
+checked at the end of this module): deeper chains are a modelling error, not data.
+engine.lineage is given the same bound when it finds paths in a walked subgraph."""
+
 # The upstream lineage subgraph of node x: every node it reaches (itself included)
 # once, with its labels and its outgoing lineage edges and what each transform
 # removes; engine.lineage finds the paths in it. Only distinct nodes are asked for,
 # so the planner walks breadth-first with pruning instead of enumerating paths,
 # which a lineage DAG has exponentially many of (67 ms against 2.4 ms an item over a
-# 20,000-document catalog). Depth is bounded at 20 hops (graph.facts.LINEAGE_MAX_HOPS):
-# deeper chains are a modelling error, not data.
+# 20,000-document catalog).
 _UPSTREAM_OF_X: LiteralString = """
 CALL (x) {
   OPTIONAL MATCH (x)-[:PART_OF|DERIVED_FROM*0..20]->(n)
@@ -323,7 +327,7 @@ RETURN x.record AS record, x.tenant_id AS tenant_id,
 # ---- lineage (architects and auditors)
 
 # Lineage reads for notebooks and audits (graph.lineage). Paths follow PART_OF and
-# DERIVED_FROM up to 20 hops; retired nodes are never part of a path. Items are looked
+# DERIVED_FROM up to LINEAGE_MAX_HOPS; retired nodes are never part of a path. Items are looked
 # up by id as a Document or a DataSource through the id constraints (index seeks).
 
 # The upstream subgraph of each live item (the request-time walk of ITEM_FACTS), for
@@ -709,3 +713,11 @@ RETURN x.id AS decision, x.outcome AS outcome, type(r) AS edge,
        CASE type(r) WHEN 'APPLIED' THEN r.path END AS justification, graph
 ORDER BY edge, target
 """
+
+for _walk in (
+    _UPSTREAM_OF_X,
+    LINEAGE_PATHS_TO,
+    LINEAGE_ITEMS_REACHING_LABEL,
+    LINEAGE_ITEMS_REACHING_ITEM,
+):
+    assert f"DERIVED_FROM*0..{LINEAGE_MAX_HOPS}]" in _walk, "a lineage walk lost its bound"

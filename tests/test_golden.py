@@ -56,6 +56,7 @@ from graph import store
 from graph.connection import GraphClient
 from graph.content import RELATION_BY_KEY, GraphContent, relation
 from graph.facts import item_facts, principal_for_key_hash
+from graph.queries import LINEAGE_MAX_HOPS
 from graph.snapshot import build_snapshot, load_snapshot
 from loaders.bundle import Bundle
 from loaders.graph_mapping import to_graph
@@ -69,7 +70,6 @@ ENTERPRISE = TESTS.parent / "examples" / "enterprise"
 NOW = datetime(2025, 11, 3, 9, 30, tzinfo=UTC)
 SECRET = b"golden-cases-secret"
 PURE_VERSION = "pure"
-LINEAGE_MAX_HOPS = 20  # the bound ITEM_FACTS puts on PART_OF/DERIVED_FROM chains
 
 CASE_KEYS = frozenset({"name", "policy", "principal", "request", "intent", "expect", "healthy"})
 REQUEST_KEYS = frozenset(
