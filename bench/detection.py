@@ -58,6 +58,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
 
+from bench.stored_embeddings import Rows, StoredEmbedder  # noqa: E402
 from engine.analyze import EngineState, analyze  # noqa: E402
 from engine.decide import decide  # noqa: E402
 from engine.decision import Decision, Outcome  # noqa: E402
@@ -286,35 +287,6 @@ class NullEmbedder:
         return (text,)
 
 
-class RecordingEmbedder:
-    """Shares embeddings between the runs over one prompt: the timed full pipeline
-    (`reuse=False`) always computes and records; the ablation, `explain` and
-    near-duplicate runs (`reuse=True`) read what was recorded. The int8 embedder
-    embeds a list one text at a time, so a recorded row equals a fresh one."""
-
-    def __init__(self, inner: Embedder, store: dict[str, npt.NDArray[np.float32]], *, reuse: bool):
-        self._inner = inner
-        self._store = store
-        self._reuse = reuse
-
-    @property
-    def dim(self) -> int:
-        return self._inner.dim
-
-    def windows(self, text: str, max_windows: int) -> tuple[str, ...]:
-        return self._inner.windows(text, max_windows)
-
-    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        rows = []
-        for text in texts:
-            row = self._store.get(text) if self._reuse else None
-            if row is None:
-                row = self._inner.embed([text])[0]
-                self._store[text] = row
-            rows.append(row)
-        return np.vstack(rows) if rows else np.empty((0, self.dim), dtype=np.float32)
-
-
 @dataclass
 class PromptOutcome:
     id: str
@@ -379,9 +351,11 @@ def score_prompts(
     embedder: Embedder,
 ) -> tuple[list[PromptOutcome], dict[str, Any]]:
     threat_policies = threat_deny_policies(snapshot)
-    store: dict[str, npt.NDArray[np.float32]] = {}
-    recording = RecordingEmbedder(embedder, store, reuse=False)
-    reusing = RecordingEmbedder(embedder, store, reuse=True)
+    # The timed full pipeline computes every embedding; the ablation, `explain` and
+    # near-duplicate runs read what it kept.
+    rows: Rows = {}
+    recording = StoredEmbedder(embedder, rows, reuse=False)
+    reusing = StoredEmbedder(embedder, rows, reuse=True)
     full = EngineState(snapshot, detector, IntentIndex.from_snapshot(snapshot, recording))
     embeddings_only = EngineState(
         snapshot,

@@ -68,7 +68,8 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
-from engine.embedding import Embedder, OnnxEmbedder
+from bench.stored_embeddings import StoredEmbedder, load_rows, save_rows
+from engine.embedding import OnnxEmbedder
 from engine.intent import IntentIndex, IntentScore, boost, pick
 from engine.model import IntentCategory, IntentSpec
 from engine.normalize import normalize
@@ -150,39 +151,6 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-class CachingEmbedder:
-    """Embeds each distinct text once (int8 embeds texts one at a time, so a cached row
-    equals a fresh one); `--cache` keeps the rows between runs."""
-
-    def __init__(self, inner: Embedder, path: Path | None) -> None:
-        self._inner = inner
-        self._path = path
-        self._rows: dict[str, npt.NDArray[np.float32]] = {}
-        if path is not None and path.is_file():
-            with np.load(path, allow_pickle=False) as saved:
-                self._rows = dict(zip(saved["texts"].tolist(), saved["rows"], strict=True))
-
-    @property
-    def dim(self) -> int:
-        return self._inner.dim
-
-    def windows(self, text: str, max_windows: int) -> tuple[str, ...]:
-        return self._inner.windows(text, max_windows)
-
-    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        for text in texts:
-            if text not in self._rows:
-                self._rows[text] = self._inner.embed([text])[0]
-        if not texts:
-            return np.empty((0, self.dim), dtype=np.float32)
-        return np.vstack([self._rows[t] for t in texts])
-
-    def save(self) -> None:
-        if self._path is not None and self._rows:
-            texts = list(self._rows)
-            np.savez(self._path, texts=np.array(texts), rows=np.vstack(list(self._rows.values())))
-
-
 @dataclass
 class Pool:
     """Scores of a set of texts against every intent, as IntentIndex computes them."""
@@ -225,7 +193,7 @@ class Pool:
 
 
 class Scorer:
-    def __init__(self, intents: list[Intent], embedder: CachingEmbedder) -> None:
+    def __init__(self, intents: list[Intent], embedder: StoredEmbedder) -> None:
         self.intents = intents
         self.ids = [i.id for i in intents]
         self.threat = np.array([i.category is IntentCategory.THREAT for i in intents])
@@ -512,7 +480,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not intents:
         sys.exit(f"no intents under {args.policy_dir}")
     dev_rows = load_jsonl(args.dev)
-    embedder = CachingEmbedder(OnnxEmbedder(), args.cache)
+    rows = load_rows(args.cache)
+    embedder = StoredEmbedder(OnnxEmbedder(), rows)
     s = Scorer(intents, embedder)
     dev = s.prompts("dev", dev_rows)
     extra = s.prompts(
@@ -524,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         + [{"label": "benign", "text": t, "category": "everyday"} for t in EVERYDAY],
     )
     loo = s.exemplars_left_out()
-    embedder.save()
+    save_rows(args.cache, rows)
 
     counts = Counter(i.category.value for i in intents)
     n_ex = [len(i.exemplars) for i in intents]
