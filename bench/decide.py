@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import random
 import resource
@@ -42,8 +41,10 @@ sys.path.insert(0, str(ROOT))
 from api.runtime import Runtime  # noqa: E402
 from api.schemas import ContextIn, DecideRequest  # noqa: E402
 from bench.catalog_load import generate  # noqa: E402
+from bench.cpu import cpu_seconds  # noqa: E402
 from engine.embedding import OnnxEmbedder  # noqa: E402
 from engine.model import Principal  # noqa: E402
+from engine.recognizers import validate_luhn  # noqa: E402
 from graph.connection import GraphClient  # noqa: E402
 from graph.facts import principal_for_key  # noqa: E402
 from graph.provenance_writer import ProvenanceWriter  # noqa: E402
@@ -93,13 +94,8 @@ LAST = ("Doe", "Haddad", "Rossi", "Becker", "Turner", "Bianchi", "Martin", "Nova
 
 
 def luhn_card(rng: random.Random) -> str:
-    digits = [4] + [rng.randrange(10) for _ in range(14)]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        d = d * 2 if i % 2 == 0 else d
-        total += d - 9 if d > 9 else d
-    digits.append((10 - total % 10) % 10)
-    s = "".join(map(str, digits))
+    body = "4" + "".join(str(rng.randrange(10)) for _ in range(14))
+    s = next(body + check for check in "0123456789" if validate_luhn(body + check))
     return " ".join(s[i : i + 4] for i in range(0, 16, 4))
 
 
@@ -261,22 +257,26 @@ def main() -> None:
                 print(stream.getvalue())
 
             neo4j_pid = server.status().pid
+
+            def neo4j_cpu_s() -> float:
+                return cpu_seconds([neo4j_pid] if neo4j_pid else [])
+
             sequential = workload(args.decisions, args.seed + 3, args.catalog_docs, policy_docs)
-            cpu0, neo0 = process_cpu_s(), pid_cpu_s(neo4j_pid)
+            cpu0, neo0 = process_cpu_s(), neo4j_cpu_s()
             began = time.perf_counter()
             results = [run_one(item) for item in sequential]
             writer.flush()
             seq_rate = len(results) / (time.perf_counter() - began)
-            seq_cpu = (process_cpu_s() - cpu0, pid_cpu_s(neo4j_pid) - neo0)
+            seq_cpu = (process_cpu_s() - cpu0, neo4j_cpu_s() - neo0)
 
             concurrent = workload(args.decisions, args.seed + 4, args.catalog_docs, policy_docs)
-            cpu0, neo0 = process_cpu_s(), pid_cpu_s(neo4j_pid)
+            cpu0, neo0 = process_cpu_s(), neo4j_cpu_s()
             began = time.perf_counter()
             with ThreadPoolExecutor(4) as pool:
                 conc = list(pool.map(run_one, concurrent))
             writer.flush(120)
             conc_rate = len(conc) / (time.perf_counter() - began)
-            conc_cpu = (process_cpu_s() - cpu0, pid_cpu_s(neo4j_pid) - neo0)
+            conc_cpu = (process_cpu_s() - cpu0, neo4j_cpu_s() - neo0)
 
             print(
                 f"\n{len(results)} decisions one at a time, {len(conc)} at concurrency 4; "
@@ -334,14 +334,6 @@ def main() -> None:
 def process_cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def pid_cpu_s(pid: int | None) -> float:
-    """User + system CPU seconds of a process (all its threads), from /proc."""
-    if pid is None:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ accepted (keep-alive at work) and the last request body it got (to check what a
 gateway actually sent); POST /_stats/reset zeroes it.
 
 api/gateway/fake_upstream.py is the scriptable one for tests and demos; this one
-only has to be fast.
+only has to be fast. Both answer with the same wire shapes (fake_upstream's
+`completion_body` and `chunk_body`).
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ import argparse
 import asyncio
 import contextlib
 import json
-import time
-from typing import Any
+
+from api.gateway.fake_upstream import chunk_body, completion_body, sse_event, usage_chunk_body
 
 ANSWER = (
     "Here is a short summary: revenue grew in every region, costs stayed flat, "
     "and the team recommends keeping the current plan for the next quarter."
 )
 USAGE = {"prompt_tokens": 96, "completion_tokens": 28, "total_tokens": 124}
+ID = "chatcmpl-bench"
 
 
 class Stats:
@@ -39,44 +41,18 @@ class Stats:
 
 
 def completion(model: str) -> bytes:
-    body = {
-        "id": "chatcmpl-bench",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": ANSWER},
-                "finish_reason": "stop",
-                "logprobs": None,
-            }
-        ],
-        "usage": USAGE,
-    }
-    return json.dumps(body, separators=(",", ":")).encode()
+    return json.dumps(completion_body(ID, model, ANSWER, USAGE), separators=(",", ":")).encode()
 
 
 def stream(model: str, include_usage: bool) -> bytes:
-    created = int(time.time())
-    envelope: dict[str, Any] = {
-        "id": "chatcmpl-bench",
-        "object": "chat.completion.chunk",
-        "created": created,
-        "model": model,
-    }
     words = ANSWER.split(" ")
     pieces = [" ".join(words[i : i + 6]) + " " for i in range(0, len(words), 6)]
-    events = [{**envelope, "choices": [{"index": 0, "delta": {"role": "assistant"}}]}]
-    events += [
-        {**envelope, "choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]}
-        for p in pieces
-    ]
-    events.append({**envelope, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    events = [chunk_body(ID, model, {"role": "assistant", "content": ""})]
+    events += [chunk_body(ID, model, {"content": p}) for p in pieces]
+    events.append(chunk_body(ID, model, {}, "stop"))
     if include_usage:
-        events.append({**envelope, "choices": [], "usage": USAGE})
-    out = b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events)
-    return out + b"data: [DONE]\n\n"
+        events.append(usage_chunk_body(ID, model, USAGE))
+    return b"".join(sse_event(e) for e in events) + b"data: [DONE]\n\n"
 
 
 def response(status: str, content_type: str, body: bytes, keep_alive: bool) -> bytes:

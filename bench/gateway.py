@@ -78,6 +78,7 @@ import httpx  # noqa: E402
 import yaml  # noqa: E402
 
 from api.telemetry import PHASES  # noqa: E402
+from bench.cpu import cpu_seconds  # noqa: E402
 
 LITELLM_VERSION = "1.108.7"
 """Newest litellm whose [proxy] extra resolves from PyPI here (1.108.8 to 1.110.2 pin
@@ -477,30 +478,6 @@ async def drive(
         for client in clients:
             await client.aclose()
     return cell
-
-
-def cpu_seconds(pids: Sequence[int]) -> float:
-    """User + system CPU time of `pids` and all their descendants, threads included."""
-    if not pids:
-        return 0.0
-    children: dict[int, list[int]] = defaultdict(list)
-    times: dict[int, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children[int(fields[1])].append(int(entry))
-        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
-    total, todo = 0.0, list(pids)
-    while todo:
-        pid = todo.pop()
-        total += times.get(pid, 0.0)
-        todo += children.get(pid, [])
-    return total
 
 
 # ---------------------------------------------------------------- checks and metrics

@@ -155,24 +155,57 @@ def create_fake_upstream() -> FastAPI:
                 _stream(completion_id, model, pieces, rule, usage if include_usage else None),
                 media_type="text/event-stream",
             )
-        return JSONResponse(
-            {
-                "id": completion_id,
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": model,
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": text},
-                        "finish_reason": "stop",
-                    }
-                ],
-                "usage": usage,
-            }
-        )
+        return JSONResponse(completion_body(completion_id, model, text, usage))
 
     return app
+
+
+# The OpenAI wire shapes both fake upstreams answer with (bench/fast_upstream.py too).
+
+
+def completion_body(
+    completion_id: str, model: str, text: str, usage: dict[str, int]
+) -> dict[str, Any]:
+    """A `chat.completion` with one assistant message."""
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        ],
+        "usage": usage,
+    }
+
+
+def chunk_body(
+    completion_id: str, model: str, delta: dict[str, Any], finish: str | None = None
+) -> dict[str, Any]:
+    """A `chat.completion.chunk` carrying one choice's delta."""
+    return {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+
+
+def usage_chunk_body(completion_id: str, model: str, usage: dict[str, int]) -> dict[str, Any]:
+    """The last chunk of a stream asked for `stream_options.include_usage`: no choices."""
+    return {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [],
+        "usage": usage,
+    }
+
+
+def sse_event(payload: dict[str, Any]) -> bytes:
+    return f"data: {json.dumps(payload)}\n\n".encode()
 
 
 def _echo(body: dict[str, Any]) -> str:
@@ -194,14 +227,7 @@ async def _stream(
     usage: dict[str, int] | None,
 ) -> AsyncIterator[bytes]:
     def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
-        chunk = {
-            "id": completion_id,
-            "object": "chat.completion.chunk",
-            "created": int(time.time()),
-            "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-        }
-        return f"data: {json.dumps(chunk)}\n\n".encode()
+        return sse_event(chunk_body(completion_id, model, delta, finish))
 
     yield event({"role": "assistant", "content": ""})
     for sent, piece in enumerate(pieces):
@@ -212,15 +238,7 @@ async def _stream(
         yield event({"content": piece})
     yield event({}, "stop")
     if usage is not None:
-        payload = {
-            "id": completion_id,
-            "object": "chat.completion.chunk",
-            "created": int(time.time()),
-            "model": model,
-            "choices": [],
-            "usage": usage,
-        }
-        yield f"data: {json.dumps(payload)}\n\n".encode()
+        yield sse_event(usage_chunk_body(completion_id, model, usage))
     yield b"data: [DONE]\n\n"
 
 
