@@ -40,6 +40,7 @@ from engine.errors import GraphUnavailable, NotAuthenticated, NotFound
 from engine.intent import IntentIndex
 from engine.model import ChatMessage, ContextItem, DecisionRequest, ItemFacts, Principal, Snapshot
 from engine.provenance import decision_record
+from engine.threats.detector import ThreatDetector
 from graph import queries
 from graph.connection import GraphClient, records
 from graph.facts import hash_api_key, item_facts, principal_for_key
@@ -82,11 +83,12 @@ class Lru(Generic[K, V]):
             self._data.clear()
 
 
-def build_state(snapshot: Snapshot, embedder: Embedder) -> EngineState:
+def build_state(snapshot: Snapshot, embedder: Embedder, threats: ThreatDetector) -> EngineState:
     return EngineState(
         snapshot=snapshot,
         detector=Detector(snapshot.entity_types.values()),
         intents=IntentIndex.from_snapshot(snapshot, embedder),
+        threats=threats,
     )
 
 
@@ -109,8 +111,11 @@ class Runtime:
         *,
         refresh_interval_s: float = 2.0,
         telemetry: Telemetry | None = None,
+        threats: ThreatDetector | None = None,
     ) -> None:
         self.graph = graph
+        # One per process: the model does not change with the PolicySet.
+        self.threats = threats or ThreatDetector.shipped()
         self.telemetry = telemetry or Telemetry(TelemetrySettings(otlp_endpoint=None))
         self.embedder = embedder
         self.writer = writer
@@ -118,7 +123,7 @@ class Runtime:
         self._health: Callable[[], Mapping[str, bool]] = lambda: {}
         self._refresh_interval = refresh_interval_s
         self._generation = self._read_generation()
-        self._state = build_state(load_snapshot(graph), embedder)
+        self._state = build_state(load_snapshot(graph), embedder, self.threats)
         self._principals: Lru[str, tuple[int, Principal]] = Lru(10_000)
         self._facts: Lru[tuple[int, str, frozenset[str]], ItemFacts] = Lru(100_000)
         self._recent: Lru[str, dict[str, Any]] = Lru(10_000)
@@ -363,7 +368,7 @@ class Runtime:
         changed = snapshot.version != self._state.snapshot.version
         if changed:
             started = time.perf_counter()
-            self._state = build_state(snapshot, self.embedder)
+            self._state = build_state(snapshot, self.embedder, self.threats)
             log.info(
                 "active PolicySet is now %s (engine rebuilt in %.0f ms)",
                 snapshot.version,

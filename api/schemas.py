@@ -168,6 +168,20 @@ class IssueOut(BaseModel):
     message: str
 
 
+class ThreatFindingOut(BaseModel):
+    category: str = Field(description="A threat detector head; 'attack' is any category.")
+    score: float = Field(description="Calibrated probability, the best over segments and views.")
+    segment: str
+    view: str = Field(description="'text', or the decoded view that scored it (rot13, ...).")
+    start: int = Field(description="Span that drove the score, in the segment's original text.")
+    end: int
+
+
+class ThreatsOut(BaseModel):
+    detector_version: str | None
+    findings: list[ThreatFindingOut]
+
+
 class DecisionOut(BaseModel):
     """The decision value: everything that decided the request, and why."""
 
@@ -191,6 +205,7 @@ class DecisionOut(BaseModel):
     route: RouteOut
     issues: list[IssueOut]
     block_output_labels: list[str]
+    threats: ThreatsOut | None = None
 
 
 class ProvenanceEdgeOut(BaseModel):

@@ -14,6 +14,7 @@ from engine.intent import IntentIndex
 from engine.model import DecisionRequest, Snapshot
 from engine.normalize import normalize
 from engine.signals import DEFAULT_SIGNALS, scan
+from engine.threats.detector import ThreatDetector
 
 # Retrieved text that tries to steer the model; a document may legitimately talk about
 # "all customers" or carry base64, so only instruction-like signals count there.
@@ -41,6 +42,8 @@ class EngineState:
     snapshot: Snapshot
     detector: Detector
     intents: IntentIndex
+    # None only where a test or benchmark pins everything else; the API always has one.
+    threats: ThreatDetector | None = None
 
 
 def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_phase) -> Analysis:
@@ -57,6 +60,16 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
         )
         if names:
             injected[key] = names
+    threats = None
+    if state.threats is not None:
+        phase("threats")
+        # The operator's system prompt is not an attack on itself.
+        scanned = {
+            key: text
+            for key, text in texts.items()
+            if not (key.startswith("messages[") and _role(request, key) == "system")
+        }
+        threats = state.threats.assess(scanned)
     phase("intent")
     intent = state.intents.match(texts[_intent_segment(request)].text)
     return Analysis(
@@ -64,7 +77,12 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
         texts=texts,
         detections=detections,
         injected=injected,
+        threats=threats,
     )
+
+
+def _role(request: DecisionRequest, key: str) -> str:
+    return request.messages[int(key[len("messages[") : -1])].role
 
 
 def _intent_segment(request: DecisionRequest) -> str:

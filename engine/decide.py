@@ -53,6 +53,7 @@ from engine.policy import (
     Applicable,
     RequestView,
     applicable_policies,
+    applies,
     constraint_reasons,
     label_action,
     preferences,
@@ -61,6 +62,7 @@ from engine.policy import (
 )
 from engine.redact import Choice, redact
 from engine.route import RouteNeeds, estimate_tokens, plan_route
+from engine.threats.detector import ThreatAssessment, ThreatFinding
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,8 @@ class Analysis:
     # context key -> names of attack signals found in that item's text: retrieved
     # content that tries to instruct the model (indirect prompt injection) is withheld.
     injected: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The threat detector's scores per segment; None when no detector ran.
+    threats: ThreatAssessment | None = None
 
 
 BASE_CAPABILITY = "chat"
@@ -114,6 +118,24 @@ def decide(
     principal = request.principal
     withheld: list[Withholding] = []
     candidates: dict[str, ItemFacts] = {}
+    threats = analysis.threats
+    message_keys = [message_key(i) for i, m in enumerate(request.messages) if m.role != "system"]
+
+    def view_of(
+        labels: Mapping[str, LabelEvidence], found: Mapping[str, ThreatFinding]
+    ) -> RequestView:
+        return RequestView(
+            decision_id=decision_id,
+            principal_id=principal.id,
+            intent=analysis.intent.intent_id,
+            roles=principal.roles,
+            tenant=principal.tenant,
+            purpose=request.purpose,
+            labels=labels,
+            threats=found,
+            detector_version=threats.detector_version if threats else "",
+        )
+
     for item in request.context:
         found = facts.get(item.id) or ItemFacts(id=item.id, found=False)
         refusal = _access_refusal(found, principal.roles, request.purpose)
@@ -123,6 +145,10 @@ def decide(
                 item.id,
                 "suspected_injection",
                 f"The item's text tries to instruct the model ({', '.join(signals)}).",
+            )
+        if refusal is None and threats is not None:
+            refusal = _threat_refusal(
+                item.id, snapshot, view_of({}, threats.best([context_key(item.id)]))
             )
         if refusal:
             withheld.append(refusal)
@@ -141,15 +167,7 @@ def decide(
         ]
         for e in sorted(evidence, key=lambda e: (len(e.path), e.path)):
             labels.setdefault(e.label, e)
-        return RequestView(
-            decision_id=decision_id,
-            principal_id=principal.id,
-            intent=analysis.intent.intent_id,
-            roles=principal.roles,
-            tenant=principal.tenant,
-            purpose=request.purpose,
-            labels=labels,
-        )
+        return view_of(labels, threats.best(message_keys) if threats else {})
 
     first, _ = applicable_policies(snapshot, view_for(candidates))
     exposed: dict[str, ItemFacts] = {}
@@ -230,6 +248,8 @@ def decide(
         block_output_labels=tuple(blocked),
         label_actions=label_actions,
         output_blocks=output_blocks,
+        detector_version=threats.detector_version if threats else None,
+        threats=tuple(sorted(threats.best().values(), key=lambda f: f.head)) if threats else (),
         pseudonyms=pseudonyms,
     )
 
@@ -266,6 +286,23 @@ def _output_rules(
         tuple((label, effect, policy_id) for label, (effect, policy_id) in sorted(actions.items())),
         tuple(sorted(blocks.items())),
     )
+
+
+def _threat_refusal(item_id: str, snapshot: Snapshot, item: RequestView) -> Withholding | None:
+    """Withhold a context item that, sent on its own, would make a threat deny apply.
+
+    Retrieved text that carries an injection is the retriever's problem, not the
+    caller's: the item goes, the request stays (the caller's own words are judged
+    by the same policies at request level)."""
+    for policy in snapshot.policies:
+        if policy.effect is not Effect.DENY or not policy.threats:
+            continue
+        applicable = applies(policy, item)
+        if applicable is not None:
+            return Withholding(
+                item_id, "suspected_injection", applicable.reason().sentence, policy.id
+            )
+    return None
 
 
 def _access_refusal(

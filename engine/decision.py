@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from engine.model import Effect, IntentCategory, RouteConstraints
+from engine.threats.detector import ThreatFinding
 
 
 class Outcome(StrEnum):
@@ -137,6 +138,10 @@ class Decision:
     # (label, policy id) of block_output policies by the same scope rule; covers
     # block_output_labels, which only lists labels present in the request.
     output_blocks: tuple[tuple[str, str], ...] = ()
+    # The threat detector that scored this request and, per head, its best finding over
+    # every segment scanned (messages other than the system prompt, context items).
+    detector_version: str | None = None
+    threats: tuple[ThreatFinding, ...] = ()
     # placeholder -> original value, so the gateway can restore pseudonyms for this caller.
     # Never written to provenance or logs.
     pseudonyms: Mapping[str, str] = field(default_factory=dict, repr=False)

@@ -10,7 +10,8 @@
     ├── InvalidPolicyData             invalid_policy_data   (a load was refused; lists problems)
     ├── GraphUnavailable              graph_unavailable     (retryable)
     ├── UpstreamError                 upstream_error        (retryable when the provider said so)
-    └── LocalServerError              local_server_error    (the bundled Neo4j could not start/stop)
+    ├── LocalServerError              local_server_error    (the bundled Neo4j could not start/stop)
+    └── InvalidArtifact               invalid_artifact      (a shipped model file is unusable)
 
 The API maps each class to an HTTP status in one place (api/errors.py); nothing
 else builds HTTP errors for these conditions. Originals are chained with
@@ -116,3 +117,14 @@ class UpstreamError(GovroutError):
 
 class LocalServerError(GovroutError):
     code = "local_server_error"
+
+
+class InvalidArtifact(GovroutError):
+    """A model artifact (e.g. the threat detector) is missing, truncated or inconsistent."""
+
+    code = "invalid_artifact"
+
+    def __init__(self, where: str, problems: list[str]) -> None:
+        super().__init__(f"{where}: " + "; ".join(problems))
+        self.where = where
+        self.problems = problems

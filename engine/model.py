@@ -179,6 +179,29 @@ Preference = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
+class ThreatCondition:
+    """Part of a policy's scope: the threat detector's `category` head scored >= `min_score`.
+
+    Categories are the detector's heads (engine.threats: prompt_injection, jailbreak,
+    system_prompt_extraction, data_exfiltration, secrets_harvesting, and `attack` for any).
+    """
+
+    category: str
+    min_score: float
+
+    def encode(self) -> str:
+        """The form the graph and RDF store: one self-contained string per condition."""
+        return f"{self.category}>={self.min_score:.6f}".rstrip("0").rstrip(".")
+
+    @classmethod
+    def decode(cls, value: str) -> ThreatCondition:
+        category, sep, score = value.partition(">=")
+        if not sep or not category:
+            raise ValueError(f"threat condition {value!r} is not 'category>=score'")
+        return cls(category, float(score))
+
+
+@dataclass(frozen=True, slots=True)
 class PolicySpec:
     id: str
     description: str
@@ -188,6 +211,8 @@ class PolicySpec:
     roles: frozenset[str] = frozenset()
     tenants: frozenset[str] = frozenset()
     purposes: frozenset[str] = frozenset()
+    # Any one condition met is enough; the other scope dimensions must match as well.
+    threats: tuple[ThreatCondition, ...] = ()
     governs: frozenset[str] = frozenset()
     constraints: RouteConstraints = RouteConstraints()
     prefer_models: tuple[str, ...] = ()

@@ -1,8 +1,11 @@
 """Which policies apply to a request, why, and how they combine.
 
 A policy applies when every scope dimension it lists matches (intent, role,
-tenant, purpose; an empty list matches anything) and, if it governs labels, at
-least one governed label is present in what the request would send. Labels
+tenant, purpose, threat; an empty list matches anything) and, if it governs
+labels, at least one governed label is present in what the request would send.
+A threat condition holds when the threat detector's head for that category
+scored at least the policy's `min_score` on what the request would send; the
+reason then says which category, score, threshold, segment and view decided. Labels
 present include their ancestors, so a policy on `pii` applies to `contact_info`.
 
 The combining rule (`verdict`) is deliberately tiny: an applicable deny wins;
@@ -14,7 +17,7 @@ the request is denied anyway (fail closed).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.decision import Reason, RuleIssue
 from engine.model import (
@@ -27,7 +30,9 @@ from engine.model import (
     Restrictiveness,
     RouteConstraints,
     Snapshot,
+    ThreatCondition,
 )
+from engine.threats.detector import ThreatFinding
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +46,22 @@ class RequestView:
     tenant: str
     purpose: str | None
     labels: Mapping[str, LabelEvidence]  # effective labels of everything that may be sent
+    # threat head -> the detector's best finding over what the request would send
+    threats: Mapping[str, ThreatFinding] = field(default_factory=dict)
+    detector_version: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Applicable:
     policy: PolicySpec
     path: tuple[str, ...]  # the graph path that made it apply
+    detail: str = ""  # what the sentence alone does not say, e.g. the threat score that decided
 
     def reason(self) -> Reason:
-        return Reason(self.policy.id, self.policy.effect, self.policy.description, self.path)
+        sentence = self.policy.description
+        if self.detail:
+            sentence = f"{sentence} ({self.detail})"
+        return Reason(self.policy.id, self.policy.effect, sentence, self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +77,20 @@ def applicable_policies(
     issues: list[RuleIssue] = []
     for policy in snapshot.policies:
         try:
-            path = _applies(policy, view)
+            applicable = applies(policy, view)
         except (KeyError, ValueError, TypeError) as exc:  # malformed rule data: skip, record
             issues.append(RuleIssue(policy.id, f"could not be evaluated: {exc!r}"))
             continue
-        if path is not None:
-            found.append(Applicable(policy, path))
+        if applicable is not None:
+            found.append(applicable)
     found.sort(key=lambda a: (-a.policy.priority, a.policy.id))
     return tuple(found), tuple(issues)
+
+
+def applies(policy: PolicySpec, view: RequestView) -> Applicable | None:
+    """The policy with the path (and threat detail) that makes it apply, or None."""
+    path = _applies(policy, view)
+    return None if path is None else Applicable(policy, path, threat_detail(policy, view))
 
 
 def _applies(policy: PolicySpec, view: RequestView) -> tuple[str, ...] | None:
@@ -83,6 +101,8 @@ def _applies(policy: PolicySpec, view: RequestView) -> tuple[str, ...] | None:
     if policy.tenants and view.tenant not in policy.tenants:
         return None
     if policy.purposes and view.purpose not in policy.purposes:
+        return None
+    if policy.threats and threat_hit(policy, view) is None:
         return None
     target = f"Policy:{policy.id}"
     if policy.governs:
@@ -113,6 +133,30 @@ def _applies(policy: PolicySpec, view: RequestView) -> tuple[str, ...] | None:
             target,
         )
     return (target,)
+
+
+def threat_hit(
+    policy: PolicySpec, view: RequestView
+) -> tuple[ThreatCondition, ThreatFinding] | None:
+    """The policy's threat condition that holds with the highest margin, and its finding."""
+    held = [
+        (c, view.threats[c.category])
+        for c in policy.threats
+        if c.category in view.threats and view.threats[c.category].score >= c.min_score
+    ]
+    return max(held, key=lambda h: (h[1].score - h[0].min_score, h[0].category), default=None)
+
+
+def threat_detail(policy: PolicySpec, view: RequestView) -> str:
+    hit = threat_hit(policy, view) if policy.threats else None
+    if hit is None:
+        return ""
+    condition, finding = hit
+    how = "" if finding.view == "text" else f", read as {finding.view}"
+    return (
+        f"threat detector {view.detector_version}: {condition.category} scored "
+        f"{finding.score:.2f} >= {condition.min_score:.2f} in {finding.segment}{how}"
+    )
 
 
 def verdict(

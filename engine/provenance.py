@@ -88,6 +88,20 @@ def decision_record(decision: Decision) -> dict[str, Any]:
             ],
         },
         "issues": [{"policy_id": i.policy_id, "message": i.message} for i in decision.issues],
+        "threats": {
+            "detector_version": decision.detector_version,
+            "findings": [
+                {
+                    "category": f.head,
+                    "score": round(f.score, 4),
+                    "segment": f.segment,
+                    "view": f.view,
+                    "start": f.start,
+                    "end": f.end,
+                }
+                for f in decision.threats
+            ],
+        },
         "block_output_labels": list(decision.block_output_labels),
     }
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from engine.provenance import dumps
+from engine.threats.model import ANY_ATTACK
 from graph import queries
 from graph.connection import GraphClient, records
 
@@ -17,6 +18,9 @@ def decision_row(record: dict[str, Any]) -> dict[str, Any]:
     redacted = Counter(r["label"] for r in record["redactions"])
     route = record["route"]
     routed = ([route["primary"]] if route["primary"] else []) + list(route["fallbacks"])
+    threats = record.get("threats") or {}
+    scores = {f["category"]: f["score"] for f in threats.get("findings", ())}
+    categories = {c: s for c, s in scores.items() if c != ANY_ATTACK}
     return {
         "id": record["id"],
         "created_at": record["created_at"],
@@ -28,6 +32,10 @@ def decision_row(record: dict[str, Any]) -> dict[str, Any]:
         "policy_version": record["policy_version"],
         "intent_id": record["intent"]["id"],
         "intent_score": record["intent"]["score"],
+        # Queryable without parsing the record: "decisions the detector scored above 0.9".
+        "detector_version": threats.get("detector_version"),
+        "threat_score": scores.get(ANY_ATTACK),
+        "threat_category": max(categories, key=lambda c: categories[c]) if categories else None,
         "redacted_prompt": "\n".join(f"{m['role']}: {m['content']}" for m in record["messages"]),
         "labels": record["labels"],
         "record": dumps(record),

@@ -18,6 +18,7 @@ from engine.model import (
     RecognizerSpec,
     RouteConstraints,
     Snapshot,
+    ThreatCondition,
     UpstreamSpec,
 )
 from graph import store
@@ -162,6 +163,7 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
                 roles=scope["Role"].get(pid, none),
                 tenants=scope["Tenant"].get(pid, none),
                 purposes=frozenset(row.get("purposes") or ()),
+                threats=tuple(map(ThreatCondition.decode, row.get("threats") or ())),
                 governs=governs.get(pid, none),
                 constraints=RouteConstraints(
                     jurisdictions=restrict_j.get(pid, none),

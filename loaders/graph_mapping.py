@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from engine.model import UNKNOWN_INTENT, IntentCategory
+from engine.model import UNKNOWN_INTENT, IntentCategory, ThreatCondition
 from graph.content import Edge, GraphContent, relation
 from loaders.bundle import Bundle
 from loaders.spec import PolicyDocument
@@ -177,6 +177,9 @@ def to_graph(bundle: Bundle) -> GraphContent:
             effect=pol["effect"],
             priority=pol["priority"],
             purposes=scope["purposes"],
+            threats=[
+                ThreatCondition(t["category"], t["min_score"]).encode() for t in scope["threats"]
+            ],
             no_training=cons["no_training"],
             max_retention_days=cons["max_retention_days"],
             block_output=pol["block_output"],
@@ -386,6 +389,10 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                     "roles": scope["Role"].get(pid, []),
                     "tenants": scope["Tenant"].get(pid, []),
                     "purposes": list(pol.get("purposes") or []),
+                    "threats": [
+                        {"category": c.category, "min_score": c.min_score}
+                        for c in map(ThreatCondition.decode, pol.get("threats") or [])
+                    ],
                 },
                 "governs": governs.get(pid, []),
                 "constraints": {

@@ -122,6 +122,7 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "effect": Values.ONE,
         "priority": Values.ONE,
         "purposes": Values.MANY,
+        "threats": Values.MANY,
         "no_training": Values.ONE,
         "max_retention_days": Values.ONE,
         "block_output": Values.ONE,

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from engine.model import LABEL_ACTIONS, UNKNOWN_INTENT, Effect, IntentCategory, Level
+from engine.threats.categories import THREAT_HEADS
 
 Id = Annotated[
     str,
@@ -270,6 +271,25 @@ class Model(_Spec):
     latency_ms: int = Field(default=500, ge=0, description="Typical time to first token.")
 
 
+class ThreatThreshold(_Spec):
+    """The threat detector's head for `category` scored at least `min_score` (0-1]."""
+
+    category: Id = Field(description=f"One of the detector's heads: {', '.join(THREAT_HEADS)}.")
+    min_score: float = Field(
+        gt=0,
+        le=1,
+        description="Calibrated probability; 1% benign at the "
+        "shipped operating point is in engine/data/threat_model/meta.json.",
+    )
+
+    @field_validator("category")
+    @classmethod
+    def _known_head(cls, value: str) -> str:
+        if value not in THREAT_HEADS:
+            raise ValueError(f"unknown threat category '{value}'; known: {', '.join(THREAT_HEADS)}")
+        return value
+
+
 class PolicyScope(_Spec):
     """Where a policy applies; an empty list means 'any'. All listed dimensions must match."""
 
@@ -277,6 +297,9 @@ class PolicyScope(_Spec):
     roles: list[Id] = []
     tenants: list[Id] = []
     purposes: list[Purpose] = []
+    threats: list[ThreatThreshold] = Field(
+        default=[], description="Threat detector conditions; any one that holds is enough."
+    )
 
 
 class RouteConstraints(_Spec):

@@ -190,6 +190,7 @@ class GR(DefinedNamespace):
     no_training: URIRef
     max_retention_days: URIRef
     block_output: URIRef
+    threats: URIRef
     rank: URIRef
     content_hash: URIRef
     version: URIRef

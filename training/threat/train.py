@@ -1,0 +1,287 @@
+"""Train the threat model and write its artifact and metrics.
+
+    .venv/bin/python training/threat/train.py            # engine/data/threat_model/
+    .venv/bin/python training/threat/train.py --out DIR  # somewhere else
+
+What it does, deterministically (fixed seeds, sorted inputs):
+
+1. reads every source of training/threat/corpus.py, minus the bench's held-out
+   split, and refuses any excluded source by name;
+2. adds typo-perturbed copies of a share of the attacks *and* of the benign
+   prompts, so that misspellings are not learned as a sign of attack;
+3. fits one L2 logistic head per category (that category's attacks against
+   every benign prompt) and an ``attack`` head (every attack against every
+   benign prompt), on hashed character 2-5-grams (engine.threats.features),
+   each source weighted by 1/sqrt(its size) so a large generated family does not
+   drown the hand-written ones;
+4. calibrates each head with Platt scaling on out-of-fold scores (4 folds,
+   grouped by source so no fold scores text from a source it trained on);
+5. picks the operating point: per-head thresholds such that the union of heads
+   flags <= 1% of out-of-fold benign prompts, and stores it in meta.json, where
+   the reference enterprise's threat policies take their thresholds from.
+
+The same functions serve bench/detection.py's leave-one-source-out runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
+from scipy import sparse  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from engine.threats.features import ngrams  # noqa: E402
+from engine.threats.model import ANY_ATTACK, DEFAULT_ARTIFACT, ThreatModel  # noqa: E402
+from training.threat.corpus import CATEGORIES, Sample, load_all  # noqa: E402
+
+HEADS = (ANY_ATTACK, *CATEGORIES)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    bits: int = 18
+    window: int = 512
+    stride: int = 256
+    c: float = 2.0
+    typo_share: float = 0.25
+    target_fpr: float = 0.01
+    seed: int = 13
+
+
+# --------------------------------------------------------------------------- features
+
+
+def featurize(texts: Sequence[str], bits: int) -> sparse.csr_matrix:
+    """Rows of n-gram counts / sqrt(#n-grams): the features ThreatModel.score sums."""
+    indptr, indices, data = [0], [], []
+    for text in texts:
+        grams = ngrams(text, bits)
+        buckets, counts = np.unique(grams.buckets, return_counts=True)
+        indices.append(buckets)
+        data.append(counts / np.sqrt(max(len(grams), 1)))
+        indptr.append(indptr[-1] + buckets.shape[0])
+    return sparse.csr_matrix(
+        (
+            np.concatenate(data).astype(np.float32) if data else np.zeros(0, np.float32),
+            np.concatenate(indices) if indices else np.zeros(0, np.int64),
+            np.asarray(indptr),
+        ),
+        shape=(len(texts), 2**bits),
+    )
+
+
+def misspell(text: str, rng: random.Random) -> str:
+    """Drop, double or swap one letter in about one word in four (Latin-script words)."""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if len(word) < 4 or not word.isalpha() or rng.random() > 0.25:
+            continue
+        j = rng.randrange(1, len(word) - 1)
+        kind = rng.randrange(3)
+        if kind == 0:
+            word = word[:j] + word[j + 1 :]
+        elif kind == 1:
+            word = word[:j] + word[j] + word[j:]
+        else:
+            word = word[: j - 1] + word[j] + word[j - 1] + word[j + 1 :]
+        words[i] = word
+    return " ".join(words)
+
+
+def augment(samples: Sequence[Sample], config: Config) -> list[Sample]:
+    rng = random.Random(config.seed)
+    extra = []
+    for sample in samples:
+        if rng.random() < config.typo_share:
+            changed = misspell(sample.text, rng)
+            if changed != sample.text:
+                extra.append(_replace_text(sample, changed))
+    return [*samples, *extra]
+
+
+def _replace_text(sample: Sample, text: str) -> Sample:
+    return Sample(
+        text, sample.attack, sample.category, sample.family, sample.lang, sample.source,
+        sample.system,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+def source_weights(samples: Sequence[Sample]) -> npt.NDArray[np.float64]:
+    sizes = Counter(s.source for s in samples)
+    mean = len(samples) / len(sizes)
+    return np.array([np.sqrt(mean / sizes[s.source]) for s in samples], dtype=np.float64)
+
+
+def head_rows(
+    samples: Sequence[Sample], head: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8]]:
+    """Rows a head trains on and their labels: its positives against every benign prompt."""
+    rows, labels = [], []
+    for i, s in enumerate(samples):
+        if not s.attack:
+            rows.append(i)
+            labels.append(0)
+        elif head == ANY_ATTACK or s.category == head:
+            rows.append(i)
+            labels.append(1)
+    return np.asarray(rows, dtype=np.int64), np.asarray(labels, dtype=np.int8)
+
+
+def fit_heads(
+    x: sparse.csr_matrix, samples: Sequence[Sample], config: Config
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    weights = np.zeros((x.shape[1], len(HEADS)), dtype=np.float32)
+    bias = np.zeros(len(HEADS), dtype=np.float32)
+    sample_weight = source_weights(samples)
+    for h, head in enumerate(HEADS):
+        rows, labels = head_rows(samples, head)
+        if labels.min(initial=1) == labels.max(initial=0):
+            bias[h] = -8.0  # a head without positives (or negatives) never fires
+            continue
+        model = LogisticRegression(
+            C=config.c, class_weight="balanced", solver="liblinear", max_iter=200
+        )
+        model.fit(x[rows], labels, sample_weight=sample_weight[rows])
+        weights[:, h] = model.coef_[0]
+        bias[h] = model.intercept_[0]
+    return weights, bias
+
+
+def raw_logits(
+    x: sparse.csr_matrix, weights: npt.NDArray[np.float32], bias: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
+    return np.asarray(x @ weights + bias, dtype=np.float32)
+
+
+def folds_by_source(samples: Sequence[Sample], k: int) -> npt.NDArray[np.int64]:
+    """A fold per sample; whole sources go to one fold (hashed), large ones are split by row."""
+    sizes = Counter(s.source for s in samples)
+    cap = len(samples) / k
+    out = np.zeros(len(samples), dtype=np.int64)
+    for i, s in enumerate(samples):
+        key = s.source if sizes[s.source] <= cap else f"{s.source}#{s.text}"
+        out[i] = int(hashlib.sha256(key.encode()).hexdigest(), 16) % k
+    return out
+
+
+def platt(logits: npt.NDArray[np.float32], labels: npt.NDArray[np.int8]) -> tuple[float, float]:
+    if labels.min(initial=1) == labels.max(initial=0):
+        return 1.0, 0.0
+    model = LogisticRegression(C=1e4, solver="lbfgs")
+    model.fit(logits.reshape(-1, 1), labels)
+    return float(model.coef_[0][0]), float(model.intercept_[0])
+
+
+def operating_point(probabilities: npt.NDArray[np.float64], target_fpr: float) -> dict[str, float]:
+    """Per-head thresholds: each head's benign quantile q, with q chosen so the union of heads
+    flags at most `target_fpr` of these benign rows (`probabilities`: benign x heads)."""
+    lo, hi = 0.0, target_fpr
+    best = np.quantile(probabilities, 1.0, axis=0)
+    for _ in range(40):
+        q = (lo + hi) / 2
+        thresholds = np.quantile(probabilities, 1.0 - q, axis=0)
+        fpr = float(np.mean(np.any(probabilities > thresholds, axis=1)))
+        if fpr <= target_fpr:
+            lo, best = q, thresholds
+        else:
+            hi = q
+    return {
+        head: round(float(min(max(t, 0.05), 0.999)), 4) for head, t in zip(HEADS, best, strict=True)
+    }
+
+
+def train(samples: Sequence[Sample], config: Config) -> tuple[ThreatModel, dict[str, object]]:
+    """The model, calibrated on out-of-fold scores, and its operating point and metrics."""
+    data = augment(sorted(samples, key=lambda s: (s.source, s.text)), config)
+    x = featurize([s.text for s in data], config.bits)
+    folds = folds_by_source(data, 4)
+    oof = np.zeros((len(data), len(HEADS)), dtype=np.float32)
+    for fold in range(4):
+        train_rows = np.flatnonzero(folds != fold)
+        test_rows = np.flatnonzero(folds == fold)
+        w, b = fit_heads(x[train_rows], [data[i] for i in train_rows], config)
+        oof[test_rows] = raw_logits(x[test_rows], w, b)
+    calibration = np.zeros((len(HEADS), 2), dtype=np.float32)
+    for h, head in enumerate(HEADS):
+        rows, labels = head_rows(data, head)
+        calibration[h] = platt(oof[rows, h], labels)
+    weights, bias = fit_heads(x, data, config)
+    probabilities = 1.0 / (1.0 + np.exp(-(calibration[:, 0] * oof + calibration[:, 1])))
+    benign = np.array([not s.attack for s in data])
+    thresholds = operating_point(probabilities[benign].astype(np.float64), config.target_fpr)
+    flagged = np.any(probabilities > np.array([thresholds[h] for h in HEADS]), axis=1)
+    metrics: dict[str, object] = {
+        "out_of_fold_benign_flagged": round(float(flagged[benign].mean()), 4),
+        "out_of_fold_attacks_flagged": round(float(flagged[~benign].mean()), 4),
+        "out_of_fold_by_source": {
+            source: round(
+                float(flagged[[i for i, s in enumerate(data) if s.source == source]].mean()), 4
+            )
+            for source in sorted({s.source for s in data})
+        },
+    }
+    digest = hashlib.sha256(weights.astype(np.float16).tobytes()).hexdigest()[:10]
+    model = ThreatModel(
+        version=f"ngram-linear-{digest}",
+        heads=HEADS,
+        bits=config.bits,
+        window=config.window,
+        stride=config.stride,
+        weights=weights,
+        bias=bias,
+        calibration=calibration,
+        meta={
+            "operating_point": {"target_benign_fpr": config.target_fpr, "thresholds": thresholds},
+            "training": {
+                "samples": len(data),
+                "by_source": dict(sorted(Counter(s.source for s in data).items())),
+                "by_lang": dict(sorted(Counter(s.lang for s in data).items())),
+                "attacks": int((~benign).sum()),
+                "benign": int(benign.sum()),
+                "config": {
+                    "bits": config.bits, "c": config.c, "typo_share": config.typo_share,
+                    "seed": config.seed,
+                },
+                "trained_at": datetime.now(UTC).date().isoformat(),
+            },
+            "metrics": metrics,
+        },
+    )  # fmt: skip
+    return model, metrics
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_ARTIFACT)
+    parser.add_argument("--bits", type=int, default=Config().bits)
+    args = parser.parse_args(argv)
+    samples = load_all()
+    print(f"{len(samples)} samples from {len({s.source for s in samples})} sources")
+    model, metrics = train(samples, Config(bits=args.bits))
+    model.save(args.out)
+    print(f"wrote {model.version} to {args.out}")
+    for key, value in metrics.items():
+        print(f"  {key}: {value}")
+    print(f"  thresholds: {model.meta['operating_point']['thresholds']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
