@@ -21,7 +21,7 @@ from typing import Protocol
 from engine.normalize import NormalizedText
 from engine.threats.model import DEFAULT_ARTIFACT, ThreatModel
 
-__all__ = ["ThreatAssessment", "ThreatDetector", "ThreatFinding", "ViewFn"]
+__all__ = ["ThreatAssessment", "ThreatDetector", "ThreatFinding", "ViewFn", "default_views"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +64,14 @@ class _View(Protocol):
 ViewFn = Callable[[str], Sequence[_View]]
 
 
-def _no_views(text: str) -> Sequence[_View]:
+def default_views(text: str) -> Sequence[_View]:
     return ()
 
 
 class ThreatDetector:
     """The model plus the views it scans; immutable, shared between requests."""
 
-    def __init__(self, model: ThreatModel, views: ViewFn = _no_views) -> None:
+    def __init__(self, model: ThreatModel, views: ViewFn = default_views) -> None:
         self.model = model
         self.version = model.version
         self._views = views

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ class ThreatModel:
                 weights = arrays["weights"].astype(np.float32)
                 bias = arrays["bias"].astype(np.float32)
                 calibration = arrays["calibration"].astype(np.float32)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise InvalidArtifact(where, [f"cannot be read: {type(exc).__name__}: {exc}"]) from exc
         heads = tuple(meta.get("heads", ()))
         bits = int(meta.get("bits", 0))
