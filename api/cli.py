@@ -7,6 +7,7 @@ govroute export                   the active policy content as RDF
 govroute policy list|rollback     PolicySet versions
 govroute schema                   JSON Schema of the policy YAML format
 govroute fake-upstream            a local OpenAI-compatible provider for demos
+govroute redteam --url --key      send the attack suite to a deployment, report block rates
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.gateway.cli import fake_upstream
+from api.redteam import redteam
 from api.settings import Settings
 from engine.errors import GovroutError, InvalidPolicyData
 from graph import store
@@ -45,6 +47,7 @@ policy_app = typer.Typer(no_args_is_help=True, help="PolicySet versions.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(policy_app, name="policy")
 app.command("fake-upstream")(fake_upstream)
+app.command("redteam")(redteam)
 
 out = Console()
 err = Console(stderr=True)
