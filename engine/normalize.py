@@ -8,26 +8,44 @@ back to the caller's original offsets:
    tag characters) and a few invisible fillers of other categories (variation
    selectors, Hangul fillers, the combining grapheme joiner);
 2. Unicode NFKC: fullwidth forms, ligatures, mathematical alphanumerics,
-   circled and super/subscript characters become their plain forms;
+   circled, squared and super/subscript characters become their plain forms;
 3. whitespace, dash and quote variants become ASCII (' ', '-', "'", '"'), digits
    of every script become ASCII digits, and Latin look-alikes that only serve to
    disguise (dotless i, small capitals, IPA script a and g) become plain letters;
-4. Cyrillic, Greek and Armenian homoglyphs of Latin letters become the Latin
-   letter, but only where that cannot be legitimate text: inside a
-   whitespace-delimited token that also holds a Latin letter ("pаssword" with a
-   Cyrillic a, "jоhn@ехаmple.com"), or anywhere when every Cyrillic/Greek/Armenian
-   letter of the text is such a homoglyph (an all-homoglyph "ехес" in an English
-   prompt). Real Russian or Greek prose always contains letters without a Latin
-   twin (д, ж, λ, ...) and is left as it is, except in mixed-script tokens. The
-   cost: a prompt that is only a short Cyrillic word made of homoglyphs ("сор")
-   is read as Latin ("cop"); a Latin-stemmed token with a Cyrillic suffix
-   ("iPhone-у") loses the suffix's script.
+4. Cyrillic, Greek, Armenian, Cherokee and Lisu homoglyphs of Latin letters
+   (about 190: а е о р с х і ј, α ε η ι ο ρ τ υ ω, Α Β Ε Η, օ ս ո ր, Ꭺ Ᏼ Ꮯ, ꓮ ꓐ ...)
+   become the Latin letter, but only where that cannot be legitimate text:
+   - a whitespace-delimited token that holds a Latin letter and a homoglyph is
+     mapped ("pаssword" with a Cyrillic a, "jоhn@ехаmple.com");
+   - a token made only of homoglyphs (a "twin-only" token: "то", "και", "ехес")
+     is mapped unless real prose of its script is next to it: the nearest token
+     beyond its run of twin-only tokens, on either side, holds a letter without
+     a Latin twin (д, ж, и, λ, σ, π, ա, ի, ...). A text with no such letter at all
+     is mapped entirely; a text with no Latin letter at all is left alone.
+
+   Why this still tells real prose apart once ε, η, μ, τ, ω and the like are in
+   the table: it never looks at a letter ratio, only at tokens. Short real
+   words are often twin-only (Greek "και", "είναι", Russian "как", "он"), but
+   every sentence of real Greek, Russian, Ukrainian, Bulgarian, Serbian or
+   Armenian has words with letters of its own next to them, which keep them
+   untouched; a disguised English prompt has Latin letters in almost every
+   token, so its fully disguised short words sit between Latin tokens. Costs:
+   a text that is only twin-only words ("сор", "Она тут") is read as Latin; a
+   real word right next to Latin text ("Он said") is read as Latin; a
+   Latin-stemmed token with a Cyrillic suffix ("iPhone-у") loses the suffix's
+   script; and a prompt disguised in every letter, with one genuine Cyrillic
+   letter added, is left alone (no Latin letter remains). The threat detector
+   also scans `engine.views`' skeleton view, which maps every homoglyph, so
+   this conservative rule protects what is forwarded without blinding it.
+
+Mathematical alphanumerics (𝐚, 𝔞, 𝕒, and the Greek ones: 𝛂 -> α -> a) need no
+table: step 2 folds them before step 4 looks at homoglyphs.
 
 The table is curated here rather than taken from a dependency: the packages on
 PyPI (confusable-homoglyphs, confusables) answer "is this string confusable?"
 from the full Unicode confusables data, with per-character Python lookups; what
 the request path needs is a one-pass `str.translate` to a skeleton for the few
-scripts attackers actually use, which a 150-entry table does in C.
+scripts attackers actually use, which a 190-entry table does in C.
 
 Nothing is rejected here: oversized input is the API's business.
 """
@@ -106,37 +124,71 @@ _LATIN_LOOKALIKES = {
     "\u1d05": "d", "\u1d07": "e", "\u0262": "g", "\u029c": "h", "\u1d0a": "j",
     "\u1d0b": "k", "\u029f": "l", "\u1d0d": "m", "\u0274": "n", "\u1d0f": "o",
     "\u1d18": "p", "\u0280": "r", "\ua731": "s", "\u1d1b": "t", "\u1d1c": "u",
-    "\u1d20": "v", "\u1d21": "w", "\u028f": "y", "\u1d22": "z",
+    "\u1d20": "v", "\u1d21": "w", "\u028f": "y", "\u1d22": "z", "\ua730": "f",
+    "\ua7af": "q", "\u1d29": "p",
 }  # fmt: skip
 
-# Homoglyphs of Latin letters in the scripts attackers use. Mapped under the
-# token rule of the module docstring.
+# Homoglyphs of Latin letters in the scripts attackers use: every letter of
+# Cyrillic, Greek, Armenian, Cherokee and Lisu whose usual glyph reads as a Latin
+# letter, lower and upper case. Mapped under the token rule of the module
+# docstring. Letters that only evoke a Latin letter with a tail or a bar (Greek
+# ζ, Cyrillic ц, ђ) are left out: they do not fool a reader, so an attacker
+# gains nothing and genuine prose keeps more letters of its own.
 _CONFUSABLES = {
     # Cyrillic lower case
     "а": "a", "в": "b", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x",
     "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l",
     "ү": "y", "ь": "b", "к": "k", "п": "n", "г": "r", "т": "t", "м": "m", "н": "h",
-    "ѵ": "v",
+    "ѵ": "v", "ѡ": "w", "ҽ": "e", "ё": "ë", "ї": "ï", "ѐ": "è", "ӓ": "ä", "ӧ": "ö",
     # Cyrillic upper case
     "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
     "С": "C", "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "Ԛ": "Q",
-    "Ԝ": "W", "Һ": "H", "Ӏ": "I", "Ү": "Y", "Ѵ": "V", "Ԁ": "D",
-    # Greek
+    "Ԝ": "W", "Һ": "H", "Ӏ": "I", "Ү": "Y", "Ѵ": "V", "Ԁ": "D", "Ԍ": "G", "Ь": "b",
+    "Ѡ": "W", "Ё": "Ë", "Ї": "Ï", "Ѐ": "È", "Ӓ": "Ä", "Ӧ": "Ö",
+    # Greek upper case
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
-    "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ϲ": "C", "Ϳ": "J",
-    "α": "a", "ο": "o", "ν": "v", "ι": "i", "κ": "k", "ρ": "p", "υ": "u", "χ": "x",
-    "ϲ": "c", "ϳ": "j", "γ": "y",
+    "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ϳ": "J", "Ϝ": "F",
+    "Ϻ": "M",
+    # Greek lower case. NFKC has already turned ϵ ϰ ϱ ϒ into ε κ ρ Υ, and the
+    # lunate sigmas, perfect c and C look-alikes, into ς and Σ: ς is mapped for
+    # their sake; Σ is not, it does not look like C.
+    "α": "a", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y", "ς": "c", "ϳ": "j",
+    "ά": "á", "έ": "é", "ί": "í", "ό": "ó", "ύ": "ú", "ϊ": "ï", "ϋ": "ü",
     # Armenian
-    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "զ": "q", "Տ": "S", "Օ": "O",
-    "Ս": "U",
+    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "զ": "q", "յ": "j", "ռ": "n",
+    "ր": "n", "Տ": "S", "Օ": "O", "Ս": "U", "Լ": "L", "Ո": "n",
+    # Cherokee upper case (lower case, which looks like small capitals, below)
+    "Ꭰ": "D", "Ꭱ": "R", "Ꭲ": "T", "Ꭵ": "i", "Ꭺ": "A", "Ꭻ": "J", "Ꭼ": "E", "Ꮃ": "W",
+    "Ꮇ": "M", "Ꮋ": "H", "Ꮍ": "y", "Ꮐ": "G", "Ꮒ": "h", "Ꮓ": "Z", "Ꮟ": "b", "Ꮢ": "R",
+    "Ꮤ": "W", "Ꮩ": "V", "Ꮪ": "S", "Ꮮ": "L", "Ꮯ": "C", "Ꮲ": "P", "Ꮶ": "K", "Ᏼ": "B",
+    # Lisu (its letters are Latin capitals, some turned)
+    "ꓐ": "B", "ꓑ": "P", "ꓓ": "D", "ꓔ": "T", "ꓖ": "G", "ꓗ": "K", "ꓙ": "J", "ꓚ": "C",
+    "ꓜ": "Z", "ꓝ": "F", "ꓟ": "M", "ꓠ": "N", "ꓡ": "L", "ꓢ": "S", "ꓣ": "R", "ꓦ": "V",
+    "ꓧ": "H", "ꓪ": "W", "ꓫ": "X", "ꓬ": "Y", "ꓮ": "A", "ꓰ": "E", "ꓲ": "I", "ꓳ": "O",
+    "ꓴ": "U",
 }  # fmt: skip
+
+
+def _cherokee_small(capital: str) -> str:
+    """The small letter of a Cherokee capital (Unicode 8 encoded them in two blocks)."""
+    codepoint = ord(capital)
+    return chr(codepoint - 0x13A0 + 0xAB70 if codepoint < 0x13F0 else codepoint + 8)
+
+
+_CONFUSABLES |= {
+    _cherokee_small(capital): latin.lower()
+    for capital, latin in list(_CONFUSABLES.items())
+    if "\u13a0" <= capital <= "\u13f5"
+}
 _CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
 
 # Letters of the homoglyph scripts that have no Latin twin: their presence means
 # the text really is written in that script.
 _HOMOGLYPH_SCRIPT_RANGES = ((0x0370, 0x03FF), (0x0400, 0x052F), (0x0530, 0x058F),
-                            (0x1C80, 0x1C8F), (0x1F00, 0x1FFF), (0x2DE0, 0x2DFF),
-                            (0xA640, 0xA69F))  # fmt: skip
+                            (0x13A0, 0x13FF), (0x1C80, 0x1C8F), (0x1F00, 0x1FFF),
+                            (0x2DE0, 0x2DFF), (0xA4D0, 0xA4FF), (0xA640, 0xA69F),
+                            (0xAB70, 0xABBF))  # fmt: skip
 _GENUINE_FOREIGN_LETTER = re.compile(
     "["
     + "".join(
@@ -150,11 +202,14 @@ _GENUINE_FOREIGN_LETTER = re.compile(
 _CONFUSABLE_LETTER = re.compile("[" + "".join(re.escape(c) for c in _CONFUSABLES) + "]")
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _LATIN_LETTER = re.compile(f"[{_LATIN}]")
-# A whitespace-delimited token holding both a Latin letter and a homoglyph; the
-# lookaheads are possessive, so the scan stays linear.
-_MIXED_TOKEN = re.compile(
-    rf"(?<!\S)(?=[^\s{_LATIN}]*+[{_LATIN}])(?=[^\s{_CONFUSABLE_LETTER.pattern[1:-1]}]*+"
-    rf"{_CONFUSABLE_LETTER.pattern})\S+"
+# Whitespace-delimited tokens holding a Latin letter, a homoglyph or a genuine
+# letter of a homoglyph script: the tokens the rule looks at. The lookahead is
+# possessive, so the scan stays linear.
+_LETTERS_OF_INTEREST = (
+    _LATIN + _CONFUSABLE_LETTER.pattern[1:-1] + _GENUINE_FOREIGN_LETTER.pattern[1:-1]
+)
+_TOKEN_OF_INTEREST = re.compile(
+    rf"(?<!\S)(?=[^\s{_LETTERS_OF_INTEREST}]*+[{_LETTERS_OF_INTEREST}])\S+"
 )
 
 
@@ -291,7 +346,51 @@ def _confusable_tokens(text: str) -> list[tuple[int, int]]:
         return [(0, len(text))]
     if _LATIN_LETTER.search(text) is None:
         return []
-    return [m.span() for m in _MIXED_TOKEN.finditer(text)]
+    return _disguised_tokens(text)
+
+
+# How a token of interest reads, for the token rule.
+_LATIN_SIDE, _FOREIGN, _TWINS_ONLY = 0, 1, 2
+
+
+def _disguised_tokens(text: str) -> list[tuple[int, int]]:
+    """Tokens to map in a text holding Latin, homoglyph and genuine foreign letters.
+
+    A token with a Latin letter is mapped when it holds a homoglyph. A run of
+    twin-only tokens (homoglyphs and nothing else of these scripts) is mapped
+    unless the nearest token on either side, beyond the run, has a letter of its
+    own script without a Latin twin: then the run is a short word of real prose.
+    Only reached by mixed-script texts, so a loop over their tokens is affordable.
+    """
+    tokens: list[tuple[int, int, int, bool]] = []  # start, end, kind, holds a homoglyph
+    for match in _TOKEN_OF_INTEREST.finditer(text):
+        token = match.group()
+        has_homoglyph = _CONFUSABLE_LETTER.search(token) is not None
+        if _LATIN_LETTER.search(token) is not None:
+            kind = _LATIN_SIDE
+        elif _GENUINE_FOREIGN_LETTER.search(token) is not None:
+            kind = _FOREIGN
+        else:
+            kind = _TWINS_ONLY
+        tokens.append((*match.span(), kind, has_homoglyph))
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(tokens):
+        start, end, kind, has_homoglyph = tokens[index]
+        if kind != _TWINS_ONLY:
+            if kind == _LATIN_SIDE and has_homoglyph:
+                spans.append((start, end))
+            index += 1
+            continue
+        run_end = index
+        while run_end < len(tokens) and tokens[run_end][2] == _TWINS_ONLY:
+            run_end += 1
+        before = tokens[index - 1][2] if index > 0 else _LATIN_SIDE
+        after = tokens[run_end][2] if run_end < len(tokens) else _LATIN_SIDE
+        if before != _FOREIGN and after != _FOREIGN:
+            spans.extend((token[0], token[1]) for token in tokens[index:run_end])
+        index = run_end
+    return spans
 
 
 def _map_confusables(text: str) -> tuple[str, int]:
