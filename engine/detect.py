@@ -6,11 +6,15 @@ position, without overlaps.
 
 - Built-in entity ids map to recognizers (engine/recognizers.py,
   engine/person_names.py): EMAIL_ADDRESS, CREDIT_CARD (Luhn),
-  IBAN_CODE (checksum), US_SSN and IP_ADDRESS are Presidio's (cards with
-  Mastercard's 2-series and not inside longer dash-joined numbers, IPv4 not
-  inside longer dotted numbers such as OIDs, SSNs without the 9xx areas);
-  PHONE_NUMBER, PERSON and API_KEY are ours (see below). Entity types the graph
-  does not declare are not looked for.
+  IBAN_CODE (checksum), US_SSN and IP_ADDRESS are Presidio's (cards of 12-19
+  digits in any grouping, Mastercard's 2-series included, not inside longer
+  dash-joined numbers; IPv4 not inside longer dotted numbers such as OIDs;
+  SSNs without the 9xx areas);
+  PHONE_NUMBER, PERSON and API_KEY are ours (see below), and so are URL
+  (engine/urls.py), NATIONAL_ID (Spanish DNI/NIE with their control letter),
+  PASSPORT and MEDICAL_RECORD_NUMBER (numbers after a cue word;
+  engine/identifiers.py). Entity types the graph does not declare are not
+  looked for.
 - An entity type with a `recognizer` becomes a Presidio `PatternRecognizer` with
   its patterns, context words and validator (luhn, iban, mod97).
 - Nothing touches the network: Presidio's email recognizer validates domains
@@ -58,6 +62,11 @@ with without(*HEAVY):
     from spacy.lang.en.stop_words import STOP_WORDS
 
 from engine.errors import InvalidPolicyData, Problem
+from engine.identifiers import (
+    MedicalRecordNumberRecognizer,
+    PassportNumberRecognizer,
+    SpanishIdRecognizer,
+)
 from engine.model import Detection, EntityTypeSpec
 from engine.person_names import PersonNameRecognizer
 from engine.recognizers import (
@@ -72,6 +81,7 @@ from engine.recognizers import (
     UsSsnNumberRecognizer,
     offline_suffix_extractor,
 )
+from engine.urls import URL_SIGNS, UrlRecognizer
 
 __all__ = [
     "BUILTIN_ENTITY_TYPES",
@@ -158,6 +168,10 @@ BUILTIN_ENTITY_TYPES = frozenset(
         "IP_ADDRESS",
         "PERSON",
         "API_KEY",
+        "URL",
+        "NATIONAL_ID",
+        "PASSPORT",
+        "MEDICAL_RECORD_NUMBER",
     }
 )
 
@@ -258,6 +272,18 @@ def _builtin_stages(entity_type: str, suffixes: tldextract.TLDExtract) -> list[S
             Stage("assigned_secret", AssignedSecretRecognizer(), _searches(r"[:=]")),
             Stage("private_key", PrivateKeyBlockRecognizer(), _contains("PRIVATE KEY")),
         ]
+    if entity_type == "URL":
+        return [
+            Stage("url", UrlRecognizer(suffixes), lambda text: URL_SIGNS.search(text) is not None)
+        ]
+    if entity_type == "NATIONAL_ID":
+        return [Stage("spanish_id", SpanishIdRecognizer(), _searches(r"\d{7}|\d\.\d{3}\.\d{3}"))]
+    if entity_type == "PASSPORT":
+        passport_word = _searches(r"(?i)pas[sa]|reisepass|paspoort")
+        return [Stage("passport", PassportNumberRecognizer(), passport_word)]
+    if entity_type == "MEDICAL_RECORD_NUMBER":
+        mrn_cue = _searches(r"(?i)mrn|record|patient|chart|hospital")
+        return [Stage("mrn", MedicalRecordNumberRecognizer(), mrn_cue)]
     return []
 
 

@@ -68,8 +68,12 @@ class PhoneNumberRecognizer(CodeRecognizer):
     ]  # fmt: skip
     REGIONS = ("US", "CA", "GB", "DE", "FR", "IL", "IN", "BR")
 
+    # The number, then an extension if there is one: "345-899-3560x4587",
+    # "+1 212 555 0198 ext. 12"; the span covers both, only the number is validated.
     _CANDIDATE = re.compile(
-        r"(?<![\w.+\-/@])(?:\+|00)?\(?\d[\d \t().\-/]{5,22}\d(?![\w@]|[.\-/:]\d)"
+        r"(?<![\w.+\-/@])(?P<number>(?:\+|00)?\(?\d[\d \t().\-/]{5,22}\d)"
+        r"(?:[ \t]*,?[ \t]*(?i:x|ext\.?|extn\.?|extension|durchwahl|poste)[ \t]*\d{1,6})?"
+        r"(?![\w@]|[.\-/:]\d)"
     )
     _NOT_PHONE = re.compile(
         r"\d{3}-\d{2}-\d{4}"  # SSN shape
@@ -84,7 +88,7 @@ class PhoneNumberRecognizer(CodeRecognizer):
     _ID_CUES = frozenset({
         "ticket", "case", "po", "order", "invoice", "ref", "reference", "booking", "tracking",
         "claim", "isbn", "receipt", "confirmation", "transaction", "txn", "incident",
-        "shipment", "parcel", "serial", "sku",
+        "shipment", "parcel", "serial", "sku", "passport", "mrn", "dni", "nie", "nif",
     })  # fmt: skip
     _CUE_FILLERS = frozenset({"number", "no", "nr", "id", "num"})
     _WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s.:#]*$")
@@ -100,7 +104,8 @@ class PhoneNumberRecognizer(CodeRecognizer):
     ) -> list[RecognizerResult]:
         results = []
         for match in self._CANDIDATE.finditer(text):
-            if self._is_phone_number(match.group()) and not self._after_id_cue(text, match.start()):
+            number = match.group("number")
+            if self._is_phone_number(number) and not self._after_id_cue(text, match.start()):
                 results.append(
                     recognizer_result(self, "PHONE_NUMBER", match.start(), match.end(), self.SCORE)
                 )
@@ -301,22 +306,43 @@ class _Standalone(PatternRecognizer):
 
 
 class CardNumberRecognizer(_Standalone, CreditCardRecognizer):
-    """Presidio's card recognizer (pattern and Luhn), plus Mastercard's 2-series BINs
-    (2221-2720, issued since 2017), and never a digit run inside a longer dash-joined
-    number (order ids such as 112-3456789-1234567)."""
+    """Presidio's card recognizer (Luhn), with a pattern of our own for every length
+    and grouping cards are printed in, and never a digit run inside a longer
+    dash-joined number (order ids such as 112-3456789-1234567).
+
+    Presidio's pattern covers 13-17 digits in groups of 3-5, which misses
+    Maestro (12-19 digits), 19-digit Visa and JCB (16-19), Diners grouped
+    4-4-4-2, and Mastercard's 2-series BINs (2221-2720, issued since 2017). Here
+    a card is four leading digits of a known brand range, then up to four groups
+    of 2-6 digits, 12 to 19 digits in all; 12-digit numbers only for Maestro's
+    own BINs, as nothing else is that short.
+    """
 
     CARD_PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "All Credit Cards (weak)",
-            r"\b(?!1\d{12}(?!\d))((4\d{3})|(5[0-5]\d{2})|(222[1-9]|22[3-9]\d|2[3-6]\d{2}|27[01]\d|2720)"
-            r"|(6\d{3})|(1\d{3})|(3\d{3}))[- ]?(\d{3,4})[- ]?(\d{3,4})[- ]?(\d{3,5})\b",
+            r"\b(?!1\d{12}(?!\d))(?:4\d{3}|5[0-8]\d{2}|222[1-9]|22[3-9]\d|2[3-6]\d{2}|27[01]\d|2720"
+            r"|6\d{3}|1\d{3}|3\d{3})(?:[- ]?\d{2,6}){1,4}\b",
             0.3,
         )
     ]
     JOINER = "-"
+    _MAESTRO_12 = ("5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763")
+    _SEPARATOR = re.compile(r"[- ]")
 
     def __init__(self) -> None:
         super().__init__(patterns=list(self.CARD_PATTERNS))
+
+    def validate_result(self, pattern_text: str) -> bool:
+        digits = self._SEPARATOR.sub("", pattern_text)
+        if not 12 <= len(digits) <= 19 or (
+            len(digits) == 12 and not digits.startswith(self._MAESTRO_12)
+        ):
+            return False
+        groups = self._SEPARATOR.split(pattern_text)
+        if len(groups) > 1 and any(len(g) < 2 for g in groups):
+            return False
+        return bool(super().validate_result(pattern_text))
 
 
 class IpAddressRecognizer(_Standalone, IpRecognizer):

@@ -10,6 +10,7 @@ import tldextract
 
 from engine.detect import BUILTIN_ENTITY_TYPES, Detection, Detector
 from engine.errors import InvalidPolicyData
+from engine.identifiers import spanish_id_is_valid
 from engine.model import EntityTypeSpec, PatternSpec, RecognizerSpec
 from engine.normalize import normalize
 from engine.recognizers import validate_iban, validate_luhn, validate_mod97
@@ -217,8 +218,8 @@ def test_when_entity_type_not_declared_then_not_detected() -> None:
 
 
 def test_when_declared_type_has_no_recognizer_then_reported_unsupported() -> None:
-    detector = Detector([EntityTypeSpec(id="PASSPORT", indicates=("pii",))])
-    assert detector.unsupported == ("PASSPORT",)
+    detector = Detector([EntityTypeSpec(id="DRIVER_LICENSE", indicates=("pii",))])
+    assert detector.unsupported == ("DRIVER_LICENSE",)
     assert detector.detect("anything") == ()
 
 
@@ -242,6 +243,10 @@ def test_builtin_entity_types_are_the_documented_set() -> None:
         "IP_ADDRESS",
         "PERSON",
         "API_KEY",
+        "URL",
+        "NATIONAL_ID",
+        "PASSPORT",
+        "MEDICAL_RECORD_NUMBER",
     } == BUILTIN_ENTITY_TYPES
 
 
@@ -461,3 +466,112 @@ def test_when_bench_gap_case_then_detected_as_expected_on_both_paths(
     assert found(detector, text) == expected
     via_analyzer = [(d.entity_type, d.text) for d in detector.detect_with_analyzer(normalized)]
     assert via_analyzer == expected
+
+
+# ------------------------------------------------- recall: URLs, national ids, cards, phones
+
+RECALL_CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
+    # (name, text, expected (entity, normalized text)); both detection paths must agree
+    (
+        "url_with_scheme_without_trailing_full_stop",
+        "the form is at https://portal.example.com/claims?id=7.",
+        [("URL", "https://portal.example.com/claims?id=7")],
+    ),
+    (
+        "url_in_parentheses_keeps_its_own",
+        "(see http://wiki.local/Page_(draft))",
+        [("URL", "http://wiki.local/Page_(draft)")],
+    ),
+    (
+        "ftp_url",
+        "get ftp://files.example.org/pub/a.zip",
+        [("URL", "ftp://files.example.org/pub/a.zip")],
+    ),
+    ("www_url", "visit www.northwind.eu today", [("URL", "www.northwind.eu")]),
+    (
+        "bare_domain_with_path",
+        "apply at northwind.eu/careers/123",
+        [("URL", "northwind.eu/careers/123")],
+    ),
+    (
+        "email_is_not_a_url",
+        "write to ana@northwind.eu/ or ana@example.com",
+        [
+            ("EMAIL_ADDRESS", "ana@northwind.eu"),
+            ("EMAIL_ADDRESS", "ana@example.com"),
+        ],
+    ),
+    ("bare_domain_without_path_is_not_a_url", "we moved from example.com to Azure", []),
+    ("file_paths_are_not_urls", "edit bench/corpus/pii.jsonl and setup.py, then ASP.NET/Core", []),
+    (
+        "ip_inside_a_url_stays_an_ip",
+        "open http://10.1.2.3:8080/admin",
+        [("IP_ADDRESS", "10.1.2.3")],
+    ),
+    ("spanish_dni", "DNI 12345678Z del titular", [("NATIONAL_ID", "12345678Z")]),
+    ("spanish_dni_dotted", "con NIF 12.345.678-Z", [("NATIONAL_ID", "12.345.678-Z")]),
+    ("spanish_nie", "NIE X1234567L, Madrid", [("NATIONAL_ID", "X1234567L")]),
+    ("dni_wrong_letter_is_not_an_id", "part 12345678A in stock", []),
+    ("dni_is_not_a_phone", "DNI 48213107R", [("NATIONAL_ID", "48213107R")]),
+    ("passport_after_cue", "passport no. 533380006 expires", [("PASSPORT", "533380006")]),
+    ("passport_german", "Reisepass-Nr.: C01X00T47", [("PASSPORT", "C01X00T47")]),
+    ("passport_spanish", "número de pasaporte PAA123456", [("PASSPORT", "PAA123456")]),
+    ("passport_without_a_number_is_nothing", "passports expire in 2031; passport photo", []),
+    ("long_number_after_passport_is_no_phone", "passport 5647382910", []),
+    ("mrn_after_cue", "MRN: 4829103 admitted", [("MEDICAL_RECORD_NUMBER", "4829103")]),
+    (
+        "mrn_with_prefix",
+        "medical record number HX-482910 on file",
+        [("MEDICAL_RECORD_NUMBER", "HX-482910")],
+    ),
+    ("mrn_needs_a_cue", "batch 4829103 admitted", []),
+    ("maestro_16", "maestro 6759 6498 2643 8453", [("CREDIT_CARD", "6759 6498 2643 8453")]),
+    (
+        "visa_19_digits",
+        "visa 4111 1111 1111 1111 003",
+        [("CREDIT_CARD", "4111 1111 1111 1111 003")],
+    ),
+    ("jcb_16", "jcb 3530111333300000", [("CREDIT_CARD", "3530111333300000")]),
+    ("diners_4_4_4_2", "diners 3056 9309 0259 04", [("CREDIT_CARD", "3056 9309 0259 04")]),
+    ("luhn_invalid_19_digits", "card 3566 0020 2036 0505 123", []),
+    ("twelve_digits_need_a_maestro_bin", "ref 411111111113 ok", []),
+    ("phone_with_x_extension", "call 345-899-3560x4587", [("PHONE_NUMBER", "345-899-3560x4587")]),
+    (
+        "phone_with_ext_word",
+        "call +1-212-555-0198 ext. 12 today",
+        [("PHONE_NUMBER", "+1-212-555-0198 ext. 12")],
+    ),
+    ("phone_0044", "call 0044 20 7946 0958 today", [("PHONE_NUMBER", "0044 20 7946 0958")]),
+    ("phone_trunk_zero", "call +44 (0)20 7946 0958", [("PHONE_NUMBER", "+44 (0)20 7946 0958")]),
+    ("phone_dots", "call +44.20.7946.0958", [("PHONE_NUMBER", "+44.20.7946.0958")]),
+    ("screen_resolution_is_not_a_phone", "a 1920x1080 or 3840x2160 screen", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"), RECALL_CASES, ids=[c[0] for c in RECALL_CASES]
+)
+def test_when_recall_case_then_detected_as_expected_on_both_paths(
+    detector: Detector, name: str, text: str, expected: list[tuple[str, str]]
+) -> None:
+    normalized = normalize(text).text
+    assert found(detector, text) == expected
+    via_analyzer = [(d.entity_type, d.text) for d in detector.detect_with_analyzer(normalized)]
+    assert via_analyzer == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("12345678Z", True),
+        ("12345678-z", True),
+        ("12345678A", False),
+        ("X1234567L", True),
+        ("Y1234567X", True),
+        ("Z1234567R", True),
+        ("X1234567A", False),
+        ("1234567Z", False),
+    ],
+)
+def test_when_spanish_id_checked_then_control_letter_decides(value: str, valid: bool) -> None:
+    assert spanish_id_is_valid(value) is valid
