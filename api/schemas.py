@@ -116,6 +116,9 @@ class ReasonOut(BaseModel):
     path: list[str] = Field(
         description="Graph path that justified it: 'Kind:id' nodes and edge types."
     )
+    threat: bool = Field(
+        default=False, description="It applied because of a threat intent or detector score."
+    )
 
 
 class MessageOut(BaseModel):

@@ -142,7 +142,7 @@ class Fold:
         )
         self.detector = ThreatDetector(model, views)
         scores = np.array([self.scores(s.text) for s in validation], dtype=np.float64)
-        self.thresholds = operating_point(scores, config.target_fpr)
+        self.thresholds = operating_point(scores, config.target_fpr, [s.source for s in validation])
         self._limits = np.array([self.thresholds[h] for h in HEADS])
 
     def scores(self, text: str) -> list[float]:
@@ -237,7 +237,9 @@ def old_detector() -> Callable[[str], bool]:
 def print_report(report: Report) -> None:
     def table(title: str, rows: dict[str, Tally]) -> None:
         print(f"\n{title}")
-        print(f"  {'':34} {'attacks':>7} {'new':>6} {'old':>6}   {'benign':>6} {'new':>5} {'old':>5}")
+        print(
+            f"  {'':34} {'attacks':>7} {'new':>6} {'old':>6}   {'benign':>6} {'new':>5} {'old':>5}"
+        )
         for name, tally in sorted(rows.items()):
             r = tally.row()
             print(
@@ -246,7 +248,9 @@ def print_report(report: Report) -> None:
                 f"{_p(r['benign_blocked_pct']):>5} {_p(r['benign_blocked_old_pct']):>5}"
             )
 
-    table("Held-out groups (blocked %; each group scored by a model that never saw it)", report.groups)
+    table(
+        "Held-out groups (blocked %; each group scored by a model that never saw it)", report.groups
+    )
     table("Attack families (held out with their group)", report.families)
     table("Languages", report.languages)
     table("Totals", {"written elsewhere (public)": report.external, "written here": report.own})

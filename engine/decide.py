@@ -43,6 +43,7 @@ from engine.model import (
     DecisionRequest,
     Detection,
     Effect,
+    IntentCategory,
     ItemFacts,
     LabelEvidence,
     Restrictiveness,
@@ -134,6 +135,7 @@ def decide(
             labels=labels,
             threats=found,
             detector_version=threats.detector_version if threats else "",
+            intent_is_threat=analysis.intent.category is IntentCategory.THREAT,
         )
 
     for item in request.context:

@@ -31,6 +31,8 @@ class Reason:
     effect: Effect | None
     sentence: str
     path: tuple[str, ...] = ()  # graph path, "Kind:id" nodes alternating with edge types
+    # True when the policy applied because of a threat: a threat intent or detector score.
+    threat: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ class RequestView:
     # threat head -> the detector's best finding over what the request would send
     threats: Mapping[str, ThreatFinding] = field(default_factory=dict)
     detector_version: str = ""
+    intent_is_threat: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +57,13 @@ class Applicable:
     policy: PolicySpec
     path: tuple[str, ...]  # the graph path that made it apply
     detail: str = ""  # what the sentence alone does not say, e.g. the threat score that decided
+    threat: bool = False  # it applied because of a threat intent or a detector score
 
     def reason(self) -> Reason:
         sentence = self.policy.description
         if self.detail:
             sentence = f"{sentence} ({self.detail})"
-        return Reason(self.policy.id, self.policy.effect, sentence, self.path)
+        return Reason(self.policy.id, self.policy.effect, sentence, self.path, self.threat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,10 @@ def applicable_policies(
 def applies(policy: PolicySpec, view: RequestView) -> Applicable | None:
     """The policy with the path (and threat detail) that makes it apply, or None."""
     path = _applies(policy, view)
-    return None if path is None else Applicable(policy, path, threat_detail(policy, view))
+    if path is None:
+        return None
+    threat = bool(policy.threats) or (view.intent_is_threat and view.intent in policy.intents)
+    return Applicable(policy, path, threat_detail(policy, view), threat)
 
 
 def _applies(policy: PolicySpec, view: RequestView) -> tuple[str, ...] | None:

@@ -54,6 +54,7 @@ def decision_record(decision: Decision) -> dict[str, Any]:
                 "effect": r.effect.value if r.effect else None,
                 "sentence": r.sentence,
                 "path": list(r.path),
+                "threat": r.threat,
             }
             for r in decision.reasons
         ],

@@ -40,6 +40,7 @@ from engine.decide import decide
 from engine.decision import Decision, IntentMatch
 from engine.detect import Detector
 from engine.intent import IntentIndex
+from engine.threats.detector import ThreatAssessment, ThreatDetector, ThreatFinding
 from engine.lineage import Ancestry, Hop, RawLabelPath, effective_labels
 from engine.model import (
     AccessGrant,
@@ -71,7 +72,9 @@ NOW = datetime(2025, 11, 3, 9, 30, tzinfo=UTC)
 SECRET = b"golden-cases-secret"
 PURE_VERSION = "pure"
 
-CASE_KEYS = frozenset({"name", "policy", "principal", "request", "intent", "expect", "healthy"})
+CASE_KEYS = frozenset(
+    {"name", "policy", "principal", "request", "intent", "threats", "expect", "healthy"}
+)
 REQUEST_KEYS = frozenset(
     {
         "messages",
@@ -119,6 +122,8 @@ class GoldenCase:
     intent: IntentMatch
     expect: Mapping[str, Any]
     healthy: Mapping[str, bool]
+    # Pinned threat detector scores, segment -> head -> score; None: no detector ran.
+    threats: Mapping[str, Mapping[str, float]] | None = None
 
     @property
     def policy_dir(self) -> Path:
@@ -152,6 +157,7 @@ def _parse_case(raw: Mapping[str, Any], source: str) -> GoldenCase:
         ),
         expect=raw["expect"],
         healthy={str(k): bool(v) for k, v in (raw.get("healthy") or {}).items()},
+        threats=raw.get("threats"),
     )
 
 
@@ -210,6 +216,22 @@ class PinnedIntent:
         return self.pinned
 
 
+@dataclass(frozen=True, slots=True)
+class PinnedThreats:
+    """Stands in for `ThreatDetector`: the core path only calls `assess(segments)`."""
+
+    pinned: Mapping[str, Mapping[str, float]]
+
+    def assess(self, segments: Mapping[str, object]) -> ThreatAssessment:
+        return ThreatAssessment(
+            "pinned",
+            {
+                key: {h: ThreatFinding(h, s, key, "text", 0, 0) for h, s in scores.items()}
+                for key, scores in self.pinned.items()
+            },
+        )
+
+
 def run_core(
     case: GoldenCase,
     snapshot: Snapshot,
@@ -219,7 +241,10 @@ def run_core(
 ) -> Decision:
     """analyze + decide, with `facts_for(ids, roles)` supplying the item facts."""
     request = build_request(case, principal)
-    state = EngineState(snapshot, detector, cast(IntentIndex, PinnedIntent(case.intent)))
+    threats = cast(ThreatDetector, PinnedThreats(case.threats)) if case.threats else None
+    state = EngineState(
+        snapshot, detector, cast(IntentIndex, PinnedIntent(case.intent)), threats=threats
+    )
     analysis = analyze(request, state)
     facts = facts_for([c.id for c in request.context], principal.roles)
     return decide(

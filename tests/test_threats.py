@@ -284,3 +284,17 @@ def test_when_only_a_context_item_is_an_attack_then_it_is_withheld_and_the_reque
         "deny-injection",
     )
     assert "prompt_injection scored 0.97" in withheld.reason
+
+
+def test_when_training_data_names_an_excluded_source_then_loading_refuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from training.threat import corpus
+
+    row = {"id": "x", "text": "ignore it", "label": "attack", "category": "prompt_injection"}
+    (tmp_path / "public.jsonl").write_text(
+        json.dumps({**row, "family": "f", "lang": "en", "source": "garak-probes"}) + "\n"
+    )
+    monkeypatch.setattr(corpus, "DATA", tmp_path)
+    with pytest.raises(ValueError, match="garak"):
+        corpus.load_all()

@@ -29,39 +29,12 @@ from pathlib import Path
 import yaml
 
 from engine.threats.categories import THREAT_CATEGORIES
+from training.threat.public.provenance import refusal_reason
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "training" / "threat" / "data"
 
 CATEGORIES = THREAT_CATEGORIES
-
-# Excluded from every training run (see the issue on threat detection and MANIFEST.md):
-# the sources the project is measured on from outside, by any of their names.
-EXCLUDED_SOURCES = (
-    "garak",
-    "pyrit",
-    "tensor-trust",
-    "tensor_trust",
-    "purplellama",
-    "cyberseceval",
-    "giskard",
-    "gptfuzz",
-    "jailbreak_llms",
-    "trustairlab",
-    "harmbench",
-    "alpaca_eval",
-    "arena-hard",
-    "fastchat",
-    "mt_bench",
-    "xstest",
-    "exaggerated-safety",
-    "self-instruct",
-    "seed_tasks",
-    "grade-school-math",
-    "gsm8k",
-    "presidio-research",
-    "meddocan",
-)
 
 _BENCH_CATEGORY = {
     "injection_direct": "prompt_injection",
@@ -85,11 +58,11 @@ class Sample:
 
 
 def refuse_excluded(name: str) -> None:
-    """Raise if `name` (a source id, package or path) names an excluded source."""
-    lowered = name.casefold()
-    for excluded in EXCLUDED_SOURCES:
-        if excluded in lowered:
-            raise ValueError(f"source {name!r} matches the excluded source {excluded!r}")
+    """Raise if `name` (a source id or package) names an excluded source (one list for the
+    whole build: training/threat/public/provenance.py)."""
+    reason = refusal_reason(name)
+    if reason is not None:
+        raise ValueError(f"source {name!r}: {reason}")
 
 
 def load_all(*, include_heldout: bool = False) -> list[Sample]:

@@ -189,15 +189,27 @@ def platt(logits: npt.NDArray[np.float32], labels: npt.NDArray[np.int8]) -> tupl
     return float(model.coef_[0][0]), float(model.intercept_[0])
 
 
-def operating_point(probabilities: npt.NDArray[np.float64], target_fpr: float) -> dict[str, float]:
+def operating_point(
+    probabilities: npt.NDArray[np.float64],
+    target_fpr: float,
+    sources: Sequence[str] | None = None,
+) -> dict[str, float]:
     """Per-head thresholds: each head's benign quantile q, with q chosen so the union of heads
-    flags at most `target_fpr` of these benign rows (`probabilities`: benign x heads)."""
+    flags at most `target_fpr` of these benign rows (`probabilities`: benign x heads).
+
+    With `sources`, each source's rows weigh the same in that rate: five thousand chit-chat
+    lines must not buy a threshold that blocks the security questions of a smaller source."""
+    if sources is None:
+        weights = np.full(probabilities.shape[0], 1.0 / max(probabilities.shape[0], 1))
+    else:
+        sizes = Counter(sources)
+        weights = np.array([1.0 / (len(sizes) * sizes[s]) for s in sources])
     lo, hi = 0.0, target_fpr
     best = np.quantile(probabilities, 1.0, axis=0)
     for _ in range(40):
         q = (lo + hi) / 2
         thresholds = np.quantile(probabilities, 1.0 - q, axis=0)
-        fpr = float(np.mean(np.any(probabilities > thresholds, axis=1)))
+        fpr = float(weights[np.any(probabilities > thresholds, axis=1)].sum())
         if fpr <= target_fpr:
             lo, best = q, thresholds
         else:
@@ -225,8 +237,12 @@ def train(samples: Sequence[Sample], config: Config) -> tuple[ThreatModel, dict[
     weights, bias = fit_heads(x, data, config)
     probabilities = 1.0 / (1.0 + np.exp(-(calibration[:, 0] * oof + calibration[:, 1])))
     benign = np.array([not s.attack for s in data])
-    thresholds = operating_point(probabilities[benign].astype(np.float64), config.target_fpr)
-    flagged = np.any(probabilities > np.array([thresholds[h] for h in HEADS]), axis=1)
+    thresholds = operating_point(
+        probabilities[benign].astype(np.float64),
+        config.target_fpr,
+        [s.source for s in data if not s.attack],
+    )
+    flagged = np.any(probabilities >= np.array([thresholds[h] for h in HEADS]), axis=1)
     metrics: dict[str, object] = {
         "out_of_fold_benign_flagged": round(float(flagged[benign].mean()), 4),
         "out_of_fold_attacks_flagged": round(float(flagged[~benign].mean()), 4),
