@@ -40,7 +40,6 @@ from engine.decide import decide
 from engine.decision import Decision, IntentMatch
 from engine.detect import Detector
 from engine.intent import IntentIndex
-from engine.threats.detector import ThreatAssessment, ThreatDetector, ThreatFinding
 from engine.lineage import Ancestry, Hop, RawLabelPath, effective_labels
 from engine.model import (
     AccessGrant,
@@ -53,6 +52,7 @@ from engine.model import (
     Principal,
     Snapshot,
 )
+from engine.threats.detector import ThreatAssessment, ThreatDetector, ThreatFinding
 from graph import store
 from graph.connection import GraphClient
 from graph.content import RELATION_BY_KEY, GraphContent, relation
