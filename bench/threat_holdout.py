@@ -31,7 +31,6 @@ are reported apart.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -50,17 +49,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from engine.normalize import normalize  # noqa: E402
-from engine.threats.detector import ThreatDetector  # noqa: E402
-from engine.threats.model import ThreatModel  # noqa: E402
+from engine.threats.detector import ThreatDetector, ViewFn  # noqa: E402
 from training.threat.corpus import Sample, load_all  # noqa: E402
-from training.threat.train import (  # noqa: E402
-    HEADS,
-    Config,
-    augment,
-    featurize,
-    fit_heads,
-    operating_point,
-)
+from training.threat.train import HEADS, Config, train  # noqa: E402
 
 OWN_SOURCES = ("bench-prompts", "bench-heldout", "intent-dev", "exemplars")
 TEST_ONLY = ("bench-heldout",)
@@ -121,28 +112,14 @@ class Report:
 
 
 class Fold:
-    """A model trained without one group, with thresholds fixed on validation benign data."""
+    """A model trained without one group, by the shipped model's own procedure: calibration
+    and thresholds come from the training groups' out-of-fold scores (grouped by source),
+    so the held-out group is seen for the first time when it is scored."""
 
-    def __init__(self, train: Sequence[Sample], config: Config, views: Any) -> None:
-        benign = [s for s in train if not s.attack]
-        validation = [s for s in benign if _fifth(s.text) == 0]
-        fitted = [s for s in train if s.attack or _fifth(s.text) != 0]
-        data = augment(fitted, config)
-        weights, bias = fit_heads(featurize([s.text for s in data], config.bits), data, config)
-        model = ThreatModel(
-            version="fold",
-            heads=HEADS,
-            bits=config.bits,
-            window=config.window,
-            stride=config.stride,
-            weights=weights,
-            bias=bias,
-            calibration=np.tile(np.array([1.0, 0.0], np.float32), (len(HEADS), 1)),
-            meta={},
-        )
+    def __init__(self, train_samples: Sequence[Sample], config: Config, views: ViewFn) -> None:
+        model, _ = train(train_samples, config, views)
         self.detector = ThreatDetector(model, views)
-        scores = np.array([self.scores(s.text) for s in validation], dtype=np.float64)
-        self.thresholds = operating_point(scores, config.target_fpr, [s.source for s in validation])
+        self.thresholds: dict[str, float] = model.meta["operating_point"]["thresholds"]
         self._limits = np.array([self.thresholds[h] for h in HEADS])
 
     def scores(self, text: str) -> list[float]:
@@ -153,14 +130,10 @@ class Fold:
         return bool(np.any(np.array(self.scores(text)) >= self._limits))
 
 
-def _fifth(text: str) -> int:
-    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % 5
-
-
 def run(
     samples: Sequence[Sample],
     config: Config,
-    views: Any,
+    views: ViewFn,
     tricks: dict[str, Callable[[str, random.Random], str]],
     old: Callable[[str], bool] | None,
     old_cap: int,

@@ -44,6 +44,8 @@ import numpy.typing as npt  # noqa: E402
 from scipy import sparse  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
+from engine.normalize import normalize  # noqa: E402
+from engine.threats.detector import ThreatDetector, ViewFn, default_views  # noqa: E402
 from engine.threats.features import ngrams  # noqa: E402
 from engine.threats.model import ANY_ATTACK, DEFAULT_ARTIFACT, ThreatModel  # noqa: E402
 from training.threat.corpus import CATEGORIES, Sample, load_all  # noqa: E402
@@ -102,15 +104,18 @@ def misspell(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def augment(samples: Sequence[Sample], config: Config) -> list[Sample]:
+def augment(samples: Sequence[Sample], config: Config) -> tuple[list[Sample], list[int]]:
+    """The samples plus typo-perturbed copies, and for each row the index of its original
+    (a copy must fall in its original's fold, or out-of-fold scores would be optimistic)."""
     rng = random.Random(config.seed)
-    extra = []
-    for sample in samples:
+    extra, origin = [], []
+    for i, sample in enumerate(samples):
         if rng.random() < config.typo_share:
             changed = misspell(sample.text, rng)
             if changed != sample.text:
                 extra.append(_replace_text(sample, changed))
-    return [*samples, *extra]
+                origin.append(i)
+    return [*samples, *extra], [*range(len(samples)), *origin]
 
 
 def _replace_text(sample: Sample, text: str) -> Sample:
@@ -164,12 +169,6 @@ def fit_heads(
     return weights, bias
 
 
-def raw_logits(
-    x: sparse.csr_matrix, weights: npt.NDArray[np.float32], bias: npt.NDArray[np.float32]
-) -> npt.NDArray[np.float32]:
-    return np.asarray(x @ weights + bias, dtype=np.float32)
-
-
 def folds_by_source(samples: Sequence[Sample], k: int) -> npt.NDArray[np.int64]:
     """A fold per sample; whole sources go to one fold (hashed), large ones are split by row."""
     sizes = Counter(s.source for s in samples)
@@ -214,22 +213,54 @@ def operating_point(
             lo, best = q, thresholds
         else:
             hi = q
-    return {
-        head: round(float(min(max(t, 0.05), 0.999)), 4) for head, t in zip(HEADS, best, strict=True)
-    }
+    # A floor, so a head that never fires on benign text still needs some evidence.
+    return {head: round(float(max(t, 0.05)), 6) for head, t in zip(HEADS, best, strict=True)}
 
 
-def train(samples: Sequence[Sample], config: Config) -> tuple[ThreatModel, dict[str, object]]:
-    """The model, calibrated on out-of-fold scores, and its operating point and metrics."""
-    data = augment(sorted(samples, key=lambda s: (s.source, s.text)), config)
+def uncalibrated(
+    weights: npt.NDArray[np.float32], bias: npt.NDArray[np.float32], config: Config
+) -> ThreatModel:
+    return ThreatModel(
+        version="uncalibrated",
+        heads=HEADS,
+        bits=config.bits,
+        window=config.window,
+        stride=config.stride,
+        weights=weights,
+        bias=bias,
+        calibration=np.tile(np.array([1.0, 0.0], np.float32), (len(HEADS), 1)),
+        meta={},
+    )
+
+
+def detector_logits(detector: ThreatDetector, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Per head, the logit of the best window and view: what the request path compares."""
+    out = np.zeros((len(texts), len(HEADS)), dtype=np.float32)
+    for i, text in enumerate(texts):
+        found = detector.assess_text("text", normalize(text))
+        p = np.clip([found[h].score for h in HEADS], 1e-7, 1 - 1e-7)
+        out[i] = np.log(p / (1 - p))
+    return out
+
+
+def train(
+    samples: Sequence[Sample], config: Config, views: ViewFn = default_views
+) -> tuple[ThreatModel, dict[str, object]]:
+    """The model, calibrated on out-of-fold scores, and its operating point and metrics.
+
+    Out-of-fold scores go through the detector stage itself (normalization, views,
+    windows), so calibration and thresholds fit what the request path will compare."""
+    originals = sorted(samples, key=lambda s: (s.source, s.text))
+    data, origin = augment(originals, config)
     x = featurize([s.text for s in data], config.bits)
-    folds = folds_by_source(data, 4)
+    folds = folds_by_source(originals, 4)[origin]
     oof = np.zeros((len(data), len(HEADS)), dtype=np.float32)
     for fold in range(4):
         train_rows = np.flatnonzero(folds != fold)
         test_rows = np.flatnonzero(folds == fold)
         w, b = fit_heads(x[train_rows], [data[i] for i in train_rows], config)
-        oof[test_rows] = raw_logits(x[test_rows], w, b)
+        detector = ThreatDetector(uncalibrated(w, b, config), views)
+        oof[test_rows] = detector_logits(detector, [data[i].text for i in test_rows])
     calibration = np.zeros((len(HEADS), 2), dtype=np.float32)
     for h, head in enumerate(HEADS):
         rows, labels = head_rows(data, head)
