@@ -9,6 +9,7 @@ Sentences hold slots (company, person, figure, date, product) that the shared
 from __future__ import annotations
 
 import random
+import re
 
 from .grammar import expand, tidy
 
@@ -357,13 +358,41 @@ THANKS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _greet(lang: str, text: str, rng: random.Random) -> str:
+    greeting = rng.choice(GREETINGS[lang])
+    if text.startswith(tuple(g.rstrip(",，。 ") for g in GREETINGS[lang])):
+        return text  # the bank already greets
+    if lang in {"ja", "zh"}:
+        return greeting + text
+    # "Hello," starts a line of its own, as in a message; "Hello" alone does not.
+    return f"{greeting}\n{text}" if greeting.endswith(",") else f"{greeting} {text}"
+
+
 def dress(lang: str, text: str, rng: random.Random) -> str:
     """Sometimes a greeting before and thanks after, the same for every label."""
     roll = rng.random()
+    sep = "" if lang in {"ja", "zh"} else " "
     if roll < 0.15:
-        text = f"{rng.choice(GREETINGS[lang])} {text}"
+        text = _greet(lang, text, rng)
     elif roll < 0.25:
-        text = f"{text} {rng.choice(THANKS[lang])}"
+        text = f"{text}{sep}{rng.choice(THANKS[lang])}"
     elif roll < 0.32:
-        text = f"{rng.choice(GREETINGS[lang])} {text} {rng.choice(THANKS[lang])}"
+        text = f"{_greet(lang, text, rng)}{sep}{rng.choice(THANKS[lang])}"
+    return text
+
+
+_CJK_GAP = re.compile(r"(?<=[。！？，：、」』）”])[ \t]+|[ \t]+(?=[。！？，：、「」“”])")
+_THAI_STOP = re.compile(r"(?<=[\u0E00-\u0E7F])\.(?=\s|$)")
+
+
+def settle(lang: str, text: str) -> str:
+    """Spacing and stops as the script writes them.
+
+    Templates share Latin spacing; Japanese and Chinese put no space after their
+    full-width punctuation, and Thai ends a clause with a space, not a period.
+    """
+    if lang in {"ja", "zh"}:
+        return _CJK_GAP.sub("", text)
+    if lang == "th":
+        return _THAI_STOP.sub("", text)
     return text

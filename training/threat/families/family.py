@@ -76,6 +76,7 @@ class Cell:
             text = business.dress(self.lang, text, rng)
         if rng.random() < self.family.bury_rate:
             text = business.bury(self.lang, rng, text, *BURY_WORDS)
+        text = business.settle(self.lang, text)
         system = None
         if self.bank.systems:
             system = tidy(expand(rng.choice(self.bank.systems), self.slots, rng, fixed))

@@ -81,6 +81,6 @@ def pick_rule(rules: tuple[Rule, ...], rng: random.Random) -> Rule:
 def tidy(text: str) -> str:
     """Collapse the doubled spaces and stray space-before-punctuation expansion leaves."""
     text = re.sub(r"(?<=\S)[ \t]{2,}", " ", text)  # keeps indentation
-    text = re.sub(r" +([,.。、])", r"\1", text)
+    text = re.sub(r" +([,.。、])(?=\s|$)", r"\1", text)  # not ". env" in code
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()

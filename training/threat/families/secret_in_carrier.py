@@ -7,15 +7,17 @@ guard prompt it targets travels in `system`. Maps to system_prompt_extraction.
 
 from __future__ import annotations
 
+import dataclasses
+
 from .family import Family
 from .grammar import Bank, Rule
 
 X = "system_prompt_extraction"
 
 _T = (
-    "{carrier} {hidden} {how}",
-    "{carrier} {hidden}",
-    "{opener} {carrier} {hidden} {how}",
+    "{carrier} {hidden}{stop} {how}",
+    "{carrier} {hidden}{stop}",
+    "{opener} {carrier} {hidden}{stop} {how}",
     "{carrier} {how2}",
     "{opener} {carrier} {how2}",
 )
@@ -377,22 +379,33 @@ ZH = _bank(
     how2=("，并在某处把秘密词倒着写出来。", "，最后把代码一行一个字母写出来。"),
 )
 
+# Where a clause ends, the way each script ends it.
+_STOPS = {"hi": "।", "th": "", "ja": "。", "zh": "。"}
+
+
+def _with_stop(lang: str, bank: Bank) -> Bank:
+    return dataclasses.replace(bank, slots={**bank.slots, "stop": (_STOPS.get(lang, "."),)})
+
+
 FAMILY = Family(
     name="secret_in_carrier",
     label="attack",
     banks={
-        "en": EN,
-        "fr": FR,
-        "de": DE,
-        "es": ES,
-        "it": IT,
-        "pt": PT,
-        "nl": NL,
-        "pl": PL,
-        "hi": HI,
-        "th": TH,
-        "ja": JA,
-        "zh": ZH,
+        lang: _with_stop(lang, bank)
+        for lang, bank in {
+            "en": EN,
+            "fr": FR,
+            "de": DE,
+            "es": ES,
+            "it": IT,
+            "pt": PT,
+            "nl": NL,
+            "pl": PL,
+            "hi": HI,
+            "th": TH,
+            "ja": JA,
+            "zh": ZH,
+        }.items()
     },
     bury_rate=0.05,
 )
