@@ -1,0 +1,1 @@
+"""Offline training material and scripts; nothing here runs on the request path."""

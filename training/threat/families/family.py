@@ -1,0 +1,116 @@
+"""A family: banks per language, a label, and how its records are dressed.
+
+`Family.cell(lang)` merges the bank with the shared business slots once, and
+`Cell.sample(rng)` draws one record: pick a rule by weight, expand one of its
+templates with fresh per-record payloads, optionally transform the text
+(obfuscation), and sometimes bury it in 150-400 words of business prose.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from . import business, payloads
+from .grammar import Bank, expand, pick_rule, tidy
+
+Label = Literal["attack", "benign"]
+Transform = Callable[[str, str, random.Random], str]
+
+THREAT_CATEGORIES = (
+    "prompt_injection",
+    "jailbreak",
+    "system_prompt_extraction",
+    "data_exfiltration",
+    "secrets_harvesting",
+)
+
+# Long records: the range the brief asks for when a short text is buried in prose.
+BURY_WORDS = (150, 400)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One generated text before it becomes a record."""
+
+    text: str
+    category: str | None
+    system: str | None
+
+
+@dataclass(frozen=True)
+class Family:
+    """A named grammar per language, with its label and its dressing."""
+
+    name: str
+    label: Label
+    banks: Mapping[str, Bank]
+    bury_rate: float = 0.1
+    transform: Transform | None = None
+
+    def cell(self, lang: str) -> Cell:
+        bank = self.banks[lang]
+        return Cell(self, lang, bank, {**business.SLOTS, **bank.slots})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One family in one language, ready to sample."""
+
+    family: Family
+    lang: str
+    bank: Bank
+    slots: Mapping[str, tuple[str, ...]]
+
+    def sample(self, rng: random.Random) -> Sample:
+        fixed = payloads.record_values(rng)
+        for name in self.bank.pinned:
+            fixed[name] = expand(rng.choice(self.slots[name]), self.slots, rng, fixed)
+        rule = pick_rule(self.bank.rules, rng)
+        text = tidy(expand(rng.choice(rule.templates), self.slots, rng, fixed))
+        if self.family.transform is not None:
+            text = self.family.transform(self.lang, text, rng)
+        else:
+            text = business.dress(self.lang, text, rng)
+        if rng.random() < self.family.bury_rate:
+            text = business.bury(self.lang, rng, text, *BURY_WORDS)
+        text = business.settle(self.lang, text)
+        system = None
+        if self.bank.systems:
+            system = tidy(expand(rng.choice(self.bank.systems), self.slots, rng, fixed))
+        return Sample(text=text, category=rule.category, system=system)
+
+
+@dataclass(frozen=True)
+class DerivedFamily:
+    """A family whose texts are another family's texts, transformed.
+
+    obfuscated_instructions is instruction_override, system_prompt_extraction and
+    roleplay_persona run through misspelling and splitting: the categories stay
+    those of the source rule, the phrase banks are not written twice.
+    """
+
+    name: str
+    label: Label
+    sources: tuple[Family, ...]
+    transform: Transform
+
+    def cell(self, lang: str) -> DerivedCell:
+        return DerivedCell(self, lang, tuple(source.cell(lang) for source in self.sources))
+
+
+@dataclass(frozen=True)
+class DerivedCell:
+    family: DerivedFamily
+    lang: str
+    sources: tuple[Cell, ...]
+
+    def sample(self, rng: random.Random) -> Sample:
+        base = rng.choice(self.sources).sample(rng)
+        text = self.family.transform(self.lang, base.text, rng)
+        return Sample(text=text, category=base.category, system=base.system)
+
+
+AnyFamily = Family | DerivedFamily
