@@ -274,12 +274,13 @@ def _deleet(text: str) -> str:
         for m in _LEET_BEFORE_LETTER.finditer(text)
     ):
         return text
-    candidates = []
-    for match in _MIXED_WORD.finditer(text):
-        word = match.group()
-        email = "@" in word and text[match.end() : match.end() + 1] == "."
-        if len(word) <= _MAX_LEET_WORD and not email and _HEX_WORD.fullmatch(word) is None:
-            candidates.append(match)
+    candidates = [
+        match
+        for match in _MIXED_WORD.finditer(text)
+        if len(match.group()) <= _MAX_LEET_WORD
+        and _HEX_WORD.fullmatch(match.group()) is None
+        and not _in_address_or_id(text, match.start(), match.end())
+    ]
     if not any(_LEET_HINT.search(match.group()) for match in candidates):
         return text
     pieces: list[str] = []
@@ -290,6 +291,19 @@ def _deleet(text: str) -> str:
         position = match.end()
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+_ADDRESS_OR_ID = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+|[0-9A-Fa-f-]{8,}")
+
+
+def _in_address_or_id(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of an e-mail address, a UUID or a dashed hash."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    token = text[start:end].strip(".,;:!?()[]{}<>\"'")
+    return _ADDRESS_OR_ID.fullmatch(token) is not None
 
 
 def _read_leet_word(word: str) -> str:
@@ -423,9 +437,8 @@ _SPACED_HEX = re.compile(
     r"(?<![0-9A-Fa-f])(?:[2-7][0-9A-Fa-f][ :]){7,}[2-7][0-9A-Fa-f](?![0-9A-Fa-f])"
 )
 _URL_TOKEN = re.compile(r"(?<!\S)(?=(?:[^\s%]*%[0-9A-Fa-f]{2}){3})\S+")
-_HTML_RUN = re.compile(
-    r"(?:&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});\s?){3,}"
-)
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_HTML_RUN = re.compile(rf"{_ENTITY}(?:\s?{_ENTITY}){{2,}}")
 _URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _MAX_BLOB = 65536  # characters of one blob worth decoding
 
