@@ -58,7 +58,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["NormalizedText", "normalize"]
+__all__ = ["NormalizedText", "homoglyph_letters", "homoglyph_skeleton", "normalize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,6 +409,29 @@ def _map_confusables(text: str) -> tuple[str, int]:
         last = hi
     pieces.append(text[last:])
     return "".join(pieces), mapped
+
+
+# --------------------------------------------------------------------------- skeleton
+
+_DROP_TWINS = dict.fromkeys(map(ord, _CONFUSABLES))
+_DROP_GENUINE = dict.fromkeys(
+    cp
+    for lo, hi in _HOMOGLYPH_SCRIPT_RANGES
+    for cp in range(lo, hi + 1)
+    if unicodedata.category(chr(cp)).startswith("L") and chr(cp) not in _CONFUSABLES
+)
+
+
+def homoglyph_skeleton(text: str) -> str:
+    """`text` with every homoglyph of the table read as its Latin letter, whatever
+    the token rule says; one character for one, so offsets are unchanged."""
+    return text.translate(_CONFUSABLE_TABLE)
+
+
+def homoglyph_letters(text: str) -> tuple[int, int]:
+    """(homoglyphs, genuine letters) of the homoglyph scripts in `text`, counted in C."""
+    n = len(text)
+    return n - len(text.translate(_DROP_TWINS)), n - len(text.translate(_DROP_GENUINE))
 
 
 # --------------------------------------------------------------------------- normalize

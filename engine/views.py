@@ -1,0 +1,552 @@
+"""Extra readings of a normalized text, for detectors that spelling games would fool.
+
+`normalize` undoes what is never legitimate (invisible characters, look-alikes
+inside Latin words). Some tricks cannot be undone in place without breaking
+honest text: letters spaced out ("I g n o r e  a l l"), leetspeak, ciphers,
+reversed text, encoded blobs. `text_views(text)` returns each plausible reading
+as a `TextView` of its own; a threat detector scans the text and every view and
+keeps the highest score. Views never replace the text that is forwarded.
+
+    view        produced when                                           offsets
+    spacing     4+ single letters or digits separated by single spaces   per letter
+    separators  the same with . - _ / | * + ~ : , · •, a word may lead    per letter
+                or trail ("pass-w-o-r-d", "i.g.n.o.r.e")
+    skeleton    homoglyphs the token rule kept, in a text where genuine   identity
+                letters of their scripts are under 1 in 9
+    leet        words with a leet digit run between letters ("p4ssw0rd",  identity
+                "1gn0r3"); hex strings and e-mail addresses excluded
+    rot13       a run of 3+ words whose ROT13 is common English, or 2+    identity
+                with a cue (rot13, cipher, decode, ...)
+    caesar      on a cue only: the best of the other 24 shifts, when 2+   identity
+                words in a row read as common English
+    reversed    the same test on reversed words, or a cue (reverse,       mirrored
+                backwards); the whole text is reversed
+    base64,     blobs that decode to UTF-8 text, 90% printable, with      the blob
+    base32, hex letters; each encoding's blobs, one per line
+    url, html   3+ percent escapes in a token; 3+ character references    the blob
+
+Spacing and separator views also read leetspeak inside the re-joined words.
+
+Cost: most prompts pay one regex search per family and a split into words
+(bench/views_speed.py: about 60 us p50 for a 150-word prompt); the per-word
+Python loops run only once a cheap test has found a candidate. Nothing here
+does I/O; decoding uses the standard library's codecs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from urllib.parse import unquote
+
+from engine.english import BIGRAM_WEIGHTS, COMMON_WORDS
+from engine.normalize import homoglyph_letters, homoglyph_skeleton
+
+__all__ = ["TextView", "text_views"]
+
+
+@dataclass(frozen=True, slots=True)
+class TextView:
+    """One reading of a text: ``text[i]`` came from ``input[starts[i]:ends[i]]``."""
+
+    name: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_input(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the input text that the view's span [start, end) came from.
+
+        It covers every input character behind the view's characters, whatever
+        their order (a reversed view runs backwards), so a wider view span never
+        maps to a narrower input span. An empty span maps to an empty span.
+        """
+        n = len(self.text)
+        if not 0 <= start <= end <= n:
+            raise ValueError(f"span [{start}, {end}) is outside the view (0..{n})")
+        if start == end:
+            position = self.starts[start] if start < n else (self.ends[-1] if n else 0)
+            return position, position
+        return min(self.starts[start:end]), max(self.ends[start:end])
+
+
+def text_views(text: str, *, max_views: int = 6) -> tuple[TextView, ...]:
+    """Views that differ from `text` and are plausible; the input itself not included.
+
+    `text` is normalized already (`engine.normalize`). At most `max_views`, in
+    the order of the table in the module docstring.
+    """
+    views: list[TextView] = []
+    if max_views <= 0 or not text:
+        return ()
+    words = _words(text)
+    for make in _VIEW_MAKERS:
+        for view in make(text, words):
+            if view.text != text and all(view.text != seen.text for seen in views):
+                views.append(view)
+                if len(views) >= max_views:
+                    return tuple(views)
+    return tuple(views)
+
+
+# ASCII letters kept, everything else ASCII a space: `split` then gives the words
+# in C, several times faster than a regex. Non-ASCII letters stay inside words.
+_ASCII_NON_LETTERS = str.maketrans(
+    {chr(code): " " for code in range(128) if not chr(code).isalpha()}
+)
+
+
+def _words(text: str) -> list[str]:
+    return text.lower().translate(_ASCII_NON_LETTERS).split()
+
+
+# --------------------------------------------------------------------------- building views
+
+
+def _identity_view(name: str, text: str) -> TextView:
+    n = len(text)
+    return TextView(name, text, tuple(range(n)), tuple(range(1, n + 1)))
+
+
+def _edited_view(name: str, text: str, edits: list[tuple[int, int, str]]) -> TextView:
+    """`text` with each (start, end, replacement) applied; sorted, not overlapping.
+
+    Unchanged characters keep their offsets; a replacement's characters map to
+    the span they replace.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for start, end, replacement in edits:
+        pieces.append(text[position:start])
+        starts.extend(range(position, start))
+        ends.extend(range(position + 1, start + 1))
+        pieces.append(replacement)
+        starts.extend([start] * len(replacement))
+        ends.extend([end] * len(replacement))
+        position = end
+    pieces.append(text[position:])
+    starts.extend(range(position, len(text)))
+    ends.extend(range(position + 1, len(text) + 1))
+    return TextView(name, "".join(pieces), tuple(starts), tuple(ends))
+
+
+def _blob_view(name: str, blobs: list[tuple[int, int, str]]) -> TextView:
+    """Decoded blobs one per line; every character points at its blob's span."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end, decoded in blobs:
+        if pieces:
+            pieces.append("\n")
+            starts.append(starts[-1])
+            ends.append(ends[-1])
+        pieces.append(decoded)
+        starts.extend([start] * len(decoded))
+        ends.extend([end] * len(decoded))
+    return TextView(name, "".join(pieces), tuple(starts), tuple(ends))
+
+
+# --------------------------------------------------------------------------- spacing, separators
+
+_SEPARATORS = " .-_/|*+~:,\u00b7\u2022"
+_ALNUM = r"[^\W_]"
+_SINGLE = rf"{_ALNUM}(?!{_ALNUM})"
+# Three single letters in a row, each separated by one separator: a cheap
+# necessary condition, so ordinary text pays one search ("e.g." has only two).
+_THREE_SINGLES = re.compile(
+    rf"(?<!{_ALNUM}){_ALNUM}[{re.escape(_SEPARATORS)}]{_ALNUM}"
+    rf"[{re.escape(_SEPARATORS)}]{_SINGLE}"
+)
+
+
+def _separated_run(index: int, separator: str) -> str:
+    sep = re.escape(separator)
+    if separator == " ":
+        gap, head, tail = " {2,}| ", "", ""  # two spaces or more: a word break
+    else:
+        gap = rf"{sep}{{2,}}|{sep} *| +"  # doubled, or followed by spaces, or spaces: a break
+        head, tail = rf"(?:{_ALNUM}+{sep})?", rf"(?:{sep}{_ALNUM}+)?"
+    return rf"(?P<s{index}>(?<!{_ALNUM}){head}{_SINGLE}(?:(?:{gap}){_SINGLE}){{3,}}{tail})"
+
+
+def _three_singles(text: str, words: list[str]) -> bool:
+    """Whether three one-letter words follow each other: necessary for a separated
+    run. In ASCII text the words say it (digits and separators split them);
+    elsewhere a separator such as "·" would hide it, so the regex decides."""
+    if not text.isascii():
+        return _THREE_SINGLES.search(text) is not None
+    run = 0
+    for word in words:
+        run = run + 1 if len(word) == 1 else 0
+        if run == 3:
+            return True
+    return False
+
+
+_SEPARATED_RUN = re.compile("|".join(_separated_run(i, s) for i, s in enumerate(_SEPARATORS)))
+_GAP = re.compile(r"[\W_]+")
+
+
+def _separator_views(text: str, words: list[str]) -> Iterator[TextView]:
+    if not _three_singles(text, words):
+        return
+    edits: dict[str, list[tuple[int, int, str]]] = {"spacing": [], "separators": []}
+    for run in _SEPARATED_RUN.finditer(text):
+        assert run.lastgroup is not None
+        separator = _SEPARATORS[int(run.lastgroup[1:])]
+        run_edits = [
+            (
+                run.start() + gap.start(),
+                run.start() + gap.end(),
+                "" if gap.group() == separator else " ",
+            )
+            for gap in _GAP.finditer(run.group())
+        ]
+        joined = sum(1 for edit in run_edits if not edit[2])
+        letters = sum(ch.isalpha() for ch in run.group())
+        if joined >= 3 and letters >= 3:
+            edits["spacing" if separator == " " else "separators"].extend(run_edits)
+    for name, name_edits in edits.items():
+        if name_edits:
+            view = _edited_view(name, text, name_edits)
+            deleeted = _deleet(view.text)
+            if deleeted != view.text:
+                view = TextView(f"{name}+leet", deleeted, view.starts, view.ends)
+            yield view
+
+
+# --------------------------------------------------------------------------- homoglyph skeleton
+
+
+def _skeleton_views(text: str, words: list[str]) -> Iterator[TextView]:
+    if text.isascii():
+        return
+    homoglyphs, genuine = homoglyph_letters(text)
+    # Real Cyrillic, Greek or Armenian prose has 20-30% letters without a Latin
+    # twin (see engine.normalize); a disguised Latin text has next to none.
+    if homoglyphs and genuine * 8 < homoglyphs:
+        yield _identity_view("skeleton", homoglyph_skeleton(text))
+
+
+# --------------------------------------------------------------------------- leetspeak
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_ASCII_LETTERS = frozenset(_ALPHABET + _ALPHABET.upper())
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+_LEET_CHARS = re.escape("013457@$")
+# A leet run between two letters ("p4ss", "n00b"): the evidence that leetspeak is in use.
+_LEET_HINT = re.compile(rf"[A-Za-z][{_LEET_CHARS}]+[A-Za-z]")
+# Its cheap prefilter: leet characters are rare in prose, letters are not, so the
+# scan starts on them.
+_LEET_BEFORE_LETTER = re.compile(rf"[{_LEET_CHARS}]+(?=[A-Za-z])")
+# Words mixing letters with leet characters and no other digit ("4ll", "th3", "ru135").
+_MIXED_WORD = re.compile(
+    rf"(?<![A-Za-z0-9@$])(?=[{_LEET_CHARS}]*[A-Za-z])(?=[A-Za-z]*[{_LEET_CHARS}])"
+    rf"[A-Za-z{_LEET_CHARS}]+(?![A-Za-z0-9@$])"
+)
+_HEX_WORD = re.compile(r"0[xX][0-9A-Fa-f]+|[0-9A-Fa-f]{8,}")  # hashes, ids, literals
+_MAX_LEET_WORD = 24  # longer runs are identifiers or blobs, not disguised words
+
+
+def _leet_views(text: str, words: list[str]) -> Iterator[TextView]:
+    deleeted = _deleet(text)
+    if deleeted != text:
+        yield _identity_view("leet", deleeted)
+
+
+def _deleet(text: str) -> str:
+    """`text` with leet words read as letters, one character for one.
+
+    A word with a leet run between letters ("p4ssw0rd", "1gn0r3") is read as
+    leet; once one is, so are the words with leet at an edge ("4ll", "th3"),
+    which alone are too often ordinary ("3rd", "mp3", "4k"). Hex strings and
+    e-mail addresses are never read.
+    """
+    if not any(
+        m.start() > 0 and text[m.start() - 1] in _ASCII_LETTERS
+        for m in _LEET_BEFORE_LETTER.finditer(text)
+    ):
+        return text
+    candidates = [
+        match
+        for match in _MIXED_WORD.finditer(text)
+        if len(match.group()) <= _MAX_LEET_WORD
+        and _HEX_WORD.fullmatch(match.group()) is None
+        and not _in_address_or_id(text, match.start(), match.end())
+    ]
+    if not any(_LEET_HINT.search(match.group()) for match in candidates):
+        return text
+    pieces: list[str] = []
+    position = 0
+    for match in candidates:
+        pieces.append(text[position : match.start()])
+        pieces.append(_read_leet_word(match.group()))
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+_ADDRESS_OR_ID = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+|[0-9A-Fa-f-]{8,}")
+
+
+def _in_address_or_id(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of an e-mail address, a UUID or a dashed hash."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    token = text[start:end].strip(".,;:!?()[]{}<>\"'")
+    return _ADDRESS_OR_ID.fullmatch(token) is not None
+
+
+def _read_leet_word(word: str) -> str:
+    letters = [ch for ch in word if ch.isalpha()]
+    upper = bool(letters) and all(ch.isupper() for ch in letters)
+    chars = [_LEET.get(ch, ch) for ch in word.lower()]
+    # The ambiguous "1" last, once its neighbours are letters.
+    for index, ch in enumerate(chars):
+        if ch == "1":
+            chars[index] = _one_as_letter(chars, index)
+    read = "".join(chars)
+    return read.upper() if upper else _restore_case(word, read)
+
+
+def _one_as_letter(chars: list[str], index: int) -> str:
+    """'i' or 'l' for a leet '1', whichever makes the commoner letter pairs."""
+    before = chars[index - 1] if index > 0 else ""
+    after = chars[index + 1] if index + 1 < len(chars) else ""
+    if after == "1" or (before == "l" and not after):
+        return "l"  # "a11", "wi1l": a doubled l is far likelier than a doubled i
+    weight_i = BIGRAM_WEIGHTS.get(before + "i", 0) + BIGRAM_WEIGHTS.get("i" + after, 0)
+    weight_l = BIGRAM_WEIGHTS.get(before + "l", 0) + BIGRAM_WEIGHTS.get("l" + after, 0)
+    return "l" if weight_l > weight_i else "i"
+
+
+def _restore_case(original: str, read: str) -> str:
+    return "".join(r.upper() if o.isupper() else r for o, r in zip(original, read, strict=True))
+
+
+# --------------------------------------------------------------------------- ciphers, reversal
+
+# Words that announce a cipher or a reversal; `_words` has split "rot13" into "rot".
+_CIPHER_CUES = frozenset(
+    {"rot", "caesar", "cipher", "ciphers", "ciphertext", "ciphered", "decode", "decoded",
+     "decoding", "decrypt", "decrypted", "decryption", "encode", "encoded", "encoding",
+     "shift", "shifted", "shifting", "rotate", "rotated", "rotation"}
+)  # fmt: skip
+_REVERSE_CUES = frozenset(
+    {"reverse", "reversed", "reversing", "backwards", "backward", "mirror", "mirrored"}
+)
+
+
+def _shift_table(shift: int) -> dict[int, int]:
+    """Each letter moved `shift` places forward in the alphabet, case kept."""
+    moved = _ALPHABET[shift:] + _ALPHABET[:shift]
+    return str.maketrans(_ALPHABET + _ALPHABET.upper(), moved + moved.upper())
+
+
+_SHIFTS = tuple(_shift_table(shift) for shift in range(26))
+
+
+@dataclass(frozen=True, slots=True)
+class _Images:
+    """The words that read as common English once undone (`strong`: not common
+    themselves), and those that are common either way (`neutral`)."""
+
+    strong: frozenset[str]
+    neutral: frozenset[str]
+
+
+def _shifted(word: str, *, shift: int) -> str:
+    return word.translate(_SHIFTS[shift])
+
+
+def _reversed_word(word: str) -> str:
+    return word[::-1]
+
+
+def _images(encode: Callable[[str], str]) -> _Images:
+    encoded = {encode(word) for word in COMMON_WORDS}
+    strong = frozenset(w for w in encoded if w not in COMMON_WORDS and len(w) >= 2)
+    return _Images(strong, frozenset(w for w in encoded if w not in strong))
+
+
+# _CAESAR[s]: common words shifted forward by s, i.e. what a Caesar text of shift s holds.
+_CAESAR = tuple(_images(partial(_shifted, shift=shift)) for shift in range(26))
+_REVERSED = _images(_reversed_word)
+
+
+def _english_run(words: list[str], images: _Images) -> int:
+    """The longest run of words that undo to common English (neutral words don't break it)."""
+    best = run = 0
+    for word in words:
+        if word in images.strong:
+            run += 1
+            best = max(best, run)
+        elif word not in images.neutral:
+            run = 0
+    return best
+
+
+def _cipher_views(text: str, words: list[str]) -> Iterator[TextView]:
+    cue = not _CIPHER_CUES.isdisjoint(words)
+    rot13 = _CAESAR[13]
+    if not rot13.strong.isdisjoint(words) and _english_run(words, rot13) >= (2 if cue else 3):
+        yield _identity_view("rot13", text.translate(_SHIFTS[13]))
+    if not cue:
+        return
+    runs = {
+        shift: _english_run(words, _CAESAR[shift])
+        for shift in range(1, 26)
+        if shift != 13 and not _CAESAR[shift].strong.isdisjoint(words)
+    }
+    if runs:
+        shift = max(runs, key=lambda s: runs[s])
+        if runs[shift] >= 2:
+            # A text shifted forward by `shift` is read by shifting it back.
+            yield _identity_view("caesar", text.translate(_SHIFTS[26 - shift]))
+
+
+def _reversed_views(text: str, words: list[str]) -> Iterator[TextView]:
+    cue = not _REVERSE_CUES.isdisjoint(words)
+    if _REVERSED.strong.isdisjoint(words) and not cue:
+        return
+    if _english_run(words, _REVERSED) >= (2 if cue else 3):
+        n = len(text)
+        yield TextView("reversed", text[::-1], tuple(range(n - 1, -1, -1)), tuple(range(n, 0, -1)))
+
+
+# --------------------------------------------------------------------------- encoded blobs
+
+# One scan finds the blobs of every alphabet (base64's holds base32's and hex's);
+# each is then tried in the narrowest alphabet it fits.
+_BLOB = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,6}(?![A-Za-z0-9+/=_-])")
+_HEX_DIGITS = re.compile(r"(?:0[xX])?(?:[0-9A-Fa-f]{2}){8,}")
+_BASE32_DIGITS = re.compile(r"[A-Z2-7]+=*")
+# Hex written as escapes, or as spaced pairs; printable ASCII is 0x20-0x7e, so
+# every pair starts with a digit 2-7 and the scan rarely gets past one character.
+_HEX_ESCAPES = re.compile(r"(?:\\x[0-9A-Fa-f]{2}){4,}")
+_SPACED_HEX = re.compile(
+    r"(?<![0-9A-Fa-f])(?:[2-7][0-9A-Fa-f][ :]){7,}[2-7][0-9A-Fa-f](?![0-9A-Fa-f])"
+)
+_URL_TOKEN = re.compile(r"(?<!\S)(?=(?:[^\s%]*%[0-9A-Fa-f]{2}){3})\S+")
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_HTML_RUN = re.compile(rf"{_ENTITY}(?:\s?{_ENTITY}){{2,}}")
+_URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_MAX_BLOB = 65536  # characters of one blob worth decoding
+
+
+def _printable_text(raw: bytes) -> str | None:
+    """`raw` as text when it reads as text: UTF-8, 90% printable, with letters."""
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return decoded if _reads_as_text(decoded) else None
+
+
+def _reads_as_text(decoded: str) -> bool:
+    if not decoded:
+        return False
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in decoded)
+    letters = sum(ch.isalpha() for ch in decoded)
+    return printable >= 0.9 * len(decoded) and letters >= max(3, len(decoded) // 4)
+
+
+def _decode_base64(blob: str) -> str | None:
+    if blob.isalpha() and (blob.islower() or blob.isupper()):
+        return None  # a long word or constant, not a payload
+    body = blob.rstrip("=").replace("-", "+").replace("_", "/")
+    if len(body) % 4 == 1:
+        return None
+    try:
+        raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    return _printable_text(raw)
+
+
+def _decode_base32(blob: str) -> str | None:
+    body = blob.rstrip("=")
+    try:
+        raw = base64.b32decode(body + "=" * (-len(body) % 8))
+    except (ValueError, binascii.Error):
+        return None
+    return _printable_text(raw)
+
+
+def _decode_hex(blob: str) -> str | None:
+    digits = re.sub(r"\\x|[ :]", "", blob.removeprefix("0x").removeprefix("0X"))
+    try:
+        raw = bytes.fromhex(digits)
+    except ValueError:
+        return None
+    return _printable_text(raw)
+
+
+def _decode_url(token: str) -> str | None:
+    decoded = unquote(token, errors="strict") if _URL_ESCAPE.search(token) else token
+    return decoded if decoded != token and _reads_as_text(decoded) else None
+
+
+def _decode_html(run: str) -> str | None:
+    decoded = html.unescape(run)
+    return decoded if decoded != run and _reads_as_text(decoded) else None
+
+
+def _decode_blob(blob: str) -> tuple[str, str] | None:
+    """(encoding, text) of a blob from `_BLOB`, in the narrowest alphabet it fits."""
+    if _HEX_DIGITS.fullmatch(blob):
+        decoded = _decode_hex(blob)
+        if decoded is not None:
+            return "hex", decoded
+    if _BASE32_DIGITS.fullmatch(blob):
+        decoded = _decode_base32(blob)
+        if decoded is not None:
+            return "base32", decoded
+    decoded = _decode_base64(blob)
+    return None if decoded is None else ("base64", decoded)
+
+
+def _blob_views(text: str, words: list[str]) -> Iterator[TextView]:
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for match in _BLOB.finditer(text):
+        decoded = _decode_blob(match.group()[:_MAX_BLOB])
+        if decoded is not None:
+            found.setdefault(decoded[0], []).append((*match.span(), decoded[1]))
+    others: list[tuple[str, str, re.Pattern[str], Callable[[str], str | None]]] = [
+        ("\\x", "hex", _HEX_ESCAPES, _decode_hex),
+        (" ", "hex", _SPACED_HEX, _decode_hex),
+        ("%", "url", _URL_TOKEN, _decode_url),
+        ("&", "html", _HTML_RUN, _decode_html),
+    ]
+    for hint, name, pattern, decode in others:
+        if hint not in text:
+            continue
+        for match in pattern.finditer(text):
+            try:
+                decoded_text = decode(match.group()[:_MAX_BLOB])
+            except UnicodeDecodeError:
+                decoded_text = None
+            if decoded_text is not None:
+                found.setdefault(name, []).append((*match.span(), decoded_text))
+    for name in ("base64", "base32", "hex", "url", "html"):
+        if name in found:
+            yield _blob_view(name, sorted(found[name]))
+
+
+_VIEW_MAKERS: tuple[Callable[[str, list[str]], Iterator[TextView]], ...] = (
+    _separator_views,
+    _skeleton_views,
+    _leet_views,
+    _cipher_views,
+    _reversed_views,
+    _blob_views,
+)
