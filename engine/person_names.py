@@ -58,6 +58,29 @@ _NAME_RUN = re.compile(
     rf"{_WORD}){{0,2}}(?![\w@])"
 )
 _NAME_WORD = re.compile(rf"{_WORD}|[{_UPPER}]\.")
+# "Kowalski, Marta": surname first, as in directories, forms and bank records.
+_SURNAME_COMMA_FIRST = re.compile(rf"(?<![\w@.])({_WORD}),[ \t]+({_WORD})(?![\w@])")
+# Two or three words in capitals, each of two letters or more: "MARTA KOWALSKI".
+_CAPS = rf"[{_UPPER}][{_UPPER}'\-]+"
+_CAPS_RUN = re.compile(
+    rf"(?<![\w@.]){_CAPS}(?:[ \t]+{_CAPS}){{1,2}}(?![\w@])|(?<=[:,] ){_CAPS}(?![\w@])"
+)
+_CAPS_WORD = re.compile(_CAPS)
+# Lower-case names: after a cue, or as a chat line's speaker.
+_LOWER_CUE_WORDS = (
+    r"hi|hello|hey|hiya|dear|thanks|thx|cheers|regards|bye|my name is|my name's|name is"
+    r"|i'm|im|i am|it's|its|this is|call me|spoke to|spoke with|talked to|ask|ping|tell|cc"
+)
+_LOWER_NAME_CUE = re.compile(rf"(?i)\b(?:{_LOWER_CUE_WORDS})\b")
+_LOWER = r"[a-z\u00df-\u00f6\u00f8-\u00ff]"
+_LOWER_NAME_AFTER_CUE = re.compile(
+    # The name is read in a lookahead, so that a cue word can follow a cue ("hi its ahmed").
+    rf"(?i:\b(?:{_LOWER_CUE_WORDS}))[ \t]*[,:]?[ \t]+"
+    rf"(?=(?P<first>{_LOWER}{{2,}})(?:[ \t]+(?P<last>{_LOWER}{{2,}}))?(?![\w@]))"
+)
+_CHAT_SPEAKER = re.compile(rf"(?m)^[ \t]*(?P<first>{_LOWER}{{2,}})(?P<last>)[ \t]*:[ \t]")
+# First names that are also lower-case abbreviations or keys: "from jan to mar", "min: 0".
+_NOT_LOWER_NAMES = frozenset({"jan", "per", "min", "ada", "ren", "jin", "lin", "mio"})
 
 _HONORIFICS = frozenset(
     ["Mr", "Mrs", "Ms", "Mx", "Miss", "Dr", "Prof", "Professor", "Sir", "Dame", "Lady", "Lord",
@@ -68,13 +91,26 @@ _HONORIFICS = frozenset(
 _GREETINGS = frozenset(
     ["dear", "hi", "hello", "hey", "hiya", "greetings", "thanks", "thx", "cheers", "welcome",
      "congrats", "congratulations", "thank you", "good morning", "good afternoon",
-     "good evening", "bye", "goodbye"]
+     "good evening", "bye", "goodbye",
+     # the same in the languages the enterprise writes in
+     "bonjour", "bonsoir", "salut", "cher", "chère", "hallo", "moin", "servus", "guten tag",
+     "guten morgen", "liebe", "lieber", "hola", "buenos días", "buenas tardes", "estimado",
+     "estimada", "querido", "querida", "ciao", "buongiorno", "gentile", "caro", "cara",
+     "beste", "hoi", "dag", "goedemorgen", "olá", "ola", "prezado", "prezada", "obrigado",
+     "obrigada", "gracias", "merci", "danke", "grazie", "bedankt", "hej", "hei", "merhaba"]
 )  # fmt: skip
 _CLOSINGS = frozenset(
     ["best", "best regards", "best wishes", "kind regards", "warm regards", "regards",
      "many thanks", "thanks", "thanks again", "thank you", "sincerely", "sincerely yours",
      "yours", "yours truly", "yours sincerely", "cheers", "cordially", "respectfully",
-     "all the best", "talk soon", "br", "rgds", "--", "-"]
+     "all the best", "talk soon", "br", "rgds", "--", "-",
+     "atentamente", "saludos", "un saludo", "saludos cordiales", "cordialement",
+     "bien cordialement", "bien à vous", "amicalement", "bisous", "mit freundlichen grüßen",
+     "mit freundlichen grüssen", "freundliche grüße", "viele grüße", "beste grüße",
+     "liebe grüße", "grüße", "lg", "mfg", "vg", "met vriendelijke groet", "vriendelijke groet",
+     "groeten", "groetjes", "cordiali saluti", "distinti saluti", "saluti", "un saluto",
+     "atenciosamente", "abraços", "cumprimentos", "med vänliga hälsningar", "hälsningar",
+     "med venlig hilsen", "hilsen", "pozdrawiam", "s pozdravem"]
 )  # fmt: skip
 # "<cue>: Name" (form fields, mail headers)
 _COLON_CUES = frozenset(
@@ -87,6 +123,9 @@ _COLON_CUES = frozenset(
 _PHRASE_CUES = {
     "my name is": 0.85, "my name's": 0.85, "name is": 0.85, "named": 0.85, "called": 0.85,
     "call me": 0.85, "signed by": 0.85, "i am": 0.6, "i'm": 0.6, "this is": 0.6,
+    "it's": 0.6, "spoke to": 0.6, "spoke with": 0.6, "talked to": 0.6,
+    "talked with": 0.6, "on behalf of": 0.6, "me llamo": 0.85, "je m'appelle": 0.85,
+    "ich heiße": 0.85, "mi chiamo": 0.85, "ik ben": 0.6, "soy": 0.6,
 }  # fmt: skip
 
 
@@ -110,13 +149,75 @@ class PersonNameRecognizer(CodeRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        results = []
+        found: list[tuple[int, int, float]] = []
         for run in _NAME_RUN.finditer(text):
-            found = self._name_in_run(text, run)
-            if found is not None:
-                start, end, score = found
-                results.append(recognizer_result(self, "PERSON", start, end, score))
-        return results
+            name = self._name_in_run(text, run)
+            if name is not None:
+                found.append(name)
+        found += self._surname_first(text)
+        if _LOWER_NAME_CUE.search(text) or ":" in text:
+            found += self._lower_case_names(text)
+        if _CAPS_RUN.search(text):
+            found += self._all_caps_names(text)
+        # Overlaps between these passes are resolved by the detector (best score wins).
+        return [recognizer_result(self, "PERSON", *name) for name in found]
+
+    def _is_first_name(self, word: str, *, ambiguous_ok: bool = False) -> bool:
+        folded = _fold(word)
+        if folded not in self._names.first_names:
+            return False
+        return ambiguous_ok or folded not in self._names.ambiguous_first_names
+
+    def _is_surname(self, word: str) -> bool:
+        return _fold(word) in self._names.surnames
+
+    def _surname_first(self, text: str) -> list[tuple[int, int, float]]:
+        """ "Kowalski, Marta": a known surname, a comma, a first name that is not a word."""
+        return [
+            (m.start(), m.end(), 0.85)
+            for m in _SURNAME_COMMA_FIRST.finditer(text)
+            if self._is_surname(m.group(1)) and self._is_first_name(m.group(2))
+        ]
+
+    def _lower_case_names(self, text: str) -> list[tuple[int, int, float]]:
+        """Names typed in lower case, only where a cue says a name comes next ("hi its
+        ahmed", "thanks, maria") or as the speaker of a chat line ("sara: hi can u..."),
+        and only gazetteer first names that are not also words; a known surname after
+        one is part of the name ("sam lee" is not: "sam" is ambiguous)."""
+        found = []
+        for pattern in (_LOWER_NAME_AFTER_CUE, _CHAT_SPEAKER):
+            for m in pattern.finditer(text):
+                first = m.group("first")
+                if first in _NOT_LOWER_NAMES or not self._is_first_name(first.title()):
+                    continue
+                end = m.end("first")
+                surname = m.group("last")
+                if surname and self._is_surname(surname.title()):
+                    end = m.end("last")
+                found.append((m.start("first"), end, 0.6))
+        return found
+
+    def _all_caps_names(self, text: str) -> list[tuple[int, int, float]]:
+        """Names in capitals ("MARTA KOWALSKI", "CUSTOMER: JOHN SMITH"): a first name
+        followed by a known surname, or after a cue a first name (with what follows)."""
+        found = []
+        for run in _CAPS_RUN.finditer(text):
+            words = [(m.group(), m.start(), m.end()) for m in _CAPS_WORD.finditer(run.group())]
+            offset = run.start()
+            for i, (word, start, end) in enumerate(words):
+                title = word.title()
+                if not self._is_first_name(title, ambiguous_ok=True):
+                    continue
+                rest = words[i + 1 :]
+                if rest and self._is_surname(rest[0][0].title()):
+                    found.append((offset + start, offset + rest[0][2], 0.7))
+                    break
+                cue = _cue_before(text, offset + start)
+                if cue is not None and self._is_first_name(title):
+                    last = rest[0][2] if rest else end
+                    found.append((offset + start, offset + last, 0.7))
+                    break
+        return found
 
     def _name_in_run(self, text: str, run: re.Match[str]) -> tuple[int, int, float] | None:
         names = self._names
@@ -143,11 +244,18 @@ class PersonNameRecognizer(CodeRecognizer):
         return None
 
 
+# Letters NFKD leaves alone because they are not a letter plus a diacritic.
+_UNDECOMPOSABLE = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "ß": "ss"}
+)
+
+
 def _fold(word: str) -> str:
-    """The gazetteer spelling of a name: diacritics dropped (Björn -> Bjorn, José -> Jose)."""
+    """The gazetteer spelling of a name: diacritics dropped (Björn -> Bjorn, José -> Jose,
+    Łukasz -> Lukasz)."""
     if word.isascii():
         return word
-    decomposed = unicodedata.normalize("NFKD", word)
+    decomposed = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSABLE))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -171,10 +279,11 @@ def _cue_before(text: str, start: int) -> float | None:
     if words[-1].rstrip(".") in _HONORIFICS:
         return 0.85
     lowered = [w.lower() for w in words]
+    after_comma = before.endswith(",")
     for size in (1, 2, 3):
         phrase = " ".join(lowered[-size:])
-        if phrase in _GREETINGS:
-            return 0.85
+        if phrase in _GREETINGS or (after_comma and phrase in _CLOSINGS):
+            return 0.85  # "Dear Ana", "Atentamente, Femke Bos"
         if phrase in _PHRASE_CUES:
             return _PHRASE_CUES[phrase]
     return None

@@ -333,6 +333,21 @@ class CardNumberRecognizer(_Standalone, CreditCardRecognizer):
     def __init__(self) -> None:
         super().__init__(patterns=list(self.CARD_PATTERNS))
 
+    # "DE89 3704 0044 0532 0130 01": the digits of an IBAN (valid or not) are not a card.
+    _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}[ \-]?\Z")
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [
+            r for r in results if not self._IBAN_HEAD.search(text, max(0, r.start - 5), r.start)
+        ]
+
     def validate_result(self, pattern_text: str) -> bool:
         digits = self._SEPARATOR.sub("", pattern_text)
         if not 12 <= len(digits) <= 19 or (

@@ -417,8 +417,11 @@ def test_person_recall_on_the_labelled_sample_stays_at_the_documented_level() ->
     recall, exact, false_positives = person_scores(detector)
     assert len(PERSON_SAMPLE) == 60
     # docs/detection.md states the measured figures; these floors catch regressions.
-    assert recall >= 0.73  # measured 47/63 = 0.746
-    assert exact >= 0.73
+    # 47/63 = 0.746 before the multilingual cues, lower-case/all-caps/surname-first forms
+    # and the larger gazetteer; 58/63 = 0.921 after (the gazetteer was extended after
+    # this sample was written, so the figure flatters it).
+    assert recall >= 0.9
+    assert exact >= 0.9
     assert false_positives == 0
 
 
@@ -533,6 +536,7 @@ RECALL_CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ),
     ("jcb_16", "jcb 3530111333300000", [("CREDIT_CARD", "3530111333300000")]),
     ("diners_4_4_4_2", "diners 3056 9309 0259 04", [("CREDIT_CARD", "3056 9309 0259 04")]),
+    ("digits_of_an_invalid_iban_are_not_a_card", "IBAN DE89 3704 0044 0532 0130 01", []),
     ("luhn_invalid_19_digits", "card 3566 0020 2036 0505 123", []),
     ("twelve_digits_need_a_maestro_bin", "ref 411111111113 ok", []),
     ("phone_with_x_extension", "call 345-899-3560x4587", [("PHONE_NUMBER", "345-899-3560x4587")]),
@@ -575,3 +579,56 @@ def test_when_recall_case_then_detected_as_expected_on_both_paths(
 )
 def test_when_spanish_id_checked_then_control_letter_decides(value: str, valid: bool) -> None:
     assert spanish_id_is_valid(value) is valid
+
+
+# --------------------------------------------------------------- person: forms without NER
+
+PERSON_FORMS: list[tuple[str, str, list[str]]] = [
+    # (name, text, expected PERSON spans); both detection paths must agree
+    ("lower_case_after_greeting", "thanks, maria", ["maria"]),
+    ("lower_case_after_two_cues", "hi its ahmed from accounts", ["ahmed"]),
+    ("lower_case_with_surname", "my name is rahul sharma", ["rahul sharma"]),
+    ("chat_speaker", "sara: hi can u check why my transfer bounced", ["sara"]),
+    ("config_key_is_not_a_speaker", "min: 0\nmax: 10", []),
+    ("lower_case_needs_a_cue", "the maria database and the ahmed script", []),
+    ("all_caps_first_and_surname", "Spoke to MARTA KOWALSKI yesterday.", ["MARTA KOWALSKI"]),
+    ("all_caps_after_colon_cue", "CUSTOMER: JOHN SMITH, ACCOUNT 4471", ["JOHN SMITH"]),
+    ("all_caps_acronyms_are_not_names", "ADA COMPLIANCE REPORT. NOTE: PLEASE READ", []),
+    ("surname_comma_first_name", "Kowalski, Marta opened the account.", ["Kowalski, Marta"]),
+    ("colour_list_is_not_a_name", "Green, Brown, Rose and White are the colours.", []),
+    ("inline_spanish_closing", "Gracias por todo. Atentamente, Femke Bos", ["Femke Bos"]),
+    ("german_closing_line", "Mit freundlichen Grüßen\nHannelore Brandt", ["Hannelore Brandt"]),
+    ("french_greeting", "Bonjour Amélie, votre carte est prête.", ["Amélie"]),
+    ("italian_self_introduction", "Mi chiamo Giulia Ferrari.", ["Giulia Ferrari"]),
+    ("greeting_to_a_group_is_not_a_name", "Liebe Kunden, Hola Equipo, Hallo Zusammen", []),
+    ("possessive_its_is_not_a_cue", "decoded from its Content Transfer Encoding", []),
+    (
+        "letters_nfkd_keeps",
+        "Dear Łukasz, Malgorzata Wiśniewska called.",
+        [
+            "Łukasz",
+            "Malgorzata Wiśniewska",
+        ],
+    ),
+    (
+        "names_from_many_cultures",
+        "Olumide Bankole, Joost Janssen and Tariq Haddad signed.",
+        [
+            "Olumide Bankole",
+            "Joost Janssen",
+            "Tariq Haddad",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"), PERSON_FORMS, ids=[c[0] for c in PERSON_FORMS]
+)
+def test_when_name_written_without_ner_cues_then_found_on_both_paths(
+    name: str, text: str, expected: list[str]
+) -> None:
+    detector = Detector([EntityTypeSpec(id="PERSON", indicates=("pii",))])
+    normalized = normalize(text).text
+    assert [d.text for d in detector.detect(normalized)] == expected
+    assert [d.text for d in detector.detect_with_analyzer(normalized)] == expected

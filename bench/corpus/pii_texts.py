@@ -253,7 +253,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("chat",
      "CI failed with 401 on the release job, token used was {github}. Did someone revoke it?"),
     ("code",
-     "curl -s https://api.internal.northwind.eu/v1/me -H 'Authorization: Bearer {jwt}'"),
+     "curl -s [[URL|https://api.internal.northwind.eu/v1/me]] -H 'Authorization: Bearer {jwt}'"),
     ("chat",
      "Here's the key from the old bastion, can you convert it to PKCS#8?\n{pem}"),
     ("config",
@@ -270,7 +270,7 @@ TEMPLATES: list[tuple[str, str]] = [
      "headers = {'Authorization': 'Bearer {opaque}', 'Accept': 'application/json'}"),
     ("config",
      "oauth:\n  client_id: northwind-portal\n  client_secret: {opaque}\n  redirect: "
-     "https://portal.northwind.eu/cb"),
+     "[[URL|https://portal.northwind.eu/cb]]"),
     ("chat",
      "FYI the Slack webhook for alerts is {slack_webhook} if you need it for the new "
      "dashboard."),
