@@ -8,29 +8,42 @@ as a `TextView` of its own; a threat detector scans the text and every view and
 keeps the highest score. Views never replace the text that is forwarded.
 
     view        produced when                                           offsets
-    spacing     4+ single letters or digits separated by single spaces   per letter
-    separators  the same with . - _ / | * + ~ : , · •, a word may lead    per letter
-                or trail ("pass-w-o-r-d", "i.g.n.o.r.e")
-    skeleton    homoglyphs the token rule kept, in a text where genuine   identity
-                letters of their scripts are under 1 in 9
-    leet        words with a leet digit run between letters ("p4ssw0rd",  identity
-                "1gn0r3"); hex strings and e-mail addresses excluded
-    rot13       a run of 3+ words whose ROT13 is common English, or 2+    identity
-                with a cue (rot13, cipher, decode, ...)
-    caesar      on a cue only: the best of the other 24 shifts, when 2+   identity
-                words in a row read as common English
-    reversed    the same test on reversed words, or a cue (reverse,       mirrored
-                backwards); the whole text is reversed
-    base64,     blobs that decode to UTF-8 text, 90% printable, with      the blob
-    base32, hex letters; each encoding's blobs, one per line
+    spacing     4+ one-character words (letters or digits) separated by  per letter
+                single spaces; 2+ spaces are a word break
+    separators  the same with one of . - _ / | * + ~ : , · • (a space or  per letter
+                the separator doubled is a word break); a longer word may
+                lead or trail ("pass-w-o-r-d", "i.g.n.o.r.e")
+    skeleton    homoglyphs the token rule of `engine.normalize` kept, in  identity
+                a text where letters of their scripts without a Latin
+                twin are under 1 in 9 (real prose: 1 in 5 to 1 in 3)
+    leet        a word with a leet run between letters ("p4ssw0rd",       identity
+                "1gn0r3"), then every word mixing letters and leet
+                ("4ll", "th3"); hashes, UUIDs, e-mail addresses excluded
+    rot13       a run of 3+ words whose ROT13 is common English (2+ with  identity
+                a cue: rot13, cipher, decode, shift, ...)
+    caesar      a cue, and 2+ words in a row that read as common English  identity
+                under one of the other 24 shifts (the best one)
+    reversed    the same run test on reversed words (2+ with a cue:        mirrored
+                reverse, backwards, mirror); the whole text is reversed
+    base64,     a run of 16+ characters of the alphabet (hex also as      the blob
+    base32, hex \\x41 escapes or spaced pairs) that decodes to UTF-8 text,
+                90% printable, a quarter letters; one line per blob
     url, html   3+ percent escapes in a token; 3+ character references    the blob
 
 Spacing and separator views also read leetspeak inside the re-joined words.
+Zero-width "separators" need no view: `normalize` has removed them already.
+"Common English" is `engine.english`: about 330 frequent words, so a run of
+three is rare in honest text (tests: sentences of reversible words such as
+"saw", "live", "won" are not reversed). A decoded blob is not decoded again nor
+normalized: the caller may normalize a view's text, and compose the offsets.
 
-Cost: most prompts pay one regex search per family and a split into words
-(bench/views_speed.py: about 60 us p50 for a 150-word prompt); the per-word
-Python loops run only once a cheap test has found a candidate. Nothing here
-does I/O; decoding uses the standard library's codecs.
+Cost: ASCII prose pays a split into words and a few set tests (ciphers,
+reversal, cues), one regex scan each for leet digits and blobs, and a loop over
+the words for one-letter runs (bench/views_speed.py: 43 us p50 for a 150-word
+prompt, 85 us for 300 words, on a shared 2-core machine; 10-60 us for the
+adversarial ones). Per-character Python loops run only on candidates. Texts of
+20-100 kB take 1-13 ms, linearly. Nothing here does I/O; decoding uses the
+standard library's codecs.
 """
 
 from __future__ import annotations
@@ -178,9 +191,9 @@ def _separated_run(index: int, separator: str) -> str:
 
 def _three_singles(text: str, words: list[str]) -> bool:
     """Whether three one-letter words follow each other: necessary for a separated
-    run. In ASCII text the words say it (digits and separators split them);
-    elsewhere a separator such as "·" would hide it, so the regex decides."""
-    if not text.isascii():
+    run. The words say it (ASCII digits and separators split them), unless a
+    non-ASCII separator ("·", "•") hides it: then the regex decides."""
+    if not text.isascii() and any(separator in text for separator in _SEPARATORS[-2:]):
         return _THREE_SINGLES.search(text) is not None
     run = 0
     for word in words:
