@@ -18,7 +18,8 @@ keeps the highest score. Views never replace the text that is forwarded.
                 twin are under 1 in 9 (real prose: 1 in 5 to 1 in 3)
     leet        a word with a leet run between letters ("p4ssw0rd",       identity
                 "1gn0r3"), then every word mixing letters and leet
-                ("4ll", "th3"); hashes, UUIDs, e-mail addresses excluded
+                ("4ll", "th3"); not in hashes, UUIDs, IPv6 or e-mail
+                addresses, tokens of 20+ characters, or mixed-case words
     rot13       a run of 3+ words whose ROT13 is common English (2+ with  identity
                 a cue: rot13, cipher, decode, shift, ...)
     caesar      a cue, and 2+ words in a row that read as common English  identity
@@ -254,8 +255,9 @@ _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _ASCII_LETTERS = frozenset(_ALPHABET + _ALPHABET.upper())
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _LEET_CHARS = re.escape("013457@$")
-# A leet run between two letters ("p4ss", "n00b"): the evidence that leetspeak is in use.
-_LEET_HINT = re.compile(rf"[A-Za-z][{_LEET_CHARS}]+[A-Za-z]")
+# A leet run between two letters ("p4ss", "n00b", "pa$$"): the evidence that
+# leetspeak is in use. Not "@" alone: "user@localhost" is an address.
+_LEET_HINT = re.compile(rf"[A-Za-z][{_LEET_CHARS}]*[013457$][{_LEET_CHARS}]*[A-Za-z]")
 # Its cheap prefilter: leet characters are rare in prose, letters are not, so the
 # scan starts on them.
 _LEET_BEFORE_LETTER = re.compile(rf"[{_LEET_CHARS}]+(?=[A-Za-z])")
@@ -264,8 +266,12 @@ _MIXED_WORD = re.compile(
     rf"(?<![A-Za-z0-9@$])(?=[{_LEET_CHARS}]*[A-Za-z])(?=[A-Za-z]*[{_LEET_CHARS}])"
     rf"[A-Za-z{_LEET_CHARS}]+(?![A-Za-z0-9@$])"
 )
-_HEX_WORD = re.compile(r"0[xX][0-9A-Fa-f]+|[0-9A-Fa-f]{8,}")  # hashes, ids, literals
-_MAX_LEET_WORD = 24  # longer runs are identifiers or blobs, not disguised words
+_HEX_WORD = re.compile(r"0[xX][0-9A-Fa-f]+|[0-9A-Fa-f]{7,}")  # hashes, short commits
+# Tokens that are never leet: e-mail addresses, UUIDs, dashed hashes, IPv6 addresses.
+_ADDRESS_OR_ID = re.compile(
+    r"[^\s@]+@[^\s@]+\.[^\s@]+|[0-9A-Fa-f-]{8,}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(?:/\d+)?"
+)
+_MAX_LEET_TOKEN = 20  # longer tokens are keys, identifiers or blobs, not disguised words
 
 
 def _leet_views(text: str, words: list[str]) -> Iterator[TextView]:
@@ -290,9 +296,9 @@ def _deleet(text: str) -> str:
     candidates = [
         match
         for match in _MIXED_WORD.finditer(text)
-        if len(match.group()) <= _MAX_LEET_WORD
-        and _HEX_WORD.fullmatch(match.group()) is None
-        and not _in_address_or_id(text, match.start(), match.end())
+        if _HEX_WORD.fullmatch(match.group()) is None
+        and _reads_as_a_word(match.group())
+        and _plain_token(text, match.start(), match.end())
     ]
     if not any(_LEET_HINT.search(match.group()) for match in candidates):
         return text
@@ -306,17 +312,21 @@ def _deleet(text: str) -> str:
     return "".join(pieces)
 
 
-_ADDRESS_OR_ID = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+|[0-9A-Fa-f-]{8,}")
-
-
-def _in_address_or_id(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is part of an e-mail address, a UUID or a dashed hash."""
+def _plain_token(text: str, start: int, end: int) -> bool:
+    """Whether the whitespace-delimited token around text[start:end] is short and
+    no address or identifier."""
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     while end < len(text) and not text[end].isspace():
         end += 1
     token = text[start:end].strip(".,;:!?()[]{}<>\"'")
-    return _ADDRESS_OR_ID.fullmatch(token) is not None
+    return len(token) < _MAX_LEET_TOKEN and _ADDRESS_OR_ID.fullmatch(token) is None
+
+
+def _reads_as_a_word(word: str) -> bool:
+    """Lower case, upper case or capitalized: random keys mix cases inside a word."""
+    letters = "".join(ch for ch in word if ch.isalpha())
+    return letters.islower() or letters.isupper() or letters[1:].islower()
 
 
 def _read_leet_word(word: str) -> str:
