@@ -41,23 +41,20 @@ normalized: the caller may normalize a view's text, and compose the offsets.
 Cost: ASCII prose pays a split into words and a few set tests (ciphers,
 reversal, cues), one regex scan each for leet digits and blobs, and a loop over
 the words for one-letter runs (bench/views_speed.py: 43 us p50 for a 150-word
-prompt, 85 us for 300 words, on a shared 2-core machine; 10-60 us for the
+prompt, 85 us for 300 words, on a shared 2-core machine; 10-70 us for the
 adversarial ones). Per-character Python loops run only on candidates. Texts of
-20-100 kB take 1-13 ms, linearly. Nothing here does I/O; decoding uses the
-standard library's codecs.
+20-100 kB take 1-13 ms, linearly. Nothing here does I/O; `engine.blobs`
+decodes with the standard library's codecs.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from urllib.parse import unquote
 
+from engine.blobs import decoded_blobs
 from engine.english import BIGRAM_WEIGHTS, COMMON_WORDS
 from engine.normalize import homoglyph_letters, homoglyph_skeleton
 
@@ -448,121 +445,10 @@ def _reversed_views(text: str, words: list[str]) -> Iterator[TextView]:
 
 # --------------------------------------------------------------------------- encoded blobs
 
-# One scan finds the blobs of every alphabet (base64's holds base32's and hex's);
-# each is then tried in the narrowest alphabet it fits.
-_BLOB = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,6}(?![A-Za-z0-9+/=_-])")
-_HEX_DIGITS = re.compile(r"(?:0[xX])?(?:[0-9A-Fa-f]{2}){8,}")
-_BASE32_DIGITS = re.compile(r"[A-Z2-7]+=*")
-# Hex written as escapes, or as spaced pairs; printable ASCII is 0x20-0x7e, so
-# every pair starts with a digit 2-7 and the scan rarely gets past one character.
-_HEX_ESCAPES = re.compile(r"(?:\\x[0-9A-Fa-f]{2}){4,}")
-_SPACED_HEX = re.compile(
-    r"(?<![0-9A-Fa-f])(?:[2-7][0-9A-Fa-f][ :]){7,}[2-7][0-9A-Fa-f](?![0-9A-Fa-f])"
-)
-_URL_TOKEN = re.compile(r"(?<!\S)(?=(?:[^\s%]*%[0-9A-Fa-f]{2}){3})\S+")
-_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-_HTML_RUN = re.compile(rf"{_ENTITY}(?:\s?{_ENTITY}){{2,}}")
-_URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_MAX_BLOB = 65536  # characters of one blob worth decoding
-
-
-def _printable_text(raw: bytes) -> str | None:
-    """`raw` as text when it reads as text: UTF-8, 90% printable, with letters."""
-    try:
-        decoded = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return decoded if _reads_as_text(decoded) else None
-
-
-def _reads_as_text(decoded: str) -> bool:
-    if not decoded:
-        return False
-    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in decoded)
-    letters = sum(ch.isalpha() for ch in decoded)
-    return printable >= 0.9 * len(decoded) and letters >= max(3, len(decoded) // 4)
-
-
-def _decode_base64(blob: str) -> str | None:
-    if blob.isalpha() and (blob.islower() or blob.isupper()):
-        return None  # a long word or constant, not a payload
-    body = blob.rstrip("=").replace("-", "+").replace("_", "/")
-    if len(body) % 4 == 1:
-        return None
-    try:
-        raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
-    except (ValueError, binascii.Error):
-        return None
-    return _printable_text(raw)
-
-
-def _decode_base32(blob: str) -> str | None:
-    body = blob.rstrip("=")
-    try:
-        raw = base64.b32decode(body + "=" * (-len(body) % 8))
-    except (ValueError, binascii.Error):
-        return None
-    return _printable_text(raw)
-
-
-def _decode_hex(blob: str) -> str | None:
-    digits = re.sub(r"\\x|[ :]", "", blob.removeprefix("0x").removeprefix("0X"))
-    try:
-        raw = bytes.fromhex(digits)
-    except ValueError:
-        return None
-    return _printable_text(raw)
-
-
-def _decode_url(token: str) -> str | None:
-    decoded = unquote(token, errors="strict") if _URL_ESCAPE.search(token) else token
-    return decoded if decoded != token and _reads_as_text(decoded) else None
-
-
-def _decode_html(run: str) -> str | None:
-    decoded = html.unescape(run)
-    return decoded if decoded != run and _reads_as_text(decoded) else None
-
-
-def _decode_blob(blob: str) -> tuple[str, str] | None:
-    """(encoding, text) of a blob from `_BLOB`, in the narrowest alphabet it fits."""
-    if _HEX_DIGITS.fullmatch(blob):
-        decoded = _decode_hex(blob)
-        if decoded is not None:
-            return "hex", decoded
-    if _BASE32_DIGITS.fullmatch(blob):
-        decoded = _decode_base32(blob)
-        if decoded is not None:
-            return "base32", decoded
-    decoded = _decode_base64(blob)
-    return None if decoded is None else ("base64", decoded)
-
 
 def _blob_views(text: str, words: list[str]) -> Iterator[TextView]:
-    found: dict[str, list[tuple[int, int, str]]] = {}
-    for match in _BLOB.finditer(text):
-        decoded = _decode_blob(match.group()[:_MAX_BLOB])
-        if decoded is not None:
-            found.setdefault(decoded[0], []).append((*match.span(), decoded[1]))
-    others: list[tuple[str, str, re.Pattern[str], Callable[[str], str | None]]] = [
-        ("\\x", "hex", _HEX_ESCAPES, _decode_hex),
-        (" ", "hex", _SPACED_HEX, _decode_hex),
-        ("%", "url", _URL_TOKEN, _decode_url),
-        ("&", "html", _HTML_RUN, _decode_html),
-    ]
-    for hint, name, pattern, decode in others:
-        if hint not in text:
-            continue
-        for match in pattern.finditer(text):
-            try:
-                decoded_text = decode(match.group()[:_MAX_BLOB])
-            except UnicodeDecodeError:
-                decoded_text = None
-            if decoded_text is not None:
-                found.setdefault(name, []).append((*match.span(), decoded_text))
-    for name in ("base64", "base32", "hex", "url", "html"):
-        if name in found:
-            yield _blob_view(name, sorted(found[name]))
+    for name, blobs in decoded_blobs(text).items():
+        yield _blob_view(name, blobs)
 
 
 _VIEW_MAKERS: tuple[Callable[[str, list[str]], Iterator[TextView]], ...] = (
