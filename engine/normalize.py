@@ -413,13 +413,10 @@ def _map_confusables(text: str) -> tuple[str, int]:
 
 # --------------------------------------------------------------------------- skeleton
 
-_DROP_TWINS = dict.fromkeys(map(ord, _CONFUSABLES))
-_DROP_GENUINE = dict.fromkeys(
-    cp
-    for lo, hi in _HOMOGLYPH_SCRIPT_RANGES
-    for cp in range(lo, hi + 1)
-    if unicodedata.category(chr(cp)).startswith("L") and chr(cp) not in _CONFUSABLES
-)
+# Runs, not single letters: `findall` then builds a few strings per word, not one
+# per letter (about 35 us for 150 words of Russian).
+_HOMOGLYPH_RUN = re.compile(_CONFUSABLE_LETTER.pattern + "+")
+_GENUINE_FOREIGN_RUN = re.compile(_GENUINE_FOREIGN_LETTER.pattern + "+")
 
 
 def homoglyph_skeleton(text: str) -> str:
@@ -429,9 +426,11 @@ def homoglyph_skeleton(text: str) -> str:
 
 
 def homoglyph_letters(text: str) -> tuple[int, int]:
-    """(homoglyphs, genuine letters) of the homoglyph scripts in `text`, counted in C."""
-    n = len(text)
-    return n - len(text.translate(_DROP_TWINS)), n - len(text.translate(_DROP_GENUINE))
+    """(homoglyphs, letters without a Latin twin) of the homoglyph scripts in `text`."""
+    return (
+        sum(map(len, _HOMOGLYPH_RUN.findall(text))),
+        sum(map(len, _GENUINE_FOREIGN_RUN.findall(text))),
+    )
 
 
 # --------------------------------------------------------------------------- normalize

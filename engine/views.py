@@ -8,42 +8,53 @@ as a `TextView` of its own; a threat detector scans the text and every view and
 keeps the highest score. Views never replace the text that is forwarded.
 
     view        produced when                                           offsets
-    spacing     4+ single letters or digits separated by single spaces   per letter
-    separators  the same with . - _ / | * + ~ : , · •, a word may lead    per letter
-                or trail ("pass-w-o-r-d", "i.g.n.o.r.e")
-    skeleton    homoglyphs the token rule kept, in a text where genuine   identity
-                letters of their scripts are under 1 in 9
-    leet        words with a leet digit run between letters ("p4ssw0rd",  identity
-                "1gn0r3"); hex strings and e-mail addresses excluded
-    rot13       a run of 3+ words whose ROT13 is common English, or 2+    identity
-                with a cue (rot13, cipher, decode, ...)
-    caesar      on a cue only: the best of the other 24 shifts, when 2+   identity
-                words in a row read as common English
-    reversed    the same test on reversed words, or a cue (reverse,       mirrored
-                backwards); the whole text is reversed
-    base64,     blobs that decode to UTF-8 text, 90% printable, with      the blob
-    base32, hex letters; each encoding's blobs, one per line
+    spacing     4+ one-character words (letters or digits) separated by  per letter
+                single spaces; 2+ spaces are a word break
+    separators  the same with one of . - _ / | * + ~ : , · • (a space or  per letter
+                the separator doubled is a word break); a longer word may
+                lead or trail ("pass-w-o-r-d", "i.g.n.o.r.e")
+    skeleton    homoglyphs the token rule of `engine.normalize` kept, in  identity
+                a text where letters of their scripts without a Latin
+                twin are under 1 in 9 (real prose: 1 in 5 to 1 in 3)
+    leet        a word with a leet run between letters ("p4ssw0rd",       identity
+                "1gn0r3"), then every word mixing letters and leet
+                ("4ll", "th3"); not in hashes, UUIDs, IPv6 or e-mail
+                addresses, tokens of 20+ characters, or mixed-case words
+    rot13       a run of 3+ words whose ROT13 is common English (2+ with  identity
+                a cue: rot13, cipher, decode, shift, ...)
+    caesar      a cue, and 2+ words in a row that read as common English  identity
+                under one of the other 24 shifts (the best one)
+    reversed    the same run test on reversed words (2+ with a cue:        mirrored
+                reverse, backwards, mirror); the whole text is reversed
+    base64,     a run of 16+ characters of the alphabet (hex also as      the blob
+    base32, hex \\x41 escapes or spaced pairs) that decodes to UTF-8 text,
+                90% printable, a quarter letters; one line per blob
     url, html   3+ percent escapes in a token; 3+ character references    the blob
 
 Spacing and separator views also read leetspeak inside the re-joined words.
+Zero-width "separators" need no view: `normalize` has removed them already.
+"Common English" is `engine.english`: about 330 frequent words, so a run of
+three is rare in honest text (tests: sentences of reversible words such as
+"saw", "live", "won" are not reversed). A decoded blob is not decoded again nor
+normalized: the caller may normalize a view's text, and compose the offsets.
 
-Cost: most prompts pay one regex search per family and a split into words
-(bench/views_speed.py: about 60 us p50 for a 150-word prompt); the per-word
-Python loops run only once a cheap test has found a candidate. Nothing here
-does I/O; decoding uses the standard library's codecs.
+Cost: ASCII prose pays a split into words and a few set tests (ciphers,
+reversal, cues), one regex scan each for leet digits and blobs, and a loop over
+the words for one-letter runs (bench/views_speed.py: 43 us p50 for a 150-word
+prompt, 85 us for 300 words, on a shared 2-core machine; 10-70 us for the
+adversarial ones). Per-character Python loops run only on candidates. Texts of
+20-100 kB take 1-13 ms, linearly. Nothing here does I/O; `engine.blobs`
+decodes with the standard library's codecs.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from urllib.parse import unquote
 
+from engine.blobs import decoded_blobs
 from engine.english import BIGRAM_WEIGHTS, COMMON_WORDS
 from engine.normalize import homoglyph_letters, homoglyph_skeleton
 
@@ -178,9 +189,9 @@ def _separated_run(index: int, separator: str) -> str:
 
 def _three_singles(text: str, words: list[str]) -> bool:
     """Whether three one-letter words follow each other: necessary for a separated
-    run. In ASCII text the words say it (digits and separators split them);
-    elsewhere a separator such as "·" would hide it, so the regex decides."""
-    if not text.isascii():
+    run. The words say it (ASCII digits and separators split them), unless a
+    non-ASCII separator ("·", "•") hides it: then the regex decides."""
+    if not text.isascii() and any(separator in text for separator in _SEPARATORS[-2:]):
         return _THREE_SINGLES.search(text) is not None
     run = 0
     for word in words:
@@ -241,8 +252,9 @@ _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _ASCII_LETTERS = frozenset(_ALPHABET + _ALPHABET.upper())
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _LEET_CHARS = re.escape("013457@$")
-# A leet run between two letters ("p4ss", "n00b"): the evidence that leetspeak is in use.
-_LEET_HINT = re.compile(rf"[A-Za-z][{_LEET_CHARS}]+[A-Za-z]")
+# A leet run between two letters ("p4ss", "n00b", "pa$$"): the evidence that
+# leetspeak is in use. Not "@" alone: "user@localhost" is an address.
+_LEET_HINT = re.compile(rf"[A-Za-z][{_LEET_CHARS}]*[013457$][{_LEET_CHARS}]*[A-Za-z]")
 # Its cheap prefilter: leet characters are rare in prose, letters are not, so the
 # scan starts on them.
 _LEET_BEFORE_LETTER = re.compile(rf"[{_LEET_CHARS}]+(?=[A-Za-z])")
@@ -251,8 +263,12 @@ _MIXED_WORD = re.compile(
     rf"(?<![A-Za-z0-9@$])(?=[{_LEET_CHARS}]*[A-Za-z])(?=[A-Za-z]*[{_LEET_CHARS}])"
     rf"[A-Za-z{_LEET_CHARS}]+(?![A-Za-z0-9@$])"
 )
-_HEX_WORD = re.compile(r"0[xX][0-9A-Fa-f]+|[0-9A-Fa-f]{8,}")  # hashes, ids, literals
-_MAX_LEET_WORD = 24  # longer runs are identifiers or blobs, not disguised words
+_HEX_WORD = re.compile(r"0[xX][0-9A-Fa-f]+|[0-9A-Fa-f]{7,}")  # hashes, short commits
+# Tokens that are never leet: e-mail addresses, UUIDs, dashed hashes, IPv6 addresses.
+_ADDRESS_OR_ID = re.compile(
+    r"[^\s@]+@[^\s@]+\.[^\s@]+|[0-9A-Fa-f-]{8,}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(?:/\d+)?"
+)
+_MAX_LEET_TOKEN = 20  # longer tokens are keys, identifiers or blobs, not disguised words
 
 
 def _leet_views(text: str, words: list[str]) -> Iterator[TextView]:
@@ -277,9 +293,9 @@ def _deleet(text: str) -> str:
     candidates = [
         match
         for match in _MIXED_WORD.finditer(text)
-        if len(match.group()) <= _MAX_LEET_WORD
-        and _HEX_WORD.fullmatch(match.group()) is None
-        and not _in_address_or_id(text, match.start(), match.end())
+        if _HEX_WORD.fullmatch(match.group()) is None
+        and _reads_as_a_word(match.group())
+        and _plain_token(text, match.start(), match.end())
     ]
     if not any(_LEET_HINT.search(match.group()) for match in candidates):
         return text
@@ -293,17 +309,21 @@ def _deleet(text: str) -> str:
     return "".join(pieces)
 
 
-_ADDRESS_OR_ID = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+|[0-9A-Fa-f-]{8,}")
-
-
-def _in_address_or_id(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is part of an e-mail address, a UUID or a dashed hash."""
+def _plain_token(text: str, start: int, end: int) -> bool:
+    """Whether the whitespace-delimited token around text[start:end] is short and
+    no address or identifier."""
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     while end < len(text) and not text[end].isspace():
         end += 1
     token = text[start:end].strip(".,;:!?()[]{}<>\"'")
-    return _ADDRESS_OR_ID.fullmatch(token) is not None
+    return len(token) < _MAX_LEET_TOKEN and _ADDRESS_OR_ID.fullmatch(token) is None
+
+
+def _reads_as_a_word(word: str) -> bool:
+    """Lower case, upper case or capitalized: random keys mix cases inside a word."""
+    letters = "".join(ch for ch in word if ch.isalpha())
+    return letters.islower() or letters.isupper() or letters[1:].islower()
 
 
 def _read_leet_word(word: str) -> str:
@@ -425,121 +445,10 @@ def _reversed_views(text: str, words: list[str]) -> Iterator[TextView]:
 
 # --------------------------------------------------------------------------- encoded blobs
 
-# One scan finds the blobs of every alphabet (base64's holds base32's and hex's);
-# each is then tried in the narrowest alphabet it fits.
-_BLOB = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,6}(?![A-Za-z0-9+/=_-])")
-_HEX_DIGITS = re.compile(r"(?:0[xX])?(?:[0-9A-Fa-f]{2}){8,}")
-_BASE32_DIGITS = re.compile(r"[A-Z2-7]+=*")
-# Hex written as escapes, or as spaced pairs; printable ASCII is 0x20-0x7e, so
-# every pair starts with a digit 2-7 and the scan rarely gets past one character.
-_HEX_ESCAPES = re.compile(r"(?:\\x[0-9A-Fa-f]{2}){4,}")
-_SPACED_HEX = re.compile(
-    r"(?<![0-9A-Fa-f])(?:[2-7][0-9A-Fa-f][ :]){7,}[2-7][0-9A-Fa-f](?![0-9A-Fa-f])"
-)
-_URL_TOKEN = re.compile(r"(?<!\S)(?=(?:[^\s%]*%[0-9A-Fa-f]{2}){3})\S+")
-_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-_HTML_RUN = re.compile(rf"{_ENTITY}(?:\s?{_ENTITY}){{2,}}")
-_URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_MAX_BLOB = 65536  # characters of one blob worth decoding
-
-
-def _printable_text(raw: bytes) -> str | None:
-    """`raw` as text when it reads as text: UTF-8, 90% printable, with letters."""
-    try:
-        decoded = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return decoded if _reads_as_text(decoded) else None
-
-
-def _reads_as_text(decoded: str) -> bool:
-    if not decoded:
-        return False
-    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in decoded)
-    letters = sum(ch.isalpha() for ch in decoded)
-    return printable >= 0.9 * len(decoded) and letters >= max(3, len(decoded) // 4)
-
-
-def _decode_base64(blob: str) -> str | None:
-    if blob.isalpha() and (blob.islower() or blob.isupper()):
-        return None  # a long word or constant, not a payload
-    body = blob.rstrip("=").replace("-", "+").replace("_", "/")
-    if len(body) % 4 == 1:
-        return None
-    try:
-        raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
-    except (ValueError, binascii.Error):
-        return None
-    return _printable_text(raw)
-
-
-def _decode_base32(blob: str) -> str | None:
-    body = blob.rstrip("=")
-    try:
-        raw = base64.b32decode(body + "=" * (-len(body) % 8))
-    except (ValueError, binascii.Error):
-        return None
-    return _printable_text(raw)
-
-
-def _decode_hex(blob: str) -> str | None:
-    digits = re.sub(r"\\x|[ :]", "", blob.removeprefix("0x").removeprefix("0X"))
-    try:
-        raw = bytes.fromhex(digits)
-    except ValueError:
-        return None
-    return _printable_text(raw)
-
-
-def _decode_url(token: str) -> str | None:
-    decoded = unquote(token, errors="strict") if _URL_ESCAPE.search(token) else token
-    return decoded if decoded != token and _reads_as_text(decoded) else None
-
-
-def _decode_html(run: str) -> str | None:
-    decoded = html.unescape(run)
-    return decoded if decoded != run and _reads_as_text(decoded) else None
-
-
-def _decode_blob(blob: str) -> tuple[str, str] | None:
-    """(encoding, text) of a blob from `_BLOB`, in the narrowest alphabet it fits."""
-    if _HEX_DIGITS.fullmatch(blob):
-        decoded = _decode_hex(blob)
-        if decoded is not None:
-            return "hex", decoded
-    if _BASE32_DIGITS.fullmatch(blob):
-        decoded = _decode_base32(blob)
-        if decoded is not None:
-            return "base32", decoded
-    decoded = _decode_base64(blob)
-    return None if decoded is None else ("base64", decoded)
-
 
 def _blob_views(text: str, words: list[str]) -> Iterator[TextView]:
-    found: dict[str, list[tuple[int, int, str]]] = {}
-    for match in _BLOB.finditer(text):
-        decoded = _decode_blob(match.group()[:_MAX_BLOB])
-        if decoded is not None:
-            found.setdefault(decoded[0], []).append((*match.span(), decoded[1]))
-    others: list[tuple[str, str, re.Pattern[str], Callable[[str], str | None]]] = [
-        ("\\x", "hex", _HEX_ESCAPES, _decode_hex),
-        (" ", "hex", _SPACED_HEX, _decode_hex),
-        ("%", "url", _URL_TOKEN, _decode_url),
-        ("&", "html", _HTML_RUN, _decode_html),
-    ]
-    for hint, name, pattern, decode in others:
-        if hint not in text:
-            continue
-        for match in pattern.finditer(text):
-            try:
-                decoded_text = decode(match.group()[:_MAX_BLOB])
-            except UnicodeDecodeError:
-                decoded_text = None
-            if decoded_text is not None:
-                found.setdefault(name, []).append((*match.span(), decoded_text))
-    for name in ("base64", "base32", "hex", "url", "html"):
-        if name in found:
-            yield _blob_view(name, sorted(found[name]))
+    for name, blobs in decoded_blobs(text).items():
+        yield _blob_view(name, blobs)
 
 
 _VIEW_MAKERS: tuple[Callable[[str, list[str]], Iterator[TextView]], ...] = (

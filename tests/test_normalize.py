@@ -257,6 +257,7 @@ def test_to_original_stays_in_bounds_and_monotonic(text: str, data: st.DataObjec
 
 
 def _skeleton(text: str) -> str:
-    # Composed again: a mapped letter may merge with the combining mark after it
-    # (Greek Τ + U+0307 -> Latin Ṫ), as it does inside normalize.
-    return unicodedata.normalize("NFC", text.translate(_CONFUSABLE_TABLE))
+    # Base letters only: a mapped letter may merge with the combining mark after
+    # it (Greek Τ + U+0307 -> Latin Ṫ) where the same letter unmapped does not.
+    decomposed = unicodedata.normalize("NFD", text.translate(_CONFUSABLE_TABLE))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

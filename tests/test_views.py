@@ -212,6 +212,15 @@ BENIGN = [
     ("decode_cue_in_plain_english", "How do I decode a JSON string in Python and print it?"),
     ("reverse_cue_in_plain_english", "Please reverse the order of the list and sort it again."),
     ("email_with_digits", "Write to j0hn.d03@example.com or to sales@example.com today."),
+    ("local_addresses", "not e-mail: user@localhost and admin@intranet are aliases"),
+    (
+        "ipv6_and_commit",
+        "login from 2001:db8:d0a3:77ed::9da2 and fe80::4fd8:e5a3:b7f6:d593, build a7ee7bf",
+    ),
+    (
+        "random_keys",
+        "key gr_live_nInUVign4BHS-PLokUlQQbBFK1Nz and aws ASIAYCCEPNN5XDENWPKL, demo 7yv3K_rT96",
+    ),
 ]
 
 
