@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from engine.normalize import NormalizedText
+from engine.views import text_views
 from engine.threats.model import DEFAULT_ARTIFACT, ThreatModel
 
 __all__ = ["ThreatAssessment", "ThreatDetector", "ThreatFinding", "ViewFn", "default_views"]
@@ -65,7 +66,8 @@ ViewFn = Callable[[str], Sequence[_View]]
 
 
 def default_views(text: str) -> Sequence[_View]:
-    return ()
+    """Every plausible decoded reading of the text (engine.views)."""
+    return text_views(text)
 
 
 class ThreatDetector:

@@ -40,8 +40,8 @@ out of scope, and so is fraud, which the fraud_facilitation intent handles.
 ## Outputs
 
 Per head, a probability calibrated with Platt scaling on out-of-fold scores
-(folds grouped by source), the best over windows and views, with the span that
-drove it. Operating point shipped in meta.json (target {target:.0%} of benign
+(4 folds by row, scored through the detector stage with its views and windows),
+the best over windows and views, with the span that drove it. Operating point shipped in meta.json (target {target:.0%} of benign
 prompts flagged by the union of heads, every benign source weighing the same):
 
 | head | threshold |

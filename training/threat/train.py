@@ -14,8 +14,9 @@ What it does, deterministically (fixed seeds, sorted inputs):
    benign prompt), on hashed character 2-5-grams (engine.threats.features),
    each source weighted by 1/sqrt(its size) so a large generated family does not
    drown the hand-written ones;
-4. calibrates each head with Platt scaling on out-of-fold scores (4 folds,
-   grouped by source so no fold scores text from a source it trained on);
+4. calibrates each head with Platt scaling on out-of-fold scores (4 folds by
+   row; a typo copy stays in its original's fold), scored through the detector
+   stage itself (views, windows);
 5. picks the operating point: per-head thresholds such that the union of heads
    flags <= 1% of out-of-fold benign prompts, and stores it in meta.json, where
    the reference enterprise's threat policies take their thresholds from.
@@ -42,7 +43,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
 from scipy import sparse  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
 
 from engine.normalize import normalize  # noqa: E402
 from engine.threats.detector import ThreatDetector, ViewFn, default_views  # noqa: E402
@@ -58,7 +59,8 @@ class Config:
     bits: int = 18
     window: int = 512
     stride: int = 256
-    c: float = 2.0
+    alpha: float = 2e-5  # L2 strength of the SGD heads
+    epochs: int = 15
     typo_share: float = 0.25
     target_fpr: float = 0.01
     seed: int = 13
@@ -160,8 +162,17 @@ def fit_heads(
         if labels.min(initial=1) == labels.max(initial=0):
             bias[h] = -8.0  # a head without positives (or negatives) never fires
             continue
-        model = LogisticRegression(
-            C=config.c, class_weight="balanced", solver="liblinear", max_iter=200
+        # Averaged SGD on the log loss: the same L2 logistic model as liblinear within noise,
+        # 14x faster on 2 cores (1.8 s against 25 s a head on 26k prompts, 14M non-zeros),
+        # which is what makes a fold per held-out source affordable in the bench.
+        model = SGDClassifier(
+            loss="log_loss",
+            alpha=config.alpha,
+            class_weight="balanced",
+            max_iter=config.epochs,
+            tol=None,
+            average=True,
+            random_state=config.seed,
         )
         model.fit(x[rows], labels, sample_weight=sample_weight[rows])
         weights[:, h] = model.coef_[0]
@@ -169,15 +180,18 @@ def fit_heads(
     return weights, bias
 
 
-def folds_by_source(samples: Sequence[Sample], k: int) -> npt.NDArray[np.int64]:
-    """A fold per sample; whole sources go to one fold (hashed), large ones are split by row."""
-    sizes = Counter(s.source for s in samples)
-    cap = len(samples) / k
-    out = np.zeros(len(samples), dtype=np.int64)
-    for i, s in enumerate(samples):
-        key = s.source if sizes[s.source] <= cap else f"{s.source}#{s.text}"
-        out[i] = int(hashlib.sha256(key.encode()).hexdigest(), 16) % k
-    return out
+def folds_by_row(samples: Sequence[Sample], k: int) -> npt.NDArray[np.int64]:
+    """A fold per sample, by a hash of its text: stable across runs and machines.
+
+    By row, not by source: these folds calibrate the model and fix its thresholds on the
+    training distribution ("validation benign data"). Generalization to sources and
+    families the model never saw is bench/threat_holdout.py's job, which holds whole
+    groups out; folds grouped by source here measured that instead, and a threshold set
+    on a never-seen benign family is an artefact of which family it was."""
+    return np.array(
+        [int(hashlib.sha256(s.text.encode()).hexdigest()[:12], 16) % k for s in samples],
+        dtype=np.int64,
+    )
 
 
 def platt(logits: npt.NDArray[np.float32], labels: npt.NDArray[np.int8]) -> tuple[float, float]:
@@ -253,7 +267,7 @@ def train(
     originals = sorted(samples, key=lambda s: (s.source, s.text))
     data, origin = augment(originals, config)
     x = featurize([s.text for s in data], config.bits)
-    folds = folds_by_source(originals, 4)[origin]
+    folds = folds_by_row(originals, 4)[origin]
     oof = np.zeros((len(data), len(HEADS)), dtype=np.float32)
     for fold in range(4):
         train_rows = np.flatnonzero(folds != fold)
@@ -303,7 +317,8 @@ def train(
                 "attacks": int((~benign).sum()),
                 "benign": int(benign.sum()),
                 "config": {
-                    "bits": config.bits, "c": config.c, "typo_share": config.typo_share,
+                    "bits": config.bits, "alpha": config.alpha, "epochs": config.epochs,
+                    "typo_share": config.typo_share,
                     "seed": config.seed,
                 },
                 "trained_at": datetime.now(UTC).date().isoformat(),
