@@ -230,6 +230,16 @@ def _contains(needle: str) -> Callable[[str], bool]:
     return lambda text: needle in text
 
 
+def _says(*words: str) -> Callable[[str], bool]:
+    """One of `words` (lower case) occurs, in any case: substring tests on the lowered
+    text, several times faster than a case-insensitive regex alternation."""
+    return lambda text: any(word in text.lower() for word in words)
+
+
+def _url_signs(text: str) -> bool:
+    return ("/" in text or "www." in text) and URL_SIGNS.search(text) is not None
+
+
 def _searches(pattern: str) -> Callable[[str], bool]:
     compiled = re.compile(pattern)
     return lambda text: compiled.search(text) is not None
@@ -273,16 +283,14 @@ def _builtin_stages(entity_type: str, suffixes: tldextract.TLDExtract) -> list[S
             Stage("private_key", PrivateKeyBlockRecognizer(), _contains("PRIVATE KEY")),
         ]
     if entity_type == "URL":
-        return [
-            Stage("url", UrlRecognizer(suffixes), lambda text: URL_SIGNS.search(text) is not None)
-        ]
+        return [Stage("url", UrlRecognizer(suffixes), _url_signs)]
     if entity_type == "NATIONAL_ID":
-        return [Stage("spanish_id", SpanishIdRecognizer(), _searches(r"\d{7}|\d\.\d{3}\.\d{3}"))]
+        return [Stage("spanish_id", SpanishIdRecognizer(), _searches(r"\d[\d.]{6}"))]
     if entity_type == "PASSPORT":
-        passport_word = _searches(r"(?i)pas[sa]|reisepass|paspoort")
+        passport_word = _says("pass", "pasaporte", "paspoort")  # pass(port), passeport...
         return [Stage("passport", PassportNumberRecognizer(), passport_word)]
     if entity_type == "MEDICAL_RECORD_NUMBER":
-        mrn_cue = _searches(r"(?i)mrn|record|patient|chart|hospital")
+        mrn_cue = _says("mrn", "record", "patient", "chart", "hospital")
         return [Stage("mrn", MedicalRecordNumberRecognizer(), mrn_cue)]
     return []
 

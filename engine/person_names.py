@@ -59,26 +59,25 @@ _NAME_RUN = re.compile(
 )
 _NAME_WORD = re.compile(rf"{_WORD}|[{_UPPER}]\.")
 # "Kowalski, Marta": surname first, as in directories, forms and bank records.
-_SURNAME_COMMA_FIRST = re.compile(rf"(?<![\w@.])({_WORD}),[ \t]+({_WORD})(?![\w@])")
+_COMMA_THEN_NAME = re.compile(rf",[ \t]+({_WORD})(?![\w@])")
+_NAME_BEFORE_COMMA = re.compile(rf"(?<![\w@.])({_WORD})\Z")
+_PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(',.:;!?()[]{}<>"/\\|', " "))
 # Two or three words in capitals, each of two letters or more: "MARTA KOWALSKI".
 _CAPS = rf"[{_UPPER}][{_UPPER}'\-]+"
 _CAPS_RUN = re.compile(
     rf"(?<![\w@.]){_CAPS}(?:[ \t]+{_CAPS}){{1,2}}(?![\w@])|(?<=[:,] ){_CAPS}(?![\w@])"
 )
 _CAPS_WORD = re.compile(_CAPS)
-# Lower-case names: after a cue, or as a chat line's speaker.
+# Lower-case names: right after a cue ("hi its ahmed", "thanks, maria"), or as the
+# speaker of a chat line ("sara: hi can u ...").
 _LOWER_CUE_WORDS = (
     r"hi|hello|hey|hiya|dear|thanks|thx|cheers|regards|bye|my name is|my name's|name is"
     r"|i'm|im|i am|it's|its|this is|call me|spoke to|spoke with|talked to|ask|ping|tell|cc"
 )
-_LOWER_NAME_CUE = re.compile(rf"(?i)\b(?:{_LOWER_CUE_WORDS})\b")
-_LOWER = r"[a-z\u00df-\u00f6\u00f8-\u00ff]"
-_LOWER_NAME_AFTER_CUE = re.compile(
-    # The name is read in a lookahead, so that a cue word can follow a cue ("hi its ahmed").
-    rf"(?i:\b(?:{_LOWER_CUE_WORDS}))[ \t]*[,:]?[ \t]+"
-    rf"(?=(?P<first>{_LOWER}{{2,}})(?:[ \t]+(?P<last>{_LOWER}{{2,}}))?(?![\w@]))"
-)
-_CHAT_SPEAKER = re.compile(rf"(?m)^[ \t]*(?P<first>{_LOWER}{{2,}})(?P<last>)[ \t]*:[ \t]")
+_LOWER_CUE_BEFORE = re.compile(rf"(?i:\b(?:{_LOWER_CUE_WORDS}))[ \t]*[,:]?[ \t]+\Z")
+_LINE_START_BEFORE = re.compile(r"(?:\A|\n)[ \t]*\Z")
+_SPEAKER_COLON = re.compile(r"[ \t]*:[ \t]")
+_LOWER_WORD_AFTER = re.compile(r"[ \t]+([a-z\u00df-\u00f6\u00f8-\u00ff]{2,})(?![\w@\-]|\.\w)")
 # First names that are also lower-case abbreviations or keys: "from jan to mar", "min: 0".
 _NOT_LOWER_NAMES = frozenset({"jan", "per", "min", "ada", "ren", "jin", "lin", "mio"})
 
@@ -144,6 +143,12 @@ class PersonNameRecognizer(CodeRecognizer):
 
     def __init__(self, gazetteer: _Gazetteer | None = None) -> None:
         self._names = gazetteer or load_gazetteer()
+        # The first names as a lower-case or all-caps token may spell them: the lower-case
+        # and all-caps passes only run when the text holds such a token (a set lookup
+        # is far cheaper than their regexes).
+        unambiguous = self._names.first_names - self._names.ambiguous_first_names
+        self._lower_first_names = frozenset(n.lower() for n in unambiguous) - _NOT_LOWER_NAMES
+        self._upper_first_names = frozenset(n.upper() for n in self._names.first_names)
         super().__init__("PERSON")
 
     def analyze(
@@ -155,9 +160,16 @@ class PersonNameRecognizer(CodeRecognizer):
             if name is not None:
                 found.append(name)
         found += self._surname_first(text)
-        if _LOWER_NAME_CUE.search(text) or ":" in text:
-            found += self._lower_case_names(text)
-        if _CAPS_RUN.search(text):
+        tokens = frozenset(text.translate(_PUNCTUATION_TO_SPACE).split())
+        lower_first_names = [
+            t
+            for t in tokens
+            if t in self._lower_first_names
+            or (not t.isascii() and _fold(t) in self._lower_first_names)
+        ]
+        if lower_first_names:
+            found += self._lower_case_names(text, lower_first_names)
+        if not tokens.isdisjoint(self._upper_first_names):
             found += self._all_caps_names(text)
         # Overlaps between these passes are resolved by the detector (best score wins).
         return [recognizer_result(self, "PERSON", *name) for name in found]
@@ -173,28 +185,34 @@ class PersonNameRecognizer(CodeRecognizer):
 
     def _surname_first(self, text: str) -> list[tuple[int, int, float]]:
         """ "Kowalski, Marta": a known surname, a comma, a first name that is not a word."""
-        return [
-            (m.start(), m.end(), 0.85)
-            for m in _SURNAME_COMMA_FIRST.finditer(text)
-            if self._is_surname(m.group(1)) and self._is_first_name(m.group(2))
-        ]
-
-    def _lower_case_names(self, text: str) -> list[tuple[int, int, float]]:
-        """Names typed in lower case, only where a cue says a name comes next ("hi its
-        ahmed", "thanks, maria") or as the speaker of a chat line ("sara: hi can u..."),
-        and only gazetteer first names that are not also words; a known surname after
-        one is part of the name ("sam lee" is not: "sam" is ambiguous)."""
         found = []
-        for pattern in (_LOWER_NAME_AFTER_CUE, _CHAT_SPEAKER):
-            for m in pattern.finditer(text):
-                first = m.group("first")
-                if first in _NOT_LOWER_NAMES or not self._is_first_name(first.title()):
+        # Anchored on ", Capital", which is rare, then the word before the comma.
+        for first in _COMMA_THEN_NAME.finditer(text):
+            if not self._is_first_name(first.group(1)):
+                continue
+            surname = _NAME_BEFORE_COMMA.search(text, max(0, first.start() - 40), first.start())
+            if surname is not None and self._is_surname(surname.group(1)):
+                found.append((surname.start(), first.end(), 0.85))
+        return found
+
+    def _lower_case_names(self, text: str, names: list[str]) -> list[tuple[int, int, float]]:
+        """`names` (lower-case first names that are not words, as the text spells them)
+        where a cue comes right before or as a chat line's speaker; a known surname after
+        one is part of the name. "sam lee" is not found: "sam" is also a word."""
+        found = []
+        for name in sorted(names):
+            for m in re.finditer(rf"(?<![\w@.\-]){re.escape(name)}(?![\w@\-]|\.\w)", text):
+                start, end = m.span()
+                cued = _LOWER_CUE_BEFORE.search(text, max(0, start - 24), start)
+                speaker = _LINE_START_BEFORE.search(text, max(0, start - 24), start) and (
+                    _SPEAKER_COLON.match(text, end)
+                )
+                if not (cued or speaker):
                     continue
-                end = m.end("first")
-                surname = m.group("last")
-                if surname and self._is_surname(surname.title()):
-                    end = m.end("last")
-                found.append((m.start("first"), end, 0.6))
+                surname = _LOWER_WORD_AFTER.match(text, end)
+                if cued and surname and self._is_surname(surname.group(1).title()):
+                    end = surname.end(1)
+                found.append((start, end, 0.6))
         return found
 
     def _all_caps_names(self, text: str) -> list[tuple[int, int, float]]:

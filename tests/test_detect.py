@@ -481,6 +481,11 @@ RECALL_CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
         [("URL", "https://portal.example.com/claims?id=7")],
     ),
     (
+        "webhook_in_a_url_stays_a_secret",
+        "post to https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX now",
+        [("API_KEY", "https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX")],
+    ),
+    (
         "url_in_parentheses_keeps_its_own",
         "(see http://wiki.local/Page_(draft))",
         [("URL", "http://wiki.local/Page_(draft)")],
@@ -507,9 +512,9 @@ RECALL_CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("bare_domain_without_path_is_not_a_url", "we moved from example.com to Azure", []),
     ("file_paths_are_not_urls", "edit bench/corpus/pii.jsonl and setup.py, then ASP.NET/Core", []),
     (
-        "ip_inside_a_url_stays_an_ip",
+        "url_with_an_ip_host_is_one_url",
         "open http://10.1.2.3:8080/admin",
-        [("IP_ADDRESS", "10.1.2.3")],
+        [("URL", "http://10.1.2.3:8080/admin")],
     ),
     ("spanish_dni", "DNI 12345678Z del titular", [("NATIONAL_ID", "12345678Z")]),
     ("spanish_dni_dotted", "con NIF 12.345.678-Z", [("NATIONAL_ID", "12.345.678-Z")]),

@@ -408,6 +408,15 @@ def phone(rng: random.Random, region: str | None = None) -> str:
 # ---------------------------------------------------------------------------- others
 
 
+def spanish_id_ok(value: str) -> bool:
+    """A Spanish DNI (8 digits) or NIE (X/Y/Z and 7 digits) with its mod-23 control letter."""
+    compact = re.sub(r"[\s.\-]", "", value).upper()
+    number = compact[:-1].replace("X", "0", 1).replace("Y", "1", 1).replace("Z", "2", 1)
+    if len(compact) != 9 or not number.isdigit():
+        return False
+    return "TRWAGMYFPDXBNJZSQVHLCKE"[int(number) % 23] == compact[-1]
+
+
 def ssn_ok(value: str) -> bool:
     digits = re.sub(r"\D", "", clean(value))
     if len(digits) != 9:
@@ -1011,6 +1020,12 @@ def check_labels(text: str, spans: list[dict[str, Any]], negatives: list[dict[st
             ipaddress.ip_address(plain)
         elif kind == "EMAIL_ADDRESS":
             assert re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", plain, re.IGNORECASE), value
+        elif kind == "NATIONAL_ID":
+            assert spanish_id_ok(plain), value
+        elif kind == "URL":
+            assert re.match(r"(?:https?|ftp)://|www\.|[a-z0-9\-]+(?:\.[a-z0-9\-]+)+/", plain), value
+        elif kind in ("PASSPORT", "MEDICAL_RECORD_NUMBER"):
+            assert sum(ch.isdigit() for ch in plain) >= 5, value
     for neg in negatives:
         value = clean(neg["value"])
         if neg["kind"] == "luhn_invalid_card":
@@ -1289,6 +1304,11 @@ def main() -> None:
     exemplars = {_key(e) for e in exemplar_texts()}
     overlap = [p["id"] for p in prompts if _key(p["text"]) in exemplars]
     assert not overlap, f"prompts equal to intent exemplars: {overlap}"
+    # The recall cases of issue 9 item 12 come last, from their own seeded generator,
+    # so the records above stay exactly as they were.
+    from make_recall_corpus import recall_records
+
+    pii += recall_records()
     write_jsonl(HERE / "pii.jsonl", pii)
     write_jsonl(HERE / "prompts.jsonl", prompts)
 
