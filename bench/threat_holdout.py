@@ -268,7 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     samples = load_all(include_heldout=True)
     print(f"{len(samples)} samples, {len({group_of(s) for s in samples})} groups", file=sys.stderr)
     old = old_detector() if args.old else None
-    report = run(samples, Config(), default_views, dict(TRICKS), old, args.old, args.only)
+    # Three calibration folds instead of the shipped four: one fit less per held-out group.
+    config = Config(calibration_folds=3)
+    report = run(samples, config, default_views, dict(TRICKS), old, args.old, args.only)
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(as_json(report), indent=2) + "\n", encoding="utf-8")

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from engine.normalize import NormalizedText
-from engine.views import text_views
 from engine.threats.model import DEFAULT_ARTIFACT, ThreatModel
+from engine.views import text_views
 
 __all__ = ["ThreatAssessment", "ThreatDetector", "ThreatFinding", "ViewFn", "default_views"]
 

@@ -7,11 +7,14 @@ featurization parameters. Loading checks all of it, so a truncated or
 mismatched file stops start-up with a message instead of scoring nonsense.
 
 Scoring a text: every window of `window` characters (stride `stride`; a text
-that fits is one window) gets, per head, ``bias + sum(w[ngram]) / sqrt(#ngrams)``
-(see engine.threats.features for why that normalization), computed for all
-windows at once from cumulative sums. A head's score is its best window's
-calibrated probability, so an instruction buried in a long pasted document is
-judged on the window that holds it rather than diluted by the rest. The span
+that fits is one window), and every window of `short_window` characters (stride
+half that) of a longer text, gets, per head, ``bias + sum(w[ngram]) /
+sqrt(#ngrams)`` (see engine.threats.features for why that normalization),
+computed for all windows at once from cumulative sums. A head's score is its
+best window's calibrated probability, so an instruction buried in a long pasted
+document is judged on a window that holds it rather than diluted by the rest:
+the short windows are about the length of a one-sentence attack, which 450
+characters of quarterly figures around it would otherwise outweigh. The span
 that drove a score is the maximum-sum run of per-character weights in that
 window: what an auditor is shown, never used to decide.
 """
@@ -57,6 +60,7 @@ class ThreatModel:
     bits: int
     window: int
     stride: int
+    short_window: int
     weights: npt.NDArray[np.float32]  # (2**bits, len(heads))
     bias: npt.NDArray[np.float32]  # (len(heads),)
     calibration: npt.NDArray[np.float32]  # (len(heads), 2): p = sigmoid(a * logit + b)
@@ -97,6 +101,7 @@ class ThreatModel:
             bits=bits,
             window=int(meta["window"]),
             stride=int(meta["stride"]),
+            short_window=int(meta["short_window"]),
             weights=weights,
             bias=bias,
             calibration=calibration,
@@ -121,6 +126,7 @@ class ThreatModel:
             "ngram_sizes": list(NGRAM_SIZES),
             "window": self.window,
             "stride": self.stride,
+            "short_window": self.short_window,
             "weights_sha256": _digest(stored, self.bias, self.calibration),
         }
         (directory / _META_FILE).write_text(
@@ -161,14 +167,20 @@ class ThreatModel:
         self, starts: npt.NDArray[np.int64], length: int
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Occurrence ranges [low, high) of each window, from the sorted n-gram starts."""
-        if length <= self.window:
-            return np.array([0], np.int64), np.array([starts.shape[0]], np.int64)
-        last = length - self.window
-        begins = np.arange(0, last + self.stride, self.stride, dtype=np.int64)
-        begins = np.minimum(begins, last)
-        lows = np.searchsorted(starts, begins, side="left")
-        highs = np.searchsorted(starts, begins + self.window - (NGRAM_SIZES[0] - 1), side="left")
-        return lows.astype(np.int64), highs.astype(np.int64)
+        lows, highs = [np.array([0], np.int64)], [np.array([starts.shape[0]], np.int64)]
+        for size, stride in (
+            (self.window, self.stride),
+            (self.short_window, self.short_window // 2),
+        ):
+            if length <= size:
+                continue
+            last = length - size
+            begins = np.minimum(np.arange(0, last + stride, stride, dtype=np.int64), last)
+            lows.append(np.searchsorted(starts, begins, side="left"))
+            highs.append(np.searchsorted(starts, begins + size - (NGRAM_SIZES[0] - 1), side="left"))
+        if length > self.window:
+            lows, highs = lows[1:], highs[1:]  # the whole text is not a window of its own
+        return np.concatenate(lows).astype(np.int64), np.concatenate(highs).astype(np.int64)
 
 
 def _span(

@@ -23,8 +23,9 @@ _INTRO = """\
 
 A linear model per threat category over hashed character 2-5-grams of the
 normalized text and of its decoded views, scored on 512-character windows
-(stride 256) so an instruction buried in a long document is judged on its own
-window. Built by `training/threat/train.py` from the sources below; loaded at
+(stride 256) and 160-character windows (stride 80) so an instruction buried in
+a long document is judged on a window of its own size. Built by
+`training/threat/train.py` from the sources below; loaded at
 start by `engine.threats.ThreatDetector.shipped()`; its version is recorded in
 every decision (`threats.detector_version`, and `detector_version` on the
 Decision node).
@@ -41,8 +42,9 @@ out of scope, and so is fraud, which the fraud_facilitation intent handles.
 
 Per head, a probability calibrated with Platt scaling on out-of-fold scores
 (4 folds by row, scored through the detector stage with its views and windows),
-the best over windows and views, with the span that drove it. Operating point shipped in meta.json (target {target:.0%} of benign
-prompts flagged by the union of heads, every benign source weighing the same):
+the best over windows and views, with the span that drove it. Operating point
+shipped in meta.json (target {target:.0%} of benign prompts flagged by the union
+of heads, every benign source weighing the same):
 
 | head | threshold |
 | --- | ---: |

@@ -59,8 +59,10 @@ class Config:
     bits: int = 18
     window: int = 512
     stride: int = 256
+    short_window: int = 160
     alpha: float = 2e-5  # L2 strength of the SGD heads
     epochs: int = 15
+    calibration_folds: int = 4
     typo_share: float = 0.25
     target_fpr: float = 0.01
     seed: int = 13
@@ -240,6 +242,7 @@ def uncalibrated(
         bits=config.bits,
         window=config.window,
         stride=config.stride,
+        short_window=config.short_window,
         weights=weights,
         bias=bias,
         calibration=np.tile(np.array([1.0, 0.0], np.float32), (len(HEADS), 1)),
@@ -267,9 +270,9 @@ def train(
     originals = sorted(samples, key=lambda s: (s.source, s.text))
     data, origin = augment(originals, config)
     x = featurize([s.text for s in data], config.bits)
-    folds = folds_by_row(originals, 4)[origin]
+    folds = folds_by_row(originals, config.calibration_folds)[origin]
     oof = np.zeros((len(data), len(HEADS)), dtype=np.float32)
-    for fold in range(4):
+    for fold in range(config.calibration_folds):
         train_rows = np.flatnonzero(folds != fold)
         test_rows = np.flatnonzero(folds == fold)
         w, b = fit_heads(x[train_rows], [data[i] for i in train_rows], config)
@@ -298,13 +301,18 @@ def train(
             for source in sorted({s.source for s in data})
         },
     }
-    digest = hashlib.sha256(weights.astype(np.float16).tobytes()).hexdigest()[:10]
+    # The version names everything that changes a score: weights, calibration, windows.
+    sha = hashlib.sha256(weights.astype(np.float16).tobytes())
+    sha.update(np.ascontiguousarray(calibration).tobytes())
+    sha.update(f"{config.window}/{config.stride}/{config.short_window}".encode())
+    digest = sha.hexdigest()[:10]
     model = ThreatModel(
         version=f"ngram-linear-{digest}",
         heads=HEADS,
         bits=config.bits,
         window=config.window,
         stride=config.stride,
+        short_window=config.short_window,
         weights=weights,
         bias=bias,
         calibration=calibration,
