@@ -21,7 +21,7 @@ import asyncio
 import ipaddress
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from api.redteam_suite import (
@@ -100,8 +101,13 @@ def _is_loopback(host: str) -> bool:
 # ---------------------------------------------------------------- sending
 
 
-async def run_probes(probes: Sequence[Probe], settings: RunSettings) -> tuple[Outcome, ...]:
-    """Decide every probe, `settings.concurrency` at a time; order kept. RunAborted on fatal."""
+async def run_probes(
+    probes: Sequence[Probe], settings: RunSettings, on_done: Callable[[], None] | None = None
+) -> tuple[Outcome, ...]:
+    """Decide every probe, `settings.concurrency` at a time; order kept. RunAborted on fatal.
+
+    `on_done` is called after each probe (a progress bar).
+    """
     gate = asyncio.Semaphore(settings.concurrency)
     headers = {"Authorization": f"Bearer {settings.key}"}
     timeout = httpx.Timeout(settings.timeout_s)
@@ -112,7 +118,10 @@ async def run_probes(probes: Sequence[Probe], settings: RunSettings) -> tuple[Ou
 
         async def one(probe: Probe) -> Outcome:
             async with gate:
-                return await _decide(client, probe, settings.purpose)
+                outcome = await _decide(client, probe, settings.purpose)
+            if on_done is not None:
+                on_done()
+            return outcome
 
         try:
             async with asyncio.TaskGroup() as group:
@@ -140,7 +149,10 @@ async def _decide(client: httpx.AsyncClient, probe: Probe, purpose: str | None) 
             continue
         if response.status_code != 200:
             return Outcome(probe, None, error=f"HTTP {response.status_code}: {response.text[:200]}")
-        decision = response.json()
+        try:
+            decision = response.json()
+        except ValueError:
+            return Outcome(probe, None, error="HTTP 200 with a body that is not JSON")
         return Outcome(probe, decision.get("outcome"), threat_denials(decision))
     raise AssertionError("unreachable: the last attempt returns")
 
@@ -230,7 +242,7 @@ def redteam(
     if not as_json:
         err.print(f"sending {len(probes)} probes from {len(items)} suite items to {base_url}")
     try:
-        outcomes = asyncio.run(run_probes(probes, settings))
+        outcomes = _run_with_progress(probes, settings, err if err.is_terminal else None)
     except RunAborted as exc:
         err.print(f"[bold red]aborted[/] {exc}", highlight=False)
         raise typer.Exit(code=EXIT_INCOMPLETE) from exc
@@ -246,6 +258,17 @@ def redteam(
         raise typer.Exit(code=EXIT_INCOMPLETE)
     if missed:
         raise typer.Exit(code=EXIT_MISSED)
+
+
+def _run_with_progress(
+    probes: Sequence[Probe], settings: RunSettings, console: Console | None
+) -> tuple[Outcome, ...]:
+    """The run, with a progress bar on `console` (a terminal); a 429-paced run takes minutes."""
+    if console is None:
+        return asyncio.run(run_probes(probes, settings))
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("probes", total=len(probes))
+        return asyncio.run(run_probes(probes, settings, lambda: progress.advance(task)))
 
 
 # ---------------------------------------------------------------- tables

@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -376,3 +378,50 @@ def test_when_outcomes_are_summarized_then_errors_are_not_counted_as_passes() ->
     assert missed_thresholds(report, {Metric.TRICK: 0.5}) == (
         "trick: trick spaced is 0.000, under 0.500",
     )
+
+
+# ---------------------------------------------------------------- pacing and failures
+
+
+def scripted_deployment(statuses: list[int]) -> tuple[FastAPI, list[str]]:
+    """A stand-in /v1/decide on real HTTP: answers `statuses` in turn, then threat denials."""
+    seen: list[str] = []
+    app = FastAPI()
+
+    @app.post("/v1/decide")
+    async def decide(request: Request) -> JSONResponse:
+        seen.append((await request.json())["messages"][0]["content"])
+        if statuses:
+            return JSONResponse({}, status_code=statuses.pop(0), headers={"Retry-After": "0"})
+        body = decision(
+            "deny", ("jailbreak", "threat"), reason("deny-jailbreak", "deny", *THREAT_PATH)
+        )
+        return JSONResponse(body)
+
+    return app, seen
+
+
+def test_when_the_deployment_says_429_then_the_probe_is_retried_and_decided(
+    known_suite: Path,
+) -> None:
+    app, seen = scripted_deployment([429, 503])
+    with BackgroundServer(app) as server:
+        code, output = redteam(
+            "--url", server.url, "--key", "k", "--suite", str(known_suite), "--tricks", "none",
+            "--concurrency", "1", "--json",
+        )  # fmt: skip
+    assert code == 0, output
+    assert len(seen) == 4 + 2  # four probes, the first retried twice
+    assert seen[0] == seen[1] == seen[2]
+    assert json.loads(output)["attack_block_rate"] == 1.0
+
+
+def test_when_a_probe_gets_no_decision_then_the_run_is_incomplete(known_suite: Path) -> None:
+    app, _ = scripted_deployment([500])
+    with BackgroundServer(app) as server:
+        code, output = redteam(
+            "--url", server.url, "--key", "k", "--suite", str(known_suite), "--tricks", "none",
+            "--concurrency", "1", "--fail-under", "block=0.0",
+        )  # fmt: skip
+    assert code == 3
+    assert "1 probe(s) got no decision" in " ".join(output.split())
