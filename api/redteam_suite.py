@@ -12,15 +12,16 @@ request. What is here:
   and the benign false-positive rate.
 
 When is a probe "blocked"? The decision's outcome is `deny` and one of its deny
-reasons is a threat denial. `/v1/decide` has no threat flag on its reasons, but
-every reason carries the graph path that justified it, and a policy that applies
-to an intent is justified by `Decision -MATCHED-> Intent:<id> -APPLIES_TO-> Policy`.
-So a threat denial is a deny reason whose path passes through the decision's
-matched intent when that intent's category is `threat`. A deny for any other
-reason (an unknown intent on the retail chatbot, a forbidden label, no compliant
-route) is not a block: it says nothing about threat detection, and a benign
-prompt denied that way is not a false positive. Should the API grow a boolean
-`threat` field on reasons, that field is taken as it is.
+reasons is a threat denial. Each reason of /v1/decide says so in its `threat`
+field: the policy applied because of a threat intent or a threat detector score.
+A deny for any other reason (an unknown intent on the retail chatbot, a forbidden
+label, no compliant route) is not a block: it says nothing about threat
+detection, and a benign prompt denied that way is not a false positive.
+
+Deployments older than that field are scored from the reason's graph path: a
+policy that applies to an intent is justified by `Decision -MATCHED-> Intent:<id>
+-APPLIES_TO-> Policy`, so a deny reason whose path passes through the decision's
+matched intent, when that intent's category is `threat`, is a threat denial.
 """
 
 from __future__ import annotations

@@ -204,9 +204,19 @@ def test_when_the_real_api_denies_a_threat_then_the_rule_recognises_its_reason(
         timeout=30,
     )
     response.raise_for_status()
-    policies = threat_denials(response.json())
+    decision = response.json()
+    policies = threat_denials(decision)
     assert policies
     assert all(p.startswith("deny-") for p in policies)
+    flagged = {r["policy_id"] for r in decision["reasons"] if r["threat"]}
+    assert set(policies) == flagged
+    # A deployment without the flag: the path rule finds the intent's policy too.
+    unflagged = decision | {
+        "reasons": [{k: v for k, v in r.items() if k != "threat"} for r in decision["reasons"]]
+    }
+    by_path = threat_denials(unflagged)
+    assert by_path
+    assert set(by_path) <= set(policies)
 
 
 @pytest.mark.neo4j
