@@ -47,7 +47,7 @@ from api.redteam_suite import (
     threat_denials,
 )
 from engine.errors import InvalidRequest
-from engine.evasions import TRICKS
+from engine.evasions import CARRIER_TRICKS, TRICKS
 
 __all__ = ["EXIT_INCOMPLETE", "EXIT_MISSED", "RunSettings", "redteam", "run_probes"]
 
@@ -226,6 +226,13 @@ def redteam(
     allow_remote: Annotated[
         bool, typer.Option("--allow-remote", help="Allow a URL that is not loopback")
     ] = False,
+    carrier_controls: Annotated[
+        bool,
+        typer.Option(
+            help="Also send benign items through the chosen carrier tricks "
+            f"({', '.join(sorted(CARRIER_TRICKS))}): does the wrapping alone get blocked?"
+        ),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Send the attack suite (as written and disguised) and benign look-alikes; report rates."""
@@ -234,7 +241,9 @@ def redteam(
     try:
         base_url = loopback_url(url, allow_remote=allow_remote)
         items = load_suite(suite or default_suite_path())
-        probes = plan(items, _tricks(tricks), limit=limit)
+        chosen = _tricks(tricks)
+        controls = [t for t in chosen if t in CARRIER_TRICKS] if carrier_controls else []
+        probes = plan(items, chosen, limit=limit, benign_tricks=controls)
     except (InvalidRequest, OSError) as exc:
         err.print(f"[bold red]refused[/] {getattr(exc, 'message', exc)}", highlight=False)
         raise typer.Exit(code=2) from exc
@@ -278,14 +287,24 @@ def print_report(out: Console, report: Report, missed: Sequence[str]) -> None:
     out.print(_rates_table("Attacks by family", "family", report.by_family, report.attacks))
     out.print(_rates_table("Attacks by language", "lang", report.by_lang, report.attacks))
     tricks = Table(
-        "trick", "probes", "blocked", "block rate", "bypass rate", title="Attacks by trick"
-    )
+        "trick", "probes", "blocked", "block rate", "bypass rate", "benign blocked",
+        title="Attacks by trick (benign blocked: the carrier control)",
+    )  # fmt: skip
+    controls = {row.group: row for row in report.benign_by_trick}
     for row in report.by_trick:
+        control = controls.get(row.group)
         tricks.add_row(
-            row.group, str(row.total), str(row.blocked), _pct(row.rate), _pct(1 - row.rate)
+            row.group,
+            str(row.total),
+            str(row.blocked),
+            _pct(row.rate),
+            _pct(1 - row.rate),
+            f"{control.blocked}/{control.total} ({_pct(control.rate)})" if control else "-",
         )
     out.print(tricks)
-    benign = Table("family", "probes", "false positives", "rate", title="Benign look-alikes")
+    benign = Table(
+        "family", "probes", "false positives", "rate", title="Benign look-alikes, as written"
+    )
     for row in (*report.benign_by_family, report.benign):
         benign.add_row(row.group, str(row.total), str(row.blocked), _pct(row.rate))
     out.print(benign)

@@ -176,6 +176,10 @@ def test_when_run_with_tricks_then_every_table_is_printed_with_consistent_counts
         assert cells[3] == ("100.0%" if cells[2] == "1" else "0.0%")
     assert "over 5 probes" in " ".join(output.split())  # as written + 4 tricks
     assert "benign false-positive rate 0.0% over 1" in " ".join(output.split())
+    # The harmless benign prompt went through the one carrier trick chosen, as a control.
+    controls = {t: rows[t].split("│")[-2].strip() for t in (AS_WRITTEN, *tricks.split(","))}
+    assert controls["base64"] in {"0/1 (0.0%)", "1/1 (100.0%)"}
+    assert {v for t, v in controls.items() if t != "base64"} == {"-"}
 
 
 @pytest.mark.neo4j
@@ -296,7 +300,7 @@ def test_when_a_suite_line_is_broken_then_loading_names_the_line(tmp_path: Path)
         load_suite(path)
 
 
-def test_when_planned_then_attacks_get_every_changing_trick_and_benign_none() -> None:
+def test_when_planned_then_attacks_get_every_changing_trick_and_benign_the_controls() -> None:
     items = load_suite(default_suite_path())
     probes = plan(items, tuple(TRICKS), limit=10)
     chosen = {p.item.id: p.item for p in probes}
@@ -313,11 +317,36 @@ def test_when_planned_then_attacks_get_every_changing_trick_and_benign_none() ->
             )
             assert probe.text != probe.item.text
     assert plan(items, tuple(TRICKS), limit=10) == probes
+    with_controls = plan(items, tuple(TRICKS), limit=10, benign_tricks=("base64", "hex"))
+    benign_tricks = Counter(p.trick for p in with_controls if p.item.label is Label.BENIGN)
+    assert benign_tricks == {AS_WRITTEN: 5, "base64": 5, "hex": 5}
+
+
+def test_when_benign_controls_are_blocked_then_the_headline_false_positive_rate_ignores_them() -> (
+    None
+):
+    probes = plan(load_suite(default_suite_path()), (), limit=2, benign_tricks=("base64",))
+    attack, benign, control = probes
+    assert (benign.trick, control.trick) == (AS_WRITTEN, "base64")
+    blocked = ("deny-secrets-harvesting",)
+    report = summarize(
+        [
+            Outcome(attack, "deny", blocked),
+            Outcome(benign, "allow"),
+            Outcome(control, "deny", blocked),
+        ]
+    )
+    assert (report.benign.blocked, report.benign.total) == (0, 1)
+    assert report.false_positives == ()
+    assert [(r.group, r.blocked, r.total) for r in report.benign_by_trick] == [("base64", 1, 1)]
+    assert report.as_dict()["benign_controls_by_trick"][0]["rate"] == 1.0
 
 
 def test_when_a_trick_is_unknown_then_planning_refuses() -> None:
     with pytest.raises(InvalidRequest, match="unknown trick"):
         plan(load_suite(default_suite_path()), ("spaced", "morse"))
+    with pytest.raises(InvalidRequest, match="unknown trick"):
+        plan(load_suite(default_suite_path()), (), benign_tricks=("morse",))
 
 
 def decision(outcome: str, intent: tuple[str, str], *reasons: dict[str, Any]) -> dict[str, Any]:
