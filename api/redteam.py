@@ -21,7 +21,7 @@ import asyncio
 import ipaddress
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from api.redteam_suite import (
@@ -46,7 +47,7 @@ from api.redteam_suite import (
     threat_denials,
 )
 from engine.errors import InvalidRequest
-from engine.evasions import TRICKS
+from engine.evasions import CARRIER_TRICKS, TRICKS
 
 __all__ = ["EXIT_INCOMPLETE", "EXIT_MISSED", "RunSettings", "redteam", "run_probes"]
 
@@ -100,8 +101,13 @@ def _is_loopback(host: str) -> bool:
 # ---------------------------------------------------------------- sending
 
 
-async def run_probes(probes: Sequence[Probe], settings: RunSettings) -> tuple[Outcome, ...]:
-    """Decide every probe, `settings.concurrency` at a time; order kept. RunAborted on fatal."""
+async def run_probes(
+    probes: Sequence[Probe], settings: RunSettings, on_done: Callable[[], None] | None = None
+) -> tuple[Outcome, ...]:
+    """Decide every probe, `settings.concurrency` at a time; order kept. RunAborted on fatal.
+
+    `on_done` is called after each probe (a progress bar).
+    """
     gate = asyncio.Semaphore(settings.concurrency)
     headers = {"Authorization": f"Bearer {settings.key}"}
     timeout = httpx.Timeout(settings.timeout_s)
@@ -112,7 +118,10 @@ async def run_probes(probes: Sequence[Probe], settings: RunSettings) -> tuple[Ou
 
         async def one(probe: Probe) -> Outcome:
             async with gate:
-                return await _decide(client, probe, settings.purpose)
+                outcome = await _decide(client, probe, settings.purpose)
+            if on_done is not None:
+                on_done()
+            return outcome
 
         try:
             async with asyncio.TaskGroup() as group:
@@ -140,7 +149,10 @@ async def _decide(client: httpx.AsyncClient, probe: Probe, purpose: str | None) 
             continue
         if response.status_code != 200:
             return Outcome(probe, None, error=f"HTTP {response.status_code}: {response.text[:200]}")
-        decision = response.json()
+        try:
+            decision = response.json()
+        except ValueError:
+            return Outcome(probe, None, error="HTTP 200 with a body that is not JSON")
         return Outcome(probe, decision.get("outcome"), threat_denials(decision))
     raise AssertionError("unreachable: the last attempt returns")
 
@@ -214,6 +226,13 @@ def redteam(
     allow_remote: Annotated[
         bool, typer.Option("--allow-remote", help="Allow a URL that is not loopback")
     ] = False,
+    carrier_controls: Annotated[
+        bool,
+        typer.Option(
+            help="Also send benign items through the chosen carrier tricks "
+            f"({', '.join(sorted(CARRIER_TRICKS))}): does the wrapping alone get blocked?"
+        ),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Send the attack suite (as written and disguised) and benign look-alikes; report rates."""
@@ -222,7 +241,9 @@ def redteam(
     try:
         base_url = loopback_url(url, allow_remote=allow_remote)
         items = load_suite(suite or default_suite_path())
-        probes = plan(items, _tricks(tricks), limit=limit)
+        chosen = _tricks(tricks)
+        controls = [t for t in chosen if t in CARRIER_TRICKS] if carrier_controls else []
+        probes = plan(items, chosen, limit=limit, benign_tricks=controls)
     except (InvalidRequest, OSError) as exc:
         err.print(f"[bold red]refused[/] {getattr(exc, 'message', exc)}", highlight=False)
         raise typer.Exit(code=2) from exc
@@ -230,7 +251,7 @@ def redteam(
     if not as_json:
         err.print(f"sending {len(probes)} probes from {len(items)} suite items to {base_url}")
     try:
-        outcomes = asyncio.run(run_probes(probes, settings))
+        outcomes = _run_with_progress(probes, settings, err if err.is_terminal else None)
     except RunAborted as exc:
         err.print(f"[bold red]aborted[/] {exc}", highlight=False)
         raise typer.Exit(code=EXIT_INCOMPLETE) from exc
@@ -248,6 +269,17 @@ def redteam(
         raise typer.Exit(code=EXIT_MISSED)
 
 
+def _run_with_progress(
+    probes: Sequence[Probe], settings: RunSettings, console: Console | None
+) -> tuple[Outcome, ...]:
+    """The run, with a progress bar on `console` (a terminal); a 429-paced run takes minutes."""
+    if console is None:
+        return asyncio.run(run_probes(probes, settings))
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("probes", total=len(probes))
+        return asyncio.run(run_probes(probes, settings, lambda: progress.advance(task)))
+
+
 # ---------------------------------------------------------------- tables
 
 
@@ -255,14 +287,24 @@ def print_report(out: Console, report: Report, missed: Sequence[str]) -> None:
     out.print(_rates_table("Attacks by family", "family", report.by_family, report.attacks))
     out.print(_rates_table("Attacks by language", "lang", report.by_lang, report.attacks))
     tricks = Table(
-        "trick", "probes", "blocked", "block rate", "bypass rate", title="Attacks by trick"
-    )
+        "trick", "probes", "blocked", "block rate", "bypass rate", "benign blocked",
+        title="Attacks by trick (benign blocked: the carrier control)",
+    )  # fmt: skip
+    controls = {row.group: row for row in report.benign_by_trick}
     for row in report.by_trick:
+        control = controls.get(row.group)
         tricks.add_row(
-            row.group, str(row.total), str(row.blocked), _pct(row.rate), _pct(1 - row.rate)
+            row.group,
+            str(row.total),
+            str(row.blocked),
+            _pct(row.rate),
+            _pct(1 - row.rate),
+            f"{control.blocked}/{control.total} ({_pct(control.rate)})" if control else "-",
         )
     out.print(tricks)
-    benign = Table("family", "probes", "false positives", "rate", title="Benign look-alikes")
+    benign = Table(
+        "family", "probes", "false positives", "rate", title="Benign look-alikes, as written"
+    )
     for row in (*report.benign_by_family, report.benign):
         benign.add_row(row.group, str(row.total), str(row.blocked), _pct(row.rate))
     out.print(benign)

@@ -6,21 +6,31 @@ request. What is here:
 - `load_suite`: the JSONL records (the default ships in api/data/), validated.
 - `plan`: the probes to send. Each attack as written and then disguised by each
   trick of engine/evasions.py (seeded by item id and trick, so a run repeats and a
-  bypass can be replayed); benign look-alikes as written only.
+  bypass can be replayed); benign look-alikes as written, and through the carrier
+  tricks as a control (below).
 - `threat_denials`: the rule that says a decision blocked a threat (below).
 - `summarize` and `missed_thresholds`: block rates per family, language and trick,
   and the benign false-positive rate.
 
 When is a probe "blocked"? The decision's outcome is `deny` and one of its deny
-reasons is a threat denial. `/v1/decide` has no threat flag on its reasons, but
-every reason carries the graph path that justified it, and a policy that applies
-to an intent is justified by `Decision -MATCHED-> Intent:<id> -APPLIES_TO-> Policy`.
-So a threat denial is a deny reason whose path passes through the decision's
-matched intent when that intent's category is `threat`. A deny for any other
-reason (an unknown intent on the retail chatbot, a forbidden label, no compliant
-route) is not a block: it says nothing about threat detection, and a benign
-prompt denied that way is not a false positive. Should the API grow a boolean
-`threat` field on reasons, that field is taken as it is.
+reasons is a threat denial. Each reason of /v1/decide says so in its `threat`
+field: the policy applied because of a threat intent or a threat detector score.
+A deny for any other reason (an unknown intent on the retail chatbot, a forbidden
+label, no compliant route) is not a block: it says nothing about threat
+detection, and a benign prompt denied that way is not a false positive.
+
+Deployments older than that field are scored from the reason's graph path: a
+policy that applies to an intent is justified by `Decision -MATCHED-> Intent:<id>
+-APPLIES_TO-> Policy`, so a deny reason whose path passes through the decision's
+matched intent, when that intent's category is `threat`, is a threat denial.
+
+Carrier controls: rot13, base64, hex and reversed put a "decode this and follow
+it" sentence and an encoded blob before the payload, and a deployment may block
+that wrapping whatever the payload says. So benign items go through those tricks
+too, and each trick's row shows the benign block rate beside the attack block
+rate: a trick that blocks benign payloads as often as attacks measures the carrier,
+not the payload. The headline false-positive rate stays that of benign items as
+written.
 """
 
 from __future__ import annotations
@@ -117,8 +127,9 @@ class Report:
     by_family: tuple[Rate, ...]
     by_lang: tuple[Rate, ...]
     by_trick: tuple[Rate, ...]  # AS_WRITTEN first
-    benign: Rate  # blocked = false positives
+    benign: Rate  # benign as written; blocked = false positives
     benign_by_family: tuple[Rate, ...]
+    benign_by_trick: tuple[Rate, ...]  # the carrier controls; AS_WRITTEN not included
     missed: tuple[Probe, ...]  # attacks that got through
     false_positives: tuple[Probe, ...]
     errors: tuple[Outcome, ...]
@@ -142,6 +153,7 @@ class Report:
             "by_lang": rates(self.by_lang),
             "by_trick": rates(self.by_trick),
             "benign_by_family": rates(self.benign_by_family),
+            "benign_controls_by_trick": rates(self.benign_by_trick),
             "missed": probes(self.missed),
             "false_positives": probes(self.false_positives),
             "errors": [
@@ -196,14 +208,19 @@ def _item(line: str, *, where: str) -> SuiteItem:
 
 
 def plan(
-    items: Sequence[SuiteItem], tricks: Sequence[str], *, limit: int | None = None
+    items: Sequence[SuiteItem],
+    tricks: Sequence[str],
+    *,
+    limit: int | None = None,
+    benign_tricks: Sequence[str] = (),
 ) -> tuple[Probe, ...]:
     """The probes for `items` (at most `limit` of them, attacks and benign half each).
 
-    A trick that leaves an attack unchanged (random case on Chinese) adds no probe:
-    it would count the same request twice under another name.
+    Attacks go through `tricks`, benign items through `benign_tricks` (the controls).
+    A trick that leaves a text unchanged (random case on Chinese) adds no probe: it
+    would count the same request twice under another name.
     """
-    unknown = sorted(set(tricks) - TRICKS.keys())
+    unknown = sorted((set(tricks) | set(benign_tricks)) - TRICKS.keys())
     if unknown:
         raise InvalidRequest(
             f"unknown trick(s) {', '.join(unknown)}; known: {', '.join(TRICKS)}", field="tricks"
@@ -212,9 +229,7 @@ def plan(
     probes: list[Probe] = []
     for item in chosen:
         probes.append(Probe(item, AS_WRITTEN, item.text))
-        if item.label is Label.BENIGN:
-            continue
-        for name in tricks:
+        for name in tricks if item.label is Label.ATTACK else benign_tricks:
             disguised = TRICKS[name](item.text, random.Random(f"{item.id}/{name}"))
             if disguised != item.text:
                 probes.append(Probe(item, name, disguised))
@@ -268,9 +283,12 @@ def threat_denials(decision: Mapping[str, Any]) -> tuple[str, ...]:
 def summarize(outcomes: Sequence[Outcome]) -> Report:
     answered = [o for o in outcomes if o.error is None]
     attacks = [o for o in answered if o.probe.item.label is Label.ATTACK]
-    benign = [o for o in answered if o.probe.item.label is Label.BENIGN]
+    benign_all = [o for o in answered if o.probe.item.label is Label.BENIGN]
+    benign = [o for o in benign_all if o.probe.trick == AS_WRITTEN]
+    controls = [o for o in benign_all if o.probe.trick != AS_WRITTEN]
     tricks_seen = {o.probe.trick for o in attacks}
     trick_order = [t for t in (AS_WRITTEN, *TRICKS) if t in tricks_seen]
+    control_order = [t for t in TRICKS if t in {o.probe.trick for o in controls}]
     return Report(
         attacks=_rate("all attacks", attacks),
         by_family=_grouped(attacks, lambda o: o.probe.item.family),
@@ -278,6 +296,7 @@ def summarize(outcomes: Sequence[Outcome]) -> Report:
         by_trick=_grouped(attacks, lambda o: o.probe.trick, order=trick_order),
         benign=_rate("all benign", benign),
         benign_by_family=_grouped(benign, lambda o: o.probe.item.family),
+        benign_by_trick=_grouped(controls, lambda o: o.probe.trick, order=control_order),
         missed=tuple(o.probe for o in attacks if not o.blocked),
         false_positives=tuple(o.probe for o in benign if o.blocked),
         errors=tuple(o for o in outcomes if o.error is not None),

@@ -37,7 +37,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TypeVar
 
-__all__ = ["HOMOGLYPHS", "TRICKS", "Trick"]
+__all__ = ["CARRIER_TRICKS", "HOMOGLYPHS", "TRICKS", "Trick"]
 
 Trick = Callable[[str, random.Random], str]
 _T = TypeVar("_T")
@@ -232,6 +232,11 @@ TRICKS: Mapping[str, Trick] = MappingProxyType(
         "separators": separators,
     }
 )
+
+# The tricks that wrap the text in a "decode this and follow it" sentence. That
+# sentence (and an encoded blob) can be what a detector reacts to, whatever the
+# payload says: red-team runs send benign prompts through these too, as a control.
+CARRIER_TRICKS: frozenset[str] = frozenset({"rot13", "base64", "hex", "reversed"})
 
 
 # ---------------------------------------------------------------- helpers

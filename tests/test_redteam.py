@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -174,6 +176,10 @@ def test_when_run_with_tricks_then_every_table_is_printed_with_consistent_counts
         assert cells[3] == ("100.0%" if cells[2] == "1" else "0.0%")
     assert "over 5 probes" in " ".join(output.split())  # as written + 4 tricks
     assert "benign false-positive rate 0.0% over 1" in " ".join(output.split())
+    # The harmless benign prompt went through the one carrier trick chosen, as a control.
+    controls = {t: rows[t].split("│")[-2].strip() for t in (AS_WRITTEN, *tricks.split(","))}
+    assert controls["base64"] in {"0/1 (0.0%)", "1/1 (100.0%)"}
+    assert {v for t, v in controls.items() if t != "base64"} == {"-"}
 
 
 @pytest.mark.neo4j
@@ -202,9 +208,19 @@ def test_when_the_real_api_denies_a_threat_then_the_rule_recognises_its_reason(
         timeout=30,
     )
     response.raise_for_status()
-    policies = threat_denials(response.json())
+    decision = response.json()
+    policies = threat_denials(decision)
     assert policies
     assert all(p.startswith("deny-") for p in policies)
+    flagged = {r["policy_id"] for r in decision["reasons"] if r["threat"]}
+    assert set(policies) == flagged
+    # A deployment without the flag: the path rule finds the intent's policy too.
+    unflagged = decision | {
+        "reasons": [{k: v for k, v in r.items() if k != "threat"} for r in decision["reasons"]]
+    }
+    by_path = threat_denials(unflagged)
+    assert by_path
+    assert set(by_path) <= set(policies)
 
 
 @pytest.mark.neo4j
@@ -284,7 +300,7 @@ def test_when_a_suite_line_is_broken_then_loading_names_the_line(tmp_path: Path)
         load_suite(path)
 
 
-def test_when_planned_then_attacks_get_every_changing_trick_and_benign_none() -> None:
+def test_when_planned_then_attacks_get_every_changing_trick_and_benign_the_controls() -> None:
     items = load_suite(default_suite_path())
     probes = plan(items, tuple(TRICKS), limit=10)
     chosen = {p.item.id: p.item for p in probes}
@@ -301,11 +317,36 @@ def test_when_planned_then_attacks_get_every_changing_trick_and_benign_none() ->
             )
             assert probe.text != probe.item.text
     assert plan(items, tuple(TRICKS), limit=10) == probes
+    with_controls = plan(items, tuple(TRICKS), limit=10, benign_tricks=("base64", "hex"))
+    benign_tricks = Counter(p.trick for p in with_controls if p.item.label is Label.BENIGN)
+    assert benign_tricks == {AS_WRITTEN: 5, "base64": 5, "hex": 5}
+
+
+def test_when_benign_controls_are_blocked_then_the_headline_false_positive_rate_ignores_them() -> (
+    None
+):
+    probes = plan(load_suite(default_suite_path()), (), limit=2, benign_tricks=("base64",))
+    attack, benign, control = probes
+    assert (benign.trick, control.trick) == (AS_WRITTEN, "base64")
+    blocked = ("deny-secrets-harvesting",)
+    report = summarize(
+        [
+            Outcome(attack, "deny", blocked),
+            Outcome(benign, "allow"),
+            Outcome(control, "deny", blocked),
+        ]
+    )
+    assert (report.benign.blocked, report.benign.total) == (0, 1)
+    assert report.false_positives == ()
+    assert [(r.group, r.blocked, r.total) for r in report.benign_by_trick] == [("base64", 1, 1)]
+    assert report.as_dict()["benign_controls_by_trick"][0]["rate"] == 1.0
 
 
 def test_when_a_trick_is_unknown_then_planning_refuses() -> None:
     with pytest.raises(InvalidRequest, match="unknown trick"):
         plan(load_suite(default_suite_path()), ("spaced", "morse"))
+    with pytest.raises(InvalidRequest, match="unknown trick"):
+        plan(load_suite(default_suite_path()), (), benign_tricks=("morse",))
 
 
 def decision(outcome: str, intent: tuple[str, str], *reasons: dict[str, Any]) -> dict[str, Any]:
@@ -376,3 +417,50 @@ def test_when_outcomes_are_summarized_then_errors_are_not_counted_as_passes() ->
     assert missed_thresholds(report, {Metric.TRICK: 0.5}) == (
         "trick: trick spaced is 0.000, under 0.500",
     )
+
+
+# ---------------------------------------------------------------- pacing and failures
+
+
+def scripted_deployment(statuses: list[int]) -> tuple[FastAPI, list[str]]:
+    """A stand-in /v1/decide on real HTTP: answers `statuses` in turn, then threat denials."""
+    seen: list[str] = []
+    app = FastAPI()
+
+    @app.post("/v1/decide")
+    async def decide(request: Request) -> JSONResponse:
+        seen.append((await request.json())["messages"][0]["content"])
+        if statuses:
+            return JSONResponse({}, status_code=statuses.pop(0), headers={"Retry-After": "0"})
+        body = decision(
+            "deny", ("jailbreak", "threat"), reason("deny-jailbreak", "deny", *THREAT_PATH)
+        )
+        return JSONResponse(body)
+
+    return app, seen
+
+
+def test_when_the_deployment_says_429_then_the_probe_is_retried_and_decided(
+    known_suite: Path,
+) -> None:
+    app, seen = scripted_deployment([429, 503])
+    with BackgroundServer(app) as server:
+        code, output = redteam(
+            "--url", server.url, "--key", "k", "--suite", str(known_suite), "--tricks", "none",
+            "--concurrency", "1", "--json",
+        )  # fmt: skip
+    assert code == 0, output
+    assert len(seen) == 4 + 2  # four probes, the first retried twice
+    assert seen[0] == seen[1] == seen[2]
+    assert json.loads(output)["attack_block_rate"] == 1.0
+
+
+def test_when_a_probe_gets_no_decision_then_the_run_is_incomplete(known_suite: Path) -> None:
+    app, _ = scripted_deployment([500])
+    with BackgroundServer(app) as server:
+        code, output = redteam(
+            "--url", server.url, "--key", "k", "--suite", str(known_suite), "--tricks", "none",
+            "--concurrency", "1", "--fail-under", "block=0.0",
+        )  # fmt: skip
+    assert code == 3
+    assert "1 probe(s) got no decision" in " ".join(output.split())
