@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from engine.normalize import NormalizedText
 from engine.threats.model import DEFAULT_ARTIFACT, ThreatModel
-from engine.views import text_views
+from engine.views import TextView, text_views
 
 __all__ = ["ThreatAssessment", "ThreatDetector", "ThreatFinding", "ViewFn", "default_views"]
 
@@ -53,19 +52,10 @@ class ThreatAssessment:
         return out
 
 
-class _View(Protocol):
-    """What engine.views.TextView offers the detector (a name, a text, offsets back)."""
-
-    name: str
-    text: str
-
-    def to_input(self, start: int, end: int) -> tuple[int, int]: ...
+ViewFn = Callable[[str], Sequence[TextView]]
 
 
-ViewFn = Callable[[str], Sequence[_View]]
-
-
-def default_views(text: str) -> Sequence[_View]:
+def default_views(text: str) -> Sequence[TextView]:
     """Every plausible decoded reading of the text (engine.views)."""
     return text_views(text)
 
