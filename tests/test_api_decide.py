@@ -221,11 +221,18 @@ def test_when_prompt_is_an_injection_then_it_is_denied_without_route_and_with_a_
     assert "override_instructions" in decision["intent"]["signals"]
     assert decision["route"]["primary"] is None
     assert decision["route"]["fallbacks"] == []
-    denials = [r for r in decision["reasons"] if r["effect"] == "deny"]
-    assert denials
-    assert denials[0]["policy_id"]
-    assert denials[0]["sentence"]
-    assert f"Intent:{decision['intent']['id']}" in denials[0]["path"]
+    denials = {r["policy_id"]: r for r in decision["reasons"] if r["effect"] == "deny"}
+    assert all(r["sentence"] and r["threat"] for r in denials.values())
+    # Both defences caught it: the threat intent, and the trained detector.
+    by_intent = [r for r in denials.values() if f"Intent:{decision['intent']['id']}" in r["path"]]
+    assert by_intent
+    assert "threat detector ngram-linear-" in denials["deny-detected-attack"]["sentence"]
+    threats = decision["threats"]
+    assert threats["detector_version"].startswith("ngram-linear-")
+    findings = {f["category"]: f for f in threats["findings"]}
+    assert findings["attack"]["score"] >= 0.9
+    assert findings["attack"]["segment"] == "messages[0]"
+    assert 0 <= findings["attack"]["start"] < findings["attack"]["end"] <= len(THREAT)
 
 
 def test_when_an_email_hides_behind_bidi_joiners_and_homoglyphs_then_it_is_still_redacted(
