@@ -69,11 +69,17 @@ class Cell:
     slots: Mapping[str, tuple[str, ...]]
 
     def sample(self, rng: random.Random) -> Sample:
+        base = self.draw(rng)
+        if rng.random() < self.family.bury_rate:
+            text = business.bury(self.lang, rng, base.text, *BURY_WORDS)
+            return Sample(business.settle(self.lang, text), base.category, base.system)
+        return base
+
+    def draw(self, rng: random.Random) -> Sample:
+        """One record's text as asked, before any burying in prose."""
         fixed, rule, text = self._draw(rng)
         if self.family.transform is not None:
             text = self.family.transform(self.lang, text, rng)
-        if rng.random() < self.family.bury_rate:
-            text = business.bury(self.lang, rng, text, *BURY_WORDS)
         text = business.settle(self.lang, text)
         system = None
         if self.bank.systems:
@@ -112,6 +118,7 @@ class DerivedFamily:
     label: Label
     sources: tuple[Family, ...]
     transform: Transform
+    bury_rate: float = 0.1
 
     def cell(self, lang: str) -> DerivedCell:
         return DerivedCell(self, lang, tuple(source.cell(lang) for source in self.sources))
@@ -124,9 +131,12 @@ class DerivedCell:
     sources: tuple[Cell, ...]
 
     def sample(self, rng: random.Random) -> Sample:
-        base = rng.choice(self.sources).sample(rng)
+        # Damage the request, not the prose around it: bury after transforming.
+        base = rng.choice(self.sources).draw(rng)
         text = self.family.transform(self.lang, base.text, rng)
-        return Sample(text=text, category=base.category, system=base.system)
+        if rng.random() < self.family.bury_rate:
+            text = business.bury(self.lang, rng, text, *BURY_WORDS)
+        return Sample(business.settle(self.lang, text), base.category, base.system)
 
 
 AnyFamily = Family | DerivedFamily
