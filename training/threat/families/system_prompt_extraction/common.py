@@ -9,7 +9,7 @@ X = "system_prompt_extraction"
 TEMPLATES = (
     "{verb} {target} {form}",
     "{frame} {verb} {target} {form}",
-    "{verb} {target}",
+    "{verb} {target}.",
     "{question}",
     "{frame} {question}",
     "{firstn}",
