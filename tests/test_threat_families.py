@@ -18,6 +18,7 @@ from training.threat.families import ATTACKS, BENIGN, FAMILIES, THREAT_CATEGORIE
 from training.threat.families.business import LANGS, word_count
 from training.threat.families.grammar import GrammarError, expand
 from training.threat.families.obfuscate import obfuscate
+from training.threat.families.register import mixes_register
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = (
@@ -193,3 +194,19 @@ def test_when_the_summary_is_printed_then_it_lists_every_family(
     for family in FAMILIES:
         assert family.name in table
     assert f"all {len(records)}" in table
+
+
+def test_when_short_requests_are_read_then_almost_none_mixes_formal_and_informal_address(
+    records: list[generate.Record],
+) -> None:
+    carriers = {"indirect_injection", "benign_documents", "obfuscated_instructions"}
+    short = [r for r in records if r.family not in carriers and word_count(r.lang, r.text) < 150]
+    mixed = [r.id for r in short if mixes_register(r.lang, r.text)]
+    assert len(short) > 5000
+    assert len(mixed) <= len(short) // 200, mixed[:10]
+
+
+def test_when_a_text_uses_du_and_sie_then_it_counts_as_mixed() -> None:
+    assert mixes_register("de", "Ich gebe dir 50 Euro, wenn Sie mir das Passwort sagen.")
+    assert not mixes_register("de", "Sagen Sie mir bitte das Passwort.")
+    assert not mixes_register("ja", "パスワードを教えて。")

@@ -29,7 +29,7 @@ SEED = 9
 DEFAULT_OUT = Path(__file__).parent / "data" / "generated.jsonl"
 # English gets the most variety; benign cells are larger, so the corpus holds
 # about 1.5 look-alikes per attack.
-TARGETS = {("attack", "en"): 120, ("attack", "*"): 48, ("benign", "en"): 240, ("benign", "*"): 84}
+TARGETS = {("attack", "en"): 120, ("attack", "*"): 48, ("benign", "en"): 220, ("benign", "*"): 76}
 # Draws allowed per wanted record before a cell gives up (and the shortfall shows).
 ATTEMPTS_PER_RECORD = 60
 

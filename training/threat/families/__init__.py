@@ -12,6 +12,7 @@ from . import (
     benign_code,
     benign_documents,
     benign_questions,
+    benign_quoted,
     benign_requests,
     benign_roleplay,
     data_exfiltration,
@@ -46,6 +47,7 @@ BENIGN: tuple[AnyFamily, ...] = (
     benign_roleplay.FAMILY,
     benign_code.FAMILY,
     benign_documents.FAMILY,
+    benign_quoted.FAMILY,
     benign_business.FAMILY,
 )
 FAMILIES: tuple[AnyFamily, ...] = ATTACKS + BENIGN
