@@ -1,4 +1,4 @@
-"""Build engine/data/benign_reference.jsonl: the benign prompts custom threat categories learn against.
+"""Build engine/data/benign_reference.jsonl: benign prompts custom threat heads learn against.
 
     python -m training.threat.benign_reference
 
