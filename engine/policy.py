@@ -160,9 +160,9 @@ def threat_detail(policy: PolicySpec, view: RequestView) -> str:
     condition, finding = hit
     if finding.view == CUSTOM_VIEW:
         return (
-            f"threat category {condition.category} (declared in the policy content, "
-            f"{view.detector_version}) scored {finding.score:.2f} >= "
-            f"{condition.min_score:.2f} in {finding.segment}"
+            f"threat category {condition.category}, declared in the policy content, scored "
+            f"{finding.score:.2f} >= {condition.min_score:.2f} in {finding.segment}; "
+            f"heads {view.detector_version}"
         )
     how = "" if finding.view == "text" else f", read as {finding.view}"
     return (

@@ -29,7 +29,8 @@ _SET_LIKE = frozenset(
         "positives", "negatives",  # a threat category's exemplars, likewise
     }
 )  # fmt: skip
-_KEYED_LISTS = {"can_access": "source", "derived_from": "source"}
+# Any one threat condition is enough, so their order means nothing either (and RDF keeps none).
+_KEYED_LISTS = {"can_access": "source", "derived_from": "source", "threats": "category"}
 
 
 @dataclass(slots=True)

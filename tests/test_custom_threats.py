@@ -289,7 +289,8 @@ def test_when_a_prompt_reidentifies_patients_then_the_custom_category_denies_say
     assert decision.outcome is Outcome.DENY
     (reason,) = [r for r in decision.reasons if r.policy_id == DENY]
     found = re.search(
-        rf"threat category {CATEGORY} .* scored (\d\.\d\d) >= 0\.80 in messages\[0\]",
+        rf"threat category {CATEGORY}, declared in the policy content, "
+        r"scored (\d\.\d\d) >= 0\.80 in messages\[0\]",
         reason.sentence,
     )
     assert found, reason.sentence
