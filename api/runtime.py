@@ -40,6 +40,7 @@ from engine.errors import GraphUnavailable, NotAuthenticated, NotFound
 from engine.intent import IntentIndex
 from engine.model import ChatMessage, ContextItem, DecisionRequest, ItemFacts, Principal, Snapshot
 from engine.provenance import decision_record
+from engine.threats.custom import ThreatCategoryFitter
 from engine.threats.detector import ThreatDetector
 from graph import queries
 from graph.connection import GraphClient, records
@@ -83,12 +84,24 @@ class Lru(Generic[K, V]):
             self._data.clear()
 
 
-def build_state(snapshot: Snapshot, embedder: Embedder, threats: ThreatDetector) -> EngineState:
+def build_state(
+    snapshot: Snapshot,
+    embedder: Embedder,
+    threats: ThreatDetector,
+    fitter: ThreatCategoryFitter | None = None,
+) -> EngineState:
+    """Everything one PolicySet version needs; its own threat categories are fitted here,
+    once per version (`fitter` keeps the benign reference embedded between versions)."""
+    custom = None
+    if snapshot.threat_categories:
+        fitter = fitter or ThreatCategoryFitter(embedder)
+        custom = fitter.fit(snapshot.threat_categories.values())
     return EngineState(
         snapshot=snapshot,
         detector=Detector(snapshot.entity_types.values()),
         intents=IntentIndex.from_snapshot(snapshot, embedder),
         threats=threats,
+        custom_threats=custom,
     )
 
 
@@ -123,7 +136,9 @@ class Runtime:
         self._health: Callable[[], Mapping[str, bool]] = lambda: {}
         self._refresh_interval = refresh_interval_s
         self._generation = self._read_generation()
-        self._state = build_state(load_snapshot(graph), embedder, self.threats)
+        # Embeds the benign reference only if some PolicySet declares a threat category.
+        self._fitter = ThreatCategoryFitter(embedder)
+        self._state = build_state(load_snapshot(graph), embedder, self.threats, self._fitter)
         self._principals: Lru[str, tuple[int, Principal]] = Lru(10_000)
         self._facts: Lru[tuple[int, str, frozenset[str]], ItemFacts] = Lru(100_000)
         self._recent: Lru[str, dict[str, Any]] = Lru(10_000)
@@ -368,7 +383,7 @@ class Runtime:
         changed = snapshot.version != self._state.snapshot.version
         if changed:
             started = time.perf_counter()
-            self._state = build_state(snapshot, self.embedder, self.threats)
+            self._state = build_state(snapshot, self.embedder, self.threats, self._fitter)
             log.info(
                 "active PolicySet is now %s (engine rebuilt in %.0f ms)",
                 snapshot.version,

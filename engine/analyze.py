@@ -14,7 +14,8 @@ from engine.intent import IntentIndex
 from engine.model import DecisionRequest, Snapshot
 from engine.normalize import normalize
 from engine.signals import DEFAULT_SIGNALS, scan
-from engine.threats.detector import ThreatDetector
+from engine.threats.custom import CustomThreatHeads
+from engine.threats.detector import ThreatAssessment, ThreatDetector, ThreatFinding
 
 # Retrieved text that tries to steer the model; a document may legitimately talk about
 # "all customers" or carry base64, so only instruction-like signals count there.
@@ -44,6 +45,9 @@ class EngineState:
     intents: IntentIndex
     # None only where a test or benchmark pins everything else; the API always has one.
     threats: ThreatDetector | None = None
+    # Heads fitted for the snapshot's own threat categories; None when it declares none,
+    # and then no text is embedded beyond what the intent index embeds.
+    custom_threats: CustomThreatHeads | None = None
 
 
 def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_phase) -> Analysis:
@@ -61,17 +65,32 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
         if names:
             injected[key] = names
     threats = None
+    # The operator's system prompt is not an attack on itself.
+    scanned = {
+        key: text
+        for key, text in texts.items()
+        if not (key.startswith("messages[") and _role(request, key) == "system")
+    }
     if state.threats is not None:
         phase("threats")
-        # The operator's system prompt is not an attack on itself.
-        scanned = {
-            key: text
-            for key, text in texts.items()
-            if not (key.startswith("messages[") and _role(request, key) == "system")
-        }
         threats = state.threats.assess(scanned)
     phase("intent")
-    intent = state.intents.match(texts[_intent_segment(request)].text)
+    own_words = _intent_segment(request)
+    if state.custom_threats is None:
+        intent = state.intents.match(texts[own_words].text)
+    else:
+        queries = state.intents.embed_query(texts[own_words].text)
+        intent = state.intents.match(texts[own_words].text, queries)
+        phase("custom_threats")
+        vectors = {
+            key: queries if key == own_words else state.intents.embed_query(text.text)
+            for key, text in scanned.items()
+            if text.text
+        }
+        lengths = {key: scanned[key].original_length for key in vectors}
+        threats = _join(
+            threats, state.custom_threats, state.custom_threats.assess(vectors, lengths)
+        )
     return Analysis(
         intent=intent,
         texts=texts,
@@ -79,6 +98,21 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
         injected=injected,
         threats=threats,
     )
+
+
+def _join(
+    shipped: ThreatAssessment | None,
+    custom: CustomThreatHeads,
+    found: dict[str, dict[str, ThreatFinding]],
+) -> ThreatAssessment:
+    """One assessment for policies to read: the detector's heads and the custom ones
+    (their ids never collide: loaders.spec refuses a category named like a head)."""
+    if shipped is None:
+        return ThreatAssessment(custom.version, found)
+    segments = {key: dict(heads) for key, heads in shipped.segments.items()}
+    for key, heads in found.items():
+        segments.setdefault(key, {}).update(heads)
+    return ThreatAssessment(f"{shipped.detector_version}+{custom.version}", segments)
 
 
 def _role(request: DecisionRequest, key: str) -> str:

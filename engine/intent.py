@@ -54,7 +54,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.decision import IntentMatch
-from engine.embedding import Embedder
+from engine.embedding import Embedder, Vectors
 from engine.model import UNKNOWN_INTENT, IntentCategory, IntentSpec, Snapshot
 from engine.signals import DEFAULT_SIGNALS, Signal, SignalHit, scan
 
@@ -206,9 +206,18 @@ class IntentIndex:
     def intent_ids(self) -> tuple[str, ...]:
         return tuple(spec.id for spec in self._specs)
 
-    def match(self, text: str) -> IntentMatch:
-        """The intent of a normalized prompt (see the module docstring for the rule)."""
-        scores, hits = self._score(text)
+    def embed_query(self, text: str) -> Vectors:
+        """The embeddings `match` compares: one row per window of the normalized prompt.
+
+        Exposed so that other stages reading the same prompt (custom threat heads,
+        engine.threats.custom) reuse them instead of embedding it a second time.
+        """
+        return self._embedder.embed(self._embedder.windows(text, self.max_windows))
+
+    def match(self, text: str, queries: Vectors | None = None) -> IntentMatch:
+        """The intent of a normalized prompt (see the module docstring for the rule);
+        `queries`: its `embed_query(text)`, when the caller has them already."""
+        scores, hits = self._score(text, queries=queries)
         names = tuple(dict.fromkeys(hit.name for hit in hits))
         best = pick(scores, self.business_margin)
         if best is None:
@@ -224,7 +233,7 @@ class IntentIndex:
     # ------------------------------------------------------------------ internals
 
     def _score(
-        self, text: str, *, exact: bool = False
+        self, text: str, *, exact: bool = False, queries: Vectors | None = None
     ) -> tuple[list[IntentScore], tuple[SignalHit, ...]]:
         hits = scan(text, self._signals)
         if not self._specs:
@@ -237,7 +246,7 @@ class IntentIndex:
                 weights[target] = max(weights[target], hit.weight)
                 boosted_by.setdefault(target, []).append(hit.name)
 
-        similarity = self._similarities(text, weights, exact=exact)
+        similarity = self._similarities(text, weights, exact=exact, queries=queries)
         return [
             IntentScore(
                 intent_id=spec.id,
@@ -251,10 +260,16 @@ class IntentIndex:
         ], hits
 
     def _similarities(
-        self, text: str, weights: npt.NDArray[np.float32], *, exact: bool
+        self,
+        text: str,
+        weights: npt.NDArray[np.float32],
+        *,
+        exact: bool,
+        queries: Vectors | None = None,
     ) -> npt.NDArray[np.float32]:
         """Best cosine per intent over the prompt's windows (-1: not among the nearest)."""
-        queries = self._embedder.embed(self._embedder.windows(text, self.max_windows))
+        if queries is None:
+            queries = self.embed_query(text)
         n = self.size
         best = np.full(len(self._specs), -1.0, dtype=np.float32)
         if n == 0:

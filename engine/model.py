@@ -130,6 +130,21 @@ class IntentSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ThreatCategorySpec:
+    """A threat category an enterprise declares in its policy files, learned from examples.
+
+    engine.threats.custom fits a head for it on sentence embeddings: `positives` against
+    `negatives` (look-alikes that must not fire) plus a shipped sample of benign prompts.
+    """
+
+    id: str
+    name: str
+    description: str
+    positives: tuple[str, ...]
+    negatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class UpstreamSpec:
     kind: str
     base_url: str
@@ -183,7 +198,8 @@ class ThreatCondition:
     """Part of a policy's scope: the threat detector's `category` head scored >= `min_score`.
 
     Categories are the detector's heads (engine.threats: prompt_injection, jailbreak,
-    system_prompt_extraction, data_exfiltration, secrets_harvesting, and `attack` for any).
+    system_prompt_extraction, data_exfiltration, secrets_harvesting, and `attack` for any)
+    or the ids of the snapshot's own `threat_categories`.
     """
 
     category: str
@@ -233,6 +249,7 @@ class Snapshot:
     models: Mapping[str, ModelSpec]
     policies: tuple[PolicySpec, ...]
     capabilities: frozenset[str] = frozenset()
+    threat_categories: Mapping[str, ThreatCategorySpec] = field(default_factory=dict)
     # Derived once per snapshot (every detection of every request reads them):
     entity_evidence: Mapping[str, tuple[LabelEvidence, ...]] = field(
         init=False, repr=False, compare=False

@@ -32,6 +32,7 @@ from engine.model import (
     Snapshot,
     ThreatCondition,
 )
+from engine.threats.custom import CUSTOM_VIEW
 from engine.threats.detector import ThreatFinding
 
 
@@ -157,6 +158,12 @@ def threat_detail(policy: PolicySpec, view: RequestView) -> str:
     if hit is None:
         return ""
     condition, finding = hit
+    if finding.view == CUSTOM_VIEW:
+        return (
+            f"threat category {condition.category}, declared in the policy content, scored "
+            f"{finding.score:.2f} >= {condition.min_score:.2f} in {finding.segment}; "
+            f"heads {view.detector_version}"
+        )
     how = "" if finding.view == "text" else f", read as {finding.view}"
     return (
         f"threat detector {view.detector_version}: {condition.category} scored "

@@ -27,6 +27,7 @@ POLICY_NODE_LABELS: tuple[LiteralString, ...] = (
     "DataSource",
     "Document",
     "Intent",
+    "ThreatCategory",
     "Provider",
     "Model",
     "Policy",

@@ -22,6 +22,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "SensitivityLabel",
     "EntityType",
     "Intent",
+    "ThreatCategory",
     "Capability",
     "Model",
     "Provider",
@@ -86,6 +87,8 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT label_id IF NOT EXISTS FOR (n:SensitivityLabel) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT entitytype_id IF NOT EXISTS FOR (n:EntityType) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT intent_id IF NOT EXISTS FOR (n:Intent) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT threatcategory_id IF NOT EXISTS "
+    "FOR (n:ThreatCategory) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT capability_id IF NOT EXISTS FOR (n:Capability) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT model_id IF NOT EXISTS FOR (n:Model) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT provider_id IF NOT EXISTS FOR (n:Provider) REQUIRE n.id IS UNIQUE",

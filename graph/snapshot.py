@@ -18,6 +18,7 @@ from engine.model import (
     RecognizerSpec,
     RouteConstraints,
     Snapshot,
+    ThreatCategorySpec,
     ThreatCondition,
     UpstreamSpec,
 )
@@ -27,7 +28,16 @@ from graph.content import Edge, GraphContent, relation
 
 # What decisions need; documents, data sources and identities are read per request.
 SNAPSHOT_KINDS = frozenset(
-    {"SensitivityLabel", "EntityType", "Intent", "Provider", "Model", "Policy", "Region"}
+    {
+        "SensitivityLabel",
+        "EntityType",
+        "Intent",
+        "ThreatCategory",
+        "Provider",
+        "Model",
+        "Policy",
+        "Region",
+    }
 )
 
 
@@ -96,6 +106,16 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
             requires=requires.get(row["id"], none),
         )
         for row in content.nodes.get("Intent", [])
+    }
+    threat_categories = {
+        row["id"]: ThreatCategorySpec(
+            id=row["id"],
+            name=str(row.get("name") or row["id"]),
+            description=str(row.get("description") or ""),
+            positives=tuple(sorted(row.get("positives") or ())),
+            negatives=tuple(sorted(row.get("negatives") or ())),
+        )
+        for row in content.nodes.get("ThreatCategory", [])
     }
     region_in = targets("Region", "IN", "Jurisdiction")
     region_jurisdiction = {r: next(iter(j)) for r, j in region_in.items() if j}
@@ -192,4 +212,5 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
         capabilities=frozenset(
             cap for caps in (*capabilities.values(), *requires.values()) for cap in caps
         ),
+        threat_categories=threat_categories,
     )

@@ -26,9 +26,11 @@ _SET_LIKE = frozenset(
         "tenants", "purposes", "jurisdictions", "forbid_providers", "forbid_models",
         "indicates", "requires", "api_keys", "removes_labels", "context", "permissions",
         "exemplars",  # a set of example utterances; RDF carries no order for them
+        "positives", "negatives",  # a threat category's exemplars, likewise
     }
 )  # fmt: skip
-_KEYED_LISTS = {"can_access": "source", "derived_from": "source"}
+# Any one threat condition is enough, so their order means nothing either (and RDF keeps none).
+_KEYED_LISTS = {"can_access": "source", "derived_from": "source", "threats": "category"}
 
 
 @dataclass(slots=True)

@@ -138,6 +138,16 @@ def to_graph(bundle: Bundle) -> GraphContent:
         )
         for cap in i["requires"]:
             edge("Intent", "REQUIRES", "Capability", i["id"], cap)
+    for c in doc["threat_categories"]:
+        node(
+            "ThreatCategory",
+            id=c["id"],
+            name=c["name"],
+            description=c["description"],
+            positives=c["positives"],
+            # Left out when empty: a Neo4j list property has no type without elements.
+            negatives=c["negatives"] or None,
+        )
     for p in doc["providers"]:
         api = p["api"] or {}
         node(
@@ -327,6 +337,14 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                 **_pick(i, "id", "name", "category", "description", "threshold"),
                 "exemplars": list(i["exemplars"]),
                 "requires": requires.get(i["id"], []),
+            }
+        )
+    for c in rows("ThreatCategory"):
+        out["threat_categories"].append(
+            {
+                **_pick(c, "id", "name", "description"),
+                "positives": list(c["positives"]),
+                "negatives": list(c.get("negatives") or []),
             }
         )
     hosted = targets("Provider", "HOSTED_IN", "Region")

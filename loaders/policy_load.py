@@ -1,14 +1,22 @@
 """One policy load, end to end: read, validate everything, then write atomically.
 
 Nothing touches the graph until every file parsed, every item validated and
-every reference resolved; the write itself is one transaction (graph.store).
+every reference resolved, and every threat category the content declares has
+been fitted and cross-validated (a category that recalls too little of its own
+examples is refused like any other invalid item); the write itself is one
+transaction (graph.store).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.embedding import OnnxEmbedder
+from engine.errors import InvalidPolicyData, Problem
+from engine.model import ThreatCategorySpec
+from engine.threats.custom import MIN_CV_RECALL, CategoryFit, ThreatCategoryFitter
 from graph import store
 from graph.connection import GraphClient
 from graph.schema import apply_schema
@@ -24,17 +32,23 @@ class LoadReport:
     outcome: store.LoadOutcome
     content_hash: str
     items: int
+    threat_fits: tuple[CategoryFit, ...] = ()
 
     def describe(self) -> str:
         ps = self.outcome.policy_set
+        fits = "".join(f"\n  {fit.describe()}" for fit in self.threat_fits)
         if not self.outcome.changed:
             version = f" (PolicySet v{ps.version})" if ps else ""
-            return f"unchanged: the active content already has hash {self.content_hash}{version}"
+            return (
+                f"unchanged: the active content already has hash {self.content_hash}{version}"
+                + fits
+            )
         assert ps is not None
         retired = f", {self.outcome.retired} retired" if self.outcome.retired else ""
         return (
             f"loaded PolicySet v{ps.version} ({self.content_hash[:19]}…): "
             f"{self.items} items -> {self.outcome.nodes} nodes, {self.outcome.edges} edges{retired}"
+            + fits
         )
 
 
@@ -45,12 +59,73 @@ def read_bundle(path: Path) -> Bundle:
     return bundle
 
 
-def load_policy_path(client: GraphClient, path: Path, *, author: str, message: str) -> LoadReport:
-    return apply_bundle(client, read_bundle(path), author=author, message=message)
+def load_policy_path(
+    client: GraphClient,
+    path: Path,
+    *,
+    author: str,
+    message: str,
+    fitter: ThreatCategoryFitter | None = None,
+) -> LoadReport:
+    return apply_bundle(client, read_bundle(path), author=author, message=message, fitter=fitter)
 
 
-def apply_bundle(client: GraphClient, bundle: Bundle, *, author: str, message: str) -> LoadReport:
+def threat_category_specs(bundle: Bundle) -> list[ThreatCategorySpec]:
+    """The bundle's own threat categories, as the engine (and the snapshot) will see them."""
+    doc = bundle.canonical()
+    return [
+        ThreatCategorySpec(
+            c["id"], c["name"], c["description"], tuple(c["positives"]), tuple(c["negatives"])
+        )
+        for c in doc["threat_categories"]
+    ]
+
+
+def fit_threat_categories(bundle: Bundle, fitter: ThreatCategoryFitter) -> tuple[CategoryFit, ...]:
+    """Fit and cross-validate every declared category; refuse those that recall too little."""
+    specs = threat_category_specs(bundle)
+    if not specs:
+        return ()
+    fits = tuple(head.fit for head in fitter.fit(specs).heads)
+    problems = list(_poor_fits(bundle, fits))
+    if problems:
+        raise InvalidPolicyData(problems)
+    return fits
+
+
+def _poor_fits(bundle: Bundle, fits: tuple[CategoryFit, ...]) -> Iterator[Problem]:
+    for fit in fits:
+        if not fit.accepted:
+            source, location = bundle.where("threat_categories", fit.category)
+            yield Problem(
+                source,
+                location,
+                f"threat_categories.{fit.category}.positives",
+                f"cross-validated recall {fit.recall:.2f} is below {MIN_CV_RECALL:.2f} "
+                f"({fit.folds}-fold over {fit.positives} positives): add positives that say the "
+                "same thing in other words, or merge this category with a nearer one",
+            )
+
+
+def default_fitter() -> ThreatCategoryFitter:
+    """The embedder the API serves with by default (int8 ONNX), so the figures a load
+    prints are those of the heads requests will meet."""
+    return ThreatCategoryFitter(OnnxEmbedder())
+
+
+def apply_bundle(
+    client: GraphClient,
+    bundle: Bundle,
+    *,
+    author: str,
+    message: str,
+    fitter: ThreatCategoryFitter | None = None,
+) -> LoadReport:
+    """`fitter`: embeds declared threat categories; made on demand when there are some."""
     check_references(bundle)  # read_bundle/read_rdf did, but a built bundle may not have
+    fits: tuple[CategoryFit, ...] = ()
+    if bundle.sections["threat_categories"]:
+        fits = fit_threat_categories(bundle, fitter or default_fitter())
     apply_schema(client)
     canonical = bundle.canonical_json()
     content_hash = content_hash_of(canonical)
@@ -63,7 +138,7 @@ def apply_bundle(client: GraphClient, bundle: Bundle, *, author: str, message: s
         message=message,
     )
     items = sum(len(v) for v in bundle.sections.values())
-    return LoadReport(outcome=outcome, content_hash=content_hash, items=items)
+    return LoadReport(outcome=outcome, content_hash=content_hash, items=items, threat_fits=fits)
 
 
 def rollback(client: GraphClient, version: int, *, author: str) -> LoadReport:

@@ -101,6 +101,12 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "exemplars": Values.MANY,
         "threshold": Values.ONE,
     },
+    "ThreatCategory": {
+        "name": Values.ONE,
+        "description": Values.ONE,
+        "positives": Values.MANY,
+        "negatives": Values.MANY,
+    },
     "Provider": {
         "name": Values.ONE,
         "trains_on_data": Values.ONE,
@@ -161,6 +167,7 @@ KIND_PREFIXES: Mapping[str, str] = {
     "DataSource": "source",
     "Document": "doc",
     "Intent": "intent",
+    "ThreatCategory": "threat",
     "Provider": "provider",
     "Model": "model",
     "Policy": "policy",

@@ -71,6 +71,7 @@ _SECTION_KIND = {
     "data_sources": "DataSource",
     "documents": "Document",
     "intents": "Intent",
+    "threat_categories": "ThreatCategory",
     "providers": "Provider",
     "models": "Model",
     "policies": "Policy",

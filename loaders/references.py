@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.errors import InvalidPolicyData, Problem
 from engine.model import UNKNOWN_INTENT
+from engine.threats.categories import THREAT_HEADS
 from loaders.bundle import Bundle
 
 # section -> (path inside an item, sections the id may name). "[]" walks a list.
@@ -39,6 +40,7 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("applies_to.intents[]", ("intents",)),
         ("applies_to.roles[]", ("roles",)),
         ("applies_to.tenants[]", ("tenants",)),
+        ("applies_to.threats[].category", ("threat_categories",)),
         ("governs[]", ("labels",)),
         ("constraints.jurisdictions[]", ("jurisdictions",)),
         ("constraints.regions[]", ("regions",)),
@@ -63,6 +65,7 @@ _SINGULAR = {
     "providers": "provider",
     "models": "model",
     "intents": "intent",
+    "threat_categories": "threat category",
 }
 
 
@@ -76,6 +79,8 @@ def check_references(bundle: Bundle) -> None:
 def _dangling(bundle: Bundle) -> Iterator[Problem]:
     known = {section: bundle.ids(section) for section in _SINGULAR}
     known["intents"] = known["intents"] | {UNKNOWN_INTENT}
+    # The shipped detector's heads need no declaration; a bundle's own categories do.
+    known["threat_categories"] = known["threat_categories"] | set(THREAT_HEADS)
     for section, refs in REFERENCES.items():
         for item in bundle.sections[section]:
             data = item.model_dump()

@@ -26,6 +26,7 @@ from pydantic import (
 
 from engine.model import LABEL_ACTIONS, UNKNOWN_INTENT, Effect, IntentCategory, Level
 from engine.threats.categories import THREAT_HEADS
+from engine.threats.custom import MIN_POSITIVES
 
 Id = Annotated[
     str,
@@ -271,23 +272,62 @@ class Model(_Spec):
     latency_ms: int = Field(default=500, ge=0, description="Typical time to first token.")
 
 
+class ThreatCategory(_Spec):
+    """A threat category of the enterprise's own, learned from examples at load time.
+
+    `govroute load` fits a head on sentence embeddings (positives against negatives
+    plus a shipped benign sample), prints its cross-validated recall and false-positive
+    rate, and refuses the category if it recalls less than half of its held-out
+    positives. Policies then name its id under `applies_to.threats`.
+    """
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+    positives: list[str] = Field(
+        min_length=MIN_POSITIVES,
+        description=f"Texts the category must catch; at least {MIN_POSITIVES}, the more varied "
+        "the better.",
+    )
+    negatives: list[str] = Field(
+        default=[], description="Look-alikes that must not fire (near misses, not random text)."
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _not_a_detector_head(cls, value: str) -> str:
+        if value in THREAT_HEADS:
+            raise ValueError(f"'{value}' is a head of the shipped detector; pick another id")
+        return value
+
+    @field_validator("positives", "negatives")
+    @classmethod
+    def _non_blank(cls, value: list[str]) -> list[str]:
+        if any(not e.strip() for e in value):
+            raise ValueError("exemplars must not be blank")
+        return value
+
+    @field_validator("positives")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len({" ".join(e.split()).casefold() for e in value}) < MIN_POSITIVES:
+            raise ValueError(f"needs at least {MIN_POSITIVES} distinct positives")
+        return value
+
+
 class ThreatThreshold(_Spec):
     """The threat detector's head for `category` scored at least `min_score` (0-1]."""
 
-    category: Id = Field(description=f"One of the detector's heads: {', '.join(THREAT_HEADS)}.")
+    category: Id = Field(
+        description=f"One of the detector's heads ({', '.join(THREAT_HEADS)}) or the id of "
+        "a threat category declared under `threat_categories`."
+    )
     min_score: float = Field(
         gt=0,
         le=1,
         description="Calibrated probability; 1% benign at the "
         "shipped operating point is in engine/data/threat_model/meta.json.",
     )
-
-    @field_validator("category")
-    @classmethod
-    def _known_head(cls, value: str) -> str:
-        if value not in THREAT_HEADS:
-            raise ValueError(f"unknown threat category '{value}'; known: {', '.join(THREAT_HEADS)}")
-        return value
 
 
 class PolicyScope(_Spec):
@@ -356,6 +396,7 @@ class PolicyDocument(_Spec):
     data_sources: list[DataSource] = []
     documents: list[Document] = []
     intents: list[Intent] = []
+    threat_categories: list[ThreatCategory] = []
     providers: list[Provider] = []
     models: list[Model] = []
     policies: list[Policy] = []

@@ -83,6 +83,7 @@ class GR(DefinedNamespace):
     SensitivityLabel: URIRef
     EntityType: URIRef
     Intent: URIRef
+    ThreatCategory: URIRef
     Capability: URIRef
     Model: URIRef
     Provider: URIRef
@@ -175,6 +176,8 @@ class GR(DefinedNamespace):
     category: URIRef
     exemplars: URIRef
     threshold: URIRef
+    positives: URIRef
+    negatives: URIRef
     trains_on_data: URIRef
     retention_days: URIRef
     api_kind: URIRef

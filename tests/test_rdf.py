@@ -44,7 +44,8 @@ from ontology.namespace import GR, ID, node_iri
 from tests.conftest import ENTERPRISE, wipe
 
 MINIMAL = Path(__file__).parent / "data" / "minimal"
-POLICIES = {"minimal": MINIMAL, "enterprise": ENTERPRISE}
+HEALTH_INSURER = ENTERPRISE.parent / "health_insurer"  # declares a threat category of its own
+POLICIES = {"minimal": MINIMAL, "enterprise": ENTERPRISE, "health_insurer": HEALTH_INSURER}
 FORMATS: tuple[RdfFormat, ...] = get_args(RdfFormat)
 SUFFIX = {"turtle": ".ttl", "json-ld": ".jsonld"}
 
