@@ -299,3 +299,16 @@ def test_when_training_data_names_an_excluded_source_then_loading_refuses_it(
     monkeypatch.setattr(corpus, "DATA", tmp_path)
     with pytest.raises(ValueError, match="garak"):
         corpus.load_all()
+
+
+def test_when_the_model_is_retrained_then_the_reference_enterprise_uses_its_operating_point(
+    shipped: ThreatDetector,
+) -> None:
+    import yaml
+
+    doc = yaml.safe_load(
+        (Path(__file__).parents[1] / "examples" / "enterprise" / "policies.yaml").read_text()
+    )
+    (policy,) = [p for p in doc["policies"] if p["id"] == "deny-detected-attack"]
+    written = {c["category"]: c["min_score"] for c in policy["applies_to"]["threats"]}
+    assert written == {h: round(t, 4) for h, t in operating_point(shipped).items()}
