@@ -8,6 +8,7 @@ server is not there" become `GraphUnavailable`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString, ParamSpec, TypeVar
@@ -37,6 +38,9 @@ class GraphClient:
         cls, settings: Neo4jSettings, local: LocalServerSettings | None = None
     ) -> GraphClient:
         """Connect to NEO4J_URI if set, else to the bundled local server (which must run)."""
+        # The driver's DEBUG lines carry every query's parameters: decision records and
+        # redacted prompts in provenance writes. A root logger at DEBUG must not print them.
+        logging.getLogger("neo4j").setLevel(max(logging.INFO, logging.getLogger("neo4j").level))
         if settings.uri is not None:
             if settings.password is None:
                 raise GraphUnavailable("NEO4J_URI is set but NEO4J_PASSWORD is not")

@@ -315,7 +315,11 @@ def test_when_the_engine_denies_then_403_carries_the_decision_and_nothing_is_sen
     assert error["code"] == "request_denied"
     assert error["decision_id"].startswith("dec_")
     assert denied.value.response.headers["x-govroute-decision-id"] == error["decision_id"]
-    assert [r["policy_id"] for r in error["reasons"]] == ["deny-prompt-injection"]
+    # Both defences deny it: the threat intent and the trained detector.
+    assert {r["policy_id"] for r in error["reasons"]} == {
+        "deny-prompt-injection",
+        "deny-detected-attack",
+    }
     assert gw.private.received() == gw.public.received() == []
 
 
