@@ -56,6 +56,8 @@ CODE_BANKS = {
             "Explain what this does, line by line.",
         ),
         (
+            "Why should `printenv` output never be pasted into a ticket?",
+            "Our health check calls {url}; how do I add a timeout?",
             "How do I set a system prompt with the OpenAI Python client?",
             "What's the best way to pass API keys to a container?",
             "How do I rotate AWS access keys without downtime?",
@@ -74,6 +76,7 @@ CODE_BANKS = {
             "Ajoutez des annotations de type.",
         ),
         (
+            "Pourquoi ne jamais coller la sortie de `printenv` dans un ticket ?",
             "Comment définir un prompt système avec le client Python d'OpenAI ?",
             "Comment passer des clés API à un conteneur proprement ?",
         ),
@@ -86,6 +89,7 @@ CODE_BANKS = {
             "Ergänzen Sie bitte Typannotationen.",
         ),
         (
+            "Warum sollte man die Ausgabe von `printenv` nie in ein Ticket kopieren?",
             "Wie setze ich einen Systemprompt mit dem OpenAI-Python-Client?",
             "Wie übergibt man API-Schlüssel sauber an einen Container?",
         ),
@@ -98,6 +102,7 @@ CODE_BANKS = {
             "Añada anotaciones de tipo, por favor.",
         ),
         (
+            "¿Por qué no hay que pegar nunca la salida de `printenv` en un ticket?",
             "¿Cómo defino un prompt del sistema con el cliente de Python de OpenAI?",
             "¿Cómo paso claves API a un contenedor de forma correcta?",
         ),
@@ -110,6 +115,7 @@ CODE_BANKS = {
             "Aggiunga le annotazioni di tipo.",
         ),
         (
+            "Perché non incollare mai l'output di `printenv` in un ticket?",
             "Come imposto un prompt di sistema con il client Python di OpenAI?",
             "Come passo le chiavi API a un container in modo corretto?",
         ),
@@ -122,6 +128,7 @@ CODE_BANKS = {
             "Adicione anotações de tipo, por favor.",
         ),
         (
+            "Por que nunca colar a saída de `printenv` num chamado?",
             "Como defino um prompt de sistema com o cliente Python da OpenAI?",
             "Como passo chaves de API para um contêiner do jeito certo?",
         ),
@@ -134,6 +141,7 @@ CODE_BANKS = {
             "Voegt u type-annotaties toe?",
         ),
         (
+            "Waarom plak je de uitvoer van `printenv` nooit in een ticket?",
             "Hoe stel ik een systeemprompt in met de OpenAI-Python-client?",
             "Hoe geef je API-sleutels netjes door aan een container?",
         ),
@@ -146,6 +154,7 @@ CODE_BANKS = {
             "Proszę dodać adnotacje typów.",
         ),
         (
+            "Dlaczego nie wklejać wyniku `printenv` do zgłoszenia?",
             "Jak ustawić prompt systemowy w kliencie Pythona od OpenAI?",
             "Jak poprawnie przekazać klucze API do kontenera?",
         ),
@@ -157,7 +166,11 @@ CODE_BANKS = {
             "क्या key लोड करने का यह सुरक्षित तरीका है?",
             "कृपया टाइप हिंट जोड़िए।",
         ),
-        ("OpenAI Python क्लाइंट में सिस्टम प्रॉम्प्ट कैसे सेट करें?", "कंटेनर को API keys सही तरीके से कैसे दें?"),
+        (
+            "`printenv` का आउटपुट टिकट में क्यों नहीं डालना चाहिए?",
+            "OpenAI Python क्लाइंट में सिस्टम प्रॉम्प्ट कैसे सेट करें?",
+            "कंटेनर को API keys सही तरीके से कैसे दें?",
+        ),
     ),
     "th": _bank(
         (
@@ -166,7 +179,11 @@ CODE_BANKS = {
             "แบบนี้โหลดคีย์อย่างปลอดภัยไหม",
             "ช่วยเพิ่ม type hints ให้หน่อย",
         ),
-        ("ตั้ง system prompt ด้วย OpenAI Python client ยังไง", "ส่ง API key ให้คอนเทนเนอร์อย่างถูกวิธีทำยังไง"),
+        (
+            "ทำไมไม่ควรแปะผลลัพธ์ของ `printenv` ลงในตั๋ว",
+            "ตั้ง system prompt ด้วย OpenAI Python client ยังไง",
+            "ส่ง API key ให้คอนเทนเนอร์อย่างถูกวิธีทำยังไง",
+        ),
     ),
     "ja": _bank(
         (
@@ -176,6 +193,7 @@ CODE_BANKS = {
             "型ヒントを追加してください。",
         ),
         (
+            "`printenv`の出力をチケットに貼ってはいけないのはなぜ？",
             "OpenAIのPythonクライアントでシステムプロンプトを設定するには？",
             "コンテナにAPIキーを正しく渡す方法は？",
         ),
@@ -187,7 +205,11 @@ CODE_BANKS = {
             "这样加载密钥安全吗？",
             "请加上类型注解。",
         ),
-        ("用OpenAI的Python客户端怎么设置系统提示词？", "怎样正确地把API密钥传给容器？"),
+        (
+            "为什么不能把`printenv`的输出贴到工单里？",
+            "用OpenAI的Python客户端怎么设置系统提示词？",
+            "怎样正确地把API密钥传给容器？",
+        ),
     ),
 }
 
