@@ -70,6 +70,9 @@ CODE_BANKS = {
     ),
     "fr": _bank(
         (
+            "Écris un test unitaire pour ce code.",
+            "Explique ce code ligne par ligne.",
+            "Convertissez ceci en TypeScript.",
             "Pourquoi ce code lève une KeyError dans Docker ?",
             "Peux-tu relire ce bout de code ?",
             "Est-ce une manière sûre de charger la clé ?",
@@ -83,6 +86,9 @@ CODE_BANKS = {
     ),
     "de": _bank(
         (
+            "Schreib einen Unit-Test dafür.",
+            "Erklär diesen Code Zeile für Zeile.",
+            "Übersetzen Sie das nach TypeScript.",
             "Warum wirft das in Docker einen KeyError?",
             "Kannst du dir diesen Code ansehen?",
             "Ist das eine sichere Art, den Schlüssel zu laden?",
@@ -96,6 +102,9 @@ CODE_BANKS = {
     ),
     "es": _bank(
         (
+            "Escribe una prueba unitaria para esto.",
+            "Explica este código línea por línea.",
+            "Páselo a TypeScript.",
             "¿Por qué esto da KeyError en Docker?",
             "¿Puedes revisar este fragmento?",
             "¿Es una forma segura de cargar la clave?",
@@ -109,6 +118,9 @@ CODE_BANKS = {
     ),
     "it": _bank(
         (
+            "Scrivi un test unitario per questo.",
+            "Spiega questo codice riga per riga.",
+            "Lo converta in TypeScript.",
             "Perché questo dà KeyError in Docker?",
             "Puoi rivedere questo frammento?",
             "È un modo sicuro di caricare la chiave?",
@@ -122,6 +134,9 @@ CODE_BANKS = {
     ),
     "pt": _bank(
         (
+            "Escreva um teste unitário para isto.",
+            "Explique este código linha por linha.",
+            "Converta isto para TypeScript.",
             "Por que isso dá KeyError no Docker?",
             "Pode revisar este trecho?",
             "É uma forma segura de carregar a chave?",
@@ -135,6 +150,9 @@ CODE_BANKS = {
     ),
     "nl": _bank(
         (
+            "Schrijf hier een unittest voor.",
+            "Leg deze code regel voor regel uit.",
+            "Zet dit om naar TypeScript.",
             "Waarom geeft dit een KeyError in Docker?",
             "Kun je dit stukje code nakijken?",
             "Is dit een veilige manier om de sleutel te laden?",
@@ -148,6 +166,9 @@ CODE_BANKS = {
     ),
     "pl": _bank(
         (
+            "Napisz do tego test jednostkowy.",
+            "Wyjaśnij ten kod linijka po linijce.",
+            "Proszę przepisać to na TypeScript.",
             "Dlaczego to rzuca KeyError w Dockerze?",
             "Możesz przejrzeć ten fragment?",
             "Czy to bezpieczny sposób wczytania klucza?",
@@ -161,6 +182,9 @@ CODE_BANKS = {
     ),
     "hi": _bank(
         (
+            "इसके लिए एक यूनिट टेस्ट लिखो।",
+            "यह कोड लाइन दर लाइन समझाओ।",
+            "इसे TypeScript में बदलिए।",
             "Docker में चलाने पर यह KeyError क्यों देता है?",
             "क्या तुम यह कोड रिव्यू कर सकते हो?",
             "क्या key लोड करने का यह सुरक्षित तरीका है?",
@@ -174,6 +198,9 @@ CODE_BANKS = {
     ),
     "th": _bank(
         (
+            "เขียน unit test ให้โค้ดนี้",
+            "อธิบายโค้ดนี้ทีละบรรทัด",
+            "แปลงเป็น TypeScript ให้หน่อย",
             "ทำไมรันใน Docker แล้วขึ้น KeyError",
             "ช่วยรีวิวโค้ดนี้หน่อย",
             "แบบนี้โหลดคีย์อย่างปลอดภัยไหม",
@@ -187,6 +214,9 @@ CODE_BANKS = {
     ),
     "ja": _bank(
         (
+            "これのユニットテストを書いて。",
+            "このコードを1行ずつ説明して。",
+            "TypeScriptに書き換えてください。",
             "Dockerで実行するとKeyErrorになるのはなぜ？",
             "このコードをレビューしてもらえますか？",
             "この鍵の読み込み方は安全ですか？",
@@ -200,6 +230,9 @@ CODE_BANKS = {
     ),
     "zh": _bank(
         (
+            "给这段代码写个单元测试。",
+            "逐行解释这段代码。",
+            "请改写成TypeScript。",
             "为什么在Docker里运行会报KeyError？",
             "能帮我看看这段代码吗？",
             "这样加载密钥安全吗？",
