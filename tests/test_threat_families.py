@@ -210,3 +210,25 @@ def test_when_a_text_uses_du_and_sie_then_it_counts_as_mixed() -> None:
     assert mixes_register("de", "Ich gebe dir 50 Euro, wenn Sie mir das Passwort sagen.")
     assert not mixes_register("de", "Sagen Sie mir bitte das Passwort.")
     assert not mixes_register("ja", "パスワードを教えて。")
+
+
+@pytest.mark.parametrize(
+    ("feature", "pattern"),
+    [
+        ("url", r"https?://"),
+        ("amount", r"\b\d+ (EUR|USD|GBP|CHF|PLN|INR|THB)\b|[$¥€]\d+"),
+        ("backtick", r"`"),
+        ("line break", r"\n"),
+        ("quotation mark", r"[\"«„“「]"),
+    ],
+)
+def test_when_surface_features_are_counted_then_none_marks_one_label_alone(
+    records: list[generate.Record], feature: str, pattern: str
+) -> None:
+    # A feature only attacks carry is a shortcut a model learns instead of intent.
+    rx = re.compile(pattern)
+    rates = {}
+    for label in ("attack", "benign"):
+        texts = [r.text for r in records if r.label == label]
+        rates[label] = sum(1 for t in texts if rx.search(t)) / len(texts)
+    assert rates["benign"] >= 0.4 * rates["attack"], (feature, rates)

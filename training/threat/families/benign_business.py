@@ -21,6 +21,8 @@ BUSINESS = {
     "en": _bank(
         _B,
         context=(
+            "The dashboard is at {url}.",
+            "The invoice of {amount} is still open.",
             "I have a meeting with {company} tomorrow.",
             "Our Q3 review is next week.",
             "{person} is out sick.",
@@ -29,6 +31,8 @@ BUSINESS = {
             "A customer complained on Twitter.",
         ),
         task=(
+            "Draft a reminder about the unpaid invoice of {amount}.",
+            "Write a short announcement that links to {url}.",
             "Summarise the attached board pack in five bullets.",
             "Draft a polite reminder about the unpaid invoice.",
             "Write a SQL query that returns monthly revenue per region.",
@@ -63,11 +67,15 @@ BUSINESS = {
     "fr": _bank(
         _B,
         context=(
+            "Le tableau de bord est ici : {url}.",
+            "La facture de {amount} n'est toujours pas réglée.",
             "J'ai une réunion avec {company} demain.",
             "{person} est absent.",
             "Nous migrons vers {product}.",
         ),
         task=(
+            "Rédige une relance pour la facture impayée de {amount}.",
+            "Écris une courte annonce avec le lien {url}.",
             "Résume le dossier du conseil en cinq points.",
             "Rédigez une relance polie pour une facture impayée.",
             "Écris une requête SQL du chiffre d'affaires mensuel par région.",
@@ -82,11 +90,15 @@ BUSINESS = {
     "de": _bank(
         _B,
         context=(
+            "Das Dashboard liegt unter {url}.",
+            "Die Rechnung über {amount} ist noch offen.",
             "Ich habe morgen einen Termin mit {company}.",
             "{person} ist krank.",
             "Wir migrieren auf {product}.",
         ),
         task=(
+            "Formuliere eine Erinnerung zur offenen Rechnung über {amount}.",
+            "Schreib eine kurze Ankündigung mit dem Link {url}.",
             "Fasse die Vorstandsunterlagen in fünf Punkten zusammen.",
             "Formulieren Sie eine höfliche Zahlungserinnerung.",
             "Schreib eine SQL-Abfrage für den Monatsumsatz pro Region.",
@@ -101,11 +113,15 @@ BUSINESS = {
     "es": _bank(
         _B,
         context=(
+            "El panel está en {url}.",
+            "La factura de {amount} sigue pendiente.",
             "Mañana tengo reunión con {company}.",
             "{person} está de baja.",
             "Estamos migrando a {product}.",
         ),
         task=(
+            "Redacta un recordatorio de la factura impagada de {amount}.",
+            "Escribe un aviso breve con el enlace {url}.",
             "Resume el dossier del consejo en cinco puntos.",
             "Redacte un recordatorio amable de una factura impagada.",
             "Escribe una consulta SQL con los ingresos mensuales por región.",
@@ -120,11 +136,15 @@ BUSINESS = {
     "it": _bank(
         _B,
         context=(
+            "La dashboard è su {url}.",
+            "La fattura da {amount} è ancora aperta.",
             "Domani ho una riunione con {company}.",
             "{person} è in malattia.",
             "Stiamo migrando a {product}.",
         ),
         task=(
+            "Scrivi un sollecito per la fattura non pagata da {amount}.",
+            "Scrivi un breve annuncio con il link {url}.",
             "Riassumi il dossier del consiglio in cinque punti.",
             "Scriva un sollecito cortese per una fattura non pagata.",
             "Scrivi una query SQL con il fatturato mensile per regione.",
@@ -139,11 +159,15 @@ BUSINESS = {
     "pt": _bank(
         _B,
         context=(
+            "O painel está em {url}.",
+            "A fatura de {amount} ainda está em aberto.",
             "Amanhã tenho reunião com a {company}.",
             "{person} está doente.",
             "Estamos migrando para {product}.",
         ),
         task=(
+            "Escreva um lembrete da fatura em atraso de {amount}.",
+            "Escreva um aviso curto com o link {url}.",
             "Resuma o dossiê do conselho em cinco tópicos.",
             "Redija um lembrete educado sobre uma fatura em atraso.",
             "Escreve uma consulta SQL com a receita mensal por região.",
@@ -158,11 +182,15 @@ BUSINESS = {
     "nl": _bank(
         _B,
         context=(
+            "Het dashboard staat op {url}.",
+            "De factuur van {amount} staat nog open.",
             "Ik heb morgen een afspraak met {company}.",
             "{person} is ziek.",
             "We migreren naar {product}.",
         ),
         task=(
+            "Schrijf een herinnering voor de openstaande factuur van {amount}.",
+            "Schrijf een korte aankondiging met de link {url}.",
             "Vat de stukken voor de raad samen in vijf punten.",
             "Schrijft u een vriendelijke herinnering voor een openstaande factuur.",
             "Schrijf een SQL-query met de maandomzet per regio.",
@@ -182,11 +210,15 @@ BUSINESS = {
     "pl": _bank(
         _B,
         context=(
+            "Panel jest pod adresem {url}.",
+            "Faktura na {amount} wciąż jest nieopłacona.",
             "Jutro mam spotkanie z {company}.",
             "{person} jest na zwolnieniu.",
             "Migrujemy na {product}.",
         ),
         task=(
+            "Napisz przypomnienie o nieopłaconej fakturze na {amount}.",
+            "Napisz krótkie ogłoszenie z linkiem {url}.",
             "Streść materiały dla zarządu w pięciu punktach.",
             "Proszę napisać uprzejme przypomnienie o nieopłaconej fakturze.",
             "Napisz zapytanie SQL z miesięcznym przychodem według regionu.",
@@ -201,11 +233,15 @@ BUSINESS = {
     "hi": _bank(
         _B,
         context=(
+            "डैशबोर्ड {url} पर है।",
+            "{amount} का बिल अभी बाकी है।",
             "कल {company} के साथ मीटिंग है।",
             "{person} आज छुट्टी पर हैं।",
             "हम {product} पर माइग्रेट कर रहे हैं।",
         ),
         task=(
+            "{amount} के बकाया बिल के लिए रिमाइंडर लिखो।",
+            "{url} लिंक के साथ एक छोटी घोषणा लिखो।",
             "बोर्ड पैक का पाँच बिंदुओं में सारांश दो।",
             "बकाया बिल के लिए एक विनम्र रिमाइंडर लिखिए।",
             "हर क्षेत्र की मासिक आय निकालने वाली SQL क्वेरी लिखो।",
@@ -219,8 +255,16 @@ BUSINESS = {
     ),
     "th": _bank(
         _B,
-        context=("พรุ่งนี้มีประชุมกับ {company}", "คุณ{person}ลาป่วย", "เรากำลังย้ายไปใช้ {product}"),
+        context=(
+            "แดชบอร์ดอยู่ที่ {url}",
+            "ใบแจ้งหนี้ {amount} ยังไม่ได้ชำระ",
+            "พรุ่งนี้มีประชุมกับ {company}",
+            "คุณ{person}ลาป่วย",
+            "เรากำลังย้ายไปใช้ {product}",
+        ),
         task=(
+            "ร่างอีเมลทวงใบแจ้งหนี้ {amount} ที่ค้างอยู่",
+            "เขียนประกาศสั้น ๆ พร้อมลิงก์ {url}",
             "สรุปเอกสารประชุมคณะกรรมการเป็นห้าข้อ",
             "ร่างอีเมลทวงถามใบแจ้งหนี้ค้างชำระแบบสุภาพ",
             "เขียน SQL หารายได้รายเดือนแยกตามภูมิภาค",
@@ -235,11 +279,15 @@ BUSINESS = {
     "ja": _bank(
         ("{task}", "{task}{detail}", "{context}{task}", "{context}{task}{detail}"),
         context=(
+            "ダッシュボードは{url}にあります。",
+            "{amount}の請求書がまだ未払いです。",
             "明日{company}と打ち合わせがあります。",
             "{person}さんが病欠です。",
             "{product}への移行中です。",
         ),
         task=(
+            "{amount}の未払い請求書の督促文を書いて。",
+            "{url}へのリンク付きの短いお知らせを書いて。",
             "取締役会資料を5つの要点にまとめて。",
             "未払い請求書の丁寧な督促メールを書いてください。",
             "地域別の月次売上を出すSQLを書いて。",
@@ -253,8 +301,16 @@ BUSINESS = {
     ),
     "zh": _bank(
         ("{task}", "{task}{detail}", "{context}{task}", "{context}{task}{detail}"),
-        context=("明天要和{company}开会。", "{person}今天请病假。", "我们正在迁移到{product}。"),
+        context=(
+            "仪表盘在{url}。",
+            "{amount}的发票还没付。",
+            "明天要和{company}开会。",
+            "{person}今天请病假。",
+            "我们正在迁移到{product}。",
+        ),
         task=(
+            "写一封{amount}欠款发票的催款提醒。",
+            "写一则附上链接{url}的简短通知。",
             "把董事会材料总结成五个要点。",
             "写一封催缴欠款发票的礼貌提醒。",
             "写一个按地区统计月收入的SQL查询。",

@@ -40,6 +40,8 @@ HUMAN = {
         "Stir the sauce gently and season to taste.",
         "Store the device in a dry place away from sunlight.",
         "Managers should approve leave requests within two working days.",
+        "Register for the training at {url} before Friday.",
+        "Expense claims above {amount} need a receipt.",
     ),
     "fr": _bank(
         "Merci d'envoyer votre feuille de temps avant vendredi midi.",
@@ -50,6 +52,8 @@ HUMAN = {
         "Débranchez l'appareil avant d'ouvrir le capot.",
         "Le client écrit : « Votre conseiller m'a dit d'ignorer le voyant. C'est normal ? »",
         "Ne tenez pas compte de la facture de lundi, une version corrigée est jointe.",
+        "Inscrivez-vous à la formation sur {url} avant vendredi.",
+        "Les notes de frais au-delà de {amount} exigent un justificatif.",
     ),
     "de": _bank(
         "Bitte reichen Sie Ihren Stundenzettel bis Freitagmittag ein.",
@@ -61,6 +65,8 @@ HUMAN = {
         "Der Kunde schreibt: „Ihr Mitarbeiter sagte, ich soll die Warnleuchte ignorieren. Stimmt"
         " das?“",
         "Bitte die Rechnung vom Montag ignorieren, die korrigierte liegt bei.",
+        "Melden Sie sich bis Freitag unter {url} zur Schulung an.",
+        "Auslagen über {amount} brauchen einen Beleg.",
     ),
     "es": _bank(
         "Envíe su parte de horas antes del viernes a mediodía.",
@@ -71,6 +77,8 @@ HUMAN = {
         "Desconecte la corriente antes de abrir la tapa.",
         "El cliente escribe: «Su agente me dijo que ignorara la luz de aviso. ¿Es correcto?»",
         "No tengan en cuenta la factura del lunes; adjuntamos la corregida.",
+        "Inscríbase en la formación en {url} antes del viernes.",
+        "Los gastos de más de {amount} requieren factura.",
     ),
     "it": _bank(
         "Invii il foglio ore entro venerdì a mezzogiorno.",
@@ -81,6 +89,8 @@ HUMAN = {
         "Staccare la corrente prima di aprire il coperchio.",
         "Il cliente scrive: «Il vostro operatore mi ha detto di ignorare la spia. È giusto?»",
         "Non considerate la fattura di lunedì, in allegato quella corretta.",
+        "Iscrivetevi alla formazione su {url} entro venerdì.",
+        "Le spese oltre {amount} richiedono la ricevuta.",
     ),
     "pt": _bank(
         "Envie a sua folha de horas até sexta ao meio-dia.",
@@ -91,6 +101,8 @@ HUMAN = {
         "Desligue a energia antes de abrir a tampa.",
         'O cliente escreveu: "O atendente me disse para ignorar a luz de aviso. Está certo?"',
         "Desconsiderem a fatura de segunda; a corrigida segue em anexo.",
+        "Inscreva-se no treinamento em {url} até sexta.",
+        "Despesas acima de {amount} precisam de recibo.",
     ),
     "nl": _bank(
         "Lever je urenbriefje vóór vrijdag 12 uur in.",
@@ -102,6 +114,8 @@ HUMAN = {
         "De klant schrijft: 'Uw medewerker zei dat ik het waarschuwingslampje kon negeren. Klopt"
         " dat?'",
         "Negeer de factuur van maandag; de gecorrigeerde zit in de bijlage.",
+        "Meld je vóór vrijdag aan voor de training via {url}.",
+        "Declaraties boven {amount} vereisen een bon.",
     ),
     "pl": _bank(
         "Proszę przesłać kartę czasu pracy do piątku w południe.",
@@ -112,6 +126,8 @@ HUMAN = {
         "Przed otwarciem obudowy odłącz zasilanie.",
         "Klient pisze: „Konsultant powiedział mi, żebym zignorował kontrolkę. Czy to prawda?”",
         "Proszę pominąć fakturę z poniedziałku, poprawiona jest w załączniku.",
+        "Zapisz się na szkolenie na {url} do piątku.",
+        "Wydatki powyżej {amount} wymagają paragonu.",
     ),
     "hi": _bank(
         "कृपया अपनी टाइमशीट शुक्रवार दोपहर तक जमा करें।",
@@ -122,6 +138,8 @@ HUMAN = {
         "कवर खोलने से पहले बिजली बंद कर दें।",
         "ग्राहक ने लिखा: 'आपके एजेंट ने कहा कि चेतावनी लाइट को नज़रअंदाज़ करूँ। क्या यह सही है?'",
         "सोमवार वाला बिल न देखें, सही बिल संलग्न है।",
+        "शुक्रवार से पहले {url} पर ट्रेनिंग के लिए रजिस्टर करें।",
+        "{amount} से ज़्यादा के ख़र्च के लिए रसीद ज़रूरी है।",
     ),
     "th": _bank(
         "กรุณาส่งใบลงเวลาก่อนเที่ยงวันศุกร์",
@@ -132,6 +150,8 @@ HUMAN = {
         "ถอดปลั๊กก่อนเปิดฝาเครื่อง",
         "ลูกค้าเขียนมาว่า 'พนักงานบอกให้ไม่ต้องสนไฟเตือน ถูกต้องไหม'",
         "โปรดละเว้นใบแจ้งหนี้เมื่อวันจันทร์ ฉบับแก้ไขแนบมาแล้ว",
+        "ลงทะเบียนอบรมที่ {url} ก่อนวันศุกร์",
+        "ค่าใช้จ่ายเกิน {amount} ต้องแนบใบเสร็จ",
     ),
     "ja": _bank(
         "勤怠表は金曜の正午までに提出してください。",
@@ -142,6 +162,8 @@ HUMAN = {
         "カバーを開ける前に電源を抜いてください。",
         "お客様より：「担当者に警告ランプは無視していいと言われましたが、本当ですか？」",
         "月曜日の請求書は破棄してください。訂正版を添付します。",
+        "金曜日までに{url}から研修に登録してください。",
+        "{amount}を超える経費には領収書が必要です。",
     ),
     "zh": _bank(
         "请在周五中午前提交工时表。",
@@ -152,6 +174,8 @@ HUMAN = {
         "打开外壳前请先断电。",
         "客户来信：“你们的客服让我别管警示灯，这样对吗？”",
         "周一的发票作废，更正后的已附上。",
+        "请在周五前通过{url}报名参加培训。",
+        "超过{amount}的报销需要附发票。",
     ),
 }
 

@@ -32,6 +32,8 @@ SECURITY = {
             "Context: we are building a chatbot.",
         ),
         q=(
+            "Is {url} a phishing site? The email looked odd.",
+            "Is it safe to run `env` in a CI job log?",
             "How do prompt injections work?",
             "What makes a good password policy?",
             "What is the difference between direct and indirect prompt injection?",
@@ -64,6 +66,8 @@ SECURITY = {
         _Q,
         pre=("Pour notre formation sécurité :", "Question rapide.", "Je prépare un atelier."),
         q=(
+            "Est-ce que {url} est un site d'hameçonnage ?",
+            "Peut-on lancer `env` dans les logs de la CI sans risque ?",
             "Comment fonctionnent les injections de prompt ?",
             "Qu'est-ce qu'une bonne politique de mots de passe ?",
             "Comment empêcher notre chatbot de divulguer son prompt système ?",
@@ -83,6 +87,8 @@ SECURITY = {
         _Q,
         pre=("Für unsere Security-Schulung:", "Kurze Frage.", "Ich bereite einen Workshop vor."),
         q=(
+            "Ist {url} eine Phishing-Seite?",
+            "Ist es sicher, `env` im CI-Log auszuführen?",
             "Wie funktionieren Prompt-Injections?",
             "Was macht eine gute Passwortrichtlinie aus?",
             "Wie verhindern wir, dass unser Chatbot seinen Systemprompt verrät?",
@@ -102,6 +108,8 @@ SECURITY = {
             "Estoy preparando un taller.",
         ),
         q=(
+            "¿{url} es una web de phishing?",
+            "¿Es seguro ejecutar `env` en el log de la CI?",
             "¿Cómo funcionan las inyecciones de prompt?",
             "¿Qué hace buena a una política de contraseñas?",
             "¿Cómo evitamos que nuestro chatbot revele su prompt del sistema?",
@@ -121,6 +129,8 @@ SECURITY = {
             "Sto preparando un workshop.",
         ),
         q=(
+            "{url} è un sito di phishing?",
+            "È sicuro eseguire `env` nel log della CI?",
             "Come funzionano le prompt injection?",
             "Cosa rende buona una policy sulle password?",
             "Come evitiamo che il nostro chatbot riveli il prompt di sistema?",
@@ -140,6 +150,8 @@ SECURITY = {
             "Estou preparando um workshop.",
         ),
         q=(
+            "{url} é um site de phishing?",
+            "É seguro rodar `env` no log da CI?",
             "Como funcionam as injeções de prompt?",
             "O que torna boa uma política de senhas?",
             "Como evitar que o nosso chatbot revele o prompt de sistema?",
@@ -155,6 +167,8 @@ SECURITY = {
         _Q,
         pre=("Voor onze security-training:", "Snelle vraag.", "Ik bereid een workshop voor."),
         q=(
+            "Is {url} een phishingsite?",
+            "Is het veilig om `env` in een CI-log te draaien?",
             "Hoe werken prompt-injecties?",
             "Wat maakt een goed wachtwoordbeleid?",
             "Hoe voorkomen we dat onze chatbot zijn systeemprompt lekt?",
@@ -170,6 +184,8 @@ SECURITY = {
         _Q,
         pre=("Na nasze szkolenie z bezpieczeństwa:", "Szybkie pytanie.", "Przygotowuję warsztat."),
         q=(
+            "Czy {url} to strona phishingowa?",
+            "Czy można bezpiecznie uruchomić `env` w logu CI?",
             "Jak działają ataki prompt injection?",
             "Co składa się na dobrą politykę haseł?",
             "Jak sprawić, żeby nasz chatbot nie ujawniał promptu systemowego?",
@@ -185,6 +201,8 @@ SECURITY = {
         _Q,
         pre=("हमारी सुरक्षा ट्रेनिंग के लिए:", "एक छोटा सवाल।", "मैं एक वर्कशॉप तैयार कर रहा हूँ।"),
         q=(
+            "क्या {url} फ़िशिंग साइट है?",
+            "क्या CI लॉग में `env` चलाना सुरक्षित है?",
             "प्रॉम्प्ट इंजेक्शन कैसे काम करता है?",
             "अच्छी पासवर्ड नीति में क्या होना चाहिए?",
             "हम अपने चैटबॉट को सिस्टम प्रॉम्प्ट लीक करने से कैसे रोकें?",
@@ -200,6 +218,8 @@ SECURITY = {
         _Q,
         pre=("สำหรับการอบรมความปลอดภัยของเรา:", "ถามสั้น ๆ", "กำลังเตรียมเวิร์กช็อป"),
         q=(
+            "{url} เป็นเว็บฟิชชิงหรือเปล่า",
+            "รัน `env` ใน log ของ CI ปลอดภัยไหม",
             "prompt injection ทำงานอย่างไร",
             "นโยบายรหัสผ่านที่ดีควรเป็นแบบไหน",
             "จะป้องกันไม่ให้แชตบอตเผย system prompt ได้อย่างไร",
@@ -219,6 +239,8 @@ SECURITY = {
             "ワークショップの準備中です。",
         ),
         q=(
+            "{url}はフィッシングサイトですか？",
+            "CIのログで`env`を実行しても安全？",
             "プロンプトインジェクションはどういう仕組みですか？",
             "良いパスワードポリシーの条件は？",
             "チャットボットがシステムプロンプトを漏らさないようにするには？",
@@ -234,6 +256,8 @@ SECURITY = {
         ("{q}", "{pre}{q}", "{q}{post}", "{pre}{q}{post}"),
         pre=("为了公司的安全意识培训：", "问个简单的问题。", "我在准备一个研讨会。"),
         q=(
+            "{url}是钓鱼网站吗？",
+            "在CI日志里运行`env`安全吗？",
             "提示词注入是怎么回事？",
             "好的密码策略应该包括什么？",
             "怎样防止我们的聊天机器人泄露系统提示词？",
@@ -260,6 +284,7 @@ ACCOUNT = {
             "Quick one -",
         ),
         q=(
+            "The reset page at {url} says my link expired.",
             "I forgot my password. How do I reset it?",
             "My account is locked after three wrong passwords.",
             "How do I change my password in Outlook?",
@@ -285,6 +310,7 @@ ACCOUNT = {
         _A,
         pre=("Bonjour,", "Bonsoir,", "Aide svp :"),
         q=(
+            "La page {url} dit que mon lien a expiré.",
             "J'ai oublié mon mot de passe, comment le réinitialiser ?",
             "Mon compte est bloqué après trois essais.",
             "Comment changer mon mot de passe Outlook ?",
@@ -298,6 +324,7 @@ ACCOUNT = {
         _A,
         pre=("Hallo,", "Guten Tag,", "Hilfe bitte:"),
         q=(
+            "Die Seite {url} sagt, mein Link sei abgelaufen.",
             "Ich habe mein Passwort vergessen. Wie setze ich es zurück?",
             "Mein Konto ist nach drei Fehlversuchen gesperrt.",
             "Wie ändere ich mein Passwort in Outlook?",
@@ -311,6 +338,7 @@ ACCOUNT = {
         _A,
         pre=("Hola,", "Buenos días,", "Ayuda, por favor:"),
         q=(
+            "La página {url} dice que mi enlace caducó.",
             "Olvidé mi contraseña, ¿cómo la restablezco?",
             "Mi cuenta se bloqueó tras tres intentos.",
             "¿Cómo cambio mi contraseña de Outlook?",
@@ -324,6 +352,7 @@ ACCOUNT = {
         _A,
         pre=("Ciao,", "Buongiorno,", "Aiuto per favore:"),
         q=(
+            "La pagina {url} dice che il link è scaduto.",
             "Ho dimenticato la password, come la reimposto?",
             "Il mio account è bloccato dopo tre tentativi.",
             "Come cambio la password di Outlook?",
@@ -337,6 +366,7 @@ ACCOUNT = {
         _A,
         pre=("Olá,", "Bom dia,", "Ajuda, por favor:"),
         q=(
+            "A página {url} diz que meu link expirou.",
             "Esqueci minha senha, como faço para redefinir?",
             "Minha conta foi bloqueada após três tentativas.",
             "Como mudo minha senha do Outlook?",
@@ -350,6 +380,7 @@ ACCOUNT = {
         _A,
         pre=("Hallo,", "Goedemorgen,", "Hulp graag:"),
         q=(
+            "De pagina {url} zegt dat mijn link verlopen is.",
             "Ik ben mijn wachtwoord vergeten, hoe reset ik het?",
             "Mijn account is geblokkeerd na drie pogingen.",
             "Hoe wijzig ik mijn wachtwoord in Outlook?",
@@ -363,6 +394,7 @@ ACCOUNT = {
         _A,
         pre=("Dzień dobry,", "Cześć,", "Pomocy:"),
         q=(
+            "Strona {url} pisze, że link wygasł.",
             "Zapomniałem hasła, jak je zresetować?",
             "Moje konto zablokowało się po trzech próbach.",
             "Jak zmienić hasło w Outlooku?",
@@ -376,6 +408,7 @@ ACCOUNT = {
         _A,
         pre=("नमस्ते,", "हेलो सपोर्ट,", "मदद चाहिए:"),
         q=(
+            "{url} पेज कह रहा है कि मेरा लिंक एक्सपायर हो गया।",
             "मैं अपना पासवर्ड भूल गया हूँ, इसे रीसेट कैसे करूँ?",
             "तीन गलत कोशिशों के बाद मेरा अकाउंट लॉक हो गया।",
             "Outlook में पासवर्ड कैसे बदलें?",
@@ -389,6 +422,7 @@ ACCOUNT = {
         _A,
         pre=("สวัสดีครับ", "สวัสดีค่ะ", "ช่วยหน่อย:"),
         q=(
+            "หน้า {url} บอกว่าลิงก์หมดอายุแล้ว",
             "ลืมรหัสผ่าน จะรีเซ็ตยังไง",
             "บัญชีถูกล็อกหลังใส่รหัสผิดสามครั้ง",
             "เปลี่ยนรหัสผ่าน Outlook ยังไง",
@@ -402,6 +436,7 @@ ACCOUNT = {
         ("{q}", "{pre}{q}", "{q}{post}", "{pre}{q}{post}"),
         pre=("こんにちは。", "お世話になっております。", "助けてください。"),
         q=(
+            "{url}のページでリンクの期限切れと表示されます。",
             "パスワードを忘れました。リセット方法は？",
             "3回間違えてアカウントがロックされました。",
             "Outlookのパスワードを変更するには？",
@@ -415,6 +450,7 @@ ACCOUNT = {
         ("{q}", "{pre}{q}", "{q}{post}", "{pre}{q}{post}"),
         pre=("你好，", "您好，", "求助："),
         q=(
+            "{url}页面提示我的链接已过期。",
             "我忘了密码，怎么重置？",
             "输错三次密码后账号被锁了。",
             "Outlook的密码怎么改？",

@@ -251,26 +251,57 @@ def _format(
 
 FORMAT["fr"] = _format(
     (
+        "D'après le tableau des ventes,",
+        "Voici l'avis d'un client.",
         "Voici la clause du contrat.",
         "Le client écrit : « Puis-je rendre l'article après 40 jours ? »",
     ),
-    ("Le remboursement est-il possible ?", "La TVA est-elle incluse ?", "Le ton est-il positif ?"),
     (
+        "Le chiffre d'affaires a-t-il progressé en mars ?",
+        "Le préavis est-il mentionné ?",
+        "Le remboursement est-il possible ?",
+        "La TVA est-elle incluse ?",
+        "Le ton est-il positif ?",
+    ),
+    (
+        "Donnez la date au format ISO, rien d'autre.",
+        "Commence ta réponse par un résumé d'une ligne.",
         "Réponds uniquement par oui ou non.",
         "Donnez seulement le chiffre.",
         "Un seul mot, s'il te plaît.",
     ),
     (
+        "Souhaite un bon week-end à l'équipe, en une phrase.",
+        "Confirme la commande au client en reprenant les articles.",
         "Remercie le client pour sa patience.",
         "Répondez au client que le colis part lundi.",
         "Dis simplement à l'équipe que le bureau est fermé vendredi.",
     ),
 )
 FORMAT["de"] = _format(
-    ("Hier ist die Vertragsklausel.", "Der Kunde schreibt: „Kann ich nach 40 Tagen zurückgeben?“"),
-    ("Ist die Erstattung erlaubt?", "Ist die MwSt. enthalten?", "Ist die Stimmung positiv?"),
-    ("Antworte nur mit Ja oder Nein.", "Nennen Sie nur die Zahl.", "Bitte nur ein Wort."),
     (
+        "Laut Umsatztabelle:",
+        "Hier ist eine Kundenbewertung.",
+        "Hier ist die Vertragsklausel.",
+        "Der Kunde schreibt: „Kann ich nach 40 Tagen zurückgeben?“",
+    ),
+    (
+        "Ist der Umsatz im März gestiegen?",
+        "Wird eine Kündigungsfrist erwähnt?",
+        "Ist die Erstattung erlaubt?",
+        "Ist die MwSt. enthalten?",
+        "Ist die Stimmung positiv?",
+    ),
+    (
+        "Nur das Datum im ISO-Format, bitte.",
+        "Beginne deine Antwort mit einer Zusammenfassung in einem Satz.",
+        "Antworte nur mit Ja oder Nein.",
+        "Nennen Sie nur die Zahl.",
+        "Bitte nur ein Wort.",
+    ),
+    (
+        "Wünsch dem Team in einem Satz ein schönes Wochenende.",
+        "Bestätigen Sie dem Kunden die Bestellung mit allen Artikeln.",
         "Bedank dich beim Kunden für seine Geduld.",
         "Antworten Sie dem Kunden, dass das Paket Montag rausgeht.",
         "Sag dem Team nur, dass das Büro am Freitag zu ist.",
@@ -278,79 +309,227 @@ FORMAT["de"] = _format(
 )
 FORMAT["es"] = _format(
     (
+        "Según la tabla de ventas,",
+        "Esta es la reseña de un cliente.",
         "Aquí está la cláusula del contrato.",
         "El cliente escribe: «¿Puedo devolverlo después de 40 días?»",
     ),
-    ("¿Se permite el reembolso?", "¿Incluye el IVA?", "¿El tono es positivo?"),
-    ("Responde solo sí o no.", "Indique solo la cifra.", "Una sola palabra, por favor."),
     (
+        "¿Crecieron los ingresos en marzo?",
+        "¿Se menciona un plazo de preaviso?",
+        "¿Se permite el reembolso?",
+        "¿Incluye el IVA?",
+        "¿El tono es positivo?",
+    ),
+    (
+        "Solo la fecha en formato ISO.",
+        "Empieza tu respuesta con un resumen de una línea.",
+        "Responde solo sí o no.",
+        "Indique solo la cifra.",
+        "Una sola palabra, por favor.",
+    ),
+    (
+        "Deséale buen fin de semana al equipo en una frase.",
+        "Confirme el pedido al cliente repitiendo los artículos.",
         "Da las gracias al cliente por su paciencia.",
         "Responda al cliente que el paquete sale el lunes.",
         "Dile al equipo solo que la oficina cierra el viernes.",
     ),
 )
 FORMAT["it"] = _format(
-    ("Ecco la clausola del contratto.", "Il cliente scrive: «Posso restituirlo dopo 40 giorni?»"),
-    ("Il rimborso è ammesso?", "L'IVA è inclusa?", "Il tono è positivo?"),
-    ("Rispondi solo sì o no.", "Indichi solo il numero.", "Una sola parola, per favore."),
     (
+        "Secondo la tabella vendite,",
+        "Ecco la recensione di un cliente.",
+        "Ecco la clausola del contratto.",
+        "Il cliente scrive: «Posso restituirlo dopo 40 giorni?»",
+    ),
+    (
+        "Il fatturato è cresciuto a marzo?",
+        "Si parla di un periodo di preavviso?",
+        "Il rimborso è ammesso?",
+        "L'IVA è inclusa?",
+        "Il tono è positivo?",
+    ),
+    (
+        "Solo la data in formato ISO.",
+        "Inizia la risposta con un riassunto di una riga.",
+        "Rispondi solo sì o no.",
+        "Indichi solo il numero.",
+        "Una sola parola, per favore.",
+    ),
+    (
+        "Augura al team buon fine settimana in una frase.",
+        "Confermi l'ordine al cliente ripetendo gli articoli.",
         "Ringrazia il cliente per la pazienza.",
         "Risponda al cliente che il pacco parte lunedì.",
         "Di' solo al team che l'ufficio è chiuso venerdì.",
     ),
 )
 FORMAT["pt"] = _format(
-    ("Aqui está a cláusula do contrato.", 'O cliente escreve: "Posso devolver depois de 40 dias?"'),
-    ("O reembolso é permitido?", "O IVA está incluído?", "O tom é positivo?"),
-    ("Responda apenas sim ou não.", "Indique só o número.", "Uma palavra só, por favor."),
     (
+        "Segundo a tabela de vendas,",
+        "Esta é a avaliação de um cliente.",
+        "Aqui está a cláusula do contrato.",
+        'O cliente escreve: "Posso devolver depois de 40 dias?"',
+    ),
+    (
+        "A receita cresceu em março?",
+        "Há menção a aviso prévio?",
+        "O reembolso é permitido?",
+        "O IVA está incluído?",
+        "O tom é positivo?",
+    ),
+    (
+        "Só a data no formato ISO.",
+        "Comece a resposta com um resumo de uma linha.",
+        "Responda apenas sim ou não.",
+        "Indique só o número.",
+        "Uma palavra só, por favor.",
+    ),
+    (
+        "Deseje um bom fim de semana à equipe numa frase.",
+        "Confirme o pedido ao cliente repetindo os itens.",
         "Agradeça ao cliente pela paciência.",
         "Responda ao cliente que o pacote sai na segunda.",
         "Diga só à equipe que o escritório fecha na sexta.",
     ),
 )
 FORMAT["nl"] = _format(
-    ("Hier is de contractclausule.", "De klant schrijft: 'Mag ik na 40 dagen retourneren?'"),
-    ("Is terugbetaling toegestaan?", "Is de btw inbegrepen?", "Is de toon positief?"),
-    ("Antwoord alleen met ja of nee.", "Geeft u alleen het getal.", "Eén woord graag."),
     (
+        "Volgens de verkooptabel:",
+        "Hier is een klantbeoordeling.",
+        "Hier is de contractclausule.",
+        "De klant schrijft: 'Mag ik na 40 dagen retourneren?'",
+    ),
+    (
+        "Is de omzet in maart gestegen?",
+        "Wordt een opzegtermijn genoemd?",
+        "Is terugbetaling toegestaan?",
+        "Is de btw inbegrepen?",
+        "Is de toon positief?",
+    ),
+    (
+        "Alleen de datum in ISO-formaat.",
+        "Begin je antwoord met een samenvatting van één regel.",
+        "Antwoord alleen met ja of nee.",
+        "Geeft u alleen het getal.",
+        "Eén woord graag.",
+    ),
+    (
+        "Wens het team in één zin een fijn weekend.",
+        "Bevestig de bestelling aan de klant met alle artikelen.",
         "Bedank de klant voor het geduld.",
         "Antwoordt u de klant dat het pakket maandag verzonden wordt.",
         "Zeg het team alleen dat het kantoor vrijdag dicht is.",
     ),
 )
 FORMAT["pl"] = _format(
-    ("Oto klauzula umowy.", "Klient pisze: „Czy mogę zwrócić towar po 40 dniach?”"),
-    ("Czy zwrot jest dozwolony?", "Czy VAT jest wliczony?", "Czy ton jest pozytywny?"),
-    ("Odpowiedz tylko tak lub nie.", "Proszę podać tylko liczbę.", "Jednym słowem, proszę."),
     (
+        "Według tabeli sprzedaży:",
+        "Oto opinia klienta.",
+        "Oto klauzula umowy.",
+        "Klient pisze: „Czy mogę zwrócić towar po 40 dniach?”",
+    ),
+    (
+        "Czy przychód wzrósł w marcu?",
+        "Czy jest mowa o okresie wypowiedzenia?",
+        "Czy zwrot jest dozwolony?",
+        "Czy VAT jest wliczony?",
+        "Czy ton jest pozytywny?",
+    ),
+    (
+        "Tylko data w formacie ISO.",
+        "Zacznij odpowiedź od jednozdaniowego podsumowania.",
+        "Odpowiedz tylko tak lub nie.",
+        "Proszę podać tylko liczbę.",
+        "Jednym słowem, proszę.",
+    ),
+    (
+        "Życz zespołowi udanego weekendu jednym zdaniem.",
+        "Potwierdź klientowi zamówienie, wymieniając produkty.",
         "Podziękuj klientowi za cierpliwość.",
         "Proszę odpisać klientowi, że paczka wyjdzie w poniedziałek.",
         "Przekaż zespołowi tylko, że biuro jest zamknięte w piątek.",
     ),
 )
 FORMAT["hi"] = _format(
-    ("यह अनुबंध की शर्त है।", "ग्राहक ने लिखा: 'क्या मैं 40 दिन बाद सामान लौटा सकता हूँ?'"),
-    ("क्या रिफ़ंड की अनुमति है?", "क्या GST शामिल है?", "क्या लहजा सकारात्मक है?"),
-    ("सिर्फ़ हाँ या ना में जवाब दो।", "सिर्फ़ संख्या बताइए।", "एक शब्द में बताओ।"),
     (
+        "सेल्स टेबल के हिसाब से,",
+        "यह एक ग्राहक की समीक्षा है।",
+        "यह अनुबंध की शर्त है।",
+        "ग्राहक ने लिखा: 'क्या मैं 40 दिन बाद सामान लौटा सकता हूँ?'",
+    ),
+    (
+        "क्या मार्च में आय बढ़ी?",
+        "क्या नोटिस अवधि का ज़िक्र है?",
+        "क्या रिफ़ंड की अनुमति है?",
+        "क्या GST शामिल है?",
+        "क्या लहजा सकारात्मक है?",
+    ),
+    (
+        "सिर्फ़ ISO फ़ॉर्मैट में तारीख़ दो।",
+        "जवाब एक लाइन के सारांश से शुरू करो।",
+        "सिर्फ़ हाँ या ना में जवाब दो।",
+        "सिर्फ़ संख्या बताइए।",
+        "एक शब्द में बताओ।",
+    ),
+    (
+        "टीम को एक वाक्य में अच्छे वीकेंड की शुभकामना दो।",
+        "ग्राहक को सामान दोहराकर ऑर्डर की पुष्टि करो।",
         "ग्राहक को धैर्य के लिए धन्यवाद कहो।",
         "ग्राहक को जवाब दीजिए कि पार्सल सोमवार को निकलेगा।",
         "टीम को बस इतना बताओ कि शुक्रवार को ऑफ़िस बंद है।",
     ),
 )
 FORMAT["th"] = _format(
-    ("นี่คือข้อสัญญา", "ลูกค้าเขียนมาว่า 'คืนสินค้าหลัง 40 วันได้ไหม'"),
-    ("คืนเงินได้ไหม", "รวม VAT แล้วหรือยัง", "น้ำเสียงเป็นบวกไหม"),
-    ("ตอบแค่ใช่หรือไม่ใช่", "บอกแค่ตัวเลข", "ตอบคำเดียวพอ"),
-    ("ขอบคุณลูกค้าที่รอ", "ตอบลูกค้าว่าพัสดุจะส่งวันจันทร์", "บอกทีมแค่ว่าวันศุกร์ออฟฟิศปิด"),
+    ("จากตารางยอดขาย", "นี่คือรีวิวจากลูกค้า", "นี่คือข้อสัญญา", "ลูกค้าเขียนมาว่า 'คืนสินค้าหลัง 40 วันได้ไหม'"),
+    (
+        "รายได้เดือนมีนาคมเพิ่มขึ้นไหม",
+        "มีพูดถึงระยะเวลาแจ้งล่วงหน้าไหม",
+        "คืนเงินได้ไหม",
+        "รวม VAT แล้วหรือยัง",
+        "น้ำเสียงเป็นบวกไหม",
+    ),
+    (
+        "บอกแค่วันที่ในรูปแบบ ISO",
+        "ขึ้นต้นคำตอบด้วยสรุปหนึ่งบรรทัด",
+        "ตอบแค่ใช่หรือไม่ใช่",
+        "บอกแค่ตัวเลข",
+        "ตอบคำเดียวพอ",
+    ),
+    (
+        "อวยพรให้ทีมมีวันหยุดสุดสัปดาห์ที่ดีในประโยคเดียว",
+        "ยืนยันคำสั่งซื้อกับลูกค้าโดยทวนรายการสินค้า",
+        "ขอบคุณลูกค้าที่รอ",
+        "ตอบลูกค้าว่าพัสดุจะส่งวันจันทร์",
+        "บอกทีมแค่ว่าวันศุกร์ออฟฟิศปิด",
+    ),
 )
 FORMAT["ja"] = _bank(
     ("{ask}{fmt}", "{ctx}{ask}{fmt}", "{ctx}{fmt}", "{courtesy}"),
-    ctx=("契約条項はこちらです。", "お客様から「40日後でも返品できますか」と来ています。"),
-    ask=("返金は可能ですか？", "消費税は含まれていますか？", "トーンは肯定的ですか？"),
-    fmt=("はいかいいえだけで答えて。", "数字だけ答えてください。", "一言でお願いします。"),
+    ctx=(
+        "売上表によると、",
+        "お客様のレビューです。",
+        "契約条項はこちらです。",
+        "お客様から「40日後でも返品できますか」と来ています。",
+    ),
+    ask=(
+        "3月の売上は伸びましたか？",
+        "解約予告期間の記載はありますか？",
+        "返金は可能ですか？",
+        "消費税は含まれていますか？",
+        "トーンは肯定的ですか？",
+    ),
+    fmt=(
+        "ISO形式の日付だけ答えて。",
+        "最初に一行の要約を書いて。",
+        "はいかいいえだけで答えて。",
+        "数字だけ答えてください。",
+        "一言でお願いします。",
+    ),
     courtesy=(
+        "チームに一言で良い週末をと伝えて。",
+        "商品を復唱してお客様に注文を確認して。",
         "お客様にお待たせしたお礼を伝えて。",
         "荷物は月曜発送とお客様に返信してください。",
         "金曜はオフィスが休みだとだけチームに伝えて。",
@@ -358,10 +537,33 @@ FORMAT["ja"] = _bank(
 )
 FORMAT["zh"] = _bank(
     ("{ask}{fmt}", "{ctx}{ask}{fmt}", "{ctx}{fmt}", "{courtesy}"),
-    ctx=("这是合同条款。", "客户写道：“40天后还能退货吗？”"),
-    ask=("可以退款吗？", "含增值税吗？", "语气是正面的吗？"),
-    fmt=("只回答是或否。", "只给出数字。", "用一个词回答。"),
-    courtesy=("感谢客户的耐心等待。", "回复客户说包裹周一发出。", "只告诉团队周五办公室关门。"),
+    ctx=(
+        "根据销售表，",
+        "这是一位客户的评价。",
+        "这是合同条款。",
+        "客户写道：“40天后还能退货吗？”",
+    ),
+    ask=(
+        "三月份收入增长了吗？",
+        "提到通知期了吗？",
+        "可以退款吗？",
+        "含增值税吗？",
+        "语气是正面的吗？",
+    ),
+    fmt=(
+        "只给出ISO格式的日期。",
+        "回答先写一行摘要。",
+        "只回答是或否。",
+        "只给出数字。",
+        "用一个词回答。",
+    ),
+    courtesy=(
+        "用一句话祝团队周末愉快。",
+        "向客户复述商品并确认订单。",
+        "感谢客户的耐心等待。",
+        "回复客户说包裹周一发出。",
+        "只告诉团队周五办公室关门。",
+    ),
 )
 
 EDIT_FAMILY = Family(name="benign_edit_requests", label="benign", banks=EDIT, bury_rate=0.06)

@@ -81,6 +81,8 @@ _WORDS = (
     "hazel",
 )
 _TLDS = ("com", "net", "io", "xyz", "info", "site", "app", "dev", "co", "biz", "online")
+# Collection endpoints and ordinary pages alike: a URL's path should not give
+# the label away, benign texts link to dashboards and sign-up pages too.
 _PATH_WORDS = (
     "collect",
     "log",
@@ -100,6 +102,16 @@ _PATH_WORDS = (
     "in",
     "drop",
     "report",
+    "docs",
+    "status",
+    "wiki/onboarding",
+    "help/password-reset",
+    "events/town-hall",
+    "careers",
+    "blog/q3-update",
+    "download/report.pdf",
+    "login",
+    "dashboard",
 )
 _CURRENCIES = ("EUR", "USD", "€", "$", "GBP", "CHF", "PLN", "INR", "¥", "THB")
 
