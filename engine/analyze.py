@@ -67,9 +67,11 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
     threats = None
     # The operator's system prompt is not an attack on itself.
     scanned = {
-        key: text
-        for key, text in texts.items()
-        if not (key.startswith("messages[") and _role(request, key) == "system")
+        key: texts[key]
+        for key in (
+            *(message_key(i) for i, m in enumerate(request.messages) if m.role != "system"),
+            *(context_key(item.id) for item in request.context),
+        )
     }
     if state.threats is not None:
         phase("threats")
@@ -113,10 +115,6 @@ def _join(
     for key, heads in found.items():
         segments.setdefault(key, {}).update(heads)
     return ThreatAssessment(f"{shipped.detector_version}+{custom.version}", segments)
-
-
-def _role(request: DecisionRequest, key: str) -> str:
-    return request.messages[int(key[len("messages[") : -1])].role
 
 
 def _intent_segment(request: DecisionRequest) -> str:
