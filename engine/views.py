@@ -250,11 +250,14 @@ def _skeleton_views(text: str, words: list[str]) -> Iterator[TextView]:
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _ASCII_LETTERS = frozenset(_ALPHABET + _ALPHABET.upper())
-_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
-_LEET_CHARS = re.escape("013457@$")
+_LEET = {
+    "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b",
+    "@": "a", "$": "s", "!": "i", "|": "l",
+}  # fmt: skip
+_LEET_CHARS = re.escape("01345789@$!|")
 # A leet run between two letters ("p4ss", "n00b", "pa$$"): the evidence that
 # leetspeak is in use. Not "@" alone: "user@localhost" is an address.
-_LEET_HINT = re.compile(rf"[A-Za-z][{_LEET_CHARS}]*[013457$][{_LEET_CHARS}]*[A-Za-z]")
+_LEET_HINT = re.compile(rf"[A-Za-z][{_LEET_CHARS}]*[01345789$!|][{_LEET_CHARS}]*[A-Za-z]")
 # Its cheap prefilter: leet characters are rare in prose, letters are not, so the
 # scan starts on them.
 _LEET_BEFORE_LETTER = re.compile(rf"[{_LEET_CHARS}]+(?=[A-Za-z])")
@@ -415,10 +418,24 @@ def _english_run(words: list[str], images: _Images) -> int:
     return best
 
 
+def _foreign_run(words: list[str]) -> int:
+    """The longest run of words that are not common English: a cipher's, or another
+    language's, which a cue ("decode", "backwards") says to read differently."""
+    best = run = 0
+    for word in words:
+        run = 0 if word in COMMON_WORDS else run + 1
+        best = max(best, run)
+    return best
+
+
 def _cipher_views(text: str, words: list[str]) -> Iterator[TextView]:
     cue = not _CIPHER_CUES.isdisjoint(words)
     rot13 = _CAESAR[13]
-    if not rot13.strong.isdisjoint(words) and _english_run(words, rot13) >= (2 if cue else 3):
+    # With a cue the payload need not be English ("decode this ROT13" before French):
+    # three words in a row that are no common English are enough.
+    if (cue and _foreign_run(words) >= 3) or (
+        not rot13.strong.isdisjoint(words) and _english_run(words, rot13) >= 3
+    ):
         yield _identity_view("rot13", text.translate(_SHIFTS[13]))
     if not cue:
         return
@@ -438,7 +455,8 @@ def _reversed_views(text: str, words: list[str]) -> Iterator[TextView]:
     cue = not _REVERSE_CUES.isdisjoint(words)
     if _REVERSED.strong.isdisjoint(words) and not cue:
         return
-    if _english_run(words, _REVERSED) >= (2 if cue else 3):
+    # With a cue the reversed payload need not be English either.
+    if (cue and _foreign_run(words) >= 3) or _english_run(words, _REVERSED) >= 3:
         n = len(text)
         yield TextView("reversed", text[::-1], tuple(range(n - 1, -1, -1)), tuple(range(n, 0, -1)))
 
@@ -451,8 +469,31 @@ def _blob_views(text: str, words: list[str]) -> Iterator[TextView]:
         yield _blob_view(name, blobs)
 
 
+# --------------------------------------------------------------------------- marks inside words
+
+# A mark between two letters of a word: "ig-nore prev_io.us in|struc+tions".
+_INNER_MARK = re.compile(r"(?<=[^\W\d_])[-_.*|/+~·•:](?=[^\W\d_])")
+_JOINED_SHARE = 0.3  # of the words: hyphenated prose ("well-known") stays under it
+
+
+def _joined_views(text: str, words: list[str]) -> Iterator[TextView]:
+    """Marks inside words removed, when so many words carry one that it is a disguise."""
+    if _INNER_MARK.search(text) is None:
+        return
+    tokens = text.split()
+    marked = sum(1 for token in tokens if _INNER_MARK.search(token))
+    if marked >= 3 and marked >= _JOINED_SHARE * len(tokens):
+        edits = [(m.start(), m.end(), "") for m in _INNER_MARK.finditer(text)]
+        view = _edited_view("joined", text, edits)
+        deleeted = _deleet(view.text)
+        if deleeted != view.text:
+            view = TextView("joined+leet", deleeted, view.starts, view.ends)
+        yield view
+
+
 _VIEW_MAKERS: tuple[Callable[[str, list[str]], Iterator[TextView]], ...] = (
     _separator_views,
+    _joined_views,
     _skeleton_views,
     _leet_views,
     _cipher_views,
