@@ -31,6 +31,10 @@ it. Ablation: the same pipeline with an intent index without signals
 (embeddings alone) and with a null embedder (signals alone). Near duplicates:
 cosine of each prompt to its nearest intent exemplar.
 
+This corpus was written beside the phrase signals and intent exemplars, so it is a
+regression set, not a result: attacks written elsewhere, each source held out of
+the detector's training in turn, are bench/threat_holdout.py's.
+
 Targets (the issue): structured PII recall and precision >= 0.95; attacks >= 90%
 blocked with <= 2% of benign prompts blocked. Exit code is always 0.
 """
@@ -74,6 +78,7 @@ from engine.model import (  # noqa: E402
     Snapshot,
 )
 from engine.normalize import normalize  # noqa: E402
+from engine.threats.detector import ThreatDetector  # noqa: E402
 from graph.snapshot import build_snapshot  # noqa: E402
 from loaders.graph_mapping import to_graph  # noqa: E402
 from loaders.policy_load import read_bundle  # noqa: E402
@@ -311,9 +316,12 @@ class PromptOutcome:
 
 
 def threat_deny_policies(snapshot: Snapshot) -> frozenset[str]:
+    """Deny policies on threat intents or on threat detector scores."""
     threats = {i for i, spec in snapshot.intents.items() if spec.category is IntentCategory.THREAT}
     return frozenset(
-        p.id for p in snapshot.policies if p.effect is Effect.DENY and p.intents & threats
+        p.id
+        for p in snapshot.policies
+        if p.effect is Effect.DENY and (p.intents & threats or p.threats)
     )
 
 
@@ -356,7 +364,14 @@ def score_prompts(
     rows: Rows = {}
     recording = StoredEmbedder(embedder, rows, reuse=False)
     reusing = StoredEmbedder(embedder, rows, reuse=True)
-    full = EngineState(snapshot, detector, IntentIndex.from_snapshot(snapshot, recording))
+    # The full pipeline has the trained threat detector; the ablations below do not, so
+    # they measure the threat intents (embeddings, signals) alone, as before it existed.
+    full = EngineState(
+        snapshot,
+        detector,
+        IntentIndex.from_snapshot(snapshot, recording),
+        threats=ThreatDetector.shipped(),
+    )
     embeddings_only = EngineState(
         snapshot,
         detector,
