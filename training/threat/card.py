@@ -33,7 +33,7 @@ Decision node).
 ## Intended use
 
 Scoring prompts, earlier turns and retrieved context items for attacks on the
-assistant: {heads}. Policies decide (`applies_to.threats` with a category and
+assistant; heads: {heads}. Policies decide (`applies_to.threats` with a category and
 a `min_score`); the model decides nothing. Not a content-safety classifier:
 harmful requests that are not attacks on the assistant (violence, weapons) are
 out of scope, and so is fraud, which the fraud_facilitation intent handles.
@@ -81,7 +81,9 @@ _HOLDOUT = """
 
 Each group scored by a model trained without it, thresholds fixed on validation
 benign data of the other groups. Written elsewhere (public packages):
-{external}. Written here: {own}.
+{external}. Written here (hand-written corpora): {own}. Generated attack
+families, each left out in turn: {families}. Generated benign families, each
+left out in turn: {benign_families}.
 
 | held-out group | attacks | blocked % (old) | benign | blocked % (old) |
 | --- | ---: | ---: | ---: | ---: |
@@ -116,6 +118,22 @@ def _pct(row: dict[str, Any], key: str) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def _left_out(groups: dict[str, dict[str, Any]], prefix: str) -> tuple[str, str]:
+    """Pooled rates over the held-out groups whose name starts with `prefix`."""
+    rows = [r for g, r in groups.items() if g.startswith(prefix)]
+    attacks = sum(r["attacks"] for r in rows)
+    benign = sum(r["benign"] for r in rows)
+    blocked = sum(r["attacks"] * (r["blocked_pct"] or 0) for r in rows) / max(attacks, 1)
+    old_rows = [r for r in rows if r["attacks"] and r["blocked_old_pct"] is not None]
+    old = sum(r["blocked_old_pct"] for r in old_rows) / max(len(old_rows), 1)
+    flagged = sum(r["benign"] * (r["benign_blocked_pct"] or 0) for r in rows) / max(benign, 1)
+    return (
+        f"{blocked:.1f}% of {attacks} attacks blocked (old detector {old:.1f}%, "
+        "mean over families of a sample each)",
+        f"{flagged:.1f}% of {benign} benign prompts blocked",
+    )
+
+
 def render(meta: dict[str, Any], holdout: dict[str, Any] | None) -> str:
     op = meta["operating_point"]
     training = meta["training"]
@@ -142,9 +160,12 @@ def render(meta: dict[str, Any], holdout: dict[str, Any] | None) -> str:
                 f"(old {_pct(row, 'benign_blocked_old_pct')}%)"
             )
 
+        families, benign_families = _left_out(holdout["groups"], "generated:")
         text += _HOLDOUT.format(
             external=summary(holdout["external"]),
             own=summary(holdout["own"]),
+            families=families,
+            benign_families=benign_families,
             groups="\n".join(
                 f"| {g} | {r['attacks']} | {_pct(r, 'blocked_pct')} ({_pct(r, 'blocked_old_pct')})"
                 f" | {r['benign']} | {_pct(r, 'benign_blocked_pct')} "
