@@ -149,7 +149,8 @@ class ThreatModel:
         counts = np.maximum(highs - lows, 1).astype(np.float32)[:, None]
         logits = self.bias + (totals[highs] - totals[lows]) / np.sqrt(counts)
         a, b = self.calibration[:, 0], self.calibration[:, 1]
-        probabilities = 1.0 / (1.0 + np.exp(-(a * logits + b)))
+        # Clipped: float32 sigmoid saturates long before, and exp must not overflow.
+        probabilities = 1.0 / (1.0 + np.exp(-np.clip(a * logits + b, -60.0, 60.0)))
         best = np.argmax(probabilities, axis=0)
         out = []
         for i, head in enumerate(self.heads):
@@ -161,7 +162,7 @@ class ThreatModel:
 
     def _calibrate(self, head: int, logit: float) -> float:
         a, b = self.calibration[head]
-        return float(1.0 / (1.0 + np.exp(-(a * logit + b))))
+        return float(1.0 / (1.0 + np.exp(-np.clip(a * logit + b, -60.0, 60.0))))
 
     def _windows(
         self, starts: npt.NDArray[np.int64], length: int
