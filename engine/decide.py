@@ -296,9 +296,7 @@ def _threat_refusal(item_id: str, snapshot: Snapshot, item: RequestView) -> With
     Retrieved text that carries an injection is the retriever's problem, not the
     caller's: the item goes, the request stays (the caller's own words are judged
     by the same policies at request level)."""
-    for policy in snapshot.policies:
-        if policy.effect is not Effect.DENY or not policy.threats:
-            continue
+    for policy in snapshot.threat_denies:
         applicable = applies(policy, item)
         if applicable is not None:
             return Withholding(

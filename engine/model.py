@@ -258,12 +258,17 @@ class Snapshot:
     path that justifies each (a label shared by two indicated ones appears twice)."""
     entity_labels: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     """Entity type -> the labels of `entity_evidence`, each once, in the same order."""
+    threat_denies: tuple[PolicySpec, ...] = field(init=False, repr=False, compare=False)
+    """Deny policies scoped to threat detector scores, in policy order: what every context
+    item of every request is checked against."""
 
     def __post_init__(self) -> None:
         evidence = {spec.id: self._indicated(spec) for spec in self.entity_types.values()}
         object.__setattr__(self, "entity_evidence", evidence)
         labels = {t: tuple(dict.fromkeys(e.label for e in found)) for t, found in evidence.items()}
         object.__setattr__(self, "entity_labels", labels)
+        denies = tuple(p for p in self.policies if p.effect is Effect.DENY and p.threats)
+        object.__setattr__(self, "threat_denies", denies)
 
     def label_ancestry(self, label_id: str) -> tuple[str, ...]:
         """The label and its ancestors, nearest first (SUBLABEL_OF chain)."""

@@ -32,7 +32,7 @@ import random
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,6 +45,7 @@ import numpy.typing as npt  # noqa: E402
 from scipy import sparse  # noqa: E402
 from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
 
+from engine.evasions import TRICKS  # noqa: E402
 from engine.normalize import normalize  # noqa: E402
 from engine.threats.detector import ThreatDetector, ViewFn, default_views  # noqa: E402
 from engine.threats.features import ngrams  # noqa: E402
@@ -90,24 +91,6 @@ def featurize(texts: Sequence[str], bits: int) -> sparse.csr_matrix:
     )
 
 
-def misspell(text: str, rng: random.Random) -> str:
-    """Drop, double or swap one letter in about one word in four (Latin-script words)."""
-    words = text.split(" ")
-    for i, word in enumerate(words):
-        if len(word) < 4 or not word.isalpha() or rng.random() > 0.25:
-            continue
-        j = rng.randrange(1, len(word) - 1)
-        kind = rng.randrange(3)
-        if kind == 0:
-            word = word[:j] + word[j + 1 :]
-        elif kind == 1:
-            word = word[:j] + word[j] + word[j:]
-        else:
-            word = word[: j - 1] + word[j] + word[j - 1] + word[j + 1 :]
-        words[i] = word
-    return " ".join(words)
-
-
 def augment(samples: Sequence[Sample], config: Config) -> tuple[list[Sample], list[int]]:
     """The samples plus typo-perturbed copies, and for each row the index of its original
     (a copy must fall in its original's fold, or out-of-fold scores would be optimistic)."""
@@ -115,18 +98,12 @@ def augment(samples: Sequence[Sample], config: Config) -> tuple[list[Sample], li
     extra, origin = [], []
     for i, sample in enumerate(samples):
         if rng.random() < config.typo_share:
-            changed = misspell(sample.text, rng)
+            # The evasion suite's own misspelling, so training and evaluation perturb alike.
+            changed = TRICKS["misspell"](sample.text, rng)
             if changed != sample.text:
-                extra.append(_replace_text(sample, changed))
+                extra.append(replace(sample, text=changed))
                 origin.append(i)
     return [*samples, *extra], [*range(len(samples)), *origin]
-
-
-def _replace_text(sample: Sample, text: str) -> Sample:
-    return Sample(
-        text, sample.attack, sample.category, sample.family, sample.lang, sample.source,
-        sample.system,
-    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- fitting
