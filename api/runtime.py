@@ -40,6 +40,7 @@ from engine.errors import GraphUnavailable, NotAuthenticated, NotFound
 from engine.intent import IntentIndex
 from engine.model import ChatMessage, ContextItem, DecisionRequest, ItemFacts, Principal, Snapshot
 from engine.provenance import decision_record
+from engine.purpose import check_declared
 from engine.threats.custom import ThreatCategoryFitter
 from engine.threats.detector import ThreatDetector
 from graph import queries
@@ -140,7 +141,8 @@ class Runtime:
         self._fitter = ThreatCategoryFitter(embedder)
         self._state = build_state(load_snapshot(graph), embedder, self.threats, self._fitter)
         self._principals: Lru[str, tuple[int, Principal]] = Lru(10_000)
-        self._facts: Lru[tuple[int, str, frozenset[str]], ItemFacts] = Lru(100_000)
+        # Keyed by tenant too: the same id is a different answer for each tenant.
+        self._facts: Lru[tuple[int, str, frozenset[str], str], ItemFacts] = Lru(100_000)
         self._recent: Lru[str, dict[str, Any]] = Lru(10_000)
         self._stop = threading.Event()
         self._refresher = threading.Thread(
@@ -227,6 +229,7 @@ class Runtime:
 
     def decide(self, principal: Principal, body: DecideRequest) -> Decided:
         state = self._state
+        check_declared(state.snapshot, body.purpose)  # a 400 before anything is decided
         decision_id = f"dec_{uuid.uuid4().hex}"
         logs.bind(decision_id=decision_id, policy_version=state.snapshot.version)
         clock = PhaseClock()
@@ -291,7 +294,7 @@ class Runtime:
                 contextvars.copy_context().run,
                 self._item_facts,
                 ids,
-                principal.roles,
+                principal,
                 state.snapshot,
             )
             if ids
@@ -337,13 +340,14 @@ class Runtime:
         return record
 
     def _item_facts(
-        self, ids: list[str], roles: frozenset[str], snapshot: Snapshot
+        self, ids: list[str], principal: Principal, snapshot: Snapshot
     ) -> dict[str, ItemFacts]:
         generation = self._generation
+        roles, tenant = principal.roles, principal.tenant
         found: dict[str, ItemFacts] = {}
         missing: list[str] = []
         for item_id in ids:
-            cached = self._facts.get((generation, item_id, roles))
+            cached = self._facts.get((generation, item_id, roles, tenant))
             if cached is None:
                 missing.append(item_id)
             else:
@@ -353,13 +357,13 @@ class Runtime:
         try:
             if not self.graph_up:
                 raise GraphUnavailable("the refresher has not reached it since the last failure")
-            fresh = item_facts(self.graph, missing, roles, snapshot.label_ancestry)
+            fresh = item_facts(self.graph, missing, roles, snapshot.label_ancestry, tenant=tenant)
         except GraphUnavailable as exc:
             self.graph_up = False
             reason = f"The graph is unreachable, so the item's labels cannot be checked: {exc}"
             return found | {i: ItemFacts(id=i, found=False, unavailable=reason) for i in missing}
         for item_id, facts in fresh.items():
-            self._facts.put((generation, item_id, roles), facts)
+            self._facts.put((generation, item_id, roles, tenant), facts)
         return found | fresh
 
     # ------------------------------------------------------------ freshness

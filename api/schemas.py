@@ -195,6 +195,10 @@ class DecisionOut(BaseModel):
     tenant_id: str
     outcome: Literal["allow", "allow_with_redactions", "deny"]
     purpose: str | None
+    purpose_defaulted: bool = Field(
+        default=False,
+        description="The request named no purpose; `purpose` is the caller's default.",
+    )
     policy_version: str
     prompt_sha256: str
     intent: IntentOut

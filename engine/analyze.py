@@ -79,10 +79,12 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
     phase("intent")
     own_words = _intent_segment(request)
     if state.custom_threats is None:
-        intent = state.intents.match(texts[own_words].text)
+        intent = state.intents.match(texts[own_words].text, tenant=request.principal.tenant)
     else:
         queries = state.intents.embed_query(texts[own_words].text)
-        intent = state.intents.match(texts[own_words].text, queries)
+        intent = state.intents.match(
+            texts[own_words].text, queries, tenant=request.principal.tenant
+        )
         phase("custom_threats")
         vectors = {
             key: queries if key == own_words else state.intents.embed_query(text.text)

@@ -117,6 +117,9 @@ def decide(
 ) -> Decision:
     phase("policy")
     principal = request.principal
+    defaulted = request.purpose is None and principal.default_purpose is not None
+    if defaulted:
+        request = replace(request, purpose=principal.default_purpose)
     withheld: list[Withholding] = []
     candidates: dict[str, ItemFacts] = {}
     threats = analysis.threats
@@ -139,7 +142,7 @@ def decide(
         )
 
     for item in request.context:
-        found = facts.get(item.id) or ItemFacts(id=item.id, found=False)
+        found = visible_facts(facts.get(item.id), item.id, principal.tenant)
         refusal = _access_refusal(found, principal.roles, request.purpose)
         signals = analysis.injected.get(context_key(item.id))
         if refusal is None and signals:
@@ -246,6 +249,7 @@ def decide(
         policy_version=snapshot.version,
         prompt_sha256=prompt_sha256(request),
         purpose=request.purpose,
+        purpose_defaulted=defaulted,
         issues=issues,
         block_output_labels=tuple(blocked),
         label_actions=label_actions,
@@ -303,6 +307,14 @@ def _threat_refusal(item_id: str, snapshot: Snapshot, item: RequestView) -> With
                 item_id, "suspected_injection", applicable.reason().sentence, policy.id
             )
     return None
+
+
+def visible_facts(facts: ItemFacts | None, item_id: str, tenant: str) -> ItemFacts:
+    """The facts as the caller's tenant may see them: another tenant's item is exactly
+    an unknown id (same withholding, same sentence), so its ids cannot be probed."""
+    if facts is None or (facts.found and facts.tenant and facts.tenant != tenant):
+        return ItemFacts(id=item_id, found=False)
+    return facts
 
 
 def _access_refusal(

@@ -131,6 +131,8 @@ class Decision:
     policy_version: str
     prompt_sha256: str
     purpose: str | None = None
+    # True when the request named no purpose and `purpose` is the caller's default.
+    purpose_defaulted: bool = False
     issues: tuple[RuleIssue, ...] = ()
     block_output_labels: tuple[str, ...] = ()  # labels whose presence in an answer blocks it
     # What the gateway applies to the model's answer. Chosen by scope only (intent, roles,

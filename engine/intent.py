@@ -149,6 +149,7 @@ class IntentIndex:
         self._signals = tuple(signals)
         self._specs = tuple(sorted(intents.values(), key=lambda spec: spec.id))
         self._position = {spec.id: i for i, spec in enumerate(self._specs)}
+        self._tenant = {spec.id: spec.tenant for spec in self._specs}
         self._thresholds = np.array([spec.threshold for spec in self._specs], dtype=np.float32)
         self._is_threat = np.array(
             [spec.category is IntentCategory.THREAT for spec in self._specs], dtype=bool
@@ -214,10 +215,15 @@ class IntentIndex:
         """
         return self._embedder.embed(self._embedder.windows(text, self.max_windows))
 
-    def match(self, text: str, queries: Vectors | None = None) -> IntentMatch:
+    def match(
+        self, text: str, queries: Vectors | None = None, *, tenant: str | None = None
+    ) -> IntentMatch:
         """The intent of a normalized prompt (see the module docstring for the rule);
-        `queries`: its `embed_query(text)`, when the caller has them already."""
+        `queries`: its `embed_query(text)`, when the caller has them already. Only
+        shared intents and those of `tenant` can match: another tenant's intent is
+        not a candidate, so its id never reaches this caller's decision."""
         scores, hits = self._score(text, queries=queries)
+        scores = [s for s in scores if self._tenant[s.intent_id] in (None, tenant)]
         names = tuple(dict.fromkeys(hit.name for hit in hits))
         best = pick(scores, self.business_margin)
         if best is None:

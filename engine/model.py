@@ -127,6 +127,16 @@ class IntentSpec:
     threshold: float
     exemplars: tuple[str, ...]
     requires: frozenset[str] = frozenset()
+    tenant: str | None = None  # None: shared; otherwise only that tenant's prompts match it
+
+
+@dataclass(frozen=True, slots=True)
+class PurposeSpec:
+    """A declared purpose of processing; requests may name only these."""
+
+    id: str
+    description: str = ""
+    dpv: str | None = None  # W3C DPV purpose IRI
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +244,7 @@ class PolicySpec:
     prefer_models: tuple[str, ...] = ()
     prefer_providers: tuple[str, ...] = ()
     block_output: bool = False
+    tenant: str | None = None  # None: shared; otherwise it applies to that tenant's requests only
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +261,7 @@ class Snapshot:
     policies: tuple[PolicySpec, ...]
     capabilities: frozenset[str] = frozenset()
     threat_categories: Mapping[str, ThreatCategorySpec] = field(default_factory=dict)
+    purposes: Mapping[str, PurposeSpec] = field(default_factory=dict)
     # Derived once per snapshot (every detection of every request reads them):
     entity_evidence: Mapping[str, tuple[LabelEvidence, ...]] = field(
         init=False, repr=False, compare=False
@@ -316,6 +328,8 @@ class Principal:
     permissions: frozenset[str] = frozenset()
     principal_limits: Limits | None = None
     tenant_limits: Limits | None = None  # shared by every principal of the tenant
+    # Used when a request names no purpose: the principal's own, else its roles' one.
+    default_purpose: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +387,9 @@ class ItemFacts:
     labels: tuple[LabelEvidence, ...] = ()
     grants: tuple[AccessGrant, ...] = ()
     unavailable: str = ""  # why the graph could not be asked (the item is withheld)
+    # The tenant the item belongs to (its own, else its data source's); "" when shared.
+    # An item of another tenant is, to the caller, an unknown id (engine.decide).
+    tenant: str = ""
 
 
 @dataclass(frozen=True, slots=True)

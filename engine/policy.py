@@ -100,6 +100,8 @@ def applies(policy: PolicySpec, view: RequestView) -> Applicable | None:
 
 
 def _applies(policy: PolicySpec, view: RequestView) -> tuple[str, ...] | None:
+    if policy.tenant is not None and policy.tenant != view.tenant:
+        return None  # another tenant's policy: never applies, never a reason
     if policy.intents and view.intent not in policy.intents:
         return None
     if policy.roles and not (policy.roles & view.roles):

@@ -40,6 +40,7 @@ def decision_record(decision: Decision) -> dict[str, Any]:
         "tenant_id": decision.tenant_id,
         "outcome": decision.outcome.value,
         "purpose": decision.purpose,
+        "purpose_defaulted": decision.purpose_defaulted,
         "policy_version": decision.policy_version,
         "prompt_sha256": decision.prompt_sha256,
         "intent": {

@@ -15,6 +15,7 @@ from typing import Any, LiteralString
 # Node kinds a policy load owns (Decision and PolicySet are written elsewhere).
 POLICY_NODE_LABELS: tuple[LiteralString, ...] = (
     "Tenant",
+    "Purpose",
     "Role",
     "Principal",
     "ApiKey",
@@ -48,6 +49,12 @@ class Relation:
 # Every structural edge a policy load owns, by the kinds at each end.
 RELATIONS: tuple[Relation, ...] = (
     Relation("Principal", "MEMBER_OF", "Tenant"),
+    # Tenant scope: an item without this edge is shared by every tenant.
+    Relation("DataSource", "BELONGS_TO", "Tenant"),
+    Relation("Document", "BELONGS_TO", "Tenant"),
+    Relation("Role", "BELONGS_TO", "Tenant"),
+    Relation("Intent", "BELONGS_TO", "Tenant"),
+    Relation("Policy", "BELONGS_TO", "Tenant"),
     Relation("Principal", "HAS_ROLE", "Role"),
     Relation("ApiKey", "IDENTIFIES", "Principal"),
     Relation("Role", "CAN_ACCESS", "DataSource"),

@@ -43,6 +43,8 @@ def principal_for_key_hash(client: GraphClient, key_hash: str) -> Principal | No
         permissions=frozenset(row["permissions"]),
         principal_limits=_limits(row["principal_rpm"], row["principal_tpm"]),
         tenant_limits=_limits(row["tenant_rpm"], row["tenant_tpm"]),
+        # The load refuses roles that disagree, so there is at most one distinct role value.
+        default_purpose=row["default_purpose"] or min(row["role_purposes"], default=None),
     )
 
 
@@ -53,13 +55,19 @@ def _limits(rpm: int | None, tpm: int | None) -> Limits | None:
 
 
 def item_facts(
-    client: GraphClient, ids: Iterable[str], roles: Iterable[str], ancestry: Ancestry
+    client: GraphClient,
+    ids: Iterable[str],
+    roles: Iterable[str],
+    ancestry: Ancestry,
+    *,
+    tenant: str,
 ) -> dict[str, ItemFacts]:
-    """Facts for every referenced id, in one query; unknown ids come back found=False."""
+    """Facts for every referenced id as `tenant` may see them, in one query; unknown ids
+    and ids of other tenants' items come back alike, found=False."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    rows = client.read_once(queries.ITEM_FACTS, ids=wanted, roles=sorted(roles))
+    rows = client.read_once(queries.ITEM_FACTS, ids=wanted, roles=sorted(roles), tenant=tenant)
     return {row["item_id"]: facts_from_row(row, ancestry) for row in rows}
 
 
@@ -97,4 +105,5 @@ def facts_from_row(row: Mapping[str, Any], ancestry: Ancestry) -> ItemFacts:
             label_paths(upstream, ancestry, queries.LINEAGE_MAX_HOPS), ancestry
         ),
         grants=tuple(AccessGrant(role, frozenset(p)) for role, p in sorted(grants.items())),
+        tenant=row.get("tenant") or "",
     )

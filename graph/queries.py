@@ -191,6 +191,8 @@ WHERE NOT coalesce(r.retired, false)
 WITH p, t, collect(r) AS roles
 RETURN p.id AS id, p.name AS name, t.id AS tenant, [r IN roles | r.id] AS roles,
        reduce(acc = [], r IN roles | acc + coalesce(r.permissions, [])) AS permissions,
+       p.default_purpose AS default_purpose,
+       [r IN roles WHERE r.default_purpose IS NOT NULL | r.default_purpose] AS role_purposes,
        p.requests_per_minute AS principal_rpm, p.tokens_per_minute AS principal_tpm,
        t.requests_per_minute AS tenant_rpm, t.tokens_per_minute AS tenant_tpm
 """
@@ -222,7 +224,9 @@ CALL (x) {
 
 # Everything the core needs about the referenced items, in one round trip: what each
 # id is, which DataSource governs access to it, its upstream lineage subgraph, and
-# the caller's roles' grants.
+# the caller's roles' grants. Scoped to the caller's $tenant: an item of another tenant
+# (its own BELONGS_TO, else its data source's) comes back exactly as an unknown id
+# does, and nothing about it (labels, lineage, grants) leaves the graph.
 ITEM_FACTS: LiteralString = (
     """
 UNWIND $ids AS item_id
@@ -231,6 +235,12 @@ OPTIONAL MATCH (s:DataSource {id: item_id}) WHERE NOT coalesce(s.retired, false)
 WITH item_id, coalesce(d, s) AS x
 OPTIONAL MATCH (x)-[:PART_OF]->(owner:DataSource)
 WITH item_id, x, CASE WHEN x:DataSource THEN x ELSE owner END AS source
+OPTIONAL MATCH (x)-[:BELONGS_TO]->(own:Tenant)
+OPTIONAL MATCH (source)-[:BELONGS_TO]->(via:Tenant)
+WITH item_id, x, source, coalesce(own.id, via.id, '') AS tenant
+WITH item_id, tenant IN ['', $tenant] AS visible, x, source, tenant
+WITH item_id, CASE WHEN visible THEN x END AS x, CASE WHEN visible THEN source END AS source,
+     CASE WHEN visible THEN tenant ELSE '' END AS tenant
 """
     + _UPSTREAM_OF_X
     + """CALL (source) {
@@ -241,7 +251,7 @@ WITH item_id, x, CASE WHEN x:DataSource THEN x ELSE owner END AS source
 }
 RETURN item_id, x IS NOT NULL AS found,
        CASE WHEN x IS NULL THEN '' ELSE labels(x)[0] END AS kind,
-       coalesce(source.id, '') AS source, upstream, grants
+       coalesce(source.id, '') AS source, upstream, grants, tenant
 """
 )
 
@@ -279,14 +289,23 @@ CALL (x, d) {
   UNWIND d.exposed AS item_id
   OPTIONAL MATCH (doc:Document {id: item_id})
   OPTIONAL MATCH (src:DataSource {id: item_id})
-  WITH x, coalesce(doc, src) AS n WHERE n IS NOT NULL
+  WITH x, d, coalesce(doc, src) AS n WHERE n IS NOT NULL
+  OPTIONAL MATCH (n)-[:BELONGS_TO]->(own:Tenant)
+  OPTIONAL MATCH (n)-[:PART_OF]->(:DataSource)-[:BELONGS_TO]->(via:Tenant)
+  WITH x, d, n, coalesce(own.id, via.id) AS owner
+  WHERE owner IS NULL OR owner = d.tenant_id
   MERGE (x)-[:EXPOSED]->(n)
 }
 CALL (x, d) {
+  // An id of another tenant was an unknown id to the caller: no edge to that tenant's item.
   UNWIND d.withheld AS w
   OPTIONAL MATCH (doc:Document {id: w.id})
   OPTIONAL MATCH (src:DataSource {id: w.id})
-  WITH x, w, coalesce(doc, src) AS n WHERE n IS NOT NULL
+  WITH x, d, w, coalesce(doc, src) AS n WHERE n IS NOT NULL
+  OPTIONAL MATCH (n)-[:BELONGS_TO]->(own:Tenant)
+  OPTIONAL MATCH (n)-[:PART_OF]->(:DataSource)-[:BELONGS_TO]->(via:Tenant)
+  WITH x, w, n, coalesce(own.id, via.id) AS owner
+  WHERE owner IS NULL OR owner = d.tenant_id
   MERGE (x)-[r:WITHHELD]->(n) SET r.reason = w.reason, r.code = w.code
 }
 CALL (x, d) {

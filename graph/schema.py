@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 NODE_LABELS: tuple[LiteralString, ...] = (
     "Tenant",
+    "Purpose",
     "Principal",
     "Role",
     "ApiKey",
@@ -37,6 +38,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     # identity
     "MEMBER_OF",  # Principal -> Tenant
+    "BELONGS_TO",  # DataSource|Document|Role|Intent|Policy -> Tenant (none: shared)
     "HAS_ROLE",  # Principal -> Role
     "IDENTIFIES",  # ApiKey -> Principal
     "CAN_ACCESS",  # Role -> DataSource {purposes}
@@ -79,6 +81,7 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
 # Uniqueness on every node type's id; the constraint also gives the id index.
 CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT tenant_id IF NOT EXISTS FOR (n:Tenant) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT purpose_id IF NOT EXISTS FOR (n:Purpose) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT principal_id IF NOT EXISTS FOR (n:Principal) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT role_id IF NOT EXISTS FOR (n:Role) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT apikey_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE",

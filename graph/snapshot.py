@@ -15,6 +15,7 @@ from engine.model import (
     PatternSpec,
     PolicySpec,
     ProviderSpec,
+    PurposeSpec,
     RecognizerSpec,
     RouteConstraints,
     Snapshot,
@@ -37,6 +38,7 @@ SNAPSHOT_KINDS = frozenset(
         "Model",
         "Policy",
         "Region",
+        "Purpose",
     }
 )
 
@@ -95,7 +97,12 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
             indicates=tuple(sorted(indicates.get(row["id"], none))),
             recognizer=recognizer,
         )
+
+    def owner(kind: str) -> dict[str, str]:
+        return {k: next(iter(v)) for k, v in targets(kind, "BELONGS_TO", "Tenant").items()}
+
     requires = targets("Intent", "REQUIRES", "Capability")
+    intent_tenant = owner("Intent")
     intents = {
         row["id"]: IntentSpec(
             id=row["id"],
@@ -104,6 +111,7 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
             threshold=float(row["threshold"]),
             exemplars=tuple(row.get("exemplars") or ()),
             requires=requires.get(row["id"], none),
+            tenant=intent_tenant.get(row["id"]),
         )
         for row in content.nodes.get("Intent", [])
     }
@@ -169,6 +177,7 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
     forbid_m = targets("Policy", "FORBIDS", "Model")
     prefer_m = ranked("Policy", "PREFERS", "Model")
     prefer_p = ranked("Policy", "PREFERS", "Provider")
+    policy_tenant = owner("Policy")
     policies = []
     for row in content.nodes.get("Policy", []):
         pid = row["id"]
@@ -197,6 +206,7 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
                 prefer_models=prefer_m.get(pid, ()),
                 prefer_providers=prefer_p.get(pid, ()),
                 block_output=bool(row.get("block_output", False)),
+                tenant=policy_tenant.get(pid),
             )
         )
     policies.sort(key=lambda p: (-p.priority, p.id))
@@ -213,4 +223,10 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
             cap for caps in (*capabilities.values(), *requires.values()) for cap in caps
         ),
         threat_categories=threat_categories,
+        purposes={
+            row["id"]: PurposeSpec(
+                id=row["id"], description=str(row.get("description") or ""), dpv=row.get("dpv")
+            )
+            for row in content.nodes.get("Purpose", [])
+        },
     )

@@ -42,8 +42,14 @@ def to_graph(bundle: Bundle) -> GraphContent:
     ) -> None:
         out.add_edge(relation(source_kind, type_, target_kind), source, target, **props)
 
+    def belongs(kind: str, item: dict[str, Any]) -> None:
+        if item.get("tenant"):
+            edge(kind, "BELONGS_TO", "Tenant", item["id"], item["tenant"])
+
     for t in doc["tenants"]:
         node("Tenant", id=t["id"], name=t["name"], description=t["description"], **_limits(t))
+    for purpose in doc["purposes"]:
+        node("Purpose", id=purpose["id"], description=purpose["description"], dpv=purpose["dpv"])
     for r in doc["roles"]:
         node(
             "Role",
@@ -51,7 +57,9 @@ def to_graph(bundle: Bundle) -> GraphContent:
             name=r["name"],
             description=r["description"],
             permissions=r["permissions"],
+            default_purpose=r["default_purpose"],
         )
+        belongs("Role", r)
         for grant in r["can_access"]:
             edge(
                 "Role",
@@ -62,7 +70,13 @@ def to_graph(bundle: Bundle) -> GraphContent:
                 purposes=grant["purposes"],
             )
     for p in doc["principals"]:
-        node("Principal", id=p["id"], name=p["name"], **_limits(p))
+        node(
+            "Principal",
+            id=p["id"],
+            name=p["name"],
+            default_purpose=p["default_purpose"],
+            **_limits(p),
+        )
         edge("Principal", "MEMBER_OF", "Tenant", p["id"], p["tenant"])
         for role in p["roles"]:
             edge("Principal", "HAS_ROLE", "Role", p["id"], role)
@@ -106,12 +120,20 @@ def to_graph(bundle: Bundle) -> GraphContent:
     for kind, section in (("DataSource", "data_sources"), ("Document", "documents")):
         for d in doc[section]:
             if kind == "DataSource":
-                node(kind, id=d["id"], name=d["name"], kind=d["kind"], description=d["description"])
+                node(
+                    kind,
+                    id=d["id"],
+                    name=d["name"],
+                    kind=d["kind"],
+                    description=d["description"],
+                    shared=d["shared"] or None,
+                )
                 if d["region"]:
                     edge(kind, "RESIDES_IN", "Region", d["id"], d["region"])
             else:
                 node(kind, id=d["id"], title=d["title"])
                 edge(kind, "PART_OF", "DataSource", d["id"], d["source"])
+            belongs(kind, d)
             for label in d["labels"]:
                 edge(kind, "HAS_LABEL", "SensitivityLabel", d["id"], label)
             for up in d["derived_from"]:
@@ -136,6 +158,7 @@ def to_graph(bundle: Bundle) -> GraphContent:
             exemplars=i["exemplars"],
             threshold=i["threshold"],
         )
+        belongs("Intent", i)
         for cap in i["requires"]:
             edge("Intent", "REQUIRES", "Capability", i["id"], cap)
     for c in doc["threat_categories"]:
@@ -195,6 +218,7 @@ def to_graph(bundle: Bundle) -> GraphContent:
             block_output=pol["block_output"],
         )
         pid = pol["id"]
+        belongs("Policy", pol)
         for target_kind, ids in (
             ("Intent", scope["intents"]),
             ("Role", scope["roles"]),
@@ -237,16 +261,26 @@ def from_graph(content: GraphContent) -> PolicyDocument:
     def rows(kind: str) -> list[dict[str, Any]]:
         return content.nodes.get(kind, [])
 
+    def owner(kind: str) -> dict[str, str]:
+        return {k: v[0] for k, v in targets(kind, "BELONGS_TO", "Tenant").items()}
+
     for t in rows("Tenant"):
         out["tenants"].append({**_pick(t, "id", "name", "description"), **_limits_of(t)})
+    for purpose in rows("Purpose"):
+        out["purposes"].append(_pick(purpose, "id", "description", "dpv"))
     access = edges("Role", "CAN_ACCESS", "DataSource")
+    role_tenant = owner("Role")
     for r in rows("Role"):
         grants = [
             {"source": e.target, "purposes": list(e.props["purposes"])}
             for e in access.get(r["id"], [])
         ]
         out["roles"].append(
-            {**_pick(r, "id", "name", "description", "permissions"), "can_access": grants}
+            {
+                **_pick(r, "id", "name", "description", "permissions", "default_purpose"),
+                "tenant": role_tenant.get(r["id"]),
+                "can_access": grants,
+            }
         )
     member_of = targets("Principal", "MEMBER_OF", "Tenant")
     has_role = targets("Principal", "HAS_ROLE", "Role")
@@ -256,7 +290,7 @@ def from_graph(content: GraphContent) -> PolicyDocument:
     for p in rows("Principal"):
         out["principals"].append(
             {
-                **_pick(p, "id", "name"),
+                **_pick(p, "id", "name", "default_purpose"),
                 **_limits_of(p),
                 "tenant": member_of[p["id"]][0],
                 "roles": has_role.get(p["id"], []),
@@ -303,6 +337,7 @@ def from_graph(content: GraphContent) -> PolicyDocument:
     part_of = targets("Document", "PART_OF", "DataSource")
     for kind, section in (("DataSource", "data_sources"), ("Document", "documents")):
         labels = targets(kind, "HAS_LABEL", "SensitivityLabel")
+        item_tenant = owner(kind)
         lineage: dict[str, list[Edge]] = defaultdict(list)
         for upstream in ("DataSource", "Document"):
             for source, found in edges(kind, "DERIVED_FROM", upstream).items():
@@ -320,15 +355,17 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                 "id": d["id"],
                 "labels": labels.get(d["id"], []),
                 "derived_from": derived,
+                "tenant": item_tenant.get(d["id"]),
             }
             if kind == "DataSource":
-                item.update(_pick(d, "name", "kind", "description"))
+                item.update(_pick(d, "name", "kind", "description", "shared"))
                 item["region"] = next(iter(resides.get(d["id"], [])), None)
             else:
                 item.update(_pick(d, "title"))
                 item["source"] = part_of[d["id"]][0]
             out[section].append(item)
     requires = targets("Intent", "REQUIRES", "Capability")
+    intent_tenant = owner("Intent")
     for i in rows("Intent"):
         if i["id"] == UNKNOWN_INTENT:
             continue
@@ -337,6 +374,7 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                 **_pick(i, "id", "name", "category", "description", "threshold"),
                 "exemplars": list(i["exemplars"]),
                 "requires": requires.get(i["id"], []),
+                "tenant": intent_tenant.get(i["id"]),
             }
         )
     for c in rows("ThreatCategory"):
@@ -390,6 +428,7 @@ def from_graph(content: GraphContent) -> PolicyDocument:
     restrict = {k: targets("Policy", "RESTRICTS_TO", k) for k in ("Jurisdiction", "Region")}
     forbids = {k: targets("Policy", "FORBIDS", k) for k in ("Provider", "Model")}
     prefers = {k: edges("Policy", "PREFERS", k) for k in ("Model", "Provider")}
+    policy_tenant = owner("Policy")
     for pol in rows("Policy"):
         pid = pol["id"]
 
@@ -402,6 +441,7 @@ def from_graph(content: GraphContent) -> PolicyDocument:
         out["policies"].append(
             {
                 **_pick(pol, "id", "description", "effect", "priority", "block_output"),
+                "tenant": policy_tenant.get(pid),
                 "applies_to": {
                     "intents": scope["Intent"].get(pid, []),
                     "roles": scope["Role"].get(pid, []),

@@ -68,9 +68,16 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "requests_per_minute": Values.ONE,
         "tokens_per_minute": Values.ONE,
     },
-    "Role": {"name": Values.ONE, "description": Values.ONE, "permissions": Values.MANY},
+    "Purpose": {"description": Values.ONE, "dpv": Values.IRI},
+    "Role": {
+        "name": Values.ONE,
+        "description": Values.ONE,
+        "permissions": Values.MANY,
+        "default_purpose": Values.ONE,
+    },
     "Principal": {
         "name": Values.ONE,
+        "default_purpose": Values.ONE,
         "requests_per_minute": Values.ONE,
         "tokens_per_minute": Values.ONE,
     },
@@ -92,7 +99,12 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "context": Values.MANY,
         "validator": Values.ONE,
     },
-    "DataSource": {"name": Values.ONE, "kind": Values.ONE, "description": Values.ONE},
+    "DataSource": {
+        "name": Values.ONE,
+        "kind": Values.ONE,
+        "description": Values.ONE,
+        "shared": Values.ONE,
+    },
     "Document": {"title": Values.ONE},
     "Intent": {
         "name": Values.ONE,
@@ -155,6 +167,7 @@ which would read back as the YAML default (decide, chat): more than the role had
 # One prefix per kind keeps exported Turtle readable (the names of docs/ontology.md).
 KIND_PREFIXES: Mapping[str, str] = {
     "Tenant": "tenant",
+    "Purpose": "purpose",
     "Role": "role",
     "Principal": "principal",
     "ApiKey": "apikey",

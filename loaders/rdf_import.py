@@ -60,6 +60,7 @@ _UNKNOWN_INTENT = node_iri("Intent", UNKNOWN_INTENT)
 # section of a PolicyDocument -> the node kind its items are
 _SECTION_KIND = {
     "tenants": "Tenant",
+    "purposes": "Purpose",
     "roles": "Role",
     "principals": "Principal",
     "jurisdictions": "Jurisdiction",

@@ -10,33 +10,47 @@ from collections.abc import Iterator
 from typing import Any
 
 from engine.errors import InvalidPolicyData, Problem
-from engine.model import UNKNOWN_INTENT
+from engine.model import ANY_PURPOSE, UNKNOWN_INTENT
 from engine.threats.categories import THREAT_HEADS
 from loaders.bundle import Bundle
+from loaders.tenancy import tenancy_problems
 
 # section -> (path inside an item, sections the id may name). "[]" walks a list.
 REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "roles": (("can_access[].source", ("data_sources",)),),
-    "principals": (("tenant", ("tenants",)), ("roles[]", ("roles",))),
+    "roles": (
+        ("tenant", ("tenants",)),
+        ("default_purpose", ("purposes",)),
+        ("can_access[].source", ("data_sources",)),
+        ("can_access[].purposes[]", ("purposes",)),
+    ),
+    "principals": (
+        ("tenant", ("tenants",)),
+        ("default_purpose", ("purposes",)),
+        ("roles[]", ("roles",)),
+    ),
     "regions": (("jurisdiction", ("jurisdictions",)),),
     "labels": (("parent", ("labels",)),),
     "entity_types": (("indicates[]", ("labels",)),),
     "data_sources": (
+        ("tenant", ("tenants",)),
         ("region", ("regions",)),
         ("labels[]", ("labels",)),
         ("derived_from[].source", ("data_sources", "documents")),
         ("derived_from[].removes_labels[]", ("labels",)),
     ),
     "documents": (
+        ("tenant", ("tenants",)),
         ("source", ("data_sources",)),
         ("labels[]", ("labels",)),
         ("derived_from[].source", ("data_sources", "documents")),
         ("derived_from[].removes_labels[]", ("labels",)),
     ),
-    "intents": (("requires[]", ("capabilities",)),),
+    "intents": (("tenant", ("tenants",)), ("requires[]", ("capabilities",))),
     "providers": (("regions[]", ("regions",)), ("certifications[]", ("certifications",))),
     "models": (("provider", ("providers",)), ("capabilities[]", ("capabilities",))),
     "policies": (
+        ("tenant", ("tenants",)),
+        ("applies_to.purposes[]", ("purposes",)),
         ("applies_to.intents[]", ("intents",)),
         ("applies_to.roles[]", ("roles",)),
         ("applies_to.tenants[]", ("tenants",)),
@@ -58,6 +72,7 @@ _SINGULAR = {
     "labels": "label",
     "roles": "role",
     "tenants": "tenant",
+    "purposes": "purpose",
     "regions": "region",
     "jurisdictions": "jurisdiction",
     "capabilities": "capability",
@@ -71,7 +86,13 @@ _SINGULAR = {
 
 def check_references(bundle: Bundle) -> None:
     """Raise InvalidPolicyData listing every dangling reference, duplicate and cycle."""
-    problems = [*_dangling(bundle), *_shared_ids(bundle), *_cycles(bundle), *_shared_keys(bundle)]
+    problems = [
+        *_dangling(bundle),
+        *_shared_ids(bundle),
+        *_cycles(bundle),
+        *_shared_keys(bundle),
+        *tenancy_problems(bundle),
+    ]
     if problems:
         raise InvalidPolicyData(problems)
 
@@ -79,6 +100,7 @@ def check_references(bundle: Bundle) -> None:
 def _dangling(bundle: Bundle) -> Iterator[Problem]:
     known = {section: bundle.ids(section) for section in _SINGULAR}
     known["intents"] = known["intents"] | {UNKNOWN_INTENT}
+    known["purposes"] = known["purposes"] | {ANY_PURPOSE}
     # The shipped detector's heads need no declaration; a bundle's own categories do.
     known["threat_categories"] = known["threat_categories"] | set(THREAT_HEADS)
     for section, refs in REFERENCES.items():

@@ -38,7 +38,24 @@ EntityTypeId = Annotated[
     StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,63}$"),
     Field(description="Detector entity name in upper snake case, e.g. EMAIL_ADDRESS."),
 ]
-Purpose = Annotated[str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9_\-]{0,63})$")]
+PurposeId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_\-]{0,63}$"),
+    Field(description="A purpose declared under `purposes`, e.g. 'support'."),
+]
+Purpose = Annotated[
+    str,
+    StringConstraints(pattern=r"^(\*|[a-z][a-z0-9_\-]{0,63})$"),
+    Field(description="A purpose declared under `purposes`, or '*' for any."),
+]
+TenantScope = Annotated[
+    Id | None,
+    Field(
+        description="The tenant this item belongs to; unset: shared by every tenant "
+        "(docs/tenancy.md says which kinds may be shared)."
+    ),
+]
+DPV_PREFIX = "https://w3id.org/dpv#"
 ApiKeyHash = Annotated[
     str,
     StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$"),
@@ -79,6 +96,31 @@ class Tenant(_Spec):
     )
 
 
+class PurposeDefinition(_Spec):
+    """A purpose of processing that grants, policies, default purposes and requests name.
+
+    Declared once, so that a misspelt purpose anywhere is a load error (or a 400 in a
+    request) instead of a grant that silently never matches.
+    """
+
+    id: PurposeId
+    description: str = Field(min_length=1, description="What the purpose covers, in a sentence.")
+    dpv: str | None = Field(
+        default=None,
+        description="W3C DPV purpose: 'dpv:ServiceProvision' or an absolute IRI.",
+    )
+
+    @field_validator("dpv")
+    @classmethod
+    def _iri(cls, value: str | None) -> str | None:
+        # The short dpv: form is what people write; the full IRI is what is stored.
+        if value is not None and re.match(r"^dpv:[A-Za-z][A-Za-z0-9]*$", value):
+            return DPV_PREFIX + value.removeprefix("dpv:")
+        if value is not None and not re.match(r"^https?://\S+$", value):
+            raise ValueError("must be 'dpv:<Concept>' or an absolute http(s) IRI")
+        return value
+
+
 class AccessGrant(_Spec):
     source: Id = Field(description="DataSource id the role may read.")
     purposes: list[Purpose] = Field(
@@ -98,6 +140,10 @@ class Role(_Spec):
     id: Id
     name: str = Field(min_length=1)
     description: str = ""
+    tenant: TenantScope = None
+    default_purpose: PurposeId | None = Field(
+        default=None, description="Purpose of its principals' requests that name none."
+    )
     can_access: list[AccessGrant] = []
     permissions: list[Permission] = Field(
         default=[Permission.DECIDE, Permission.CHAT],
@@ -110,6 +156,10 @@ class Principal(_Spec):
     name: str = Field(min_length=1)
     tenant: Id
     roles: list[Id] = Field(min_length=1)
+    default_purpose: PurposeId | None = Field(
+        default=None,
+        description="Purpose of this principal's requests that name none; overrides its roles'.",
+    )
     api_keys: list[ApiKeyHash] = []
     limits: Limits | None = Field(default=None, description="This principal's own limits.")
 
@@ -196,15 +246,31 @@ class DataSource(_Spec):
     name: str = Field(min_length=1)
     kind: str = "dataset"
     description: str = ""
+    tenant: TenantScope = None
+    shared: bool = Field(
+        default=False,
+        description="Readable by every tenant's grants; a bundle with tenants must say "
+        "`tenant` or `shared: true` for each data source.",
+    )
     region: Id | None = None
     labels: list[Id] = []
     derived_from: list[LineageEdge] = []
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> DataSource:
+        if self.shared and self.tenant is not None:
+            raise ValueError("a data source is either of one tenant or shared, not both")
+        return self
 
 
 class Document(_Spec):
     id: Id
     title: str = ""
     source: Id = Field(description="The DataSource the document is PART_OF.")
+    tenant: Id | None = Field(
+        default=None,
+        description="Unset: the data source's tenant (or shared with a shared source).",
+    )
     labels: list[Id] = []
     derived_from: list[LineageEdge] = []
 
@@ -214,6 +280,7 @@ class Intent(_Spec):
     name: str = Field(min_length=1)
     category: IntentCategory
     description: str = ""
+    tenant: TenantScope = None
     exemplars: list[str] = Field(min_length=1)
     threshold: float = Field(default=0.55, gt=0.0, lt=1.0)
     requires: list[Id] = Field(default=[], description="Capabilities a model needs to serve it.")
@@ -362,6 +429,7 @@ class Policy(_Spec):
     description: str = Field(min_length=1, description="One plain sentence: what and why.")
     effect: Effect
     priority: int = 0
+    tenant: TenantScope = None
     applies_to: PolicyScope = PolicyScope()
     governs: list[Id] = Field(
         default=[], description="Labels the policy is about; it applies only when one is present."
@@ -385,6 +453,7 @@ class PolicyDocument(_Spec):
     """One YAML file. Every section is optional."""
 
     tenants: list[Tenant] = []
+    purposes: list[PurposeDefinition] = []
     roles: list[Role] = []
     principals: list[Principal] = []
     jurisdictions: list[Jurisdiction] = []

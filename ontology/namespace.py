@@ -75,6 +75,7 @@ class GR(DefinedNamespace):
 
     # node labels
     Tenant: URIRef
+    Purpose: URIRef
     Principal: URIRef
     Role: URIRef
     ApiKey: URIRef
@@ -109,6 +110,7 @@ class GR(DefinedNamespace):
 
     # relationship types: identity
     MEMBER_OF: URIRef
+    BELONGS_TO: URIRef
     HAS_ROLE: URIRef
     IDENTIFIES: URIRef
     CAN_ACCESS: URIRef
@@ -170,6 +172,8 @@ class GR(DefinedNamespace):
     context: URIRef
     validator: URIRef
     purposes: URIRef
+    default_purpose: URIRef
+    shared: URIRef
     permissions: URIRef
     requests_per_minute: URIRef
     tokens_per_minute: URIRef

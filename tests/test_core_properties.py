@@ -357,7 +357,7 @@ def policy_specs(
 class PinnedIntent:
     pinned: IntentMatch
 
-    def match(self, text: str) -> IntentMatch:
+    def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
         return self.pinned
 
 

@@ -50,7 +50,7 @@ ANALYST = Principal("eu-analyst", "nw-eu", frozenset({"employee", "analyst_eu"})
 class PinnedIntent:
     pinned: IntentMatch
 
-    def match(self, text: str) -> IntentMatch:
+    def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
         return self.pinned
 
 

@@ -212,7 +212,7 @@ class PinnedIntent:
 
     pinned: IntentMatch
 
-    def match(self, text: str) -> IntentMatch:
+    def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
         return self.pinned
 
 
@@ -297,19 +297,32 @@ def content_principal(content: GraphContent, principal_id: str) -> Principal:
         if r["id"] in roles
         for p in r.get("permissions") or ()
     }
+    role_purposes = [
+        r["default_purpose"]
+        for r in content.nodes.get("Role", [])
+        if r["id"] in roles and r.get("default_purpose")
+    ]
     return Principal(
         id=principal_id,
         tenant=tenant,
         roles=frozenset(roles),
         name=str(row.get("name") or ""),
         permissions=frozenset(permissions),
+        default_purpose=row.get("default_purpose") or min(role_purposes, default=None),
     )
 
 
 def content_item_facts(
-    content: GraphContent, ids: list[str], roles: frozenset[str], ancestry: Ancestry
+    content: GraphContent,
+    ids: list[str],
+    roles: frozenset[str],
+    ancestry: Ancestry,
+    tenant: str,
 ) -> dict[str, ItemFacts]:
     """What ITEM_FACTS answers, computed from the content's edges without Neo4j.
+
+    An item of another tenant (its own BELONGS_TO, else its data source's) is
+    unknown to the caller, as in the graph.
 
     Paths follow PART_OF and DERIVED_FROM edges outwards (each edge at most once
     per path, at most LINEAGE_MAX_HOPS of them) to every node that HAS_LABEL.
@@ -351,14 +364,20 @@ def content_item_facts(
                     (*nodes, target), (*hops, Hop(type_, removes)), used | {edge_number}
                 )
 
+    belongs = {
+        e.source: e.target
+        for kind in ("DataSource", "Document")
+        for e in content.edges.get(relation(kind, "BELONGS_TO", "Tenant").key, [])
+    }
     access = content.edges.get(relation("Role", "CAN_ACCESS", "DataSource").key, [])
     out: dict[str, ItemFacts] = {}
     for item_id in sorted(set(ids)):
         kind = kinds.get(item_id)
-        if kind is None:
+        source = item_id if kind == "DataSource" else owner.get(item_id, "")
+        item_tenant = belongs.get(item_id) or belongs.get(source) or ""
+        if kind is None or item_tenant not in ("", tenant):
             out[item_id] = ItemFacts(id=item_id, found=False)
             continue
-        source = item_id if kind == "DataSource" else owner[item_id]
         grants: dict[str, set[str]] = {}
         for e in access:
             if e.target == source and e.source in roles:
@@ -370,6 +389,7 @@ def content_item_facts(
             source=source,
             labels=effective_labels(walk((f"{kind}:{item_id}",), (), frozenset()), ancestry),
             grants=tuple(AccessGrant(r, frozenset(p)) for r, p in sorted(grants.items())),
+            tenant=item_tenant,
         )
     return out
 
@@ -383,7 +403,7 @@ def decide_pure(case: GoldenCase) -> Decision:
         world.detector,
         principal,
         lambda ids, roles: content_item_facts(
-            world.content, ids, roles, world.snapshot.label_ancestry
+            world.content, ids, roles, world.snapshot.label_ancestry, principal.tenant
         ),
     )
 
@@ -444,7 +464,9 @@ def decide_graph(case: GoldenCase, loaded: LoadedGraph) -> Decision:
         snapshot,
         detector,
         principal,
-        lambda ids, roles: item_facts(loaded.client, ids, roles, snapshot.label_ancestry),
+        lambda ids, roles: item_facts(
+            loaded.client, ids, roles, snapshot.label_ancestry, tenant=principal.tenant
+        ),
     )
 
 

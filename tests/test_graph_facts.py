@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.model import ItemFacts
 from graph.connection import GraphClient
 from graph.facts import item_facts, principal_for_key
 from graph.snapshot import load_snapshot
@@ -49,11 +50,15 @@ def test_when_items_are_looked_up_then_labels_follow_lineage_and_grants_follow_r
     client = loaded(empty_graph)
     snap = load_snapshot(client)
     facts = item_facts(
-        client, ["doc-1", "warehouse", "kpis", "nope"], ["analyst"], snap.label_ancestry
+        client,
+        ["doc-1", "warehouse", "kpis", "nope"],
+        ["analyst"],
+        snap.label_ancestry,
+        tenant="acme-eu",
     )
     assert not facts["nope"].found
     doc = facts["doc-1"]
-    assert (doc.kind, doc.source) == ("Document", "crm")
+    assert (doc.kind, doc.source, doc.tenant) == ("Document", "crm", "acme-eu")
     assert {e.label for e in doc.labels} == {"contact", "pii", "confidential"}
     warehouse = {e.label: e.path for e in facts["warehouse"].labels}
     assert warehouse["contact"] == (
@@ -68,3 +73,13 @@ def test_when_items_are_looked_up_then_labels_follow_lineage_and_grants_follow_r
     assert [(g.role, g.purposes) for g in doc.grants] == [
         ("analyst", frozenset({"analytics", "support"}))
     ]
+
+
+def test_when_another_tenant_looks_items_up_then_they_come_back_as_unknown_ids(
+    empty_graph: GraphClient,
+) -> None:
+    client = loaded(empty_graph)
+    snap = load_snapshot(client)
+    ids = ["doc-1", "warehouse", "nope"]
+    facts = item_facts(client, ids, ["analyst"], snap.label_ancestry, tenant="other-tenant")
+    assert facts == {i: ItemFacts(id=i, found=False) for i in ids}

@@ -40,6 +40,7 @@ DPV_TERMS_CHECKED = {
     DPV.Jurisdiction,
     DPV.Location,
     DPV.Recipient,
+    DPV.Purpose,  # dpv:Purpose, the class of every DPV purpose
     DPV.Rule,
     DPV.Technology,
     DPV.hasJurisdiction,

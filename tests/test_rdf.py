@@ -111,12 +111,17 @@ def test_exported_rdf_conforms_to_the_shapes(policy: str) -> None:
 
 EDGE_CASES = """
 roles:
-  - {id: data-only, name: Data only, permissions: [], can_access: [{source: crm, purposes: [a]}]}
+  - {id: data-only, name: Data only, permissions: [], tenant: t, default_purpose: a,
+     can_access: [{source: crm, purposes: [a]}, {source: wiki, purposes: ["*"]}]}
   - {id: auditor, name: Auditor, permissions: [audit]}
   - {id: plain, name: Plain}
 tenants: [{id: t, name: T, limits: {requests_per_minute: 600}}]
+purposes:
+  - {id: a, description: A purpose without a DPV concept.}
+  - {id: support, description: Support., dpv: "dpv:CustomerCare"}
 principals:
-  - {id: p, name: P, tenant: t, roles: [data-only, plain], limits: {tokens_per_minute: 90000}}
+  - {id: p, name: P, tenant: t, roles: [data-only, plain], limits: {tokens_per_minute: 90000},
+     default_purpose: support}
 jurisdictions: [{id: eu, name: EU}]
 regions: [{id: r, name: R, jurisdiction: eu}]
 capabilities: [{id: "chat:v2", description: Chat}]
@@ -130,14 +135,17 @@ entity_types:
       context: [konto, account]
       validator: mod97
 data_sources:
-  - {id: crm, name: CRM, kind: "", region: r, labels: [pii]}
-  - {id: mart, name: Mart, derived_from: [{source: doc-1, removes_labels: [pii]}]}
+  - {id: crm, name: CRM, kind: "", region: r, labels: [pii], tenant: t}
+  - {id: mart, name: Mart, tenant: t, derived_from: [{source: doc-1, removes_labels: [pii]}]}
+  - {id: wiki, name: Wiki, shared: true}
 documents:
   - {id: doc-1, source: crm}
+  - {id: doc-2, source: wiki, tenant: t}
 intents:
   - id: "summarize:v2"
     name: Summarize
     category: business
+    tenant: t
     exemplars: [zebra first, apple second]
     threshold: 0.5
     requires: ["chat:v2"]
@@ -154,6 +162,7 @@ policies:
     description: Prefer in the order given, not alphabetically.
     effect: constrain
     priority: -5
+    tenant: t
     applies_to: {intents: ["summarize:v2", unknown], purposes: [support, "*"]}
     constraints: {max_retention_days: 0, no_training: true, regions: [r], forbid_models: [m1]}
     prefer: {models: [m2, m1], providers: [b, a]}
