@@ -17,8 +17,8 @@ depends on batch order.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -41,6 +41,8 @@ class CatalogReferences:
     data_sources: frozenset[str]
     labels: frozenset[str]
     foreign_documents: dict[str, str]  # id -> origin of Documents a catalog may not own
+    # data source id -> its tenant; a catalog document belongs to its data source's tenant
+    source_tenants: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +135,10 @@ class CatalogRecord:
 
 def read_references(client: GraphClient) -> CatalogReferences:
     def work(tx: ManagedTransaction) -> CatalogReferences:
+        sources = records(tx, queries.CATALOG_DATA_SOURCE_IDS)
         return CatalogReferences(
-            data_sources=frozenset(r["id"] for r in records(tx, queries.CATALOG_DATA_SOURCE_IDS)),
+            data_sources=frozenset(r["id"] for r in sources),
+            source_tenants={r["id"]: r["tenant"] for r in sources if r["tenant"]},
             labels=frozenset(r["id"] for r in records(tx, queries.CATALOG_LABEL_IDS)),
             foreign_documents={
                 r["id"]: r["origin"] for r in records(tx, queries.CATALOG_FOREIGN_DOCUMENTS)
@@ -144,12 +148,15 @@ def read_references(client: GraphClient) -> CatalogReferences:
     return client.read(work)
 
 
-def live_documents(client: GraphClient, ids: Iterable[str], batch_size: int) -> set[str]:
-    """Which of these ids are Documents in the graph (not retired)."""
-    found: set[str] = set()
+def live_documents(
+    client: GraphClient, ids: Iterable[str], batch_size: int
+) -> dict[str, str | None]:
+    """Which of these ids are Documents in the graph (not retired), with each one's tenant
+    (its own, else its data source's; None when shared)."""
+    found: dict[str, str | None] = {}
     for chunk in _chunks(list(ids), batch_size):
         rows = client.read(records, queries.CATALOG_LIVE_DOCUMENTS, ids=chunk)
-        found.update(r["id"] for r in rows)
+        found.update((r["id"], r["tenant"]) for r in rows)
     return found
 
 

@@ -480,7 +480,9 @@ LIMIT $limit
 # MERGEs: re-running the same rows changes nothing.
 
 CATALOG_DATA_SOURCE_IDS: LiteralString = """
-MATCH (s:DataSource) WHERE NOT coalesce(s.retired, false) RETURN s.id AS id
+MATCH (s:DataSource) WHERE NOT coalesce(s.retired, false)
+OPTIONAL MATCH (s)-[:BELONGS_TO]->(t:Tenant)
+RETURN s.id AS id, t.id AS tenant
 """
 
 CATALOG_LABEL_IDS: LiteralString = """
@@ -496,7 +498,9 @@ RETURN d.id AS id, d.origin AS origin
 CATALOG_LIVE_DOCUMENTS: LiteralString = """
 UNWIND $ids AS id
 MATCH (d:Document {id: id}) WHERE NOT coalesce(d.retired, false)
-RETURN d.id AS id
+OPTIONAL MATCH (d)-[:BELONGS_TO]->(own:Tenant)
+OPTIONAL MATCH (d)-[:PART_OF]->(:DataSource)-[:BELONGS_TO]->(via:Tenant)
+RETURN d.id AS id, coalesce(own.id, via.id) AS tenant
 """
 
 CATALOG_UPSTREAM_DOCUMENTS: LiteralString = """

@@ -538,14 +538,18 @@ def _resolve_upstreams(
     pending = {e[1] for e in edges if e[1] not in ids}
     # No catalog document shares an id with a DataSource (refused above), nor does
     # a policy document; a graph Document is looked for first, as policy loads do.
-    in_graph = catalog_store.live_documents(client, pending, READ_BATCH) if pending else set()
-    for k, (_, upstream, _, _) in enumerate(edges):
+    in_graph = catalog_store.live_documents(client, pending, READ_BATCH) if pending else {}
+    tenants, docs = refs.source_tenants, catalog.docs
+    for k, (doc, upstream, _, _) in enumerate(edges):
         if upstream in ids:
             kinds[k] = _IN_FILE
+            theirs = tenants.get(docs[ids[upstream]][2])
         elif upstream in in_graph:
             kinds[k] = _IN_GRAPH
+            theirs = in_graph[upstream]
         elif upstream in refs.data_sources:
             kinds[k] = _SOURCE
+            theirs = tenants.get(upstream)
         else:
             problems.add(
                 LINEAGE,
@@ -553,6 +557,19 @@ def _resolve_upstreams(
                 "derived_from",
                 f"'{upstream}' is neither a document of {DOCUMENTS}, a Document in the graph, "
                 "nor a DataSource",
+            )
+            continue
+        # A catalog document belongs to its data source's tenant; its lineage may reach
+        # its own tenant's items and shared ones, never another tenant's.
+        mine = tenants.get(docs[doc][2])
+        if theirs is not None and theirs != mine:
+            scope = f"of tenant '{mine}'" if mine else "shared"
+            problems.add(
+                LINEAGE,
+                catalog.edge_lines[k],
+                "derived_from",
+                f"document '{docs[doc][0]}' is {scope} but '{upstream}' belongs to tenant "
+                f"'{theirs}'; lineage may cross into shared items only",
             )
     return {edges[k][1] for k in range(len(edges)) if kinds[k] == _IN_GRAPH}
 

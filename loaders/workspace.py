@@ -123,12 +123,15 @@ class Workspace:
         region: str | None = None,
         labels: Iterable[str] = (),
         derived_from: Iterable[Upstream] = (),
+        tenant: str | None = None,
+        shared: bool = False,
         replace: bool = False,
     ) -> DataSource:
         """Add a data source to the draft (or redefine it with replace=True).
 
         `derived_from` takes upstream ids or (id, transform, removes_labels) tuples,
-        e.g. [("crm-eu", "aggregation", ["pii"])]. References are checked at commit.
+        e.g. [("crm-eu", "aggregation", ["pii"])]. Where tenants exist it needs
+        `tenant` or `shared=True` (docs/tenancy.md). References are checked at commit.
         """
         item = _validated(
             DataSource,
@@ -141,6 +144,8 @@ class Workspace:
             region=region,
             labels=_ids(labels),
             derived_from=_lineage(derived_from),
+            tenant=tenant,
+            shared=shared,
         )
         self._put("data_sources", item, replace)
         return item
@@ -153,9 +158,11 @@ class Workspace:
         title: str = "",
         labels: Iterable[str] = (),
         derived_from: Iterable[Upstream] = (),
+        tenant: str | None = None,
         replace: bool = False,
     ) -> Document:
-        """Add a document PART_OF `source` to the draft (or redefine it with replace=True)."""
+        """Add a document PART_OF `source` to the draft (or redefine it with replace=True);
+        without `tenant` it belongs to its source's tenant."""
         item = _validated(
             Document,
             "documents",
@@ -165,6 +172,7 @@ class Workspace:
             title=title,
             labels=_ids(labels),
             derived_from=_lineage(derived_from),
+            tenant=tenant,
         )
         self._put("documents", item, replace)
         return item

@@ -33,6 +33,7 @@ MINIMAL = Path(__file__).parent / "data" / "minimal"
 EXTRA = """
 data_sources:
   - id: mart
+    tenant: acme-eu
     name: Customer mart
     region: eu-west
     derived_from: [{source: warehouse, transform: dbt model}]
@@ -208,12 +209,15 @@ def test_when_a_workspace_commits_a_source_then_a_version_records_it_and_labels_
     ws.add_data_source(
         "scores",
         "Scores",
+        tenant="acme-eu",
         region="eu-west",
         labels=["public"],
         derived_from=[("crm", "scoring"), ("warehouse", "aggregation", ["pii"])],
     )
     ws.add_document("doc-scores", "scores", title="Scores, October")
-    ws.add_data_source("trends", "Trends", derived_from=[("crm", "aggregation", ["pii"])])
+    ws.add_data_source(
+        "trends", "Trends", tenant="acme-eu", derived_from=[("crm", "aggregation", ["pii"])]
+    )
     assert [(c.id, c.kind) for c in ws.changes()] == [
         ("scores", "added"),
         ("trends", "added"),
@@ -242,7 +246,9 @@ def test_when_a_workspace_commit_has_a_dangling_reference_then_nothing_is_writte
 ) -> None:
     before = counts(world)
     ws = Workspace(world)
-    ws.add_data_source("orphan", "Orphan", derived_from=["ghost"], labels=["no-such-label"])
+    ws.add_data_source(
+        "orphan", "Orphan", tenant="acme-eu", derived_from=["ghost"], labels=["no-such-label"]
+    )
     with pytest.raises(InvalidPolicyData) as caught:
         ws.commit("bad", "ana")
     message = str(caught.value)
@@ -270,9 +276,9 @@ def test_when_another_load_happened_since_the_workspace_opened_then_commit_is_re
     world: GraphClient, tmp_path: Path
 ) -> None:
     ws = Workspace(world)
-    ws.add_data_source("late", "Late")
+    ws.add_data_source("late", "Late", tenant="acme-eu")
     other = Workspace(world)
-    other.add_data_source("first", "First")
+    other.add_data_source("first", "First", tenant="acme-eu")
     other.commit("first", "bob")
     with pytest.raises(InvalidPolicyData, match="refresh"):
         ws.commit("late", "ana")
@@ -295,7 +301,9 @@ def test_when_the_export_joins_the_policy_dir_then_a_yaml_load_keeps_the_noteboo
     world: GraphClient, tmp_path: Path
 ) -> None:
     ws = Workspace(world)
-    ws.add_data_source("scores", "Scores", derived_from=[("crm", "scoring", ["pii"])])
+    ws.add_data_source(
+        "scores", "Scores", tenant="acme-eu", derived_from=[("crm", "scoring", ["pii"])]
+    )
     ws.add_document("doc-scores", "scores")
     ws.commit("add scores", "ana")
     committed = store.active_policy_set(world)
