@@ -536,3 +536,54 @@ def test_when_cli_loads_a_catalog_then_it_is_dispatched_and_listed(
     listed = runner.invoke(app, ["policy", "list"], env=env)
     assert "catalog" in listed.output
     assert "applied" in listed.output
+
+
+def test_when_catalog_lineage_crosses_into_another_tenant_then_it_is_refused(
+    empty_graph: GraphClient, tmp_path: Path
+) -> None:
+    policy_dir = tmp_path / "policy"
+    shutil.copytree(MINIMAL, policy_dir)
+    (policy_dir / "globex.yaml").write_text(
+        "tenants: [{id: globex, name: Globex}]\n"
+        "data_sources:\n"
+        "  - {id: globex-crm, name: Globex CRM, tenant: globex}\n"
+        "  - {id: wiki, name: Wiki, shared: true}\n",
+        encoding="utf-8",
+    )
+    load_policy_path(empty_graph, policy_dir, author="tests", message="two tenants")
+    work = tmp_path / "catalog"
+    work.mkdir()
+    (work / "documents.csv").write_text(
+        "id,title,source,labels\n"
+        "acme-copy,Copy,crm,\n"  # acme-eu, through its data source
+        "wiki-page,Page,wiki,\n"  # shared
+        "wiki-ok,Fine,wiki,\n",
+        encoding="utf-8",
+    )
+    (work / "lineage.csv").write_text(
+        "document,derived_from,transform,removes_labels\n"
+        "acme-copy,globex-crm,export,\n"
+        "wiki-page,doc-1,copied,\n"
+        "acme-copy,wiki-ok,quoted,\n",  # into a shared item: fine
+        encoding="utf-8",
+    )
+    before = fingerprint(empty_graph)
+    try:
+        with pytest.raises(InvalidPolicyData) as caught:
+            load(empty_graph, work)
+        messages = [(p.location, p.message) for p in caught.value.problems]
+        assert messages == [
+            (
+                "line 2",
+                "document 'acme-copy' is of tenant 'acme-eu' but 'globex-crm' belongs to "
+                "tenant 'globex'; lineage may cross into shared items only",
+            ),
+            (
+                "line 3",
+                "document 'wiki-page' is shared but 'doc-1' belongs to tenant 'acme-eu'; "
+                "lineage may cross into shared items only",
+            ),
+        ]
+        assert fingerprint(empty_graph) == before
+    finally:
+        wipe(empty_graph)
