@@ -89,9 +89,7 @@ def main() -> None:
         apply_schema(client)
         load_policy_path(client, ROOT / "examples" / "enterprise", author="bench", message="probes")
         client.close()
-        app = create_app(
-            Settings(neo4j=settings, api=ApiSettings(state_dir=Path(home) / "state"))
-        )
+        app = create_app(Settings(neo4j=settings, api=ApiSettings(state_dir=Path(home) / "state")))
         total = distinguishable = 0
         with TestClient(app) as http:
             for tenant, key in CALLERS.items():
