@@ -109,6 +109,18 @@ _INVISIBLE = frozenset(
     + "".join(chr(c) for c in range(0xE0100, 0xE01F0))
 )
 
+# Control characters (category Cc) but the three that shape ordinary text (tab,
+# line feed, carriage return) and NEL (a line break, mapped to "\n" below). Removed,
+# not read as separators: a NUL, ESC or DEL inside "jane.doe@example.com" or a card
+# number has no meaning but to split it, and VT or FF between two words is rare
+# enough that joining the words costs less than letting them split a value.
+_CONTROLS_REMOVED = frozenset(
+    chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in "\t\n\r\x85"
+)
+_ASCII_CONTROL = re.compile(
+    "[" + "".join(re.escape(c) for c in sorted(_CONTROLS_REMOVED) if c < "\x80") + "]"
+)
+
 _QUOTES = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u2035": "'", "\u2039": "'", "\u203a": "'", "\u02bc": "'", "\u02bb": "'",
@@ -215,7 +227,7 @@ _TOKEN_OF_INTEREST = re.compile(
 
 def _always_mapping(ch: str) -> str | None:
     """The unconditional mapping of one character: itself, a replacement, or None."""
-    if ch in _INVISIBLE:
+    if ch in _INVISIBLE or ch in _CONTROLS_REMOVED:
         return None
     category = unicodedata.category(ch)
     if category == "Cf":
@@ -261,7 +273,7 @@ def _scan_unicode() -> tuple[dict[int, str | None], frozenset[str], frozenset[in
     table: dict[int, str | None] = {}
     compose_second: set[str] = set()
     dirty: set[int] = set()
-    for codepoint in (*range(0x80, 0x30000), *range(0xE0000, 0xE1000)):
+    for codepoint in (*range(0x30000), *range(0xE0000, 0xE1000)):
         ch = chr(codepoint)
         mapped = _always_mapping(ch)
         if mapped != ch:
@@ -304,7 +316,7 @@ def _starts_cluster(ch: str) -> bool:
 def _joins_previous(ch: str) -> bool:
     """Part of the preceding cluster: removed (it may separate a letter from its
     combining mark) or mergeable into the preceding character by NFKC."""
-    return ch >= "\x80" and (_removed(ch) or not _starts_cluster(ch))  # "" is clean
+    return ch != "" and (_removed(ch) or (ch >= "\x80" and not _starts_cluster(ch)))
 
 
 def _settle(piece: str) -> str:
@@ -441,7 +453,7 @@ def normalize(text: str) -> NormalizedText:
 
     Idempotent: ``normalize(normalize(t).text).text == normalize(t).text``.
     """
-    if text.isascii():
+    if text.isascii() and _ASCII_CONTROL.search(text) is None:
         return NormalizedText(text, len(text))
     return _normalize_dirty_clusters(text) or _normalize_every_cluster(text)
 
