@@ -5,8 +5,10 @@ back to the caller's original offsets:
 
 1. invisible characters are removed: format characters (category Cf: zero-width
    space/joiners, word joiner, BOM, soft hyphen, bidi overrides and isolates,
-   tag characters) and a few invisible fillers of other categories (variation
-   selectors, Hangul fillers, the combining grapheme joiner);
+   tag characters), a few invisible fillers of other categories (variation
+   selectors, Hangul fillers, the combining grapheme joiner) and the control
+   characters (category Cc: NUL, SOH, BS, VT, FF, ESC, DEL, C1) other than tab,
+   line feed and carriage return (NEL becomes a line feed);
 2. Unicode NFKC: fullwidth forms, ligatures, mathematical alphanumerics,
    circled, squared and super/subscript characters become their plain forms;
 3. whitespace, dash and quote variants become ASCII (' ', '-', "'", '"'), digits
@@ -46,6 +48,9 @@ PyPI (confusable-homoglyphs, confusables) answer "is this string confusable?"
 from the full Unicode confusables data, with per-character Python lookups; what
 the request path needs is a one-pass `str.translate` to a skeleton for the few
 scripts attackers actually use, which a 190-entry table does in C.
+
+Numbers split by separators that are legitimately text (tabs, newlines, dots,
+every two digits) are read whole again by `engine.digit_views`, on this output.
 
 Nothing is rejected here: oversized input is the API's business.
 """
