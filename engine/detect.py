@@ -64,6 +64,7 @@ with without(*HEAVY):
 from engine.digit_views import (
     JOINED,
     SPACED,
+    DigitView,
     DigitViews,
     SeparatedIbanRecognizer,
     digit_views,
@@ -377,7 +378,7 @@ class Detector:
             for name in stage.views:
                 view = views.get(name)
                 if view is not None:
-                    results += _mapped(_scored(stage, view.text), view)
+                    results += _on_view(stage, view)
         return self._finish(text, results)
 
     def _views(self, text: str) -> DigitViews:
@@ -400,7 +401,7 @@ class Detector:
                     entities=entities,
                     score_threshold=self.min_score,
                 )
-                results += _mapped(found, view)
+                results += _mapped(found, view.view)
         return self._finish(text, results)
 
     @property
@@ -448,6 +449,24 @@ def _scored(stage: Stage, text: str) -> list[RecognizerResult]:
                     text, result.score, result.start, stage.recognizer.context
                 )
     return results
+
+
+def _on_view(stage: Stage, view: DigitView) -> list[RecognizerResult]:
+    """The stage's results on the windows of `view` that differ from the text it
+    reads, context words counted over the whole view, in the text's offsets."""
+    results: list[RecognizerResult] = []
+    for low, high in view.windows:
+        if stage.prefilter is not None and not stage.prefilter(view.text[low:high]):
+            continue
+        for result in stage.recognizer.analyze(view.text[low:high], [], cast(NlpArtifacts, None)):
+            result.start += low
+            result.end += low
+            if stage.recognizer.context and result.score < 1.0:
+                result.score = _boost_with_context(
+                    view.text, result.score, result.start, stage.recognizer.context
+                )
+            results.append(result)
+    return _mapped(results, view.view)
 
 
 def _mapped(results: list[RecognizerResult], view: NormalizedText) -> list[RecognizerResult]:

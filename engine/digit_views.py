@@ -30,6 +30,7 @@ Pure, no I/O; offsets of every detection end up in the normalized text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -42,7 +43,14 @@ with without(*HEAVY):
     from presidio_analyzer.nlp_engine import NlpArtifacts
     from presidio_analyzer.predefined_recognizers import IbanRecognizer
 
-__all__ = ["JOINED", "SPACED", "DigitViews", "SeparatedIbanRecognizer", "digit_views"]
+__all__ = [
+    "JOINED",
+    "SPACED",
+    "DigitView",
+    "DigitViews",
+    "SeparatedIbanRecognizer",
+    "digit_views",
+]
 
 JOINED = "joined"
 SPACED = "spaced"
@@ -52,16 +60,34 @@ _SPLIT_RUN = re.compile(rf"\d+(?:{_SEPARATOR}{{1,3}}\d+)+")
 _SEPARATOR_RUN = re.compile(rf"{_SEPARATOR}+")
 _PLAIN_SEPARATORS = frozenset({" ", "-", "."})
 _MIN_DIGITS = 7  # the shortest number any recognizer here reads (a national phone number)
+# Characters around a rewritten run that recognizers look at: a card's word boundary,
+# the IBAN head a card must not follow, the reference word a phone must not follow.
+_MARGIN_BEFORE = 48
+_MARGIN_AFTER = 8
+
+
+@dataclass(frozen=True, slots=True)
+class DigitView:
+    """One reading: its text with the map back (`view.to_original`), and the
+    windows of it that differ from the text read (with margins), where
+    recognizers need to run again; elsewhere they would find what they found."""
+
+    view: NormalizedText
+    windows: tuple[tuple[int, int], ...]
+
+    @property
+    def text(self) -> str:
+        return self.view.text
 
 
 @dataclass(frozen=True, slots=True)
 class DigitViews:
     """The views of one normalized text that differ from it (None when identical)."""
 
-    joined: NormalizedText | None = None
-    spaced: NormalizedText | None = None
+    joined: DigitView | None = None
+    spaced: DigitView | None = None
 
-    def get(self, name: str) -> NormalizedText | None:
+    def get(self, name: str) -> DigitView | None:
         return self.joined if name == JOINED else self.spaced if name == SPACED else None
 
 
@@ -72,6 +98,8 @@ def digit_views(text: str) -> DigitViews:
     """The joined and spaced views of `text` (normalized); see the module docstring."""
     joined: list[tuple[int, int, str]] = []  # (start, end, replacement) in `text`
     spaced: list[tuple[int, int, str]] = []
+    joined_runs: list[tuple[int, int]] = []
+    spaced_runs: list[tuple[int, int]] = []
     for run in _SPLIT_RUN.finditer(text):
         body = run.group()
         separators = list(_SEPARATOR_RUN.finditer(body))
@@ -81,18 +109,21 @@ def digit_views(text: str) -> DigitViews:
         base = run.start()
         if all(len(group) >= 2 for group in groups[1:-1]):
             joined.extend((base + s.start(), base + s.end(), "") for s in separators)
-        spaced.extend(
-            (base + s.start(), base + s.end(), " ")
-            for s in separators
-            if s.group() not in _PLAIN_SEPARATORS
-        )
+            joined_runs.append(run.span())
+        odd = [s for s in separators if s.group() not in _PLAIN_SEPARATORS]
+        if odd:
+            spaced.extend((base + s.start(), base + s.end(), " ") for s in odd)
+            spaced_runs.append(run.span())
     if not joined and not spaced:
         return _NO_VIEWS
-    return DigitViews(_view(text, joined), _view(text, spaced))
+    return DigitViews(_view(text, joined, joined_runs), _view(text, spaced, spaced_runs))
 
 
-def _view(text: str, edits: list[tuple[int, int, str]]) -> NormalizedText | None:
-    """`text` with each span of `edits` (sorted, disjoint) replaced, and the map back."""
+def _view(
+    text: str, edits: list[tuple[int, int, str]], runs: list[tuple[int, int]]
+) -> DigitView | None:
+    """`text` with each span of `edits` (sorted, disjoint) replaced, the map back, and
+    the windows around `runs` (spans of `text`) in the view's offsets."""
     if not edits:
         return None
     pieces: list[str] = []
@@ -110,7 +141,17 @@ def _view(text: str, edits: list[tuple[int, int, str]]) -> NormalizedText | None
     pieces.append(text[position:])
     starts.extend(range(position, len(text)))
     ends.extend(range(position + 1, len(text) + 1))
-    return NormalizedText("".join(pieces), len(text), tuple(starts), tuple(ends))
+    origins = tuple(starts)
+    view = NormalizedText("".join(pieces), len(text), origins, tuple(ends))
+    windows: list[tuple[int, int]] = []
+    for run_start, run_end in runs:
+        low = max(0, bisect_left(origins, run_start) - _MARGIN_BEFORE)
+        high = min(len(view.text), bisect_left(origins, run_end) + _MARGIN_AFTER)
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], high)
+        else:
+            windows.append((low, high))
+    return DigitView(view, tuple(windows))
 
 
 class SeparatedIbanRecognizer(CodeRecognizer):

@@ -114,7 +114,7 @@ def test_when_digits_are_split_by_odd_separators_then_the_views_read_them_whole(
     assert "4111111111111111" in views.joined.text
     assert "536 90 4399" in views.spaced.text
     start = views.joined.text.index("4111")
-    assert views.joined.to_original(start, start + 16) == (5, 25)
+    assert views.joined.view.to_original(start, start + 16) == (5, 25)
 
 
 def test_when_numbers_in_prose_are_short_or_listed_then_the_views_leave_them() -> None:
