@@ -30,6 +30,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from engine.detect import BlankEnglishNlpEngine, Detector
+from engine.digit_views import digit_views
 from engine.normalize import normalize
 from engine.recognizers import OfflineEmailRecognizer, offline_suffix_extractor
 
@@ -150,6 +151,12 @@ def main() -> None:
             p50, p95 = measure(lambda t=text, s=stage: s.run(t), len(text), rounds)
             row.append(f"{p50:7.3f} / {p95:6.3f}")
         print(f"{stage.name:22}" + "".join(f"{cell:>18}" for cell in row))
+    row = []
+    for raw in TEXTS.values():  # the readings of split numbers the stages above also scan
+        text = normalize(raw).text
+        p50, p95 = measure(lambda t=text: digit_views(t), len(text), rounds)
+        row.append(f"{p50:7.3f} / {p95:6.3f}")
+    print(f"{'(digit views)':22}" + "".join(f"{cell:>18}" for cell in row))
 
     print("\nper recognizer, Presidio defaults (p50 ms per 1,000 characters)\n")
     for recognizer in baseline.registry.recognizers:

@@ -61,6 +61,14 @@ with without(*HEAVY):
     from presidio_analyzer.predefined_recognizers import IbanRecognizer
     from spacy.lang.en.stop_words import STOP_WORDS
 
+from engine.digit_views import (
+    JOINED,
+    SPACED,
+    DigitView,
+    DigitViews,
+    SeparatedIbanRecognizer,
+    digit_views,
+)
 from engine.errors import InvalidPolicyData, Problem
 from engine.identifiers import (
     MedicalRecordNumberRecognizer,
@@ -68,6 +76,7 @@ from engine.identifiers import (
     SpanishIdRecognizer,
 )
 from engine.model import Detection, EntityTypeSpec
+from engine.normalize import NormalizedText
 from engine.person_names import PersonNameRecognizer
 from engine.recognizers import (
     AssignedSecretRecognizer,
@@ -183,13 +192,16 @@ class Stage:
     `prefilter` skips the recognizer when the text cannot hold its entity;
     `windows` runs it only on the spans a cheap regex finds (with a margin of
     `_WINDOW_MARGIN` characters, enough for the recognizer's word-boundary and
-    lookaround checks), its results moved back to text offsets.
+    lookaround checks), its results moved back to text offsets. `views` names
+    the readings of engine.digit_views it also runs on (numbers split by
+    separators, read whole), when the text has them.
     """
 
     name: str
     recognizer: EntityRecognizer
     prefilter: Callable[[str], bool] | None = None
     windows: re.Pattern[str] | None = None
+    views: tuple[str, ...] = ()
 
     def run(self, text: str) -> list[RecognizerResult]:
         if self.prefilter is not None and not self.prefilter(text):
@@ -258,14 +270,22 @@ def _builtin_stages(entity_type: str, suffixes: tldextract.TLDExtract) -> list[S
     if entity_type == "EMAIL_ADDRESS":
         return [Stage("email", OfflineEmailRecognizer(suffixes), _contains("@"), _EMAIL_WINDOW)]
     if entity_type == "PHONE_NUMBER":
-        return [Stage("phone", PhoneNumberRecognizer())]
+        return [Stage("phone", PhoneNumberRecognizer(), views=(SPACED,))]
     if entity_type == "CREDIT_CARD":
-        return [Stage("credit_card", CardNumberRecognizer(), _searches(r"\d[\d \-]{11,}\d"))]
+        card_shape = _searches(r"\d[\d \-]{11,}\d")
+        return [Stage("credit_card", CardNumberRecognizer(), card_shape, views=(JOINED,))]
     if entity_type == "IBAN_CODE":
-        return [Stage("iban", IbanRecognizer(), None, _IBAN_WINDOW)]
+        return [
+            Stage("iban", IbanRecognizer(), None, _IBAN_WINDOW),
+            Stage(
+                "iban_separated",
+                SeparatedIbanRecognizer(),
+                _searches(SeparatedIbanRecognizer.PREFILTER.pattern),
+            ),
+        ]
     if entity_type == "US_SSN":
         ssn_shape = _searches(r"\d{3}[ .\-]?\d{2}[ .\-]?\d{4}")
-        return [Stage("us_ssn", UsSsnNumberRecognizer(), ssn_shape)]
+        return [Stage("us_ssn", UsSsnNumberRecognizer(), ssn_shape, views=(SPACED,))]
     if entity_type == "IP_ADDRESS":
         return [Stage("ip", IpAddressRecognizer(), None, _IP_WINDOW)]
     if entity_type == "PERSON":
@@ -285,7 +305,8 @@ def _builtin_stages(entity_type: str, suffixes: tldextract.TLDExtract) -> list[S
     if entity_type == "URL":
         return [Stage("url", UrlRecognizer(suffixes), _url_signs)]
     if entity_type == "NATIONAL_ID":
-        return [Stage("spanish_id", SpanishIdRecognizer(), _searches(r"\d[\d.]{6}"))]
+        dni_shape = _searches(r"\d[\d.]{6}")
+        return [Stage("spanish_id", SpanishIdRecognizer(), dni_shape, views=(JOINED,))]
     if entity_type == "PASSPORT":
         passport_word = _says("pass", "pasaporte", "paspoort")  # pass(port), passeport...
         return [Stage("passport", PassportNumberRecognizer(), passport_word)]
@@ -326,7 +347,9 @@ class Detector:
                         Problem("<graph>", "", f"entity_types.{spec.id}.recognizer", str(exc))
                     )
                     continue
-                built.append(Stage(f"graph:{spec.id}", custom))
+                # A checksum keeps joined numbers honest; a bare pattern reads the text only.
+                checked = spec.recognizer.validator in _CHECKSUM_VALIDATORS
+                built.append(Stage(f"graph:{spec.id}", custom, views=(JOINED,) if checked else ()))
             if not built:
                 unsupported.append(spec.id)
             stages.extend(built)
@@ -336,6 +359,7 @@ class Detector:
         self.unsupported: tuple[str, ...] = tuple(unsupported)
         """Declared entity types with no built-in and no custom recognizer."""
         self.stages: tuple[Stage, ...] = tuple(stages)
+        self._reads_views = any(stage.views for stage in stages)
         self._analyzer: AnalyzerEngine | None = None
 
     @classmethod
@@ -348,19 +372,36 @@ class Detector:
     def detect(self, text: str) -> tuple[Detection, ...]:
         """Entities in `text` (already normalized), without overlaps, by position."""
         results: list[RecognizerResult] = []
+        views = self._views(text)
         for stage in self.stages:
-            for result in stage.run(text):
-                if stage.recognizer.context and result.score < 1.0:
-                    result.score = _boost_with_context(
-                        text, result.score, result.start, stage.recognizer.context
-                    )
-                results.append(result)
+            results += _scored(stage, text)
+            for name in stage.views:
+                view = views.get(name)
+                if view is not None:
+                    results += _on_view(stage, view)
         return self._finish(text, results)
+
+    def _views(self, text: str) -> DigitViews:
+        return digit_views(text) if self._reads_views else DigitViews()
 
     def detect_with_analyzer(self, text: str) -> tuple[Detection, ...]:
         """The same recognizers through Presidio's AnalyzerEngine and a blank spaCy
         pipeline: slower, kept to check that `detect` agrees with Presidio."""
         results = self.analyzer.analyze(text=text, language="en", score_threshold=self.min_score)
+        views = self._views(text)
+        for name in (JOINED, SPACED):
+            view = views.get(name)
+            entities = sorted(
+                {e for s in self.stages if name in s.views for e in s.recognizer.supported_entities}
+            )
+            if view is not None and entities:
+                found = self.analyzer.analyze(
+                    text=view.text,
+                    language="en",
+                    entities=entities,
+                    score_threshold=self.min_score,
+                )
+                results += _mapped(found, view.view)
         return self._finish(text, results)
 
     @property
@@ -393,6 +434,46 @@ class Detector:
             key=lambda d: (-d.score, -(d.end - d.start), d.start, d.entity_type),
         )
         return resolve_overlaps(candidates)
+
+
+_CHECKSUM_VALIDATORS = frozenset({"luhn", "iban", "mod97"})
+
+
+def _scored(stage: Stage, text: str) -> list[RecognizerResult]:
+    """The stage's results on `text`, with context words counted."""
+    results = stage.run(text)
+    if stage.recognizer.context:
+        for result in results:
+            if result.score < 1.0:
+                result.score = _boost_with_context(
+                    text, result.score, result.start, stage.recognizer.context
+                )
+    return results
+
+
+def _on_view(stage: Stage, view: DigitView) -> list[RecognizerResult]:
+    """The stage's results on the windows of `view` that differ from the text it
+    reads, context words counted over the whole view, in the text's offsets."""
+    results: list[RecognizerResult] = []
+    for low, high in view.windows:
+        if stage.prefilter is not None and not stage.prefilter(view.text[low:high]):
+            continue
+        for result in stage.recognizer.analyze(view.text[low:high], [], cast(NlpArtifacts, None)):
+            result.start += low
+            result.end += low
+            if stage.recognizer.context and result.score < 1.0:
+                result.score = _boost_with_context(
+                    view.text, result.score, result.start, stage.recognizer.context
+                )
+            results.append(result)
+    return _mapped(results, view.view)
+
+
+def _mapped(results: list[RecognizerResult], view: NormalizedText) -> list[RecognizerResult]:
+    """Results found on a digit view, moved to the offsets of the text it reads."""
+    for result in results:
+        result.start, result.end = view.to_original(result.start, result.end)
+    return results
 
 
 def resolve_overlaps(candidates: Sequence[Detection]) -> tuple[Detection, ...]:

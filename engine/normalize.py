@@ -5,8 +5,10 @@ back to the caller's original offsets:
 
 1. invisible characters are removed: format characters (category Cf: zero-width
    space/joiners, word joiner, BOM, soft hyphen, bidi overrides and isolates,
-   tag characters) and a few invisible fillers of other categories (variation
-   selectors, Hangul fillers, the combining grapheme joiner);
+   tag characters), a few invisible fillers of other categories (variation
+   selectors, Hangul fillers, the combining grapheme joiner) and the control
+   characters (category Cc: NUL, SOH, BS, VT, FF, ESC, DEL, C1) other than tab,
+   line feed and carriage return (NEL becomes a line feed);
 2. Unicode NFKC: fullwidth forms, ligatures, mathematical alphanumerics,
    circled, squared and super/subscript characters become their plain forms;
 3. whitespace, dash and quote variants become ASCII (' ', '-', "'", '"'), digits
@@ -46,6 +48,9 @@ PyPI (confusable-homoglyphs, confusables) answer "is this string confusable?"
 from the full Unicode confusables data, with per-character Python lookups; what
 the request path needs is a one-pass `str.translate` to a skeleton for the few
 scripts attackers actually use, which a 190-entry table does in C.
+
+Numbers split by separators that are legitimately text (tabs, newlines, dots,
+every two digits) are read whole again by `engine.digit_views`, on this output.
 
 Nothing is rejected here: oversized input is the API's business.
 """
@@ -107,6 +112,18 @@ _INVISIBLE = frozenset(
     "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
     + "".join(chr(c) for c in range(0xFE00, 0xFE10))
     + "".join(chr(c) for c in range(0xE0100, 0xE01F0))
+)
+
+# Control characters (category Cc) but the three that shape ordinary text (tab,
+# line feed, carriage return) and NEL (a line break, mapped to "\n" below). Removed,
+# not read as separators: a NUL, ESC or DEL inside "jane.doe@example.com" or a card
+# number has no meaning but to split it, and VT or FF between two words is rare
+# enough that joining the words costs less than letting them split a value.
+_CONTROLS_REMOVED = frozenset(
+    chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in "\t\n\r\x85"
+)
+_ASCII_CONTROL = re.compile(
+    "[" + "".join(re.escape(c) for c in sorted(_CONTROLS_REMOVED) if c < "\x80") + "]"
 )
 
 _QUOTES = {
@@ -215,7 +232,7 @@ _TOKEN_OF_INTEREST = re.compile(
 
 def _always_mapping(ch: str) -> str | None:
     """The unconditional mapping of one character: itself, a replacement, or None."""
-    if ch in _INVISIBLE:
+    if ch in _INVISIBLE or ch in _CONTROLS_REMOVED:
         return None
     category = unicodedata.category(ch)
     if category == "Cf":
@@ -261,7 +278,7 @@ def _scan_unicode() -> tuple[dict[int, str | None], frozenset[str], frozenset[in
     table: dict[int, str | None] = {}
     compose_second: set[str] = set()
     dirty: set[int] = set()
-    for codepoint in (*range(0x80, 0x30000), *range(0xE0000, 0xE1000)):
+    for codepoint in (*range(0x30000), *range(0xE0000, 0xE1000)):
         ch = chr(codepoint)
         mapped = _always_mapping(ch)
         if mapped != ch:
@@ -304,7 +321,7 @@ def _starts_cluster(ch: str) -> bool:
 def _joins_previous(ch: str) -> bool:
     """Part of the preceding cluster: removed (it may separate a letter from its
     combining mark) or mergeable into the preceding character by NFKC."""
-    return ch >= "\x80" and (_removed(ch) or not _starts_cluster(ch))  # "" is clean
+    return ch != "" and (_removed(ch) or (ch >= "\x80" and not _starts_cluster(ch)))
 
 
 def _settle(piece: str) -> str:
@@ -441,7 +458,7 @@ def normalize(text: str) -> NormalizedText:
 
     Idempotent: ``normalize(normalize(t).text).text == normalize(t).text``.
     """
-    if text.isascii():
+    if text.isascii() and _ASCII_CONTROL.search(text) is None:
         return NormalizedText(text, len(text))
     return _normalize_dirty_clusters(text) or _normalize_every_cluster(text)
 

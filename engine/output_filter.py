@@ -22,8 +22,10 @@ longer than any entity the detectors know apart from PEM blocks) and only emits
 text that no later chunk can change the meaning of: the cut never falls inside a
 detection (a detection touching the end of the held text keeps everything from
 its start held, however long it grows) nor inside something that may become a
-placeholder. Already emitted text stays in a look-behind window, so context
-words ("phone:") still count for entities right after the cut.
+placeholder. The hold counts normalized characters too, so characters that
+normalization removes (NUL, ESC, zero-width spaces...) cannot pad a value past
+it. Already emitted text stays in a look-behind window, so context words
+("phone:") still count for entities right after the cut.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Protocol
 
 from engine.decision import Decision
 from engine.model import Detection, Effect, Restrictiveness, Snapshot
-from engine.normalize import normalize
+from engine.normalize import NormalizedText, normalize
 from engine.redact import PLACEHOLDER_PATTERN, Choice, Replacement, redact, restore
 
 __all__ = [
@@ -174,9 +176,10 @@ class OutputFilter:
 
     def scan(self, text: str) -> tuple[Found, ...]:
         """Detections in `text` (offsets into `text` itself), except the request's placeholders."""
-        if not text:
-            return ()
-        normalized = normalize(text)
+        return self.scan_normalized(normalize(text), text) if text else ()
+
+    def scan_normalized(self, normalized: NormalizedText, text: str) -> tuple[Found, ...]:
+        """`scan`, given `normalize(text)` already."""
         own = [
             m.span() for m in PLACEHOLDER_PATTERN.finditer(text) if m.group() in self._pseudonyms
         ]
@@ -239,13 +242,14 @@ class StreamFilter:
     def _emit(self, *, final: bool) -> Filtered:
         window = self._behind + self._pending
         offset = len(self._behind)
-        found = [f for f in self.output.scan(window) if f.end > offset]
+        normalized = normalize(window)
+        found = [f for f in self.output.scan_normalized(normalized, window) if f.end > offset]
         blocked = self.output.blocked(found)
         if blocked:
             self.blocked = blocked
             self._pending = ""
             return Filtered("", blocked=blocked)
-        cut = len(window) if final else self._safe_cut(window, offset, found)
+        cut = len(window) if final else self._safe_cut(window, normalized, offset, found)
         if cut <= offset:
             return Filtered("")
         piece = window[offset:cut]
@@ -260,9 +264,19 @@ class StreamFilter:
         self._behind = (self._behind + piece)[-self.hold :]
         return out
 
-    def _safe_cut(self, window: str, offset: int, found: list[Found]) -> int:
-        """The end of what may be emitted: only ever moves left, so it terminates."""
+    def _safe_cut(
+        self, window: str, normalized: NormalizedText, offset: int, found: list[Found]
+    ) -> int:
+        """The end of what may be emitted: only ever moves left, so it terminates.
+
+        The hold counts characters of the normalized text as well as of the model's:
+        a card padded with hundreds of removed control characters is still held
+        whole until it can be read."""
         cut = len(window) - self.hold
+        held_from = len(normalized.text) - self.hold
+        if held_from <= 0:
+            return 0
+        cut = min(cut, normalized.to_original(held_from, held_from)[0])
         while True:
             before = cut
             for f in found:

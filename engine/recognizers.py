@@ -315,7 +315,8 @@ class CardNumberRecognizer(_Standalone, CreditCardRecognizer):
     4-4-4-2, and Mastercard's 2-series BINs (2221-2720, issued since 2017). Here
     a card is four leading digits of a known brand range, then up to four groups
     of 2-6 digits, 12 to 19 digits in all; 12-digit numbers only for Maestro's
-    own BINs, as nothing else is that short.
+    own BINs, as nothing else is that short; 1-series (UATP) only at 15 digits,
+    its only length, so that a column of years is not a card.
     """
 
     CARD_PATTERNS: ClassVar[list[Pattern]] = [
@@ -354,6 +355,8 @@ class CardNumberRecognizer(_Standalone, CreditCardRecognizer):
             len(digits) == 12 and not digits.startswith(self._MAESTRO_12)
         ):
             return False
+        if digits.startswith("1") and len(digits) != 15:
+            return False  # UATP, the only 1-series brand, issues 15 digits: "1996 1997 1998 1999"
         groups = self._SEPARATOR.split(pattern_text)
         if len(groups) > 1 and any(len(g) < 2 for g in groups):
             return False

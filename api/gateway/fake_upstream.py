@@ -14,7 +14,10 @@ A rule applies to requests for its `model` (the provider's model name, or
 fields: `status` (answer with an OpenAI-style error unless 200) and
 `retry_after` (the Retry-After header); `delay_s` (wait before answering);
 `text` (the answer; default the echo); `chunks` (stream exactly these pieces);
-`chunk_delay_s`; `break_after` (drop the connection after that many chunks).
+`chunk_delay_s`; `break_after` (drop the connection after that many chunks);
+`fields` and `choice_fields` (keys merged into every answer object, and into
+every choice of it, as a hostile provider would add them: `usage` in `fields`
+is merged into the usage counts, and a stream then always ends with them).
 Keys are never kept: a request records only whether one came and a short
 SHA-256 fingerprint of it.
 
@@ -57,6 +60,8 @@ class Rule(BaseModel):
     chunks: list[str] | None = None
     chunk_delay_s: float = Field(default=0.0, ge=0, le=10)
     break_after: int | None = Field(default=None, ge=0)
+    fields: dict[str, Any] | None = None
+    choice_fields: dict[str, Any] | None = None
 
 
 class Script(BaseModel):
@@ -143,19 +148,24 @@ def create_fake_upstream() -> FastAPI:
             return JSONResponse({"error": error}, status_code=rule.status, headers=headers)
         text = rule.text if rule.text is not None else _echo(body)
         completion_id = f"chatcmpl-fake-{uuid.uuid4().hex[:12]}"
-        usage = {
+        usage: dict[str, Any] = {
             "prompt_tokens": _tokens(str(body.get("messages", ""))),
             "completion_tokens": _tokens(text),
             "total_tokens": _tokens(str(body.get("messages", ""))) + _tokens(text),
         }
+        extra = dict(rule.fields or {})
+        usage |= extra.pop("usage", None) or {}
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
             pieces = rule.chunks if rule.chunks is not None else _WORDS.findall(text)
+            sent_usage = usage if include_usage or rule.fields else None
             return StreamingResponse(
-                _stream(completion_id, model, pieces, rule, usage if include_usage else None),
+                _stream(completion_id, model, pieces, rule, sent_usage),
                 media_type="text/event-stream",
             )
-        return JSONResponse(completion_body(completion_id, model, text, usage))
+        return JSONResponse(
+            _hostile(completion_body(completion_id, model, text, usage), extra, rule.choice_fields)
+        )
 
     return app
 
@@ -208,6 +218,16 @@ def sse_event(payload: dict[str, Any]) -> bytes:
     return f"data: {json.dumps(payload)}\n\n".encode()
 
 
+def _hostile(
+    answer: dict[str, Any], fields: dict[str, Any], choice_fields: dict[str, Any] | None
+) -> dict[str, Any]:
+    """`answer` with a rule's extra fields merged in, at the top and in every choice."""
+    answer |= fields
+    for choice in answer.get("choices", []):
+        choice |= choice_fields or {}
+    return answer
+
+
 def _echo(body: dict[str, Any]) -> str:
     messages = body.get("messages") or []
     last = next((m for m in reversed(messages) if m.get("role") == "user"), None)
@@ -226,8 +246,11 @@ async def _stream(
     rule: Rule,
     usage: dict[str, int] | None,
 ) -> AsyncIterator[bytes]:
+    extra = {k: v for k, v in (rule.fields or {}).items() if k != "usage"}
+
     def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
-        return sse_event(chunk_body(completion_id, model, delta, finish))
+        chunk = chunk_body(completion_id, model, delta, finish)
+        return sse_event(_hostile(chunk, extra, rule.choice_fields))
 
     yield event({"role": "assistant", "content": ""})
     for sent, piece in enumerate(pieces):
@@ -238,7 +261,7 @@ async def _stream(
         yield event({"content": piece})
     yield event({}, "stop")
     if usage is not None:
-        yield sse_event(usage_chunk_body(completion_id, model, usage))
+        yield sse_event(_hostile(usage_chunk_body(completion_id, model, usage), extra, None))
     yield b"data: [DONE]\n\n"
 
 

@@ -7,7 +7,10 @@ only walks the response objects. What the caller gets:
   has its pseudonyms restored; a blocked choice gets the block notice as its
   content and ``finish_reason: "content_filter"``;
 - anything else a provider adds to a message (tool calls, audio, logprobs) is
-  dropped: it was not asked for, and it would escape the filter.
+  dropped: it was not asked for, and it would escape the filter;
+- the other provider-controlled fields (id, created, usage, system_fingerprint,
+  index, finish_reason, role, service_tier) pass the allow-list of
+  api/gateway/answer_fields.py; unknown keys are dropped.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.gateway import answer_fields as fields
 from engine.analyze import EngineState
 from engine.decision import Decision
 from engine.output_filter import (
@@ -27,6 +31,11 @@ from engine.output_filter import (
 )
 
 CONTENT_FILTER = "content_filter"
+
+
+def completion_id(upstream: Any, output: OutputFilter, decision: Decision) -> str:
+    """The provider's completion id if it is a clean identifier, else one of govroute's."""
+    return fields.identifier(upstream, output) or f"chatcmpl-{decision.id.removeprefix('dec_')}"
 
 
 def output_filter_for(decision: Decision, state: EngineState, secret: bytes) -> OutputFilter:
@@ -57,7 +66,7 @@ def filter_completion(
         if not isinstance(choice, dict):
             continue
         message = _dict(choice.get("message"))
-        finish = choice.get("finish_reason")
+        finish = fields.finish_reason(choice.get("finish_reason"))
         out: dict[str, Any] = {"role": "assistant", "content": None}
         for part in ("content", "refusal"):
             text = _text(message.get(part))
@@ -73,23 +82,28 @@ def filter_completion(
                 break
         choices.append(
             {
-                "index": choice.get("index", position),
+                "index": fields.choice_index(choice.get("index"), position),
                 "message": out,
                 "finish_reason": finish,
                 "logprobs": None,
             }
         )
     body: dict[str, Any] = {
-        "id": upstream.get("id") or f"chatcmpl-{decision.id.removeprefix('dec_')}",
+        "id": completion_id(upstream.get("id"), output, decision),
         "object": "chat.completion",
-        "created": upstream.get("created") or int(time.time()),
+        "created": fields.created_at(upstream.get("created")),
         "model": model_id,
         "choices": choices,
     }
-    if isinstance(upstream.get("usage"), dict):
-        body["usage"] = upstream["usage"]
-    if upstream.get("system_fingerprint"):
-        body["system_fingerprint"] = upstream["system_fingerprint"]
+    usage = fields.usage(upstream.get("usage"))
+    if usage is not None:
+        body["usage"] = usage
+    fingerprint = fields.identifier(upstream.get("system_fingerprint"), output)
+    if fingerprint is not None:
+        body["system_fingerprint"] = fingerprint
+    tier = fields.service_tier(upstream.get("service_tier"))
+    if tier is not None:
+        body["service_tier"] = tier
     body["govroute"] = {
         "decision_id": decision.id,
         "outcome": decision.outcome.value,
@@ -139,14 +153,16 @@ class ChunkFilter:
         return len(self._blocked_choices) >= self.choices_expected
 
     def on_chunk(self, chunk: dict[str, Any]) -> list[dict[str, Any]]:
-        if isinstance(chunk.get("created"), int):
-            self.created = chunk["created"]
+        if "created" in chunk:
+            self.created = fields.created_at(chunk["created"])
         out: list[dict[str, Any]] = []
-        for choice in chunk.get("choices") or []:
+        choices = chunk.get("choices")
+        for choice in choices if isinstance(choices, list) else []:
             if not isinstance(choice, dict):
                 continue
-            index = choice.get("index", 0)
-            if not isinstance(index, int) or index in self._finished:
+            # A stream has no position to fall back on: a garbled index is the first choice.
+            index = fields.choice_index(choice.get("index", 0), 0)
+            if index in self._finished:
                 continue
             stream = self._stream(index)
             delta = _dict(choice.get("delta"))
@@ -158,7 +174,7 @@ class ChunkFilter:
                     out.append(self._blocked_chunk(index, result))
                     continue
                 text = self._take(result)
-            finish = choice.get("finish_reason")
+            finish = fields.finish_reason(choice.get("finish_reason"))
             if finish:
                 tail = stream.flush()
                 if tail.blocked:
@@ -166,12 +182,13 @@ class ChunkFilter:
                     continue
                 text += self._take(tail)
                 self._finished.add(index)
-            role = delta.get("role")
+            role = fields.role(delta.get("role"))
             if text or role or finish:
                 out.append(self._chunk(index, text, role=role, finish=finish))
-        if isinstance(chunk.get("usage"), dict):
-            self.usage = chunk["usage"]
-            out.append({**self._envelope(), "choices": [], "usage": self.usage})
+        usage = fields.usage(chunk.get("usage"))
+        if usage is not None:
+            self.usage = usage
+            out.append({**self._envelope(), "choices": [], "usage": usage})
         return out
 
     def finish(self) -> list[dict[str, Any]]:
@@ -217,10 +234,10 @@ class ChunkFilter:
         }
 
     def _chunk(
-        self, index: int, text: str, *, role: Any = None, finish: Any = None
+        self, index: int, text: str, *, role: str | None = None, finish: str | None = None
     ) -> dict[str, Any]:
         delta: dict[str, Any] = {}
-        if isinstance(role, str):
+        if role is not None:
             delta["role"] = role
         if text:
             delta["content"] = text

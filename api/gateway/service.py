@@ -45,7 +45,7 @@ from api.gateway.errors import (
     UpstreamsExhausted,
 )
 from api.gateway.hooks import GatewayHooks, NoHooks, ResponseEvent, SafeHooks
-from api.gateway.output import ChunkFilter, filter_completion, output_filter_for
+from api.gateway.output import ChunkFilter, completion_id, filter_completion, output_filter_for
 from api.gateway.retry import RetryPolicy
 from api.gateway.schemas import ChatCompletionRequest, GovrouteContext, to_decide_request
 from api.gateway.settings import GatewaySettings
@@ -360,10 +360,11 @@ class ChatService:
         assert answer.stream is not None
         assert answer.first_chunk is not None
         model_id = answer.endpoint.model_id
+        output = output_filter_for(ex.decision, self.runtime.state, self.gateway.secret)
         chunks = ChunkFilter(
-            output_filter_for(ex.decision, self.runtime.state, self.gateway.secret),
+            output,
             model_id=model_id,
-            completion_id=str(answer.first_chunk.get("id") or f"chatcmpl-{ex.decision.id[4:]}"),
+            completion_id=completion_id(answer.first_chunk.get("id"), output, ex.decision),
             choices_expected=body.n or 1,
             hold=self.gateway.settings.stream_hold_chars,
         )
