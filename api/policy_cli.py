@@ -49,7 +49,9 @@ def policy_test(
             "shipped detector, instead of the pins; the pinned intent must then match",
         ),
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing cases too")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List passing cases too")
+    ] = False,
 ) -> None:
     """Run decision cases against a policy directory on the pure core (no Neo4j)."""
     started = time.perf_counter()

@@ -43,7 +43,7 @@ def unmet(decision: Decision, expect: Expect, snapshot: Snapshot) -> list[Mismat
     check(
         "outcome", decision.outcome is expect.outcome, expect.outcome.value, decision.outcome.value
     )
-    policy_ids = [r.policy_id for r in decision.reasons]
+    policy_ids = [r.policy_id for r in decision.reasons if r.policy_id]
     missing = sorted(set(expect.reasons) - set(policy_ids))
     check("reasons", not missing, f"includes {_show(missing)}", policy_ids)
     present = sorted(set(expect.no_reasons) & set(policy_ids))

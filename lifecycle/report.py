@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from engine.decision import Decision
+from engine.decision import Decision, Reason
 from lifecycle.case_run import CaseResult
 
 
@@ -14,7 +14,7 @@ def summarize(decision: Decision) -> list[str]:
     route = decision.route
     lines = [
         f"outcome {decision.outcome.value}, intent {decision.intent.intent_id}",
-        "reasons: " + (", ".join(r.policy_id for r in decision.reasons) or "(none)"),
+        "reasons: " + ("; ".join(_reason(r) for r in decision.reasons) or "(none)"),
     ]
     if decision.withholdings:
         lines.append(
@@ -29,6 +29,11 @@ def summarize(decision: Decision) -> list[str]:
         )
     lines.append("route: " + (" > ".join(route.candidates) or "(none)"))
     return lines
+
+
+def _reason(reason: Reason) -> str:
+    # The engine's own reasons (no route, default deny) have no policy id: say them.
+    return reason.policy_id or f"({reason.sentence})"
 
 
 def failure_text(result: CaseResult) -> str:
