@@ -30,7 +30,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.gateway.cli import fake_upstream
-from api.policy_cli import policy_schema, policy_test
+from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
 from api.settings import Settings
 from engine.errors import GovroutError, InvalidPolicyData
@@ -53,6 +53,7 @@ app.add_typer(policy_app, name="policy")
 app.command("fake-upstream")(fake_upstream)
 app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)
+policy_app.command("diff")(policy_diff)
 policy_app.command("schema")(policy_schema)
 
 out = Console()
