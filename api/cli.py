@@ -5,6 +5,9 @@ govroute neo4j start|stop|status  the bundled Neo4j Community server
 govroute load PATH                policy YAML dir/file, RDF file, or CSV catalog
 govroute export                   the active policy content as RDF
 govroute policy list|rollback     PolicySet versions
+govroute policy test DIR          run the decision cases of a policy directory (no Neo4j)
+govroute policy diff A B          what changes between two versions/directories/files
+govroute policy schema            JSON Schema of the decision case format
 govroute schema                   JSON Schema of the policy YAML format
 govroute fake-upstream            a local OpenAI-compatible provider for demos
 govroute redteam --url --key      send the attack suite to a deployment, report block rates
@@ -27,6 +30,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.gateway.cli import fake_upstream
+from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
 from api.settings import Settings
 from engine.errors import GovroutError, InvalidPolicyData
@@ -48,6 +52,9 @@ app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(policy_app, name="policy")
 app.command("fake-upstream")(fake_upstream)
 app.command("redteam")(redteam)
+policy_app.command("test")(policy_test)
+policy_app.command("diff")(policy_diff)
+policy_app.command("schema")(policy_schema)
 
 out = Console()
 err = Console(stderr=True)
@@ -193,8 +200,14 @@ def export(
 
 
 @app.command("schema")
-def schema() -> None:
-    """Print the JSON Schema of the policy YAML format (for editors)."""
+def schema(
+    cases: Annotated[bool, typer.Option("--cases", help="The decision case format")] = False,
+) -> None:
+    """Print the JSON Schema of the policy YAML format (for editors); --cases: of the
+    decision case format (as `govroute policy schema`)."""
+    if cases:
+        policy_schema()
+        return
     sys.stdout.write(json.dumps(PolicyDocument.model_json_schema(), indent=2) + "\n")
 
 

@@ -8,6 +8,7 @@
     ├── NotFound                      not_found
     ├── RateLimited                   rate_limited          (carries retry_after seconds)
     ├── InvalidPolicyData             invalid_policy_data   (a load was refused; lists problems)
+    ├── InvalidCases                  invalid_cases         (decision case files; lists problems)
     ├── GraphUnavailable              graph_unavailable     (retryable)
     ├── UpstreamError                 upstream_error        (retryable when the provider said so)
     ├── LocalServerError              local_server_error    (the bundled Neo4j could not start/stop)
@@ -93,6 +94,18 @@ class InvalidPolicyData(GovroutError):
         shown = "\n".join(f"  - {p}" for p in problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s); nothing was written:\n{shown}{more}")
+        self.problems = problems
+
+
+class InvalidCases(GovroutError):
+    """Decision case files (`govroute policy test`) that cannot be read: file, case, field."""
+
+    code = "invalid_cases"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the decision cases:\n{shown}{more}")
         self.problems = problems
 
 

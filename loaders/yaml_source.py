@@ -21,6 +21,7 @@ from engine.errors import InvalidPolicyData, Problem
 from loaders.spec import SECTIONS, PolicyDocument
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
+CASES_DIR = "cases"  # a policy directory's decision cases (lifecycle.cases), never policy
 _ITEM_MODELS: dict[str, type[BaseModel]] = {
     name: PolicyDocument.model_fields[name].annotation.__args__[0]  # type: ignore[union-attr]
     for name in SECTIONS
@@ -205,7 +206,14 @@ def _policy_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise InvalidPolicyData([Problem(str(path), "", "", "no such file or directory")])
-    files = sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    files = sorted(
+        p
+        for p in path.rglob("*")
+        if p.suffix in {".yaml", ".yml"}
+        and p.is_file()
+        # decision cases for `govroute policy test` live beside the policy, not in it
+        and p.relative_to(path).parts[0] != CASES_DIR
+    )
     if not files:
         raise InvalidPolicyData([Problem(str(path), "", "", "holds no *.yaml or *.yml files")])
     return files
@@ -213,3 +221,50 @@ def _policy_files(path: Path) -> list[Path]:
 
 def _display(file: Path, root: Path) -> str:
     return str(file.relative_to(root)) if root.is_dir() else file.name
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedDocument:
+    """One YAML document's data, and the line of each dotted path in it (nearest parent)."""
+
+    data: Any
+    lines: dict[tuple[str | int, ...], int]
+
+    def line_of(self, path: tuple[str | int, ...]) -> int:
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def read_located_yaml(text: str, name: str) -> list[LocatedDocument]:
+    """Documents of a YAML text under the same strict rules as policy files (no anchors,
+    no duplicate keys), for other formats (decision cases) that report lines too."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        detail = getattr(exc, "problem", None) or str(exc)
+        raise InvalidPolicyData([Problem(name, where, "", f"is not valid YAML: {detail}")]) from exc
+    out: list[LocatedDocument] = []
+    for node in nodes:
+        if node is None:
+            continue
+        located = _Located()
+        try:
+            data = _construct(node, (), located, set())
+        except _NodeProblem as exc:
+            raise InvalidPolicyData(
+                [Problem(name, f"line {exc.line}", exc.path, exc.message)]
+            ) from exc
+        out.append(LocatedDocument(data, located.lines))
+    return out
+
+
+def validation_message(error: Any) -> str:
+    """A pydantic error as the policy loader words it ("is required", ...)."""
+    return _message(error)
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    return _dotted(path)
