@@ -8,6 +8,7 @@ govroute policy list|rollback     PolicySet versions
 govroute schema                   JSON Schema of the policy YAML format
 govroute fake-upstream            a local OpenAI-compatible provider for demos
 govroute redteam --url --key      send the attack suite to a deployment, report block rates
+govroute detokenize TEXT          pseudonyms back to values (a 'detokenize' key; audited)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from rich.table import Table
 from api.gateway.cli import fake_upstream
 from api.redteam import redteam
 from api.settings import Settings
+from api.vault.cli import detokenize_command
 from engine.errors import GovroutError, InvalidPolicyData
 from graph import store
 from graph.connection import GraphClient
@@ -48,6 +50,7 @@ app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(policy_app, name="policy")
 app.command("fake-upstream")(fake_upstream)
 app.command("redteam")(redteam)
+app.command("detokenize")(detokenize_command)
 
 out = Console()
 err = Console(stderr=True)
@@ -233,6 +236,7 @@ def _serve(settings: Settings) -> None:
     from api.app import create_app
     from api.logs import configure_logging
 
+    _guard(settings.load_secret)  # a replica on shared state without GOVROUTE_SECRET stops here
     out.print(f"serving on http://{settings.api.host}:{settings.api.port} (OpenAPI at /docs)")
     # Every line, uvicorn's too (log_config=None), in GOVROUTE_LOG_FORMAT, written off the
     # request threads.

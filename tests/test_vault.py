@@ -22,15 +22,17 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from pydantic import SecretStr
 
 from api.app import create_app
 from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream
 from api.gateway.settings import GatewaySettings
 from api.settings import ApiSettings, RateLimitSettings, Settings, VaultSettings
 from api.vault.cipher import VaultCipher
+from api.vault.cli import run as run_cli
 from api.vault.stores import MemoryVaultStore, RedisVaultStore
 from api.vault.vault import Vault
-from engine.errors import InvalidConfiguration, VaultUnavailable
+from engine.errors import Forbidden, InvalidConfiguration, VaultUnavailable
 from engine.model import Effect
 from engine.redact import pseudonym
 from engine.vault import VaultEntry, VaultScope, may_see, scope_key
@@ -101,10 +103,10 @@ def _settings(
 ) -> Settings:
     return Settings(
         neo4j=neo4j,
-        api=ApiSettings(state_dir=state, refresh_interval_s=1, secret=SECRET),
+        api=ApiSettings(state_dir=state, refresh_interval_s=1, secret=SecretStr(SECRET)),
         rate_limits=RateLimitSettings(redis_url=None),
         gateway=GatewaySettings(upstream_overrides={"*": upstream}, request_budget_s=20.0),
-        vault=VaultSettings(redis_url=redis_url, scope=scope),
+        vault=VaultSettings(redis_url=SecretStr(redis_url), scope=scope),
     )
 
 
@@ -316,12 +318,7 @@ def test_when_an_auditor_detokenizes_then_values_come_back_and_each_restore_is_r
     body = response.json()
     assert body["text"] == f"Ticket mentions {NAME}."
     assert body["restored"] == [
-        {
-            "pseudonym": placeholder,
-            "value": NAME,
-            "entity_type": "PERSON",
-            "label": body["restored"][0]["label"],
-        }
+        {"pseudonym": placeholder, "value": NAME, "entity_type": "PERSON", "label": "person_name"}
     ]
     assert body["unknown"] == []
     [record] = restores_of(graph, placeholder, "detokenize")
@@ -367,6 +364,26 @@ def test_when_detokenize_gets_no_pseudonym_shape_then_it_says_which_item_is_wron
     assert "pseudonyms[1]" in response.json()["error"]["message"]
 
 
+def test_when_detokenizing_from_the_cli_then_it_reads_the_shared_vault_and_checks_the_role(
+    replicas: Replicas, neo4j_settings: Neo4jSettings, tmp_path: Path
+) -> None:
+    placeholder = first_turn(replicas, replicas.a)
+    settings = Settings(
+        neo4j=neo4j_settings,
+        api=ApiSettings(state_dir=tmp_path, secret=SecretStr(SECRET)),
+        rate_limits=RateLimitSettings(redis_url=None),
+        vault=VaultSettings(redis_url=SecretStr(replicas.redis_url)),
+    )
+
+    out = run_cli(settings, AUDITOR, None, [placeholder], "eu-support-agent", None, None)
+
+    assert out["restored"] == [
+        {"pseudonym": placeholder, "value": NAME, "entity_type": "PERSON", "label": "person_name"}
+    ]
+    with pytest.raises(Forbidden):
+        run_cli(settings, SUPPORT, None, [placeholder], None, None, None)
+
+
 # --------------------------------------------------------------------------- at rest
 
 
@@ -376,8 +393,9 @@ def test_when_values_are_kept_then_redis_holds_neither_them_nor_pseudonyms_nor_i
     placeholder = first_turn(replicas, replicas.a)
     client = redis.Redis.from_url(replicas.redis_url)
     try:
-        keys = client.keys("*")
-        stored = b"".join(k + (client.get(k) or b"") for k in keys)
+        keys: list[bytes] = client.keys("*")  # type: ignore[assignment]
+        values: list[bytes | None] = client.mget(keys)  # type: ignore[assignment]
+        stored = b"".join(keys) + b"".join(v or b"" for v in values)
     finally:
         client.close()
 
@@ -390,7 +408,7 @@ def test_when_the_ttl_passes_then_redis_forgets_the_entry(redis_url: str) -> Non
     vault = Vault(
         RedisVaultStore(redis_url, timeout_s=1.0),
         VaultCipher(SECRET.encode()),
-        VaultSettings(redis_url=redis_url, ttl_s=0.3),
+        VaultSettings(redis_url=SecretStr(redis_url), ttl_s=0.3),
     )
     entry = VaultEntry("<PERSON_1a2b3c>", "PERSON", "pii", NAME)
     try:
@@ -482,7 +500,7 @@ def test_when_redis_or_a_remote_graph_is_shared_then_a_self_generated_secret_is_
 ) -> None:
     api = ApiSettings(state_dir=tmp_path, secret=None)
     local = Settings(
-        neo4j=Neo4jSettings(NEO4J_URI="bolt://127.0.0.1:7687"),
+        neo4j=Neo4jSettings.model_validate({"NEO4J_URI": "bolt://127.0.0.1:7687"}),
         api=api,
         rate_limits=RateLimitSettings(redis_url=None),
         vault=VaultSettings(redis_url=None),
@@ -492,7 +510,9 @@ def test_when_redis_or_a_remote_graph_is_shared_then_a_self_generated_secret_is_
     for shared, says in (
         (
             Settings(
-                neo4j=Neo4jSettings(NEO4J_URI="neo4j+s://graph.example.com:7687"),
+                neo4j=Neo4jSettings.model_validate(
+                    {"NEO4J_URI": "neo4j+s://graph.example.com:7687"}
+                ),
                 api=api,
                 rate_limits=RateLimitSettings(redis_url=None),
                 vault=VaultSettings(redis_url=None),
@@ -501,10 +521,10 @@ def test_when_redis_or_a_remote_graph_is_shared_then_a_self_generated_secret_is_
         ),
         (
             Settings(
-                neo4j=Neo4jSettings(NEO4J_URI="bolt://127.0.0.1:7687"),
+                neo4j=Neo4jSettings.model_validate({"NEO4J_URI": "bolt://127.0.0.1:7687"}),
                 api=api,
-                rate_limits=RateLimitSettings(redis_url="redis://127.0.0.1:6379/0"),
-                vault=VaultSettings(redis_url="redis://127.0.0.1:6379/0"),
+                rate_limits=RateLimitSettings(redis_url=SecretStr("redis://127.0.0.1:6379/0")),
+                vault=VaultSettings(redis_url=SecretStr("redis://127.0.0.1:6379/0")),
             ),
             "Redis",
         ),
@@ -515,9 +535,9 @@ def test_when_redis_or_a_remote_graph_is_shared_then_a_self_generated_secret_is_
         assert "GOVROUTE_SECRET" in caught.value.message
 
     configured = Settings(
-        neo4j=Neo4jSettings(NEO4J_URI="neo4j+s://graph.example.com:7687"),
-        api=ApiSettings(state_dir=tmp_path, secret=SECRET),
-        vault=VaultSettings(redis_url="redis://127.0.0.1:6379/0"),
+        neo4j=Neo4jSettings.model_validate({"NEO4J_URI": "neo4j+s://graph.example.com:7687"}),
+        api=ApiSettings(state_dir=tmp_path, secret=SecretStr(SECRET)),
+        vault=VaultSettings(redis_url=SecretStr("redis://127.0.0.1:6379/0")),
     )
     assert configured.load_secret() == SECRET.encode()
 
@@ -529,7 +549,7 @@ def test_when_the_app_starts_on_shared_redis_without_a_secret_then_it_refuses(
         neo4j=neo4j_settings,
         api=ApiSettings(state_dir=tmp_path, secret=None),
         rate_limits=RateLimitSettings(redis_url=None),
-        vault=VaultSettings(redis_url=redis_url),
+        vault=VaultSettings(redis_url=SecretStr(redis_url)),
     )
     with pytest.raises(RuntimeError):
         BackgroundServer(create_app(settings)).start(timeout_s=30)

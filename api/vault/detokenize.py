@@ -6,7 +6,8 @@ pseudonyms these are (default: the caller) and, per conversation, the conversati
 id. A pseudonym that scope does not hold, because it belongs to another tenant,
 principal or conversation, has expired, or never existed, is listed in `unknown`,
 all alike. Each value returned is a restore, recorded as provenance (who, when,
-which pseudonym and label; never the value).
+which pseudonym and label; never the value). No model is called, so no token budget
+is charged.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.deps import RuntimeDep, require
-from api.ratelimit import AdmissionDep
 from api.schemas import refuse_surrogates
 from api.vault.vault import Restore, Vault
 from engine.model import Principal
@@ -126,14 +126,12 @@ def detokenize(
         400: {"description": "Malformed request"},
         401: {"description": "Missing or unknown API key"},
         403: {"description": "The key's roles lack the 'detokenize' permission"},
-        429: {"description": "Over a rate limit; see Retry-After"},
         503: {"description": "The vault's Redis did not answer in time"},
     },
 )
 def detokenize_route(
     body: DetokenizeRequest,
     principal: Detokenizer,
-    _admitted: AdmissionDep,
     runtime: RuntimeDep,
 ) -> DetokenizeOut:
     return detokenize(
