@@ -34,7 +34,8 @@ class ApiSettings(BaseSettings):
     )
     secret: SecretStr | None = Field(
         default=None,
-        description="Key for pseudonyms and keyed hashes; generated once into state_dir if unset.",
+        description="Key for pseudonyms, keyed hashes and the vault; generated once into state_dir "
+        "if unset, which a replica on shared state (remote graph, Redis) refuses.",
     )
     embedder: Literal["onnx", "torch"] = "onnx"
     refresh_interval_s: float = Field(default=2.0, gt=0)
