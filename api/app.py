@@ -27,6 +27,8 @@ from api.routes import decide, health, metrics
 from api.runtime import Runtime
 from api.settings import Settings
 from api.telemetry import ServiceStatus, Telemetry, TelemetryHooks, TelemetryMiddleware
+from api.vault import detokenize as vault_routes
+from api.vault.vault import Vault
 from engine.embedding import Embedder, OnnxEmbedder, TorchEmbedder
 from graph.connection import GraphClient
 from graph.provenance_writer import ProvenanceWriter
@@ -67,6 +69,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A secret this replica must not make up stops it before anything opens.
+        secret = settings.load_secret()
         # Telemetry and rate limits first: the runtime reports through them.
         telemetry = Telemetry(settings.telemetry, span_exporter=span_exporter)
         limiter = RateLimiter.from_settings(settings.rate_limits, on_reject=telemetry.rate_limited)
@@ -78,7 +82,7 @@ def create_app(
             settings.api.state_dir / "journal",
             flush_interval_s=settings.api.provenance_flush_interval_s,
         ).start()
-        secret = settings.api.load_secret()
+        vault = Vault.from_settings(settings.vault, secret)
         runtime = Runtime(
             graph,
             make_embedder(settings),
@@ -86,6 +90,7 @@ def create_app(
             secret,
             refresh_interval_s=settings.api.refresh_interval_s,
             telemetry=telemetry,
+            vault=vault,
         ).start()
         app.state.runtime = runtime
         hooks = TelemetryHooks(telemetry, partial(provider_of, runtime), then=gateway_hooks)
@@ -101,6 +106,7 @@ def create_app(
             runtime.close()
             writer.close()
             graph.close()
+            vault.close()
             limiter.close()
             telemetry.shutdown()
 
@@ -119,4 +125,5 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(decide.router)
     app.include_router(gateway_routes.router)
+    app.include_router(vault_routes.router)
     return app

@@ -11,6 +11,7 @@ govroute policy schema            JSON Schema of the decision case format
 govroute schema                   JSON Schema of the policy YAML format
 govroute fake-upstream            a local OpenAI-compatible provider for demos
 govroute redteam --url --key      send the attack suite to a deployment, report block rates
+govroute detokenize TEXT          pseudonyms back to values (a 'detokenize' key; audited)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
 from api.settings import Settings
+from api.vault.cli import detokenize_command
 from engine.errors import GovroutError, InvalidPolicyData
 from graph import store
 from graph.connection import GraphClient
@@ -55,6 +57,7 @@ app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)
 policy_app.command("diff")(policy_diff)
 policy_app.command("schema")(policy_schema)
+app.command("detokenize")(detokenize_command)
 
 out = Console()
 err = Console(stderr=True)
@@ -246,6 +249,7 @@ def _serve(settings: Settings) -> None:
     from api.app import create_app
     from api.logs import configure_logging
 
+    _guard(settings.load_secret)  # a replica on shared state without GOVROUTE_SECRET stops here
     out.print(f"serving on http://{settings.api.host}:{settings.api.port} (OpenAPI at /docs)")
     # Every line, uvicorn's too (log_config=None), in GOVROUTE_LOG_FORMAT, written off the
     # request threads.

@@ -26,6 +26,7 @@ from engine.errors import (
     PayloadTooLarge,
     RateLimited,
     UpstreamError,
+    VaultUnavailable,
 )
 
 log = logging.getLogger("govroute.api")
@@ -40,6 +41,7 @@ STATUS: tuple[tuple[type[GovroutError], int, str], ...] = (
     (RateLimited, 429, "rate_limit_error"),
     (InvalidPolicyData, 422, "invalid_request_error"),
     (GraphUnavailable, 503, "service_unavailable"),
+    (VaultUnavailable, 503, "service_unavailable"),
     (UpstreamError, 502, "upstream_error"),
 )
 

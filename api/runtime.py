@@ -29,8 +29,9 @@ from typing import Any, Generic, TypeVar
 
 from api import logs
 from api.schemas import DecideRequest
-from api.settings import TelemetrySettings
+from api.settings import TelemetrySettings, VaultSettings
 from api.telemetry import PhaseClock, Telemetry
+from api.vault.vault import Restore, Vault
 from engine import decide as core
 from engine.analyze import EngineState, analyze
 from engine.decision import Decision
@@ -43,6 +44,7 @@ from engine.provenance import decision_record
 from engine.purpose import check_declared
 from engine.threats.custom import ThreatCategoryFitter
 from engine.threats.detector import ThreatDetector
+from engine.vault import decision_visibility, entries_of, may_see, placeholders_in
 from graph import queries
 from graph.connection import GraphClient, records
 from graph.facts import hash_api_key, item_facts, principal_for_key
@@ -126,8 +128,10 @@ class Runtime:
         refresh_interval_s: float = 2.0,
         telemetry: Telemetry | None = None,
         threats: ThreatDetector | None = None,
+        vault: Vault | None = None,
     ) -> None:
         self.graph = graph
+        self.vault = vault or Vault.from_settings(VaultSettings(redis_url=None), secret)
         # One per process: the model does not change with the PolicySet.
         self.threats = threats or ThreatDetector.shipped()
         self.telemetry = telemetry or Telemetry(TelemetrySettings(otlp_endpoint=None))
@@ -242,6 +246,8 @@ class Runtime:
             )
             raise
         self.telemetry.decided(decision, clock)
+        if decision.allowed:  # a later turn, or the answer, may bring these pseudonyms back
+            self.vault.keep(decision.pseudonym_scope, entries_of(decision))
         record = decision_record(decision)
         self._recent.put(decision.id, record)
         self.writer.submit_decision(record)
@@ -282,6 +288,7 @@ class Runtime:
             preferred_model=body.preferred_model,
             user_region=body.user_region,
             max_output_tokens=body.max_output_tokens,
+            pseudonym_scope=self.vault.scope_for(principal, body.conversation_id, decision_id),
         )
         # The graph read needs only the ids and the roles, so it runs while the text is
         # analysed (the embedding releases the GIL) instead of after it: a context
@@ -316,6 +323,30 @@ class Runtime:
         )
         clock.stop()
         return decision
+
+    def restorable(self, decision: Decision, principal: Principal) -> dict[str, str]:
+        """Placeholder -> value for the answer of `decision`: its own pseudonyms, and those
+        of earlier turns that its messages carry back, where the vault still has them and
+        the caller may read their labels (engine.vault.may_see). Each of the latter is a
+        restore, recorded as provenance; a vault that does not answer restores none."""
+        mapping = dict(decision.pseudonyms)
+        carried = placeholders_in(m.content for m in decision.messages) | placeholders_in(
+            c.text for c in decision.context
+        )
+        wanted = carried - mapping.keys()
+        if not wanted:
+            return mapping
+        scope = decision.pseudonym_scope
+        found = self.vault.find_or_none(scope, wanted)
+        entity_labels = self._state.snapshot.entity_labels
+        actions, blocks = decision_visibility(decision, entity_labels)
+        now = datetime.now(UTC)
+        for pseudonym, entry in sorted(found.items()):
+            if may_see(entry, actions, blocks, entity_labels):
+                mapping[pseudonym] = entry.value
+                restore = Restore("answer", principal, scope, entry, now, decision.id)
+                self.writer.submit_restore(restore.record())
+        return mapping
 
     def recorded(self, decision_id: str, principal: Principal) -> dict[str, Any]:
         """A decision of the caller's tenant: the requester's own, or any with 'audit'."""

@@ -61,6 +61,11 @@ class DecideRequest(_In):
     preferred_model: Id | None = None
     user_region: Id | None = None
     max_output_tokens: int = Field(default=1024, ge=1, le=1_000_000)
+    conversation_id: Id | None = Field(
+        default=None,
+        description="The caller's conversation, for a vault kept per conversation "
+        "(GOVROUTE_VAULT_SCOPE=conversation): its turns share pseudonyms.",
+    )
 
     @field_validator("prompt")
     @classmethod

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import secrets
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.gateway.settings import GatewaySettings
+from engine.errors import InvalidConfiguration
+from engine.vault import VaultScope
 from graph.settings import LocalServerSettings, Neo4jSettings
 
 
@@ -30,7 +34,8 @@ class ApiSettings(BaseSettings):
     )
     secret: SecretStr | None = Field(
         default=None,
-        description="Key for pseudonyms and keyed hashes; generated once into state_dir if unset.",
+        description="Key for pseudonyms, keyed hashes and the vault; generated once into state_dir "
+        "if unset, which a replica on shared state (remote graph, Redis) refuses.",
     )
     embedder: Literal["onnx", "torch"] = "onnx"
     refresh_interval_s: float = Field(default=2.0, gt=0)
@@ -41,13 +46,25 @@ class ApiSettings(BaseSettings):
         description="How long provenance records gather before one write to Neo4j.",
     )
 
-    def load_secret(self) -> bytes:
-        """The configured secret, or one generated on first use and kept (0600)."""
+    def load_secret(self, *, shared_by: str | None = None) -> bytes:
+        """The configured secret, or one generated on first use and kept (0600).
+
+        `shared_by` names the state this process shares with others (a remote graph,
+        a Redis): then a secret of its own would make its pseudonyms and keyed hashes
+        differ from every other replica's, and its vault entries unreadable to them,
+        so only GOVROUTE_SECRET will do."""
         if self.secret is not None:
             value = self.secret.get_secret_value().encode("utf-8")
             if len(value) < 16:
                 raise ValueError("GOVROUTE_SECRET must be at least 16 characters")
             return value
+        if shared_by is not None:
+            raise InvalidConfiguration(
+                f"GOVROUTE_SECRET is not set, but {shared_by} is shared with other replicas: "
+                "each would generate a secret of its own, so the same value would get "
+                "different pseudonyms and one replica could not restore another's. Set "
+                "GOVROUTE_SECRET (16+ characters, the same on every replica)."
+            )
         path = self.state_dir / "secret"
         if not path.exists():
             self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -83,6 +100,33 @@ class RateLimitSettings(BaseSettings):
         return value
 
 
+class VaultSettings(BaseSettings):
+    """The pseudonym vault (api/vault/): where mappings live, for how long, shared by whom."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GOVROUTE_VAULT_", extra="ignore", populate_by_name=True
+    )
+
+    scope: VaultScope = Field(
+        default=VaultScope.PRINCIPAL,
+        description="Who shares pseudonyms: tenant, principal or conversation.",
+    )
+    ttl_s: float = Field(
+        default=86_400.0, gt=0, le=31 * 86_400, description="How long a mapping is kept."
+    )
+    max_entries: int = Field(
+        default=100_000, gt=0, description="Without Redis: mappings kept in this process."
+    )
+    timeout_s: float = Field(
+        default=0.1, gt=0, le=5, description="Per Redis call; then the vault is skipped."
+    )
+    redis_url: SecretStr | None = Field(
+        default=None,
+        validation_alias="REDIS_URL",
+        description="The same Redis as the rate limits; unset: an in-process vault.",
+    )
+
+
 class TelemetrySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVROUTE_", extra="ignore", populate_by_name=True)
 
@@ -107,6 +151,7 @@ class Settings:
         rate_limits: RateLimitSettings | None = None,
         telemetry: TelemetrySettings | None = None,
         gateway: GatewaySettings | None = None,
+        vault: VaultSettings | None = None,
     ) -> None:
         self.neo4j = neo4j or Neo4jSettings()
         self.local = local or LocalServerSettings()
@@ -114,3 +159,32 @@ class Settings:
         self.rate_limits = rate_limits or RateLimitSettings()
         self.telemetry = telemetry or TelemetrySettings()
         self.gateway = gateway or GatewaySettings()
+        self.vault = vault or VaultSettings()
+
+    def shared_state(self) -> str | None:
+        """What this process shares with other replicas, if anything (see `load_secret`).
+
+        A NEO4J_URI on another host, or any REDIS_URL (Redis is only ever configured to
+        be shared); the bundled local server or a loopback NEO4J_URI is this host's own."""
+        if self.neo4j.uri is not None and not _is_loopback(self.neo4j.uri):
+            return f"the graph at NEO4J_URI ({_host(self.neo4j.uri)})"
+        if self.rate_limits.redis_url is not None or self.vault.redis_url is not None:
+            return "Redis (REDIS_URL)"
+        return None
+
+    def load_secret(self) -> bytes:
+        return self.api.load_secret(shared_by=self.shared_state())
+
+
+def _host(uri: str) -> str:
+    return urlsplit(uri).hostname or ""
+
+
+def _is_loopback(uri: str) -> bool:
+    host = _host(uri)
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False

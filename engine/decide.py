@@ -257,6 +257,7 @@ def decide(
         detector_version=threats.detector_version if threats else None,
         threats=tuple(sorted(threats.best().values(), key=lambda f: f.head)) if threats else (),
         pseudonyms=pseudonyms,
+        pseudonym_scope=request.pseudonym_key,
     )
 
 
@@ -386,7 +387,7 @@ def _sanitize(
             effect, app = chosen
             governed = next(label for label in labels if label in app.policy.governs)
             choices.append((detection, governed, effect))
-        result = redact(normalized.text, choices, key=secret, caller_id=request.principal.id)
+        result = redact(normalized.text, choices, key=secret, caller_id=request.pseudonym_key)
         for r in result.replacements:
             start, end = normalized.to_original(r.start, r.end)
             redactions.append(

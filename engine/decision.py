@@ -149,6 +149,8 @@ class Decision:
     # placeholder -> original value, so the gateway can restore pseudonyms for this caller.
     # Never written to provenance or logs.
     pseudonyms: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # The scope the pseudonyms were keyed to (engine.vault.scope_key); empty: the principal.
+    pseudonym_scope: str = ""
 
     @property
     def allowed(self) -> bool:

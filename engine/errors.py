@@ -12,7 +12,9 @@
     ├── GraphUnavailable              graph_unavailable     (retryable)
     ├── UpstreamError                 upstream_error        (retryable when the provider said so)
     ├── LocalServerError              local_server_error    (the bundled Neo4j could not start/stop)
-    └── InvalidArtifact               invalid_artifact      (a shipped model file is unusable)
+    ├── InvalidArtifact               invalid_artifact      (a shipped model file is unusable)
+    ├── InvalidConfiguration          invalid_configuration (settings that must not start a process)
+    └── VaultUnavailable              vault_unavailable     (retryable; the pseudonym store is away)
 
 The API maps each class to an HTTP status in one place (api/errors.py); nothing
 else builds HTTP errors for these conditions. Originals are chained with
@@ -141,3 +143,18 @@ class InvalidArtifact(GovroutError):
         super().__init__(f"{where}: " + "; ".join(problems))
         self.where = where
         self.problems = problems
+
+
+class InvalidConfiguration(GovroutError):
+    """Settings a process refuses to start with (e.g. a self-generated secret on shared state)."""
+
+    code = "invalid_configuration"
+
+
+class VaultUnavailable(GovroutError):
+    """The pseudonym vault's store (Redis) did not answer in time."""
+
+    code = "vault_unavailable"
+
+    def is_retryable(self) -> bool:
+        return True

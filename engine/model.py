@@ -356,6 +356,12 @@ class DecisionRequest:
     preferred_model: str | None = None
     user_region: str | None = None
     max_output_tokens: int = 1024
+    # Whose pseudonyms these are (engine.vault.scope_key); empty: the principal's own.
+    pseudonym_scope: str = ""
+
+    @property
+    def pseudonym_key(self) -> str:
+        return self.pseudonym_scope or self.principal.id
 
 
 @dataclass(frozen=True, slots=True)

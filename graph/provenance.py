@@ -64,9 +64,13 @@ def decision_row(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_provenance(
-    client: GraphClient, decisions: Sequence[dict[str, Any]], attempts: Sequence[dict[str, Any]]
+    client: GraphClient,
+    decisions: Sequence[dict[str, Any]],
+    attempts: Sequence[dict[str, Any]],
+    restores: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """Write a batch of decision and attempt records in one transaction (idempotent)."""
+    """Write a batch of decision, attempt and restore records in one transaction
+    (idempotent); restores after decisions, so an answer's restore finds its decision."""
     rows = [decision_row(r) for r in decisions]
 
     def work(tx: Any) -> None:
@@ -74,6 +78,8 @@ def write_provenance(
             tx.run(queries.WRITE_DECISIONS, rows=rows).consume()
         if attempts:
             tx.run(queries.WRITE_ATTEMPTS, rows=list(attempts)).consume()
+        if restores:
+            tx.run(queries.WRITE_RESTORES, rows=list(restores)).consume()
 
     client.write(work)
 
@@ -107,6 +113,11 @@ def read_decision(client: GraphClient, decision_id: str) -> dict[str, Any] | Non
         key=lambda a: a["attempt"] or 0,
     )
     return record
+
+
+def read_restores(client: GraphClient, tenant_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    """The tenant's recorded pseudonym restores, newest first (no values: none are stored)."""
+    return client.read(records, queries.READ_RESTORES, tenant_id=tenant_id, limit=limit)
 
 
 def _plain(props: dict[str, Any]) -> dict[str, Any]:

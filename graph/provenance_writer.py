@@ -39,7 +39,9 @@ from graph.provenance import write_provenance
 
 log = logging.getLogger("govroute.provenance")
 
-Writer = Callable[[Sequence[dict[str, Any]], Sequence[dict[str, Any]]], None]
+Records = Sequence[dict[str, Any]]
+Writer = Callable[[Records, Records, Records], None]
+"""Writes decisions, attempts and restores (in that order) in one transaction."""
 Probe = Callable[[], None]
 
 _STOP = object()
@@ -149,7 +151,7 @@ class ProvenanceWriter:
     @classmethod
     def for_graph(cls, client: GraphClient, journal_dir: Path, **kwargs: Any) -> ProvenanceWriter:
         kwargs.setdefault("probe", client.verify)
-        return cls(lambda d, a: write_provenance(client, d, a), journal_dir, **kwargs)
+        return cls(lambda d, a, r: write_provenance(client, d, a, r), journal_dir, **kwargs)
 
     # ------------------------------------------------------------ request side
 
@@ -162,6 +164,10 @@ class ProvenanceWriter:
 
     def submit_attempt(self, record: dict[str, Any]) -> None:
         self._enqueue(("attempt", record))
+
+    def submit_restore(self, record: dict[str, Any]) -> None:
+        """A pseudonym restored for a caller (api/vault/vault.py `Restore.record`)."""
+        self._enqueue(("restore", record))
 
     def _enqueue(self, item: tuple[str, dict[str, Any]]) -> None:
         with self._idle_lock:
@@ -236,8 +242,9 @@ class ProvenanceWriter:
     def _send(self, batch: Sequence[tuple[str, dict[str, Any]]]) -> bool:
         decisions = [r for k, r in batch if k == "decision"]
         attempts = [r for k, r in batch if k == "attempt"]
+        restores = [r for k, r in batch if k == "restore"]
         try:
-            self._write(decisions, attempts)
+            self._write(decisions, attempts, restores)
         except (GraphUnavailable, Neo4jError, OSError) as exc:
             self.stats.write_failures += 1
             log.warning("provenance write failed (%s); journaling %d records", exc, len(batch))

@@ -334,6 +334,36 @@ SET r.status = a.status, r.latency_ms = a.latency_ms, r.http_status = a.http_sta
     r.detail = a.detail
 """
 
+# A pseudonym restored for a caller (api/vault/): who, when, which pseudonym and label,
+# never the value. An answer's restore hangs off its Decision (RESTORED), so the
+# decision's provenance lists it; a detokenize stands alone, linked to who asked.
+WRITE_RESTORES: LiteralString = """
+UNWIND $rows AS r
+MERGE (x:PseudonymRestore {id: r.id})
+ON CREATE SET x.at = datetime(r.at), x.kind = r.kind, x.tenant_id = r.tenant_id,
+  x.principal_id = r.principal_id, x.scope = r.scope, x.pseudonym = r.pseudonym,
+  x.entity_type = r.entity_type, x.label = r.label, x.decision_id = r.decision_id
+WITH x, r
+CALL (x, r) {
+  MATCH (p:Principal {id: r.principal_id}) MERGE (x)-[:RESTORED_FOR]->(p)
+}
+CALL (x, r) {
+  MATCH (l:SensitivityLabel {id: r.label}) MERGE (x)-[:OF_LABEL]->(l)
+}
+CALL (x, r) {
+  MATCH (d:Decision {id: r.decision_id}) MERGE (d)-[:RESTORED]->(x)
+}
+"""
+
+# Restores recorded for a tenant, newest first (auditors: "who read which pseudonyms").
+READ_RESTORES: LiteralString = """
+MATCH (x:PseudonymRestore {tenant_id: $tenant_id})
+RETURN x.id AS id, toString(x.at) AS at, x.kind AS kind, x.principal_id AS principal_id,
+       x.scope AS scope, x.pseudonym AS pseudonym, x.entity_type AS entity_type,
+       x.label AS label, x.decision_id AS decision_id
+ORDER BY x.at DESC LIMIT $limit
+"""
+
 READ_DECISION: LiteralString = """
 MATCH (x:Decision {id: $id})
 OPTIONAL MATCH (x)-[r]->(n)

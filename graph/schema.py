@@ -33,6 +33,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "Policy",
     "PolicySet",
     "Decision",
+    "PseudonymRestore",
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -76,6 +77,10 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     "REJECTED",  # -> Model {reason}
     "UNDER",  # -> PolicySet
     "ATTEMPTED",  # -> Model {attempt, status, latency_ms, http_status, detail} (gateway calls)
+    "RESTORED",  # -> PseudonymRestore (a pseudonym restored in the decision's answer)
+    # pseudonym restores (api/vault/), answers' and detokenize's
+    "RESTORED_FOR",  # PseudonymRestore -> Principal
+    "OF_LABEL",  # PseudonymRestore -> SensitivityLabel
 )
 
 # Uniqueness on every node type's id; the constraint also gives the id index.
@@ -101,6 +106,8 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT policy_id IF NOT EXISTS FOR (n:Policy) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT policyset_id IF NOT EXISTS FOR (n:PolicySet) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (n:Decision) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT pseudonymrestore_id IF NOT EXISTS "
+    "FOR (n:PseudonymRestore) REQUIRE n.id IS UNIQUE",
 )
 
 # Request-time and audit lookups beyond the id constraints.

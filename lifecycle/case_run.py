@@ -109,9 +109,7 @@ class CaseRunner:
             ),
         )
         analysis = analyze(request, state)
-        facts = world.item_facts(
-            [c.id for c in request.context], principal.roles, principal.tenant
-        )
+        facts = world.item_facts([c.id for c in request.context], principal.roles, principal.tenant)
         return decide(
             request,
             world.snapshot,

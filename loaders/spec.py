@@ -134,6 +134,7 @@ class Permission(StrEnum):
     DECIDE = "decide"  # POST /v1/decide
     CHAT = "chat"  # POST /v1/chat/completions through the gateway
     AUDIT = "audit"  # read any decision of its tenant
+    DETOKENIZE = "detokenize"  # POST /v1/detokenize: pseudonyms of its tenant back to values
 
 
 class Role(_Spec):

@@ -94,6 +94,7 @@ class GR(DefinedNamespace):
     Policy: URIRef
     PolicySet: URIRef
     Decision: URIRef
+    PseudonymRestore: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
@@ -148,6 +149,9 @@ class GR(DefinedNamespace):
     REJECTED: URIRef
     UNDER: URIRef
     ATTEMPTED: URIRef
+    RESTORED: URIRef
+    RESTORED_FOR: URIRef
+    OF_LABEL: URIRef
 
     # object properties that are RDF plumbing, not relationship types
     qualified: URIRef

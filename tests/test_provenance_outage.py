@@ -252,7 +252,10 @@ class FlakyGraph:
         self._lock = threading.Lock()
 
     def write(
-        self, decisions: Sequence[dict[str, Any]], attempts: Sequence[dict[str, Any]]
+        self,
+        decisions: Sequence[dict[str, Any]],
+        attempts: Sequence[dict[str, Any]],
+        restores: Sequence[dict[str, Any]] = (),
     ) -> None:
         if self.down:
             raise GraphUnavailable("the test took the graph away")

@@ -16,6 +16,7 @@ only walks the response objects. What the caller gets:
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,13 +39,19 @@ def completion_id(upstream: Any, output: OutputFilter, decision: Decision) -> st
     return fields.identifier(upstream, output) or f"chatcmpl-{decision.id.removeprefix('dec_')}"
 
 
-def output_filter_for(decision: Decision, state: EngineState, secret: bytes) -> OutputFilter:
+def output_filter_for(
+    decision: Decision,
+    state: EngineState,
+    secret: bytes,
+    pseudonyms: Mapping[str, str] | None = None,
+) -> OutputFilter:
+    """The answer's filter; `pseudonyms` (default: the decision's own) are restored in it."""
     return OutputFilter(
         state.detector,
         OutputRules.for_decision(decision, state.snapshot),
         key=secret,
-        caller_id=decision.principal_id,
-        pseudonyms=decision.pseudonyms,
+        caller_id=decision.pseudonym_scope or decision.principal_id,
+        pseudonyms=decision.pseudonyms if pseudonyms is None else pseudonyms,
     )
 
 

@@ -51,8 +51,11 @@ async def chat_completions(
     admission: AdmissionDep,  # after the permission check, before the decision
     x_govroute_context: Annotated[str | None, Header()] = None,
     x_govroute_purpose: Annotated[str | None, Header()] = None,
+    x_govroute_conversation: Annotated[str | None, Header()] = None,
 ) -> Response:
-    ctx = read_context(body.metadata, x_govroute_context, x_govroute_purpose)
+    ctx = read_context(
+        body.metadata, x_govroute_context, x_govroute_purpose, x_govroute_conversation
+    )
     service = ChatService(runtime, gateway, max_prompt_chars=settings.api.max_prompt_chars)
     reply = await service.chat(principal, body, ctx, settle=admission.settle)
     if reply.events is not None:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from api.schemas import ContextIn, DecideRequest, MessageIn
 from engine.errors import InvalidRequest
+from loaders.spec import Id
 
 AUTO_MODELS = frozenset({"auto", "govroute"})
 
@@ -179,13 +180,28 @@ class GovrouteContext(BaseModel):
     purpose: str | None = None
     capabilities: list[str] = []
     user_region: str | None = None
+    conversation_id: Id | None = None
 
 
 def read_context(
-    metadata: dict[str, Any] | None, header_context: str | None, header_purpose: str | None
+    metadata: dict[str, Any] | None,
+    header_context: str | None,
+    header_purpose: str | None,
+    header_conversation: str | None = None,
 ) -> GovrouteContext:
-    """Context items, purpose, capabilities and region from metadata and headers."""
+    """Context items, purpose, capabilities, region and conversation from metadata and
+    headers."""
     meta = metadata or {}
+    conversation = meta.get("govroute_conversation")
+    if (
+        conversation is not None
+        and header_conversation is not None
+        and conversation != header_conversation
+    ):
+        raise InvalidRequest(
+            "metadata.govroute_conversation and X-Govroute-Conversation disagree",
+            field="metadata.govroute_conversation",
+        )
     items_value = meta.get("govroute_context")
     if items_value is not None and header_context is not None:
         raise InvalidRequest(
@@ -217,6 +233,7 @@ def read_context(
             purpose=purpose if purpose is not None else header_purpose,
             capabilities=capabilities,
             user_region=meta.get("govroute_user_region"),
+            conversation_id=conversation if conversation is not None else header_conversation,
         )
     except ValidationError as exc:
         raise InvalidRequest(_problems(exc, "metadata"), field="metadata") from exc
@@ -233,6 +250,7 @@ def to_decide_request(body: ChatCompletionRequest, ctx: GovrouteContext) -> Deci
             preferred_model=body.preferred_model(),
             user_region=ctx.user_region,
             max_output_tokens=min(body.max_output_tokens(), 1_000_000),
+            conversation_id=ctx.conversation_id,
         )
     except ValidationError as exc:
         raise InvalidRequest(_problems(exc, ""), field=_first_field(exc)) from exc

@@ -28,7 +28,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -62,6 +62,7 @@ from engine.decision import Decision
 from engine.errors import NotFound
 from engine.model import Principal
 from engine.provenance import Attempt, attempt_record
+from engine.vault import placeholders_in
 
 log = logging.getLogger("govroute.gateway")
 
@@ -119,6 +120,8 @@ class Exchange:
     stream: bool
     settle: Settle | None = None
     attempts: list[Attempt] = field(default_factory=list)
+    # Placeholder -> value restored in the answer: the decision's own and the vault's.
+    pseudonyms: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def records(self) -> list[dict[str, Any]]:
         return [attempt_record(a) for a in self.attempts]
@@ -177,6 +180,7 @@ class ChatService:
         if not decision.allowed:
             self._respond(exchange, "denied", None)
             raise RequestDenied(decision)
+        exchange.pseudonyms = await self._restorable(decision, principal)
         try:
             answer = await self._call_candidates(exchange, body)
         except (UpstreamsExhausted, UpstreamRejected):
@@ -186,6 +190,19 @@ class ChatService:
         if answer.completion is not None:
             return Reply(headers, body=await self._finish_completion(exchange, answer))
         return Reply(headers, events=self._events(exchange, answer, body))
+
+    async def _restorable(self, decision: Decision, principal: Principal) -> Mapping[str, str]:
+        """What the answer may restore (`Runtime.restorable`); a shared vault is I/O, so
+        it is asked from a worker thread, and only when the messages carry pseudonyms
+        the decision did not make itself."""
+        carried = placeholders_in(m.content for m in decision.messages) | placeholders_in(
+            c.text for c in decision.context
+        )
+        if not (carried - decision.pseudonyms.keys()):
+            return decision.pseudonyms
+        if not self.runtime.vault.shared:
+            return self.runtime.restorable(decision, principal)
+        return await anyio.to_thread.run_sync(self.runtime.restorable, decision, principal)
 
     # ------------------------------------------------------------ upstream request
 
@@ -327,7 +344,9 @@ class ChatService:
 
     async def _finish_completion(self, ex: Exchange, answer: Answer) -> dict[str, Any]:
         assert answer.completion is not None
-        output = output_filter_for(ex.decision, self.runtime.state, self.gateway.secret)
+        output = output_filter_for(
+            ex.decision, self.runtime.state, self.gateway.secret, ex.pseudonyms
+        )
         completion = answer.completion
         began = time.perf_counter()
         run = partial(
@@ -360,7 +379,9 @@ class ChatService:
         assert answer.stream is not None
         assert answer.first_chunk is not None
         model_id = answer.endpoint.model_id
-        output = output_filter_for(ex.decision, self.runtime.state, self.gateway.secret)
+        output = output_filter_for(
+            ex.decision, self.runtime.state, self.gateway.secret, ex.pseudonyms
+        )
         chunks = ChunkFilter(
             output,
             model_id=model_id,

@@ -1,0 +1,1 @@
+"""The pseudonym vault (engine/vault.py has the pure part): sealed, TTL-bound, audited."""
