@@ -8,8 +8,14 @@ state: known callers authenticate from cache, context facts that cannot be read
 are withheld (fail closed), and provenance goes to the journal.
 
 Once a read has failed, the request path stops asking the graph (a read of a
-stopped server sits in the driver's retry loop for ~15 s) until the refresher's
-cheap connectivity probe sees the server again.
+stopped server sits in the driver's retry loop for ~15 s) until the liveness
+probe (graph.liveness, every 0.5 s) sees the server again. Every read on the
+request path has a deadline (`request_timeout_s`, 0.8 s by default), so a frozen
+server costs an uncached key a 503 within a second, never a hang.
+
+The runtime may start while the graph is away or frozen: it then has no state,
+`/readyz` says not ready, decisions answer 503, and the refresher loads the
+active PolicySet as soon as the probe sees the server.
 """
 
 from __future__ import annotations
@@ -45,8 +51,10 @@ from engine.threats.detector import ThreatDetector
 from graph import queries
 from graph.connection import GraphClient, records
 from graph.facts import hash_api_key, item_facts, principal_for_key
+from graph.liveness import Liveness
 from graph.provenance import read_decision
 from graph.provenance_writer import ProvenanceWriter
+from graph.schema import apply_schema
 from graph.snapshot import load_snapshot
 
 log = logging.getLogger("govroute.runtime")
@@ -125,7 +133,11 @@ class Runtime:
         refresh_interval_s: float = 2.0,
         telemetry: Telemetry | None = None,
         threats: ThreatDetector | None = None,
+        request_timeout_s: float = 0.8,
+        probe_interval_s: float = 0.5,
+        probe_timeout_s: float = 1.0,
     ) -> None:
+        """No I/O here: `start` makes the first contact (see the module docstring)."""
         self.graph = graph
         # One per process: the model does not change with the PolicySet.
         self.threats = threats or ThreatDetector.shipped()
@@ -135,10 +147,18 @@ class Runtime:
         self._secret = secret
         self._health: Callable[[], Mapping[str, bool]] = lambda: {}
         self._refresh_interval = refresh_interval_s
-        self._generation = self._read_generation()
+        self._request_timeout = request_timeout_s
+        self._generation = -1
         # Embeds the benign reference only if some PolicySet declares a threat category.
         self._fitter = ThreatCategoryFitter(embedder)
-        self._state = build_state(load_snapshot(graph), embedder, self.threats, self._fitter)
+        self._state: EngineState | None = None
+        self._schema_applied = False
+        self._loaded = threading.Event()
+        self.liveness = Liveness(
+            lambda: graph.ping(probe_timeout_s),
+            interval_s=probe_interval_s,
+            on_change=self._graph_changed,
+        )
         self._principals: Lru[str, tuple[int, Principal]] = Lru(10_000)
         self._facts: Lru[tuple[int, str, frozenset[str]], ItemFacts] = Lru(100_000)
         self._recent: Lru[str, dict[str, Any]] = Lru(10_000)
@@ -146,7 +166,7 @@ class Runtime:
         self._refresher = threading.Thread(
             target=self._refresh_loop, name="govroute-refresh", daemon=True
         )
-        self.graph_up = True
+        self.graph_up = False
         # The embedding releases the GIL: decisions run in threads, off the event loop.
         self._decision_threads = ThreadPoolExecutor(
             DECISION_THREADS, thread_name_prefix="govroute-decide"
@@ -156,12 +176,22 @@ class Runtime:
             DECISION_THREADS, thread_name_prefix="govroute-graph"
         )
 
-    def start(self) -> Runtime:
+    def start(self, first_load_timeout_s: float = 120.0) -> Runtime:
+        """Probe the graph once and, when it answers, load the active PolicySet; then run
+        the probe and the refresher. Returns without a state (not ready) when the graph
+        does not answer, or the first load takes longer than `first_load_timeout_s`."""
+        self.liveness.probe()
         self._refresher.start()
+        self.liveness.start()
+        if self.liveness.up:
+            self._loaded.wait(first_load_timeout_s)
+        if self._state is None:
+            log.warning("started without a PolicySet: the graph did not answer; not ready")
         return self
 
     def close(self, timeout_s: float = 20.0) -> None:
         self._stop.set()
+        self.liveness.close()
         # Wait for a refresh in progress: the driver is closed right after this.
         if self._refresher.is_alive():
             self._refresher.join(timeout_s)
@@ -170,7 +200,24 @@ class Runtime:
 
     @property
     def state(self) -> EngineState:
-        return self._state
+        """The engine state of the active PolicySet; GraphUnavailable before the first load."""
+        state = self._state
+        if state is None:
+            raise GraphUnavailable(
+                "no PolicySet is loaded yet: the graph has not answered since this process "
+                "started"
+            )
+        return state
+
+    @property
+    def loaded(self) -> bool:
+        return self._state is not None
+
+    def _graph_changed(self, up: bool) -> None:
+        """From the liveness probe: the server answers again, or stopped answering."""
+        self.graph_up = up
+        if up:
+            self.writer.replay_now()
 
     def set_health(self, health: Callable[[], Mapping[str, bool]]) -> None:
         self._health = health
@@ -212,7 +259,9 @@ class Runtime:
                 "the graph is unreachable and this API key was not seen before it went away"
             )
         try:
-            principal = principal_for_key(self.graph, key)
+            principal = self.graph.within(
+                self._request_timeout, principal_for_key, self.graph, key
+            )
         except GraphUnavailable:
             self.graph_up = False
             if cached is not None:  # last known identity, while the graph is away
@@ -226,7 +275,7 @@ class Runtime:
     # ------------------------------------------------------------ decisions
 
     def decide(self, principal: Principal, body: DecideRequest) -> Decided:
-        state = self._state
+        state = self.state
         decision_id = f"dec_{uuid.uuid4().hex}"
         logs.bind(decision_id=decision_id, policy_version=state.snapshot.version)
         clock = PhaseClock()
@@ -319,7 +368,9 @@ class Runtime:
         record = None
         if self.graph_up:
             try:
-                record = read_decision(self.graph, decision_id)
+                record = self.graph.within(
+                    self._request_timeout, read_decision, self.graph, decision_id
+                )
             except GraphUnavailable:
                 self.graph_up = False
         if record is None:
@@ -353,7 +404,14 @@ class Runtime:
         try:
             if not self.graph_up:
                 raise GraphUnavailable("the refresher has not reached it since the last failure")
-            fresh = item_facts(self.graph, missing, roles, snapshot.label_ancestry)
+            fresh = self.graph.within(
+                self._request_timeout,
+                item_facts,
+                self.graph,
+                missing,
+                roles,
+                snapshot.label_ancestry,
+            )
         except GraphUnavailable as exc:
             self.graph_up = False
             reason = f"The graph is unreachable, so the item's labels cannot be checked: {exc}"
@@ -366,21 +424,25 @@ class Runtime:
 
     def refresh(self) -> bool:
         """Rebuild the state if a load happened since; True when the state changed."""
+        if not self.liveness.up:
+            return False  # the probe says the server is away: a query would only wait
         try:
-            self.graph.verify()  # fails at once when the server is gone; a query would retry
+            if not self._schema_applied:
+                apply_schema(self.graph)  # idempotent; once per process, at first contact
+                self._schema_applied = True
             generation = self._read_generation()
-            self.graph_up = True
+            self.graph_up = True  # after a request's read failed while the probe stayed up
         except GraphUnavailable:
-            if self.graph_up:
+            if self.graph_up and self._state is not None:
                 log.warning(
                     "graph unreachable: answering from PolicySet %s", self._state.snapshot.version
                 )
             self.graph_up = False
             return False
-        if generation == self._generation:
+        if generation == self._generation and self._state is not None:
             return False
         snapshot = load_snapshot(self.graph)
-        changed = snapshot.version != self._state.snapshot.version
+        changed = self._state is None or snapshot.version != self._state.snapshot.version
         if changed:
             started = time.perf_counter()
             self._state = build_state(snapshot, self.embedder, self.threats, self._fitter)
@@ -391,20 +453,22 @@ class Runtime:
             )
         self._generation = generation
         self._facts.clear()
-        if self.writer.journal.has_pending():
+        self._loaded.set()
+        if self.writer.behind:
             self.writer.replay_now()
         return changed
 
     def _refresh_loop(self) -> None:
-        while not self._stop.wait(self._refresh_interval):
+        first = True
+        while first or not self._stop.wait(self._refresh_interval):
             try:
-                was_down = not self.graph_up
                 self.refresh()
-                if was_down and self.graph_up:
-                    log.info("graph reachable again; replaying the provenance journal")
-                    self.writer.replay_now()
             except Exception:  # the refresher must survive anything; requests keep the last state
-                log.exception("refresh failed; keeping PolicySet %s", self._state.snapshot.version)
+                kept = self._state.snapshot.version if self._state else "none (not loaded)"
+                log.exception("refresh failed; keeping PolicySet %s", kept)
+            if first:
+                first = False
+                self._loaded.set()  # start() waits for this first attempt, whatever it gave
 
     def _read_generation(self) -> int:
         rows = self.graph.read(records, queries.MAX_POLICY_SET_VERSION)
