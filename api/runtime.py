@@ -204,8 +204,7 @@ class Runtime:
         state = self._state
         if state is None:
             raise GraphUnavailable(
-                "no PolicySet is loaded yet: the graph has not answered since this process "
-                "started"
+                "no PolicySet is loaded yet: the graph has not answered since this process started"
             )
         return state
 
@@ -259,9 +258,7 @@ class Runtime:
                 "the graph is unreachable and this API key was not seen before it went away"
             )
         try:
-            principal = self.graph.within(
-                self._request_timeout, principal_for_key, self.graph, key
-            )
+            principal = self.graph.within(self._request_timeout, principal_for_key, self.graph, key)
         except GraphUnavailable:
             self.graph_up = False
             if cached is not None:  # last known identity, while the graph is away

@@ -17,8 +17,9 @@ without asking the server, so it says "up" while the server is frozen).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from typing import Any, LiteralString, ParamSpec, TypeVar
@@ -48,6 +49,8 @@ class GraphClient:
         self.database = database
         self.uri = uri
         self._bounded = ThreadPoolExecutor(BOUNDED_THREADS, thread_name_prefix="govroute-neo4j")
+        self._ping_lock = threading.Lock()
+        self._ping_job: Future[list[dict[str, Any]]] | None = None
 
     @classmethod
     def connect(
@@ -103,8 +106,22 @@ class GraphClient:
             raise GraphUnavailable(f"Neo4j at {self.uri} is unreachable: {exc}") from exc
 
     def ping(self, timeout_s: float = 1.0) -> None:
-        """One round trip to the server within `timeout_s`, or GraphUnavailable."""
-        self.within(timeout_s, self.read_once, queries.PING)
+        """One round trip to the server within `timeout_s`, or GraphUnavailable. While an
+        earlier ping is still held by a frozen server, fails at once instead of sending
+        another (each would keep a thread and a connection until the server resumes)."""
+        with self._ping_lock:
+            job = self._ping_job
+            held = job is not None and not job.done()
+            if job is None or not held:
+                job = self._ping_job = self._bounded.submit(self.read_once, queries.PING)
+        if held:
+            raise GraphUnavailable(f"Neo4j at {self.uri} has not answered the last ping")
+        try:
+            job.result(timeout=timeout_s)
+        except FutureTimeout as exc:
+            raise GraphUnavailable(
+                f"Neo4j at {self.uri} did not answer a ping within {timeout_s:g} s"
+            ) from exc
 
     def within(self, timeout_s: float, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`work(*args, **kwargs)`, or GraphUnavailable once `timeout_s` has passed."""

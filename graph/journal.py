@@ -61,8 +61,7 @@ def segment_seq(path: Path) -> int | None:
 
 def encode(entries: Sequence[Entry]) -> bytes:
     return "".join(
-        json.dumps({"kind": kind, "record": rec}, ensure_ascii=False, separators=(",", ":"))
-        + "\n"
+        json.dumps({"kind": kind, "record": rec}, ensure_ascii=False, separators=(",", ":")) + "\n"
         for kind, rec in entries
     ).encode("utf-8")
 
@@ -105,6 +104,8 @@ class Journal:
         self._queue: list[_Group] = []
         self._closing = False
         self._closed = False
+        self.commits = 0
+        """Group commits (one write and one sync each) so far."""
         # Held while a group is written and while a segment is sealed, so a group is
         # wholly in one segment and a sealed segment's count is final.
         self._file_lock = threading.Lock()
@@ -180,6 +181,7 @@ class Journal:
                 self._cut_back()
                 return seq, exc
             self._size += len(data)
+            self.commits += 1
             self._active.records += data.count(b"\n")
             if self._size >= self._segment_bytes:
                 self._rotate()

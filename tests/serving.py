@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 class ApiServer:
     def __init__(self, neo4j: Neo4jSettings, state_dir: Path, **env: str) -> None:
-        assert neo4j.uri is not None and neo4j.password is not None
+        assert neo4j.uri is not None
+        assert neo4j.password is not None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = state_dir / "api.log"
@@ -51,7 +52,7 @@ class ApiServer:
 
     def start(self) -> ApiServer:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603
+            self.process = subprocess.Popen(
                 [sys.executable, "-m", "api.cli", "serve"],
                 cwd=ROOT,
                 env=self._env,

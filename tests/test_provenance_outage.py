@@ -30,7 +30,8 @@ from api.runtime import Runtime
 from api.settings import ApiSettings, Settings
 from engine.errors import GraphUnavailable
 from graph.connection import GraphClient, records
-from graph.provenance_writer import Journal, ProvenanceWriter
+from graph.journal import Journal
+from graph.provenance_writer import ProvenanceWriter
 from graph.server import LocalNeo4j, throwaway_server
 from loaders.policy_load import load_policy_path
 from tests.conftest import ENTERPRISE
