@@ -95,6 +95,7 @@ def old_writer_class() -> type[Any]:
         check=True,
     ).stdout
     module = types.ModuleType("provenance_writer_before")
+    sys.modules[module.__name__] = module  # dataclasses look their module up there
     exec(compile(source, "provenance_writer_before.py", "exec"), module.__dict__)  # noqa: S102
     writer: type[Any] = module.ProvenanceWriter
     return writer
@@ -102,8 +103,9 @@ def old_writer_class() -> type[Any]:
 
 def time_submits(writer: Any, records: int, threads: int) -> list[float]:
     def one(n: int) -> float:
+        record = sample_record(n)
         started = time.perf_counter()
-        writer.submit_decision(sample_record(n))
+        writer.submit_decision(record)
         return time.perf_counter() - started
 
     for n in range(50):  # warm-up
