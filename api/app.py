@@ -45,7 +45,11 @@ def service_status(runtime: Runtime) -> ServiceStatus:
         policy_version=snapshot.version if snapshot else "",
         content_hash=snapshot.content_hash if snapshot else "",
         graph_up=runtime.graph_up,
-        journal_pending_files=len(runtime.writer.journal.pending_files()),
+        # Files waiting for a replay; in normal operation records pass through the
+        # journal and are retired once written, which is not "pending".
+        journal_pending_files=(
+            len(runtime.writer.journal.pending_files()) if runtime.writer.behind else 0
+        ),
         provenance_queue=runtime.writer.pending,
     )
 

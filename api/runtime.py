@@ -42,7 +42,7 @@ from engine.analyze import EngineState, analyze
 from engine.decision import Decision
 from engine.detect import Detector
 from engine.embedding import Embedder
-from engine.errors import GraphUnavailable, NotAuthenticated, NotFound
+from engine.errors import GraphTimeout, GraphUnavailable, NotAuthenticated, NotFound
 from engine.intent import IntentIndex
 from engine.model import ChatMessage, ContextItem, DecisionRequest, ItemFacts, Principal, Snapshot
 from engine.provenance import decision_record
@@ -212,6 +212,13 @@ class Runtime:
     def loaded(self) -> bool:
         return self._state is not None
 
+    def _read_failed(self, exc: GraphUnavailable) -> None:
+        """A request's read failed. Refused or reset: the server is away, stop asking it
+        until the probe sees it again. Only slow (a deadline passed): the probe decides,
+        so that one slow answer does not refuse every unknown key for seconds."""
+        if not isinstance(exc, GraphTimeout):
+            self.graph_up = False
+
     def _graph_changed(self, up: bool) -> None:
         """From the liveness probe: the server answers again, or stopped answering."""
         self.graph_up = up
@@ -259,8 +266,8 @@ class Runtime:
             )
         try:
             principal = self.graph.within(self._request_timeout, principal_for_key, self.graph, key)
-        except GraphUnavailable:
-            self.graph_up = False
+        except GraphUnavailable as exc:
+            self._read_failed(exc)
             if cached is not None:  # last known identity, while the graph is away
                 return cached[1]
             raise
@@ -368,8 +375,8 @@ class Runtime:
                 record = self.graph.within(
                     self._request_timeout, read_decision, self.graph, decision_id
                 )
-            except GraphUnavailable:
-                self.graph_up = False
+            except GraphUnavailable as exc:
+                self._read_failed(exc)
         if record is None:
             recent = self._recent.get(decision_id)
             record = {**recent, "provenance": []} if recent else None
@@ -410,7 +417,7 @@ class Runtime:
                 snapshot.label_ancestry,
             )
         except GraphUnavailable as exc:
-            self.graph_up = False
+            self._read_failed(exc)
             reason = f"The graph is unreachable, so the item's labels cannot be checked: {exc}"
             return found | {i: ItemFacts(id=i, found=False, unavailable=reason) for i in missing}
         for item_id, facts in fresh.items():
@@ -448,12 +455,24 @@ class Runtime:
                 snapshot.version,
                 (time.perf_counter() - started) * 1000,
             )
+        if self._state is not None and self._generation < 0:
+            self._warm_up(self._state.snapshot)
         self._generation = generation
         self._facts.clear()
         self._loaded.set()
         if self.writer.behind:
             self.writer.replay_now()
         return changed
+
+    def _warm_up(self, snapshot: Snapshot) -> None:
+        """Run the request path's queries once, without a deadline, before serving: the
+        server plans a query on its first run (hundreds of ms on a busy machine), which
+        must not count against the first caller's deadline."""
+        try:
+            principal_for_key(self.graph, "govroute-warm-up")
+            item_facts(self.graph, ["govroute-warm-up"], frozenset(), snapshot.label_ancestry)
+        except GraphUnavailable as exc:
+            log.warning("warming up the request path's queries failed: %s", exc)
 
     def _refresh_loop(self) -> None:
         first = True

@@ -242,7 +242,8 @@ def bench_neo4j() -> None:
         pid = server.status().pid
         assert pid is not None
         with TestClient(create_app(settings)) as api:
-            post(api, ANALYST)
+            status, took = post(api, ANALYST)
+            print(f"before the freeze, a new key: {status} after {took * 1000:.0f} ms")
             os.kill(pid, signal.SIGSTOP)
             frozen_at = time.perf_counter()
             try:

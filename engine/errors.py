@@ -9,6 +9,7 @@
     ├── RateLimited                   rate_limited          (carries retry_after seconds)
     ├── InvalidPolicyData             invalid_policy_data   (a load was refused; lists problems)
     ├── GraphUnavailable              graph_unavailable     (retryable)
+    │   └── GraphTimeout              graph_unavailable     (no answer within a deadline)
     ├── ProvenanceUnavailable         provenance_unavailable (retryable; the journal cannot sync)
     ├── DependencyUnavailable         dependency_unavailable (retryable; e.g. Redis, fail-closed)
     ├── UpstreamError                 upstream_error        (retryable when the provider said so)
@@ -103,6 +104,10 @@ class GraphUnavailable(GovroutError):
 
     def is_retryable(self) -> bool:
         return True
+
+
+class GraphTimeout(GraphUnavailable):
+    """The graph did not answer within a deadline: frozen, or just slow this once."""
 
 
 class ProvenanceUnavailable(GovroutError):

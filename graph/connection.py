@@ -28,7 +28,7 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, DriverError, ServiceUnavailable, SessionExpired
 
-from engine.errors import GraphUnavailable, LocalServerError
+from engine.errors import GraphTimeout, GraphUnavailable, LocalServerError
 from graph import queries
 from graph.server import LocalNeo4j
 from graph.settings import LocalServerSettings, Neo4jSettings
@@ -119,7 +119,7 @@ class GraphClient:
         try:
             job.result(timeout=timeout_s)
         except FutureTimeout as exc:
-            raise GraphUnavailable(
+            raise GraphTimeout(
                 f"Neo4j at {self.uri} did not answer a ping within {timeout_s:g} s"
             ) from exc
 
@@ -130,7 +130,7 @@ class GraphClient:
             return job.result(timeout=timeout_s)
         except FutureTimeout as exc:
             job.cancel()  # not started yet: it never will be
-            raise GraphUnavailable(
+            raise GraphTimeout(
                 f"Neo4j at {self.uri} did not answer within {timeout_s:g} s"
             ) from exc
 
