@@ -32,7 +32,6 @@ from api.vault.vault import Vault
 from engine.embedding import Embedder, OnnxEmbedder, TorchEmbedder
 from graph.connection import GraphClient
 from graph.provenance_writer import ProvenanceWriter
-from graph.schema import apply_schema
 
 log = logging.getLogger("govroute.api")
 
@@ -43,18 +42,22 @@ def make_embedder(settings: Settings) -> Embedder:
 
 def service_status(runtime: Runtime) -> ServiceStatus:
     """What /metrics reports about the runtime, read at scrape time."""
-    snapshot = runtime.state.snapshot
+    snapshot = runtime.state.snapshot if runtime.loaded else None
     return ServiceStatus(
-        policy_version=snapshot.version,
-        content_hash=snapshot.content_hash,
+        policy_version=snapshot.version if snapshot else "",
+        content_hash=snapshot.content_hash if snapshot else "",
         graph_up=runtime.graph_up,
-        journal_pending_files=len(runtime.writer.journal.pending_files()),
+        # Files waiting for a replay; in normal operation records pass through the
+        # journal and are retired once written, which is not "pending".
+        journal_pending_files=(
+            len(runtime.writer.journal.pending_files()) if runtime.writer.behind else 0
+        ),
         provenance_queue=runtime.writer.pending,
     )
 
 
 def provider_of(runtime: Runtime, model_id: str) -> str:
-    model = runtime.state.snapshot.models.get(model_id)
+    model = runtime.state.snapshot.models.get(model_id) if runtime.loaded else None
     return model.provider if model is not None else "unknown"
 
 
@@ -75,12 +78,14 @@ def create_app(
         telemetry = Telemetry(settings.telemetry, span_exporter=span_exporter)
         limiter = RateLimiter.from_settings(settings.rate_limits, on_reject=telemetry.rate_limited)
         app.state.telemetry, app.state.limiter = telemetry, limiter
-        graph = GraphClient.connect(settings.neo4j, settings.local)
-        apply_schema(graph)
+        # The server is not asked here: a replica must start while Neo4j stalls, and
+        # become ready when it answers (Runtime.start probes it with a deadline).
+        graph = GraphClient.connect(settings.neo4j, settings.local, verify=False)
         writer = ProvenanceWriter.for_graph(
             graph,
             settings.api.state_dir / "journal",
             flush_interval_s=settings.api.provenance_flush_interval_s,
+            probe=partial(graph.ping, settings.neo4j.probe_timeout_s),
         ).start()
         vault = Vault.from_settings(settings.vault, secret)
         runtime = Runtime(
@@ -91,6 +96,9 @@ def create_app(
             refresh_interval_s=settings.api.refresh_interval_s,
             telemetry=telemetry,
             vault=vault,
+            request_timeout_s=settings.neo4j.request_timeout_s,
+            probe_interval_s=settings.neo4j.probe_interval_s,
+            probe_timeout_s=settings.neo4j.probe_timeout_s,
         ).start()
         app.state.runtime = runtime
         hooks = TelemetryHooks(telemetry, partial(provider_of, runtime), then=gateway_hooks)
@@ -98,7 +106,8 @@ def create_app(
         runtime.set_health(gateway.breakers.health)  # open circuits rank last in routing
         app.state.gateway = gateway
         telemetry.watch(partial(service_status, runtime))
-        log.info("serving PolicySet %s", runtime.state.snapshot.version)
+        if runtime.loaded:
+            log.info("serving PolicySet %s", runtime.state.snapshot.version)
         try:
             yield
         finally:

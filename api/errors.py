@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine.errors import (
+    DependencyUnavailable,
     Forbidden,
     GovroutError,
     GraphUnavailable,
@@ -24,6 +25,7 @@ from engine.errors import (
     NotAuthenticated,
     NotFound,
     PayloadTooLarge,
+    ProvenanceUnavailable,
     RateLimited,
     UpstreamError,
     VaultUnavailable,
@@ -42,6 +44,8 @@ STATUS: tuple[tuple[type[GovroutError], int, str], ...] = (
     (InvalidPolicyData, 422, "invalid_request_error"),
     (GraphUnavailable, 503, "service_unavailable"),
     (VaultUnavailable, 503, "service_unavailable"),
+    (ProvenanceUnavailable, 503, "service_unavailable"),
+    (DependencyUnavailable, 503, "service_unavailable"),
     (UpstreamError, 502, "upstream_error"),
 )
 

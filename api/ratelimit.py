@@ -20,7 +20,11 @@ settles the difference with the upstream's `usage.total_tokens` afterwards.
 
 Counters live in memory (one process) unless REDIS_URL is set, when every replica
 shares them. If Redis cannot be reached, requests are admitted (fail open) and the
-failure is logged: a rate limit protects capacity and cost, not data.
+failure is logged: a rate limit protects capacity and cost, not data. A deployment
+that prefers to refuse (`GOVROUTE_RATE_LIMIT_ON_REDIS_FAILURE=closed`) gets 503s.
+Every Redis call has a deadline (`GOVROUTE_REDIS_TIMEOUT_S`, 50 ms), and after a
+failure Redis is left alone for `GOVROUTE_REDIS_BACKOFF_S` (api.failfast), so a frozen
+Redis costs one request the timeout and the others nothing.
 """
 
 from __future__ import annotations
@@ -42,8 +46,9 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrincipalDep
+from api.failfast import FailFast, redis_client_options
 from api.settings import RateLimitSettings
-from engine.errors import PayloadTooLarge, RateLimited
+from engine.errors import DependencyUnavailable, PayloadTooLarge, RateLimited
 from engine.model import Principal
 from engine.route import estimate_tokens
 
@@ -193,14 +198,16 @@ class RateLimiter:
         self._lock = threading.Lock()
         # Memory counters answer in microseconds; anything else is I/O.
         self.in_memory = isinstance(storage, MemoryStorage)
+        self.guard = FailFast("rate-limit storage", defaults.redis_backoff_s)
 
     @classmethod
     def from_settings(
         cls, settings: RateLimitSettings, *, on_reject: Rejected = _ignore
     ) -> RateLimiter:
         uri = storage_uri(settings)
+        options = {} if uri == "memory://" else redis_client_options(settings.redis_timeout_s)
         try:
-            storage = storage_from_string(uri, wrap_exceptions=True)
+            storage = storage_from_string(uri, wrap_exceptions=True, **options)
         except ConfigurationError as exc:
             # e.g. REDIS_URL set but the redis client package is not installed
             raise ValueError(f"rate-limit storage for REDIS_URL is unavailable: {exc}") from exc
@@ -222,10 +229,15 @@ class RateLimiter:
                     f"asked for), more than the {scope.value}'s whole budget of {budget} "
                     f"tokens per minute; ask for a shorter answer or send less text"
                 )
-        try:
-            self._charge(principal, limits, tokens)
-        except StorageError as exc:
-            self._storage_failed(exc)
+        if self.guard.permits():
+            try:
+                self._charge(principal, limits, tokens)
+                self.guard.succeeded()
+            except StorageError as exc:
+                self.guard.failed()
+                self._storage_failed(exc)
+        else:
+            self._storage_skipped()
         # After the charge: a window it opened starts before this instant.
         return Admission(principal, limits, tokens, time.time(), self)
 
@@ -293,8 +305,8 @@ class RateLimiter:
         only into the window that was charged, and never below zero.
         """
         delta = total_tokens - admission.tokens
-        if delta == 0:
-            return
+        if delta == 0 or not self.guard.permits():
+            return  # while the storage is failing, a settlement is simply not made
         try:
             for scope in Scope:
                 if admission.limits.tokens(scope) is None:
@@ -309,8 +321,10 @@ class RateLimiter:
                     refund = min(-delta, self.storage.get(key))
                     if refund > 0:
                         self.storage.incr(key, WINDOW_S, amount=-refund)
+            self.guard.succeeded()
         except StorageError as exc:
-            self._storage_failed(exc)
+            self.guard.failed()
+            self._storage_failed(exc, refuse=False)  # the request was served already
 
     # ------------------------------------------------------------ helpers
 
@@ -324,13 +338,29 @@ class RateLimiter:
         who = principal.id if scope is Scope.PRINCIPAL else principal.tenant
         return f"govroute/tokens/{scope.value}/{who}"
 
-    def _storage_failed(self, exc: Exception) -> None:
+    def _storage_failed(self, exc: Exception, *, refuse: bool = True) -> None:
+        closed = refuse and self.defaults.rate_limit_on_redis_failure == "closed"
         now = time.monotonic()
         with self._lock:
-            if now - self._last_error_log < _ERROR_LOG_INTERVAL_S:
-                return
-            self._last_error_log = now
-        log.warning("rate-limit storage failed; admitting requests unlimited: %s", exc)
+            quiet = now - self._last_error_log < _ERROR_LOG_INTERVAL_S
+            if not quiet:
+                self._last_error_log = now
+        if not quiet:
+            what = "refusing requests (fail closed)" if closed else "admitting requests unlimited"
+            log.warning("rate-limit storage failed; %s: %s", what, exc)
+        if closed:
+            raise DependencyUnavailable(
+                "the rate-limit storage (Redis) is unreachable and this deployment refuses "
+                "requests it cannot count; retry shortly"
+            ) from exc
+
+    def _storage_skipped(self) -> None:
+        """Backing off after a failure: answer as a failure would, without waiting."""
+        if self.defaults.rate_limit_on_redis_failure == "closed":
+            raise DependencyUnavailable(
+                "the rate-limit storage (Redis) failed moments ago and this deployment "
+                "refuses requests it cannot count; retry shortly"
+            )
 
     def close(self) -> None:
         if self.in_memory:

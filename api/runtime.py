@@ -8,8 +8,14 @@ state: known callers authenticate from cache, context facts that cannot be read
 are withheld (fail closed), and provenance goes to the journal.
 
 Once a read has failed, the request path stops asking the graph (a read of a
-stopped server sits in the driver's retry loop for ~15 s) until the refresher's
-cheap connectivity probe sees the server again.
+stopped server sits in the driver's retry loop for ~15 s) until the liveness
+probe (graph.liveness, every 0.5 s) sees the server again. Every read on the
+request path has a deadline (`request_timeout_s`, 0.8 s by default), so a frozen
+server costs an uncached key a 503 within a second, never a hang.
+
+The runtime may start while the graph is away or frozen: it then has no state,
+`/readyz` says not ready, decisions answer 503, and the refresher loads the
+active PolicySet as soon as the probe sees the server.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from engine.analyze import EngineState, analyze
 from engine.decision import Decision
 from engine.detect import Detector
 from engine.embedding import Embedder
-from engine.errors import GraphUnavailable, NotAuthenticated, NotFound
+from engine.errors import GraphTimeout, GraphUnavailable, NotAuthenticated, NotFound
 from engine.intent import IntentIndex
 from engine.model import ChatMessage, ContextItem, DecisionRequest, ItemFacts, Principal, Snapshot
 from engine.provenance import decision_record
@@ -48,8 +54,10 @@ from engine.vault import decision_visibility, entries_of, may_see, placeholders_
 from graph import queries
 from graph.connection import GraphClient, records
 from graph.facts import hash_api_key, item_facts, principal_for_key
+from graph.liveness import Liveness
 from graph.provenance import read_decision
 from graph.provenance_writer import ProvenanceWriter
+from graph.schema import apply_schema
 from graph.snapshot import load_snapshot
 
 log = logging.getLogger("govroute.runtime")
@@ -129,7 +137,11 @@ class Runtime:
         telemetry: Telemetry | None = None,
         threats: ThreatDetector | None = None,
         vault: Vault | None = None,
+        request_timeout_s: float = 0.8,
+        probe_interval_s: float = 0.5,
+        probe_timeout_s: float = 1.0,
     ) -> None:
+        """No I/O here: `start` makes the first contact (see the module docstring)."""
         self.graph = graph
         self.vault = vault or Vault.from_settings(VaultSettings(redis_url=None), secret)
         # One per process: the model does not change with the PolicySet.
@@ -140,10 +152,18 @@ class Runtime:
         self._secret = secret
         self._health: Callable[[], Mapping[str, bool]] = lambda: {}
         self._refresh_interval = refresh_interval_s
-        self._generation = self._read_generation()
+        self._request_timeout = request_timeout_s
+        self._generation = -1
         # Embeds the benign reference only if some PolicySet declares a threat category.
         self._fitter = ThreatCategoryFitter(embedder)
-        self._state = build_state(load_snapshot(graph), embedder, self.threats, self._fitter)
+        self._state: EngineState | None = None
+        self._schema_applied = False
+        self._loaded = threading.Event()
+        self.liveness = Liveness(
+            lambda: graph.ping(probe_timeout_s),
+            interval_s=probe_interval_s,
+            on_change=self._graph_changed,
+        )
         self._principals: Lru[str, tuple[int, Principal]] = Lru(10_000)
         # Keyed by tenant too: the same id is a different answer for each tenant.
         self._facts: Lru[tuple[int, str, frozenset[str], str], ItemFacts] = Lru(100_000)
@@ -152,7 +172,7 @@ class Runtime:
         self._refresher = threading.Thread(
             target=self._refresh_loop, name="govroute-refresh", daemon=True
         )
-        self.graph_up = True
+        self.graph_up = False
         # The embedding releases the GIL: decisions run in threads, off the event loop.
         self._decision_threads = ThreadPoolExecutor(
             DECISION_THREADS, thread_name_prefix="govroute-decide"
@@ -162,12 +182,22 @@ class Runtime:
             DECISION_THREADS, thread_name_prefix="govroute-graph"
         )
 
-    def start(self) -> Runtime:
+    def start(self, first_load_timeout_s: float = 120.0) -> Runtime:
+        """Probe the graph once and, when it answers, load the active PolicySet; then run
+        the probe and the refresher. Returns without a state (not ready) when the graph
+        does not answer, or the first load takes longer than `first_load_timeout_s`."""
+        self.liveness.probe()
         self._refresher.start()
+        self.liveness.start()
+        if self.liveness.up:
+            self._loaded.wait(first_load_timeout_s)
+        if self._state is None:
+            log.warning("started without a PolicySet: the graph did not answer; not ready")
         return self
 
     def close(self, timeout_s: float = 20.0) -> None:
         self._stop.set()
+        self.liveness.close()
         # Wait for a refresh in progress: the driver is closed right after this.
         if self._refresher.is_alive():
             self._refresher.join(timeout_s)
@@ -176,7 +206,30 @@ class Runtime:
 
     @property
     def state(self) -> EngineState:
-        return self._state
+        """The engine state of the active PolicySet; GraphUnavailable before the first load."""
+        state = self._state
+        if state is None:
+            raise GraphUnavailable(
+                "no PolicySet is loaded yet: the graph has not answered since this process started"
+            )
+        return state
+
+    @property
+    def loaded(self) -> bool:
+        return self._state is not None
+
+    def _read_failed(self, exc: GraphUnavailable) -> None:
+        """A request's read failed. Refused or reset: the server is away, stop asking it
+        until the probe sees it again. Only slow (a deadline passed): the probe decides,
+        so that one slow answer does not refuse every unknown key for seconds."""
+        if not isinstance(exc, GraphTimeout):
+            self.graph_up = False
+
+    def _graph_changed(self, up: bool) -> None:
+        """From the liveness probe: the server answers again, or stopped answering."""
+        self.graph_up = up
+        if up:
+            self.writer.replay_now()
 
     def set_health(self, health: Callable[[], Mapping[str, bool]]) -> None:
         self._health = health
@@ -218,9 +271,9 @@ class Runtime:
                 "the graph is unreachable and this API key was not seen before it went away"
             )
         try:
-            principal = principal_for_key(self.graph, key)
-        except GraphUnavailable:
-            self.graph_up = False
+            principal = self.graph.within(self._request_timeout, principal_for_key, self.graph, key)
+        except GraphUnavailable as exc:
+            self._read_failed(exc)
             if cached is not None:  # last known identity, while the graph is away
                 return cached[1]
             raise
@@ -232,7 +285,7 @@ class Runtime:
     # ------------------------------------------------------------ decisions
 
     def decide(self, principal: Principal, body: DecideRequest) -> Decided:
-        state = self._state
+        state = self.state
         check_declared(state.snapshot, body.purpose)  # a 400 before anything is decided
         decision_id = f"dec_{uuid.uuid4().hex}"
         logs.bind(decision_id=decision_id, policy_version=state.snapshot.version)
@@ -338,7 +391,7 @@ class Runtime:
             return mapping
         scope = decision.pseudonym_scope
         found = self.vault.find_or_none(scope, wanted)
-        entity_labels = self._state.snapshot.entity_labels
+        entity_labels = self.state.snapshot.entity_labels
         actions, blocks = decision_visibility(decision, entity_labels)
         now = datetime.now(UTC)
         for pseudonym, entry in sorted(found.items()):
@@ -353,9 +406,11 @@ class Runtime:
         record = None
         if self.graph_up:
             try:
-                record = read_decision(self.graph, decision_id)
-            except GraphUnavailable:
-                self.graph_up = False
+                record = self.graph.within(
+                    self._request_timeout, read_decision, self.graph, decision_id
+                )
+            except GraphUnavailable as exc:
+                self._read_failed(exc)
         if record is None:
             recent = self._recent.get(decision_id)
             record = {**recent, "provenance": []} if recent else None
@@ -388,9 +443,17 @@ class Runtime:
         try:
             if not self.graph_up:
                 raise GraphUnavailable("the refresher has not reached it since the last failure")
-            fresh = item_facts(self.graph, missing, roles, snapshot.label_ancestry, tenant=tenant)
+            fresh = self.graph.within(
+                self._request_timeout,
+                item_facts,
+                self.graph,
+                missing,
+                roles,
+                snapshot.label_ancestry,
+                tenant=tenant,
+            )
         except GraphUnavailable as exc:
-            self.graph_up = False
+            self._read_failed(exc)
             reason = f"The graph is unreachable, so the item's labels cannot be checked: {exc}"
             return found | {i: ItemFacts(id=i, found=False, unavailable=reason) for i in missing}
         for item_id, facts in fresh.items():
@@ -401,21 +464,25 @@ class Runtime:
 
     def refresh(self) -> bool:
         """Rebuild the state if a load happened since; True when the state changed."""
+        if not self.liveness.up:
+            return False  # the probe says the server is away: a query would only wait
         try:
-            self.graph.verify()  # fails at once when the server is gone; a query would retry
+            if not self._schema_applied:
+                apply_schema(self.graph)  # idempotent; once per process, at first contact
+                self._schema_applied = True
             generation = self._read_generation()
-            self.graph_up = True
+            self.graph_up = True  # after a request's read failed while the probe stayed up
         except GraphUnavailable:
-            if self.graph_up:
+            if self.graph_up and self._state is not None:
                 log.warning(
                     "graph unreachable: answering from PolicySet %s", self._state.snapshot.version
                 )
             self.graph_up = False
             return False
-        if generation == self._generation:
+        if generation == self._generation and self._state is not None:
             return False
         snapshot = load_snapshot(self.graph)
-        changed = snapshot.version != self._state.snapshot.version
+        changed = self._state is None or snapshot.version != self._state.snapshot.version
         if changed:
             started = time.perf_counter()
             self._state = build_state(snapshot, self.embedder, self.threats, self._fitter)
@@ -424,22 +491,38 @@ class Runtime:
                 snapshot.version,
                 (time.perf_counter() - started) * 1000,
             )
+        if self._state is not None and self._generation < 0:
+            self._warm_up(self._state.snapshot)
         self._generation = generation
         self._facts.clear()
-        if self.writer.journal.has_pending():
+        self._loaded.set()
+        if self.writer.behind:
             self.writer.replay_now()
         return changed
 
+    def _warm_up(self, snapshot: Snapshot) -> None:
+        """Run the request path's queries once, without a deadline, before serving: the
+        server plans a query on its first run (hundreds of ms on a busy machine), which
+        must not count against the first caller's deadline."""
+        try:
+            principal_for_key(self.graph, "govroute-warm-up")
+            item_facts(
+                self.graph, ["govroute-warm-up"], frozenset(), snapshot.label_ancestry, tenant=""
+            )
+        except GraphUnavailable as exc:
+            log.warning("warming up the request path's queries failed: %s", exc)
+
     def _refresh_loop(self) -> None:
-        while not self._stop.wait(self._refresh_interval):
+        first = True
+        while first or not self._stop.wait(self._refresh_interval):
             try:
-                was_down = not self.graph_up
                 self.refresh()
-                if was_down and self.graph_up:
-                    log.info("graph reachable again; replaying the provenance journal")
-                    self.writer.replay_now()
             except Exception:  # the refresher must survive anything; requests keep the last state
-                log.exception("refresh failed; keeping PolicySet %s", self._state.snapshot.version)
+                kept = self._state.snapshot.version if self._state else "none (not loaded)"
+                log.exception("refresh failed; keeping PolicySet %s", kept)
+            if first:
+                first = False
+                self._loaded.set()  # start() waits for this first attempt, whatever it gave
 
     def _read_generation(self) -> int:
         rows = self.graph.read(records, queries.MAX_POLICY_SET_VERSION)

@@ -92,6 +92,23 @@ class RateLimitSettings(BaseSettings):
         "); unset: in memory, per process.",
     )
 
+    redis_timeout_s: float = Field(
+        default=0.05,
+        gt=0,
+        le=10,
+        description="Deadline of each Redis connect and command; a frozen Redis fails within it.",
+    )
+    redis_backoff_s: float = Field(
+        default=2.0,
+        ge=0,
+        le=300,
+        description="After a Redis failure, how long requests skip Redis before one tries again.",
+    )
+    rate_limit_on_redis_failure: Literal["open", "closed"] = Field(
+        default="open",
+        description="open: admit unlimited while Redis is away; closed: answer 503.",
+    )
+
     @field_validator("redis_url")
     @classmethod
     def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:

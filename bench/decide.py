@@ -223,7 +223,7 @@ def main() -> None:
             cold = time.perf_counter()
             embedder = EmbedClock(OnnxEmbedder())
             writer = ProvenanceWriter.for_graph(client, home / "journal").start()
-            runtime = Runtime(client, embedder, writer, b"bench-secret-0123456789")  # type: ignore[arg-type]
+            runtime = Runtime(client, embedder, writer, b"bench-secret-0123456789").start()  # type: ignore[arg-type]
             ready = time.perf_counter()
             print(
                 f"cold start: imports {IMPORTED - STARTED:.1f} s, model + engine state "

@@ -10,6 +10,9 @@
     ├── InvalidPolicyData             invalid_policy_data   (a load was refused; lists problems)
     ├── InvalidCases                  invalid_cases         (decision case files; lists problems)
     ├── GraphUnavailable              graph_unavailable     (retryable)
+    │   └── GraphTimeout              graph_unavailable     (no answer within a deadline)
+    ├── ProvenanceUnavailable         provenance_unavailable (retryable; the journal cannot sync)
+    ├── DependencyUnavailable         dependency_unavailable (retryable; e.g. Redis, fail-closed)
     ├── UpstreamError                 upstream_error        (retryable when the provider said so)
     ├── LocalServerError              local_server_error    (the bundled Neo4j could not start/stop)
     ├── InvalidArtifact               invalid_artifact      (a shipped model file is unusable)
@@ -113,6 +116,29 @@ class InvalidCases(GovroutError):
 
 class GraphUnavailable(GovroutError):
     code = "graph_unavailable"
+
+    def is_retryable(self) -> bool:
+        return True
+
+
+class GraphTimeout(GraphUnavailable):
+    """The graph did not answer within a deadline: frozen, or just slow this once."""
+
+
+class ProvenanceUnavailable(GovroutError):
+    """A decision could not be made durable (journal write or sync failed): it is not
+    answered, because an answer without its provenance is what must never happen."""
+
+    code = "provenance_unavailable"
+
+    def is_retryable(self) -> bool:
+        return True
+
+
+class DependencyUnavailable(GovroutError):
+    """A shared dependency configured to fail closed (e.g. the rate-limit Redis) is away."""
+
+    code = "dependency_unavailable"
 
     def is_retryable(self) -> bool:
         return True

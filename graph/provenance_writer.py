@@ -1,31 +1,33 @@
-"""Provenance off the request path, and never lost while Neo4j is away.
+"""Provenance that survives a crash: journal first, then Neo4j off the request path.
 
-Requests hand finished decision records to `ProvenanceWriter.submit_*`, which
-only enqueues. A background thread writes batches to Neo4j. When a batch
-cannot be written, it goes to an append-only JSONL journal (fsynced), and from
-then on everything goes to the journal, preserving order, until a replay has
-drained it. Replays rename the journal first, so new entries keep flowing into a
-fresh file, and re-send whole files: the graph writes are idempotent MERGEs, so
-a replay interrupted halfway is simply run again.
+`ProvenanceWriter.submit_decision` appends the record to the write-ahead journal
+(graph.journal) and returns once it is synced, so a decision whose answer leaves
+the process is on disk whatever happens next. The journal hands each synced group
+to this writer's queue, and a background thread writes batches to Neo4j; once all
+records of a sealed segment are in the graph, the segment file is deleted.
 
-While the journal holds anything, a replay first asks a cheap `probe` (the
-driver's connectivity check) and leaves the files alone if Neo4j is still away:
-a write would sit in the driver's retry loop for its whole retry budget instead.
+When a write fails (Neo4j stopped, frozen, refusing), the writer stops writing from
+memory: everything is on disk already, so it drops its queue and falls *behind*.
+A replay then asks a cheap `probe` first (a write to an absent server sits in the
+driver's retry loop), seals the active segment and re-sends the segments up to it
+from disk, oldest first, deleting each once written; records that arrive meanwhile
+go to newer segments and are written from memory once the replay is done. Writes
+are idempotent MERGEs, so a replay interrupted halfway is simply run again. The
+writer's Neo4j retries never hold up the request path: requests wait only for the
+journal's sync.
 
-What can still be lost: records in the in-memory queue if the process is killed
-with SIGKILL. A normal shutdown (`close`) drains the queue to Neo4j or the journal.
-A line torn by a crash mid-append is skipped on replay, and the next append starts
-on a fresh line, so the tear costs that one record and never the one after it.
+After a crash, the next process finds the segments left behind and replays them
+in the same way before anything new. Memory is bounded: past `max_queue` records
+the journal's hand-over is dropped and the writer replays from disk instead.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,7 @@ from neo4j.exceptions import Neo4jError
 
 from engine.errors import GraphUnavailable
 from graph.connection import GraphClient
+from graph.journal import Entry, Journal, segment_seq
 from graph.provenance import write_provenance
 
 log = logging.getLogger("govroute.provenance")
@@ -45,6 +48,11 @@ Writer = Callable[[Records, Records, Records], None]
 Probe = Callable[[], None]
 
 _STOP = object()
+_WAKE = object()
+
+
+class _Flush(threading.Event):
+    """Queued by `flush`; set once everything queued before it has been handled."""
 
 
 @dataclass(slots=True)
@@ -54,68 +62,7 @@ class WriterStats:
     replayed: int = 0
     write_failures: int = 0
     batches: int = 0
-
-
-class Journal:
-    """Append-only JSONL files under one directory."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        directory.mkdir(parents=True, exist_ok=True)
-        self.active = directory / "journal.jsonl"
-
-    def append(self, entries: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        lines = "".join(
-            json.dumps({"kind": kind, "record": rec}, ensure_ascii=False, separators=(",", ":"))
-            + "\n"
-            for kind, rec in entries
-        )
-        if not self._ends_with_newline():
-            lines = "\n" + lines  # after a torn line, never glue a good record onto it
-        with self.active.open("a", encoding="utf-8") as f:
-            f.write(lines)
-            f.flush()
-            os.fsync(f.fileno())
-
-    def _ends_with_newline(self) -> bool:
-        try:
-            with self.active.open("rb") as f:
-                if f.seek(0, os.SEEK_END) == 0:
-                    return True
-                f.seek(-1, os.SEEK_END)
-                return f.read(1) == b"\n"
-        except FileNotFoundError:
-            return True
-
-    def pending_files(self) -> list[Path]:
-        replaying = sorted(self.directory.glob("journal.replaying-*.jsonl"))
-        return replaying + (
-            [self.active] if self.active.exists() and self.active.stat().st_size else []
-        )
-
-    def has_pending(self) -> bool:
-        return bool(self.pending_files())
-
-    def seal_active(self) -> None:
-        """Move the active file aside so replay can read it while new entries keep coming."""
-        if self.active.exists() and self.active.stat().st_size:
-            self.active.rename(self.directory / f"journal.replaying-{time.time_ns():020d}.jsonl")
-
-    @staticmethod
-    def read(path: Path) -> list[tuple[str, dict[str, Any]]]:
-        out: list[tuple[str, dict[str, Any]]] = []
-        with path.open(encoding="utf-8") as f:
-            for number, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    # A torn last line from a crash mid-append: everything before it is good.
-                    log.warning("journal %s line %d is not JSON; skipped", path, number)
-                    continue
-                out.append((entry["kind"], entry["record"]))
-        return out
+    segments_retired: int = 0
 
 
 class ProvenanceWriter:
@@ -131,26 +78,32 @@ class ProvenanceWriter:
         flush_interval_s: float = 0.25,
         retry_interval_s: float = 2.0,
         probe: Probe | None = None,
+        seal_interval_s: float = 5.0,
+        max_queue: int = 50_000,
+        segment_bytes: int = 4 * 1024 * 1024,
     ) -> None:
         self._write = write
         self._probe = probe
-        self.journal = Journal(journal_dir)
         self._batch_size = batch_size
         self._flush_interval = flush_interval_s
         self._retry_interval = retry_interval_s
+        self._seal_interval = seal_interval_s
+        self._max_queue = max_queue
         self._queue: queue.Queue[object] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="govroute-provenance", daemon=True)
-        self._idle = threading.Event()
-        self._idle.set()
-        # Enqueue-and-clear and check-empty-and-set must not interleave, or flush()
-        # could return while a just-submitted record is still in the queue.
-        self._idle_lock = threading.Lock()
         self._next_replay = 0.0
+        self._overflowed = False
+        self._written: Counter[int] = Counter()
         self.stats = WriterStats()
+        self.journal = Journal(journal_dir, on_durable=self._durable, segment_bytes=segment_bytes)
+        # Segments up to `_disk_through` are replayed from disk, not from memory.
+        self._disk_through = self.journal.recovered_through
+        self.behind = bool(self.journal.leftovers(self._disk_through))
+        """True while records wait on disk for a replay into Neo4j."""
 
     @classmethod
     def for_graph(cls, client: GraphClient, journal_dir: Path, **kwargs: Any) -> ProvenanceWriter:
-        kwargs.setdefault("probe", client.verify)
+        kwargs.setdefault("probe", client.ping)
         return cls(lambda d, a, r: write_provenance(client, d, a, r), journal_dir, **kwargs)
 
     # ------------------------------------------------------------ request side
@@ -160,30 +113,51 @@ class ProvenanceWriter:
         return self
 
     def submit_decision(self, record: dict[str, Any]) -> None:
-        self._enqueue(("decision", record))
+        """Return once the record is synced to the journal (raises ProvenanceUnavailable
+        if it cannot be): call it before the decision's answer is sent."""
+        self._submit(("decision", record), wait=True)
 
-    def submit_attempt(self, record: dict[str, Any]) -> None:
-        self._enqueue(("attempt", record))
+    def submit_attempt(self, record: dict[str, Any], *, wait: bool = False) -> None:
+        """An upstream attempt: journaled with the next group commit (callers on the event
+        loop do not wait for the sync; its decision is already durable)."""
+        self._submit(("attempt", record), wait=wait)
 
     def submit_restore(self, record: dict[str, Any]) -> None:
-        """A pseudonym restored for a caller (api/vault/vault.py `Restore.record`)."""
-        self._enqueue(("restore", record))
+        """A pseudonym restored for a caller (api/vault/vault.py `Restore.record`):
+        journaled with the next group commit, like an attempt."""
+        self._submit(("restore", record), wait=False)
 
-    def _enqueue(self, item: tuple[str, dict[str, Any]]) -> None:
-        with self._idle_lock:
-            self._queue.put(item)
-            self._idle.clear()
+    def _submit(self, entry: Entry, *, wait: bool) -> None:
+        self.journal.append([entry], wait=wait)
+
+    def _durable(self, seq: int, entries: Sequence[Entry]) -> None:
+        """From the journal's committer, in commit order: hand the records over."""
+        self.stats.journaled += len(entries)
+        if self._queue.qsize() >= self._max_queue:
+            self._overflowed = True  # on disk anyway: the writer replays from there
+            self._queue.put(_WAKE)
+            return
+        for entry in entries:
+            self._queue.put((seq, entry))
 
     def flush(self, timeout_s: float = 30.0) -> bool:
-        """Wait until everything submitted so far is in Neo4j or the journal."""
-        return self._idle.wait(timeout_s)
+        """Wait until everything submitted so far has been handled: in Neo4j, or on disk
+        waiting for a replay (`behind`). False when that took longer than `timeout_s`."""
+        if not self._thread.is_alive():
+            return self._queue.empty()
+        self.journal.append([], wait=True)  # a barrier: earlier groups are handed over
+        handled = _Flush()
+        self._queue.put(handled)
+        return handled.wait(timeout_s)
 
     def replay_now(self) -> None:
         """Ask for a replay attempt at the next loop turn (e.g. after Neo4j came back)."""
         self._next_replay = 0.0
-        self._enqueue(("wake", {}))
+        self._queue.put(_WAKE)
 
     def close(self, timeout_s: float = 30.0) -> None:
+        """Sync the journal, then write what is queued to Neo4j (or leave it on disk)."""
+        self.journal.close()
         if self._thread.is_alive():
             self._queue.put(_STOP)
             self._thread.join(timeout_s)
@@ -197,18 +171,28 @@ class ProvenanceWriter:
     def _run(self) -> None:
         stopping = False
         while not stopping:
-            batch, stopping = self._collect()
-            self._maybe_replay(force=stopping)
-            if batch:
-                self._deliver(batch)
-            with self._idle_lock:
-                if self._queue.empty():
-                    self._idle.set()
-        self._idle.set()
+            batch, flushes, stopping = self._collect()
+            if self._overflowed:
+                self._overflowed = False
+                self._fall_behind("the in-memory queue is full")
+            if self.behind:
+                self._maybe_replay(force=stopping)
+            elif batch and not self._send(batch):
+                self._fall_behind("a write failed")
+            else:
+                self.stats.written += len(batch)
+                # Written in commit order: per segment, always a prefix of its lines.
+                self._written.update(seq for seq, _ in batch)
+                self._retire(stopping)
+            for handled in flushes:
+                handled.set()
 
-    def _collect(self) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
-        batch: list[tuple[str, dict[str, Any]]] = []
-        wait = self._retry_interval if self.journal.has_pending() else 0.5
+    def _collect(self) -> tuple[list[tuple[int, Entry]], list[_Flush], bool]:
+        """A batch: what arrives within the flush interval of its first record, up to the
+        batch size; a flush request ends it early."""
+        batch: list[tuple[int, Entry]] = []
+        flushes: list[_Flush] = []
+        wait = self._retry_interval if self.behind else 0.5
         deadline: float | None = None
         while len(batch) < self._batch_size:
             timeout = wait if deadline is None else max(0.0, deadline - time.monotonic())
@@ -217,58 +201,89 @@ class ProvenanceWriter:
             except queue.Empty:
                 break
             if item is _STOP:
-                return batch, True
+                return batch, flushes, True
+            if isinstance(item, _Flush):
+                flushes.append(item)
+                break
+            if item is _WAKE:
+                continue
             assert isinstance(item, tuple)
-            entry: tuple[str, dict[str, Any]] = item
-            if entry[0] != "wake":
-                batch.append(entry)
+            seq, entry = item
+            if self.behind or seq <= self._disk_through:
+                continue  # on disk: the replay sends it
+            batch.append((seq, entry))
             if deadline is None:
                 deadline = time.monotonic() + self._flush_interval
-        return batch, False
+        return batch, flushes, False
 
-    def _deliver(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
-        if self.journal.has_pending():
-            # Order matters (attempts follow their decision): queue behind the journal.
-            self.journal.append(batch)
-            self.stats.journaled += len(batch)
-            return
-        if self._send(batch):
-            self.stats.written += len(batch)
-            return
-        self.journal.append(batch)
-        self.stats.journaled += len(batch)
+    def _fall_behind(self, why: str) -> None:
+        if not self.behind:
+            log.warning("provenance falls back to the journal on disk: %s", why)
+        self.behind = True
         self._next_replay = time.monotonic() + self._retry_interval
+        # What is queued is on disk too; the replay reads it from there.
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is _STOP or isinstance(item, _Flush):
+                self._queue.put(item)  # handled by the loop, after this
+                return
 
-    def _send(self, batch: Sequence[tuple[str, dict[str, Any]]]) -> bool:
-        decisions = [r for k, r in batch if k == "decision"]
-        attempts = [r for k, r in batch if k == "attempt"]
-        restores = [r for k, r in batch if k == "restore"]
+    def _send(self, batch: Sequence[tuple[int, Entry]]) -> bool:
+        decisions = [r for _, (k, r) in batch if k == "decision"]
+        attempts = [r for _, (k, r) in batch if k == "attempt"]
+        restores = [r for _, (k, r) in batch if k == "restore"]
         try:
             self._write(decisions, attempts, restores)
         except (GraphUnavailable, Neo4jError, OSError) as exc:
             self.stats.write_failures += 1
-            log.warning("provenance write failed (%s); journaling %d records", exc, len(batch))
+            log.warning("provenance write of %d records failed: %s", len(batch), exc)
             return False
         self.stats.batches += 1
         return True
 
+    def _retire(self, stopping: bool) -> None:
+        """Delete sealed segments whose records are all written; seal the active one when
+        it is fully written and old enough (or at shutdown), so the disk holds seconds."""
+        active = self.journal.active_seq
+        if (
+            self._queue.empty()
+            and self._written[active]
+            and (stopping or self.journal.active_age_s() >= self._seal_interval)
+        ):
+            self.journal.seal()
+        for seq in sorted(self._written):
+            count = self.journal.sealed_count(seq)
+            if count is not None and self._written[seq] >= count:
+                self.journal.retire(seq)
+                del self._written[seq]
+                self.stats.segments_retired += 1
+
     def _maybe_replay(self, *, force: bool = False) -> None:
-        if not self.journal.has_pending() or (time.monotonic() < self._next_replay and not force):
+        if time.monotonic() < self._next_replay and not force:
             return
+        self._next_replay = time.monotonic() + self._retry_interval
         if self._probe is not None:
             try:
                 self._probe()
             except (GraphUnavailable, Neo4jError, OSError) as exc:
                 log.debug("provenance replay postponed: %s", exc)
-                self._next_replay = time.monotonic() + self._retry_interval
                 return
-        self.journal.seal_active()
-        for path in self.journal.pending_files():
-            entries = Journal.read(path)
+        self._disk_through = self.journal.seal()
+        for path in self.journal.leftovers(self._disk_through):
+            seq = segment_seq(path)
+            # The lines this process already wrote from memory are not sent again.
+            entries = Journal.read(path)[self._written[seq] if seq is not None else 0 :]
             for start in range(0, len(entries), self._batch_size):
-                if not self._send(entries[start : start + self._batch_size]):
-                    self._next_replay = time.monotonic() + self._retry_interval
+                chunk = [(0, e) for e in entries[start : start + self._batch_size]]
+                if not self._send(chunk):
                     return
             path.unlink()
+            if seq is not None:
+                self.journal.retire(seq)
+                self._written.pop(seq, None)
             self.stats.replayed += len(entries)
             log.info("replayed %d provenance records from %s", len(entries), path.name)
+        self.behind = False

@@ -100,6 +100,9 @@ RETURN ps {.*, content: null} AS ps ORDER BY ps.version DESC LIMIT 1
 
 # Also a cheap change detector for serving processes: any load (policy or catalog)
 # bumps the highest version.
+# A real round trip for liveness probes (the driver's connectivity check may not ask).
+PING: LiteralString = "RETURN 1 AS ok"
+
 MAX_POLICY_SET_VERSION: LiteralString = """
 MATCH (ps:PolicySet) RETURN coalesce(max(ps.version), 0) AS version
 """

@@ -21,6 +21,41 @@ class Neo4jSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("NEO4J_PASSWORD")
     )
     database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
+    # Bounded time (docs/operations.md, "When a dependency fails"): sized so that an
+    # uncached key gets its 503 within a second however the server fails.
+    request_timeout_s: float = Field(
+        default=0.8,
+        gt=0,
+        le=30,
+        validation_alias=AliasChoices("GOVROUTE_NEO4J_REQUEST_TIMEOUT_S"),
+        description="Longest wait for a graph read on the request path (keys, item facts).",
+    )
+    probe_interval_s: float = Field(
+        default=0.5,
+        gt=0,
+        le=60,
+        validation_alias=AliasChoices("GOVROUTE_NEO4J_PROBE_INTERVAL_S"),
+        description="How often the liveness probe asks the server (RETURN 1).",
+    )
+    probe_timeout_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=30,
+        validation_alias=AliasChoices("GOVROUTE_NEO4J_PROBE_TIMEOUT_S"),
+        description="A probe unanswered this long marks the graph down (/readyz 503).",
+    )
+    connect_timeout_s: float = Field(
+        default=2.0, gt=0, validation_alias=AliasChoices("GOVROUTE_NEO4J_CONNECT_TIMEOUT_S")
+    )
+    acquisition_timeout_s: float = Field(
+        default=2.0, gt=0, validation_alias=AliasChoices("GOVROUTE_NEO4J_ACQUISITION_TIMEOUT_S")
+    )
+    max_retry_time_s: float = Field(
+        default=5.0,
+        ge=0,
+        validation_alias=AliasChoices("GOVROUTE_NEO4J_MAX_RETRY_TIME_S"),
+        description="Managed transactions (loads, provenance writes) retry this long at most.",
+    )
 
     @field_validator("uri", mode="before")
     @classmethod

@@ -136,7 +136,7 @@ def audit(
             audit.attempts.append(attempt)
             audit.runtime.writer.submit_attempt(attempt_record(attempt))
         assert audit.runtime.writer.flush()
-        assert not audit.runtime.writer.journal.has_pending()
+        assert not audit.runtime.writer.behind
         yield audit
 
 

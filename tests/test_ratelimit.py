@@ -294,7 +294,12 @@ def test_when_redis_url_is_set_then_the_limiter_asks_for_that_storage(
     RateLimiter.from_settings(settings)
 
     assert "s3cret" not in repr(settings)
-    assert asked == [("redis://:s3cret@cache.internal:6379/2", {"wrap_exceptions": True})]
+    [(uri, options)] = asked
+    assert uri == "redis://:s3cret@cache.internal:6379/2"
+    assert options["wrap_exceptions"] is True
+    # Bounded time: a frozen Redis must not hold a request (docs/operations.md).
+    assert (options["socket_timeout"], options["socket_connect_timeout"]) == (0.05, 0.05)
+    assert options["retry_on_timeout"] is False
 
 
 def test_when_redis_url_is_not_redis_then_settings_refuse_it(

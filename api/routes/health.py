@@ -17,16 +17,17 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Ready only when the graph and the intent index are loaded")
-def readyz(runtime: RuntimeDep) -> Any:
-    state = runtime.state
+@router.get("/readyz", summary="Ready only when the graph answers and the intent index is loaded")
+async def readyz(runtime: RuntimeDep) -> Any:
+    # No I/O: the graph's state is the liveness probe's last answer (at most ~1.5 s old).
+    state = runtime.state if runtime.loaded else None
     body = {
         "graph": "up" if runtime.graph_up else "down",
-        "policy_version": state.snapshot.version,
-        "intent_exemplars": state.intents.size,
-        "provenance_journal_pending": runtime.writer.journal.has_pending(),
+        "policy_version": state.snapshot.version if state else None,
+        "intent_exemplars": state.intents.size if state else 0,
+        "provenance_journal_pending": runtime.writer.behind,
     }
-    ready = runtime.graph_up and state.intents.size > 0
+    ready = runtime.graph_up and state is not None and state.intents.size > 0
     return JSONResponse(
         {"status": "ready" if ready else "not_ready", **body}, status_code=200 if ready else 503
     )
