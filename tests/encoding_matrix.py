@@ -237,7 +237,7 @@ STREAM_PROSE = "Thank you for your patience while we looked into this for you. "
 class _PinnedIntent:
     pinned: IntentMatch
 
-    def match(self, text: str) -> IntentMatch:
+    def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
         return self.pinned
 
 
