@@ -93,6 +93,9 @@ class GR(DefinedNamespace):
     Policy: URIRef
     PolicySet: URIRef
     Decision: URIRef
+    DetectionSettings: URIRef
+    DetectionRecognizer: URIRef
+    ValueList: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
@@ -146,6 +149,10 @@ class GR(DefinedNamespace):
     REJECTED: URIRef
     UNDER: URIRef
     ATTEMPTED: URIRef
+    # detection settings
+    DETECTS: URIRef
+    MARKS: URIRef
+    FOR_TENANT: URIRef
 
     # object properties that are RDF plumbing, not relationship types
     qualified: URIRef
@@ -222,6 +229,16 @@ class GR(DefinedNamespace):
     reason: URIRef
     count: URIRef
     attempt: URIRef
+    # detection settings
+    phone_regions: URIRef
+    invalid_numbers: URIRef
+    context_instructions: URIRef
+    regex: URIRef
+    base_score: URIRef
+    checksum: URIRef
+    cue_words: URIRef
+    list_kind: URIRef
+    values: URIRef
 
 
 PREFIXES: dict[str, Namespace] = {

@@ -67,6 +67,10 @@ from tests.conftest import wipe
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
 ENTERPRISE = TESTS.parent / "examples" / "enterprise"
+EXAMPLES = {
+    "enterprise": ENTERPRISE,
+    "health_insurer": TESTS.parent / "examples" / "health_insurer",
+}
 
 NOW = datetime(2025, 11, 3, 9, 30, tzinfo=UTC)
 SECRET = b"golden-cases-secret"
@@ -127,7 +131,9 @@ class GoldenCase:
 
     @property
     def policy_dir(self) -> Path:
-        return ENTERPRISE if self.policy == "enterprise" else TESTS / "data" / self.policy
+        if self.policy in EXAMPLES:
+            return EXAMPLES[self.policy]
+        return TESTS / "data" / self.policy
 
 
 def _unknown_keys(where: str, found: Mapping[str, Any], allowed: frozenset[str]) -> None:
@@ -275,7 +281,7 @@ def pure_world(policy_dir: Path) -> PureWorld:
     bundle = read_bundle(policy_dir)
     content = to_graph(bundle)
     snapshot = build_snapshot(content, version=PURE_VERSION, content_hash=bundle.content_hash())
-    return PureWorld(bundle, content, snapshot, Detector(snapshot.entity_types.values()))
+    return PureWorld(bundle, content, snapshot, Detector.for_snapshot(snapshot))
 
 
 def _targets(content: GraphContent, source: str, type_: str, target: str, of: str) -> list[str]:
@@ -413,7 +419,7 @@ class LoadedGraph:
         assert active.content_hash == wanted
         if active.id not in self._snapshots:
             snapshot = load_snapshot(self.client)
-            self._snapshots[active.id] = (snapshot, Detector(snapshot.entity_types.values()))
+            self._snapshots[active.id] = (snapshot, Detector.for_snapshot(snapshot))
         return self._snapshots[active.id]
 
     def principal(self, content: GraphContent, principal_id: str) -> Principal:
