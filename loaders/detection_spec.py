@@ -103,14 +103,8 @@ class DetectionRecognizer(_Spec):
 class _Values(_Spec):
     id: Id
     tenant: Id | None = Field(default=None, description="The tenant it applies to; unset: all.")
+    # Whitespace is stripped first, so a blank value is an empty one and refused as such.
     values: list[ListValue] = Field(min_length=1, max_length=MAX_LIST_VALUES)
-
-    @field_validator("values")
-    @classmethod
-    def _non_blank(cls, value: list[str]) -> list[str]:
-        if any(not v.strip() for v in value):
-            raise ValueError("values must not be blank")
-        return value
 
 
 class DenyList(_Values):
