@@ -186,7 +186,7 @@ KIND_PREFIXES: Mapping[str, str] = {
     "Policy": "policy",
     "DetectionSettings": "detection",
     "DetectionRecognizer": "recognizer",
-    "ValueList": "values",
+    "ValueList": "valuelist",
 }
 
 
