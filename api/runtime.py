@@ -109,7 +109,7 @@ def build_state(
         custom = fitter.fit(snapshot.threat_categories.values())
     return EngineState(
         snapshot=snapshot,
-        detector=Detector(snapshot.entity_types.values()),
+        detector=Detector.for_snapshot(snapshot),
         intents=IntentIndex.from_snapshot(snapshot, embedder),
         threats=threats,
         custom_threats=custom,

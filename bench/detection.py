@@ -822,7 +822,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     snapshot, principal = enterprise()
-    detector = Detector(snapshot.entity_types.values())
+    detector = Detector.for_snapshot(snapshot)
     pii = load_jsonl(CORPUS / "pii.jsonl")
     prompts = load_jsonl(CORPUS / "prompts.jsonl")
     out: dict[str, Any] = {

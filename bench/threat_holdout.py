@@ -196,7 +196,7 @@ def old_detector() -> Callable[[str], bool]:
     intent_policies = threat_deny_policies(snapshot)
     state = EngineState(
         snapshot,
-        Detector(snapshot.entity_types.values()),
+        Detector.for_snapshot(snapshot),
         IntentIndex.from_snapshot(snapshot, OnnxEmbedder()),
     )
 

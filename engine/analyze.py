@@ -54,7 +54,10 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
     phase("detection")
     texts = {message_key(i): normalize(m.content) for i, m in enumerate(request.messages)}
     texts |= {context_key(item.id): normalize(item.text) for item in request.context}
-    detections = {key: state.detector.detect(text.text) for key, text in texts.items() if text.text}
+    tenant = request.principal.tenant
+    detections = {
+        key: state.detector.detect(text.text, tenant) for key, text in texts.items() if text.text
+    }
     injected: dict[str, tuple[str, ...]] = {}
     for item in request.context:
         key = context_key(item.id)

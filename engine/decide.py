@@ -37,6 +37,7 @@ from engine.decision import (
     SanitizedMessage,
     Withholding,
 )
+from engine.detection_config import InstructionAction
 from engine.model import (
     ANY_PURPOSE,
     LABEL_ACTIONS,
@@ -124,6 +125,9 @@ def decide(
     candidates: dict[str, ItemFacts] = {}
     threats = analysis.threats
     message_keys = [message_key(i) for i, m in enumerate(request.messages) if m.role != "system"]
+    # Context items whose text tries to instruct the model, as the detection settings treat them.
+    instruction_action = snapshot.detection.context_instructions
+    instructed: list[Reason] = []
 
     def view_of(
         labels: Mapping[str, LabelEvidence], found: Mapping[str, ThreatFinding]
@@ -148,13 +152,20 @@ def decide(
         if refusal is None and signals:
             refusal = Withholding(
                 item.id,
-                "suspected_injection",
+                INJECTION,
                 f"The item's text tries to instruct the model ({', '.join(signals)}).",
             )
         if refusal is None and threats is not None:
             refusal = _threat_refusal(
                 item.id, snapshot, view_of({}, threats.best([context_key(item.id)]))
             )
+        if (
+            refusal is not None
+            and refusal.code == INJECTION
+            and instruction_action is not InstructionAction.WITHHOLD
+        ):
+            instructed.append(_instruction_reason(refusal, instruction_action))
+            refusal = None  # warn: the item is sent with the reason; deny: nothing is sent
         if refusal:
             withheld.append(refusal)
         else:
@@ -202,6 +213,11 @@ def decide(
     reasons = list(judged.reasons)
     route = Route(primary=None)
     deny = judged.deny
+    if instruction_action is InstructionAction.DENY and instructed:
+        deny = True
+        reasons = instructed + reasons
+    elif instruction_action is InstructionAction.WARN:
+        reasons += instructed
     if not deny:
         reasons += [r for r in constraint_reasons(applicable) if r not in reasons]
         # A drop shaped what is sent even when, its items gone, it no longer applies.
@@ -304,9 +320,7 @@ def _threat_refusal(item_id: str, snapshot: Snapshot, item: RequestView) -> With
     for policy in snapshot.threat_denies:
         applicable = applies(policy, item)
         if applicable is not None:
-            return Withholding(
-                item_id, "suspected_injection", applicable.reason().sentence, policy.id
-            )
+            return Withholding(item_id, INJECTION, applicable.reason().sentence, policy.id)
     return None
 
 
@@ -316,6 +330,18 @@ def visible_facts(facts: ItemFacts | None, item_id: str, tenant: str) -> ItemFac
     if facts is None or (facts.found and facts.tenant and facts.tenant != tenant):
         return ItemFacts(id=item_id, found=False)
     return facts
+
+
+INJECTION = "suspected_injection"
+"""Withholding code of a context item whose text tries to instruct the model."""
+
+
+def _instruction_reason(refusal: Withholding, action: InstructionAction) -> Reason:
+    """The reason a `warn` or `deny` setting gives for an instruction-carrying item."""
+    what = "the request is denied" if action is InstructionAction.DENY else "sent with a warning"
+    sentence = f"Context item {refusal.item_id}: {refusal.reason.rstrip('.')}; {what}."
+    effect = Effect.DENY if action is InstructionAction.DENY else None
+    return Reason(refusal.policy_id, effect, sentence, threat=True)
 
 
 def _access_refusal(

@@ -61,6 +61,14 @@ with without(*HEAVY):
     from presidio_analyzer.predefined_recognizers import IbanRecognizer
     from spacy.lang.en.stop_words import STOP_WORDS
 
+from engine.checksums import Checksum
+from engine.configured_recognizers import (
+    ConfiguredRecognizer,
+    InvalidCardRecognizer,
+    InvalidSsnRecognizer,
+    ValueListRecognizer,
+)
+from engine.detection_config import DetectionConfig, InvalidNumbers, ValueList
 from engine.digit_views import (
     JOINED,
     SPACED,
@@ -75,7 +83,7 @@ from engine.identifiers import (
     PassportNumberRecognizer,
     SpanishIdRecognizer,
 )
-from engine.model import Detection, EntityTypeSpec
+from engine.model import Detection, EntityTypeSpec, Snapshot
 from engine.normalize import NormalizedText
 from engine.person_names import PersonNameRecognizer
 from engine.recognizers import (
@@ -266,11 +274,13 @@ _IP_WINDOW = re.compile(r"[0-9A-Fa-f:.]*(?:\d\.\d|:[0-9A-Fa-f]|::)[0-9A-Za-z:.%/
 _IBAN_WINDOW = re.compile(r"[A-Z]{2}\d{2}[ \-A-Z0-9]{8,}")
 
 
-def _builtin_stages(entity_type: str, suffixes: tldextract.TLDExtract) -> list[Stage]:
+def _builtin_stages(
+    entity_type: str, suffixes: tldextract.TLDExtract, config: DetectionConfig
+) -> list[Stage]:
     if entity_type == "EMAIL_ADDRESS":
         return [Stage("email", OfflineEmailRecognizer(suffixes), _contains("@"), _EMAIL_WINDOW)]
     if entity_type == "PHONE_NUMBER":
-        return [Stage("phone", PhoneNumberRecognizer(), views=(SPACED,))]
+        return [Stage("phone", PhoneNumberRecognizer(config.phone_regions), views=(SPACED,))]
     if entity_type == "CREDIT_CARD":
         card_shape = _searches(r"\d[\d \-]{11,}\d")
         return [Stage("credit_card", CardNumberRecognizer(), card_shape, views=(JOINED,))]
@@ -316,6 +326,56 @@ def _builtin_stages(entity_type: str, suffixes: tldextract.TLDExtract) -> list[S
     return []
 
 
+def _invalid_number_stages(entity_type: str, config: DetectionConfig) -> list[Stage]:
+    """What the strict SSN and card recognizers reject, kept when the settings say redact."""
+    if config.invalid_numbers is not InvalidNumbers.REDACT:
+        return []
+    if entity_type == "US_SSN":
+        return [Stage("us_ssn:invalid", InvalidSsnRecognizer(), _searches(r"\d{3}[ .\-]\d{2}"))]
+    if entity_type == "CREDIT_CARD":
+        card_shape = _searches(r"\d{4}[ \-]?\d{4}[ \-]?\d{4}")
+        return [Stage("credit_card:invalid", InvalidCardRecognizer(), card_shape)]
+    return []
+
+
+def _configured_stages(entity_type: str, config: DetectionConfig) -> list[Stage]:
+    # As for the graph's patterns: a check digit keeps joined numbers honest.
+    return [
+        Stage(
+            f"detection:{r.id}",
+            ConfiguredRecognizer(r, config.invalid_numbers),
+            views=() if r.validator is Checksum.NONE else (JOINED,),
+        )
+        for r in config.recognizers
+        if r.entity_type == entity_type
+    ]
+
+
+def _deny_list_stages(
+    lists: Sequence[ValueList], declared: frozenset[str]
+) -> dict[str | None, tuple[Stage, ...]]:
+    """Per tenant (None: every tenant), one stage per entity type its deny lists name."""
+    by_scope: dict[str | None, dict[str, list[ValueList]]] = {}
+    for value_list in lists:
+        if value_list.entity_type in declared and value_list.values:
+            scope = by_scope.setdefault(value_list.tenant, {})
+            scope.setdefault(value_list.entity_type, []).append(value_list)
+    return {
+        tenant: tuple(
+            Stage(f"deny_list:{entity}", ValueListRecognizer(entity, found))
+            for entity, found in sorted(scoped.items())
+        )
+        for tenant, scoped in by_scope.items()
+    }
+
+
+def _allowed_values(lists: Sequence[ValueList]) -> dict[str | None, frozenset[str]]:
+    out: dict[str | None, set[str]] = {}
+    for value_list in lists:
+        out.setdefault(value_list.tenant, set()).update(v.casefold() for v in value_list.values)
+    return {tenant: frozenset(values) for tenant, values in out.items()}
+
+
 class Detector:
     """Finds the snapshot's entity types in normalized text. Build once, share.
 
@@ -329,8 +389,11 @@ class Detector:
         *,
         min_score: float = DEFAULT_MIN_SCORE,
         suffixes: tldextract.TLDExtract | None = None,
+        config: DetectionConfig | None = None,
     ) -> None:
         self.min_score = min_score
+        config = config or DetectionConfig()
+        self.config = config
         suffixes = suffixes or offline_suffix_extractor()
         stages: list[Stage] = []
         declared: list[str] = []
@@ -338,7 +401,9 @@ class Detector:
         problems: list[Problem] = []
         for spec in sorted(entity_types, key=lambda s: s.id):
             declared.append(spec.id)
-            built = _builtin_stages(spec.id, suffixes)
+            built = _builtin_stages(spec.id, suffixes, config)
+            built += _invalid_number_stages(spec.id, config)
+            built += _configured_stages(spec.id, config)
             if spec.recognizer is not None:
                 try:
                     custom = GraphPatternRecognizer(spec.id, spec.recognizer)
@@ -350,17 +415,36 @@ class Detector:
                 # A checksum keeps joined numbers honest; a bare pattern reads the text only.
                 checked = spec.recognizer.validator in _CHECKSUM_VALIDATORS
                 built.append(Stage(f"graph:{spec.id}", custom, views=(JOINED,) if checked else ()))
-            if not built:
+            denied = any(v.entity_type == spec.id and v.values for v in config.deny_lists)
+            if not built and not denied:
                 unsupported.append(spec.id)
             stages.extend(built)
         if problems:
             raise InvalidPolicyData(problems)
         self.entity_types: frozenset[str] = frozenset(declared)
+        # Deny and allow lists, per tenant: the global ones joined to each tenant's own
+        # here, so a request only looks its tenant up.
+        deny = _deny_list_stages(config.deny_lists, self.entity_types)
+        allow = _allowed_values(config.allow_lists)
+        everyone_deny, everyone_allow = deny.get(None, ()), allow.get(None, frozenset())
+        self._tenant_stages: dict[str | None, tuple[Stage, ...]] = {
+            tenant: (*stages, *everyone_deny, *deny.get(tenant, ()))
+            for tenant in {None, *deny, *allow}
+        }
+        self._tenant_allowed: dict[str | None, frozenset[str]] = {
+            tenant: everyone_allow | allow.get(tenant, frozenset())
+            for tenant in self._tenant_stages
+        }
         self.unsupported: tuple[str, ...] = tuple(unsupported)
         """Declared entity types with no built-in and no custom recognizer."""
         self.stages: tuple[Stage, ...] = tuple(stages)
         self._reads_views = any(stage.views for stage in stages)
         self._analyzer: AnalyzerEngine | None = None
+
+    @classmethod
+    def for_snapshot(cls, snapshot: Snapshot, **kwargs: Any) -> Detector:
+        """The detector for a snapshot's entity types and detection settings."""
+        return cls(snapshot.entity_types.values(), config=snapshot.detection, **kwargs)
 
     @classmethod
     def with_builtins(cls, extra: Iterable[EntityTypeSpec] = (), **kwargs: Any) -> Detector:
@@ -369,16 +453,23 @@ class Detector:
         specs.update({spec.id: spec for spec in extra})
         return cls(specs.values(), **kwargs)
 
-    def detect(self, text: str) -> tuple[Detection, ...]:
-        """Entities in `text` (already normalized), without overlaps, by position."""
+    def detect(self, text: str, tenant: str | None = None) -> tuple[Detection, ...]:
+        """Entities in `text` (already normalized), without overlaps, by position.
+
+        `tenant` selects the deny and allow lists of the detection settings that apply
+        (those of every tenant, and the tenant's own)."""
+        scope = tenant if tenant in self._tenant_stages else None
         results: list[RecognizerResult] = []
         views = self._views(text)
-        for stage in self.stages:
+        for stage in self._tenant_stages[scope]:
             results += _scored(stage, text)
             for name in stage.views:
                 view = views.get(name)
                 if view is not None:
                     results += _on_view(stage, view)
+        allowed = self._tenant_allowed[scope]
+        if allowed:  # before overlaps are resolved: an allowed value hides nothing else
+            results = [r for r in results if text[r.start : r.end].casefold() not in allowed]
         return self._finish(text, results)
 
     def _views(self, text: str) -> DigitViews:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
+from engine.detection_config import DetectionConfig
+
 UNKNOWN_INTENT = "unknown"
 """Reserved intent id: what a prompt matches when no intent clears its threshold."""
 
@@ -262,6 +264,8 @@ class Snapshot:
     capabilities: frozenset[str] = frozenset()
     threat_categories: Mapping[str, ThreatCategorySpec] = field(default_factory=dict)
     purposes: Mapping[str, PurposeSpec] = field(default_factory=dict)
+    # The `detection:` settings: engine.detect builds its state from them, once per snapshot.
+    detection: DetectionConfig = field(default_factory=DetectionConfig)
     # Derived once per snapshot (every detection of every request reads them):
     entity_evidence: Mapping[str, tuple[LabelEvidence, ...]] = field(
         init=False, repr=False, compare=False

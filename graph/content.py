@@ -32,6 +32,10 @@ POLICY_NODE_LABELS: tuple[LiteralString, ...] = (
     "Provider",
     "Model",
     "Policy",
+    # the `detection:` settings (loaders/detection_spec.py)
+    "DetectionSettings",
+    "DetectionRecognizer",
+    "ValueList",
 )
 
 
@@ -85,6 +89,9 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("Policy", "FORBIDS", "Model"),
     Relation("Policy", "PREFERS", "Model"),
     Relation("Policy", "PREFERS", "Provider"),
+    Relation("DetectionRecognizer", "DETECTS", "EntityType"),
+    Relation("ValueList", "MARKS", "EntityType"),
+    Relation("ValueList", "FOR_TENANT", "Tenant"),
 )
 
 RELATION_BY_KEY: Mapping[str, Relation] = {r.key: r for r in RELATIONS}

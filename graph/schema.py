@@ -34,6 +34,9 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "PolicySet",
     "Decision",
     "PseudonymRestore",
+    "DetectionSettings",
+    "DetectionRecognizer",
+    "ValueList",
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -64,6 +67,10 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     "RESTRICTS_TO",  # Policy -> Jurisdiction|Region
     "FORBIDS",  # Policy -> Provider|Model
     "PREFERS",  # Policy -> Model|Provider {rank}
+    # detection settings
+    "DETECTS",  # DetectionRecognizer -> EntityType
+    "MARKS",  # ValueList -> EntityType (a deny list's values are reported as it)
+    "FOR_TENANT",  # ValueList -> Tenant (unset: every tenant)
     "CONTAINS",  # PolicySet -> Policy
     "SUPERSEDES",  # PolicySet -> PolicySet (the version it replaced)
     # provenance, from each Decision
@@ -108,6 +115,11 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (n:Decision) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT pseudonymrestore_id IF NOT EXISTS "
     "FOR (n:PseudonymRestore) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT detectionsettings_id IF NOT EXISTS "
+    "FOR (n:DetectionSettings) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT detectionrecognizer_id IF NOT EXISTS "
+    "FOR (n:DetectionRecognizer) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT valuelist_id IF NOT EXISTS FOR (n:ValueList) REQUIRE n.id IS UNIQUE",
 )
 
 # Request-time and audit lookups beyond the id constraints.

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from engine.checksums import Checksum
+from engine.detection_config import (
+    DetectionConfig,
+    InstructionAction,
+    InvalidNumbers,
+    RecognizerConfig,
+    ValueList,
+)
 from engine.model import (
     Effect,
     EntityTypeSpec,
@@ -39,6 +47,9 @@ SNAPSHOT_KINDS = frozenset(
         "Policy",
         "Region",
         "Purpose",
+        "DetectionSettings",
+        "DetectionRecognizer",
+        "ValueList",
     }
 )
 
@@ -229,4 +240,54 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
             )
             for row in content.nodes.get("Purpose", [])
         },
+        detection=_detection(content),
+    )
+
+
+def _detection(content: GraphContent) -> DetectionConfig:
+    """The PolicySet's detection settings; the defaults when it declares none."""
+    settings = content.nodes.get("DetectionSettings", [])
+    if not settings:
+        return DetectionConfig()
+    row = settings[0]  # loaders.references lets a PolicySet declare one
+
+    def target(source: str, type_: str, kind: str) -> dict[str, str]:
+        return {
+            e.source: e.target for e in content.edges.get(relation(source, type_, kind).key, [])
+        }
+
+    detects = target("DetectionRecognizer", "DETECTS", "EntityType")
+    marks = target("ValueList", "MARKS", "EntityType")
+    tenant = target("ValueList", "FOR_TENANT", "Tenant")
+    recognizers = tuple(
+        RecognizerConfig(
+            id=r["id"],
+            entity_type=detects[r["id"]],
+            pattern=r["regex"],
+            score=float(r["base_score"]),
+            validator=Checksum(r["checksum"]),
+            context=tuple(sorted(r.get("cue_words") or ())),
+            invalid_numbers=InvalidNumbers(r["invalid_numbers"])
+            if r.get("invalid_numbers")
+            else None,
+        )
+        for r in sorted(content.nodes.get("DetectionRecognizer", []), key=lambda r: r["id"])
+        if r["id"] in detects
+    )
+    lists = sorted(content.nodes.get("ValueList", []), key=lambda v: v["id"])
+
+    def value_lists(kind: str) -> tuple[ValueList, ...]:
+        return tuple(
+            ValueList(v["id"], tuple(sorted(v["values"])), tenant.get(v["id"]), marks.get(v["id"]))
+            for v in lists
+            if v["list_kind"] == kind
+        )
+
+    return DetectionConfig(
+        phone_regions=tuple(sorted(row["phone_regions"])),
+        invalid_numbers=InvalidNumbers(row["invalid_numbers"]),
+        context_instructions=InstructionAction(row["context_instructions"]),
+        recognizers=recognizers,
+        deny_lists=value_lists("deny"),
+        allow_lists=value_lists("allow"),
     )

@@ -120,9 +120,7 @@ class OfflineWorld:
 def offline_world(bundle: Bundle, *, version: str = OFFLINE_VERSION) -> OfflineWorld:
     content = to_graph(bundle)
     snapshot = build_snapshot(content, version=version, content_hash=bundle.content_hash())
-    return OfflineWorld(
-        bundle, content, snapshot, Detector(snapshot.entity_types.values()), _index(content)
-    )
+    return OfflineWorld(bundle, content, snapshot, Detector.for_snapshot(snapshot), _index(content))
 
 
 def label_facts(

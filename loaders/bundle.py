@@ -27,10 +27,19 @@ _SET_LIKE = frozenset(
         "indicates", "requires", "api_keys", "removes_labels", "context", "permissions",
         "exemplars",  # a set of example utterances; RDF carries no order for them
         "positives", "negatives",  # a threat category's exemplars, likewise
+        "phone_regions", "values",  # detection settings: regions, deny/allow list values
     }
 )  # fmt: skip
 # Any one threat condition is enough, so their order means nothing either (and RDF keeps none).
-_KEYED_LISTS = {"can_access": "source", "derived_from": "source", "threats": "category"}
+_KEYED_LISTS = {
+    "can_access": "source",
+    "derived_from": "source",
+    "threats": "category",
+    # the detection settings' own items, each with an id
+    "recognizers": "id",
+    "deny_lists": "id",
+    "allow_lists": "id",
+}
 
 
 @dataclass(slots=True)

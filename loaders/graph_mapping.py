@@ -242,7 +242,42 @@ def to_graph(bundle: Bundle) -> GraphContent:
             edge("Policy", "PREFERS", "Model", pid, target, rank=rank)
         for rank, target in enumerate(prefer["providers"]):
             edge("Policy", "PREFERS", "Provider", pid, target, rank=rank)
+    for settings in doc["detection"]:
+        _detection_to_graph(settings, node, edge)
     return out
+
+
+def _detection_to_graph(settings: dict[str, Any], node: Any, edge: Any) -> None:
+    """The detection item as nodes: its settings, each recognizer and each value list.
+
+    Recognizers and lists hang off the entity types and tenants they name; the one
+    settings node of a PolicySet owns them all (loaders.references allows one item)."""
+    node(
+        "DetectionSettings",
+        id=settings["id"],
+        phone_regions=settings["phone_regions"],
+        invalid_numbers=settings["invalid_numbers"],
+        context_instructions=settings["context_instructions"],
+    )
+    for r in settings["recognizers"]:
+        node(
+            "DetectionRecognizer",
+            id=r["id"],
+            regex=r["pattern"],
+            base_score=r["score"],
+            checksum=r["validator"],
+            # Left out when empty or unset: a Neo4j list property has no type without elements.
+            cue_words=r["context"] or None,
+            invalid_numbers=r["invalid_numbers"],
+        )
+        edge("DetectionRecognizer", "DETECTS", "EntityType", r["id"], r["entity_type"])
+    for list_kind in ("deny", "allow"):
+        for v in settings[f"{list_kind}_lists"]:
+            node("ValueList", id=v["id"], list_kind=list_kind, values=v["values"])
+            if list_kind == "deny":
+                edge("ValueList", "MARKS", "EntityType", v["id"], v["entity_type"])
+            if v["tenant"]:
+                edge("ValueList", "FOR_TENANT", "Tenant", v["id"], v["tenant"])
 
 
 def from_graph(content: GraphContent) -> PolicyDocument:
@@ -465,7 +500,43 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                 "prefer": {"models": ranked("Model"), "providers": ranked("Provider")},
             }
         )
+    for settings in rows("DetectionSettings"):
+        out["detection"].append(_detection_from_graph(settings, content))
     return PolicyDocument.model_validate(dict(out))
+
+
+def _detection_from_graph(settings: dict[str, Any], content: GraphContent) -> dict[str, Any]:
+    def target(source: str, type_: str, kind: str) -> dict[str, str]:
+        return {
+            e.source: e.target for e in content.edges.get(relation(source, type_, kind).key, [])
+        }
+
+    detects = target("DetectionRecognizer", "DETECTS", "EntityType")
+    marks = target("ValueList", "MARKS", "EntityType")
+    tenant = target("ValueList", "FOR_TENANT", "Tenant")
+    lists: dict[str, list[dict[str, Any]]] = {"deny": [], "allow": []}
+    for v in content.nodes.get("ValueList", []):
+        item: dict[str, Any] = {"id": v["id"], "tenant": tenant.get(v["id"]), "values": v["values"]}
+        if v["list_kind"] == "deny":
+            item["entity_type"] = marks.get(v["id"])
+        lists[v["list_kind"]].append(item)
+    return {
+        **_pick(settings, "id", "phone_regions", "invalid_numbers", "context_instructions"),
+        "recognizers": [
+            {
+                "id": r["id"],
+                "entity_type": detects.get(r["id"]),
+                "pattern": r["regex"],
+                "score": r["base_score"],
+                "validator": r["checksum"],
+                "context": list(r.get("cue_words") or []),
+                "invalid_numbers": r.get("invalid_numbers"),
+            }
+            for r in content.nodes.get("DetectionRecognizer", [])
+        ],
+        "deny_lists": lists["deny"],
+        "allow_lists": lists["allow"],
+    }
 
 
 # Limits are node properties, not a node: Neo4j properties cannot nest.

@@ -145,6 +145,19 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "max_retention_days": Values.ONE,
         "block_output": Values.ONE,
     },
+    "DetectionSettings": {
+        "phone_regions": Values.MANY,
+        "invalid_numbers": Values.ONE,
+        "context_instructions": Values.ONE,
+    },
+    "DetectionRecognizer": {
+        "regex": Values.ONE,
+        "base_score": Values.ONE,
+        "checksum": Values.ONE,
+        "cue_words": Values.MANY,
+        "invalid_numbers": Values.ONE,
+    },
+    "ValueList": {"list_kind": Values.ONE, "values": Values.MANY},
 }
 
 # Relationship type -> (qualified-relation class, its properties).
@@ -184,6 +197,9 @@ KIND_PREFIXES: Mapping[str, str] = {
     "Provider": "provider",
     "Model": "model",
     "Policy": "policy",
+    "DetectionSettings": "detection",
+    "DetectionRecognizer": "recognizer",
+    "ValueList": "valuelist",
 }
 
 

@@ -76,6 +76,7 @@ _SECTION_KIND = {
     "providers": "Provider",
     "models": "Model",
     "policies": "Policy",
+    "detection": "DetectionSettings",
 }
 # relationship types each kind states, and the qualified-relation classes
 _OUTGOING: dict[str, set[str]] = defaultdict(set)

@@ -64,6 +64,12 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("prefer.models[]", ("models",)),
         ("prefer.providers[]", ("providers",)),
     ),
+    "detection": (
+        ("recognizers[].entity_type", ("entity_types",)),
+        ("deny_lists[].entity_type", ("entity_types",)),
+        ("deny_lists[].tenant", ("tenants",)),
+        ("allow_lists[].tenant", ("tenants",)),
+    ),
 }
 
 _SINGULAR = {
@@ -81,6 +87,7 @@ _SINGULAR = {
     "models": "model",
     "intents": "intent",
     "threat_categories": "threat category",
+    "entity_types": "entity type",
 }
 
 
@@ -92,6 +99,7 @@ def check_references(bundle: Bundle) -> None:
         *_cycles(bundle),
         *_shared_keys(bundle),
         *tenancy_problems(bundle),
+        *_one_detection(bundle),
     ]
     if problems:
         raise InvalidPolicyData(problems)
@@ -138,6 +146,22 @@ def _shared_ids(bundle: Bundle) -> Iterator[Problem]:
     for item_id in sorted(bundle.ids("data_sources") & bundle.ids("documents")):
         source, location = bundle.where("documents", item_id)
         yield Problem(source, location, f"documents.{item_id}", "id is also used by a data source")
+
+
+def _one_detection(bundle: Bundle) -> Iterator[Problem]:
+    # One PolicySet detects one way: two settings items would have to be merged by a rule
+    # nobody wrote down.
+    items = sorted(bundle.ids("detection"))
+    if len(items) > 1:
+        first = bundle.origins[("detection", items[0])]
+        for item_id in items[1:]:
+            source, location = bundle.where("detection", item_id)
+            yield Problem(
+                source,
+                location,
+                f"detection.{item_id}",
+                f"a policy set has one detection item; '{items[0]}' is already defined at {first}",
+            )
 
 
 def _shared_keys(bundle: Bundle) -> Iterator[Problem]:

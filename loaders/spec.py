@@ -27,6 +27,7 @@ from pydantic import (
 from engine.model import LABEL_ACTIONS, UNKNOWN_INTENT, Effect, IntentCategory, Level
 from engine.threats.categories import THREAT_HEADS
 from engine.threats.custom import MIN_POSITIVES
+from loaders.detection_spec import Detection
 
 Id = Annotated[
     str,
@@ -470,6 +471,9 @@ class PolicyDocument(_Spec):
     providers: list[Provider] = []
     models: list[Model] = []
     policies: list[Policy] = []
+    detection: list[Detection] = Field(
+        default=[], description="How entities are found; at most one item (loaders.detection_spec)."
+    )
 
 
 SECTIONS: tuple[str, ...] = tuple(PolicyDocument.model_fields)

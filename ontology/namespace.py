@@ -95,6 +95,9 @@ class GR(DefinedNamespace):
     PolicySet: URIRef
     Decision: URIRef
     PseudonymRestore: URIRef
+    DetectionSettings: URIRef
+    DetectionRecognizer: URIRef
+    ValueList: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
@@ -152,6 +155,10 @@ class GR(DefinedNamespace):
     RESTORED: URIRef
     RESTORED_FOR: URIRef
     OF_LABEL: URIRef
+    # detection settings
+    DETECTS: URIRef
+    MARKS: URIRef
+    FOR_TENANT: URIRef
 
     # object properties that are RDF plumbing, not relationship types
     qualified: URIRef
@@ -230,6 +237,16 @@ class GR(DefinedNamespace):
     reason: URIRef
     count: URIRef
     attempt: URIRef
+    # detection settings
+    phone_regions: URIRef
+    invalid_numbers: URIRef
+    context_instructions: URIRef
+    regex: URIRef
+    base_score: URIRef
+    checksum: URIRef
+    cue_words: URIRef
+    list_kind: URIRef
+    values: URIRef
 
 
 PREFIXES: dict[str, Namespace] = {

@@ -244,7 +244,7 @@ class _PinnedIntent:
 @cache
 def world() -> tuple[Snapshot, Detector]:
     snapshot = build_snapshot(to_graph(read_bundle(ENTERPRISE)), version="m", content_hash="m")
-    return snapshot, Detector(snapshot.entity_types.values())
+    return snapshot, Detector.for_snapshot(snapshot)
 
 
 def inbound(text: str) -> Decision:

@@ -74,7 +74,9 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
         [("CREDIT_CARD", "4111 1111 1111 1111")],
     ),
     ("card_with_dashes", "cc 5500-0000-0000-0004 ok", [("CREDIT_CARD", "5500-0000-0000-0004")]),
-    ("luhn_invalid_card", "card 4111 1111 1111 1112", []),
+    # Sample and checksum-invalid numbers are redacted by default (detection.invalid_numbers),
+    # at a lower score; tests/test_detection_config.py covers `ignore`.
+    ("luhn_invalid_card", "card 4111 1111 1111 1112", [("CREDIT_CARD", "4111 1111 1111 1112")]),
     (
         "iban_with_spaces",
         "IBAN DE89 3704 0044 0532 0130 00, thanks",
@@ -82,7 +84,7 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ),
     ("iban_bad_checksum", "IBAN DE88 3704 0044 0532 0130 00, thanks", []),
     ("ssn", "my SSN is 536-22-8841", [("US_SSN", "536-22-8841")]),
-    ("ssn_placeholder_rejected", "ssn 123-45-6789", []),
+    ("ssn_placeholder_redacted", "ssn 123-45-6789", [("US_SSN", "123-45-6789")]),
     ("ipv4", "host 10.20.30.40 is down", [("IP_ADDRESS", "10.20.30.40")]),
     (
         "ipv6",

@@ -58,7 +58,7 @@ class PinnedIntent:
 def world() -> tuple[Snapshot, Detector]:
     bundle = read_bundle(ENTERPRISE)
     snapshot = build_snapshot(to_graph(bundle), version="pure", content_hash="pure")
-    return snapshot, Detector(snapshot.entity_types.values())
+    return snapshot, Detector.for_snapshot(snapshot)
 
 
 def decided(principal: Principal, intent: str, prompt: str, purpose: str | None) -> Decision:

@@ -47,7 +47,7 @@ from tests.conftest import wipe
 TESTS = Path(__file__).resolve().parent
 ENTERPRISE = TESTS.parent / "examples" / "enterprise"
 # The reference enterprise last, so the graph is left as most other tests want it.
-POLICY_DIRS = (TESTS / "data" / "minimal", ENTERPRISE)
+POLICY_DIRS = (TESTS / "data" / "minimal", TESTS.parent / "examples" / "health_insurer", ENTERPRISE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,7 @@ class LoadedGraph:
         assert active.content_hash == wanted
         if active.id not in self._snapshots:
             snapshot = load_snapshot(self.client)
-            self._snapshots[active.id] = (snapshot, Detector(snapshot.entity_types.values()))
+            self._snapshots[active.id] = (snapshot, Detector.for_snapshot(snapshot))
         return self._snapshots[active.id]
 
     def principal(self, content: GraphContent, principal_id: str) -> Principal:
