@@ -4,7 +4,7 @@ cases in tests/golden/detection.yaml run the examples through Neo4j as well)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -39,14 +39,20 @@ from loaders.rdf_export import document_to_rdf, serialize
 from loaders.rdf_import import read_rdf
 from loaders.references import check_references
 from loaders.yaml_source import parse_policy_text
-from tests.test_golden import (
-    ENTERPRISE,
-    EXAMPLES,
-    PinnedIntent,
-    content_item_facts,
-    content_principal,
-    pure_world,
-)
+from tests.test_golden import ENTERPRISE, pure_world
+
+EXAMPLES = {"enterprise": ENTERPRISE, "health_insurer": ENTERPRISE.parent / "health_insurer"}
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedIntent:
+    """Stands in for `IntentIndex`: the core path only calls `match`."""
+
+    pinned: IntentMatch
+
+    def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
+        return self.pinned
+
 
 MEMBER = RecognizerConfig(
     id="member",
@@ -391,7 +397,7 @@ def decide_with(action: InstructionAction) -> Decision:
     snapshot = replace(
         world.snapshot, detection=replace(world.snapshot.detection, context_instructions=action)
     )
-    principal = content_principal(world.content, "eu-analyst")
+    principal = world.principal("eu-analyst")
     request = DecisionRequest(
         principal=principal,
         messages=(ChatMessage("user", "Summarise our acceptable use policy for AI assistants."),),
@@ -404,9 +410,7 @@ def decide_with(action: InstructionAction) -> Decision:
     state = EngineState(
         snapshot, Detector.for_snapshot(snapshot), cast(IntentIndex, PinnedIntent(intent))
     )
-    facts = content_item_facts(
-        world.content, [c.id for c in request.context], principal.roles, snapshot.label_ancestry
-    )
+    facts = world.item_facts([c.id for c in request.context], principal.roles, principal.tenant)
     return decide(
         request, snapshot, facts, analyze(request, state), decision_id="d", now=NOW, secret=b"s"
     )
