@@ -89,8 +89,13 @@ def create_app(
         ).start()
         app.state.runtime = runtime
         hooks = TelemetryHooks(telemetry, partial(provider_of, runtime), then=gateway_hooks)
-        gateway = Gateway.create(settings.gateway, secret, hooks)
-        runtime.set_health(gateway.breakers.health)  # open circuits rank last in routing
+        redis_url = settings.rate_limits.redis_url
+        gateway = Gateway.create(
+            settings.gateway,
+            secret,
+            hooks,
+            redis_url=redis_url.get_secret_value() if redis_url is not None else None,
+        )
         app.state.gateway = gateway
         telemetry.watch(partial(service_status, runtime))
         log.info("serving PolicySet %s", runtime.state.snapshot.version)

@@ -21,7 +21,6 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -133,7 +132,6 @@ class Runtime:
         self.embedder = embedder
         self.writer = writer
         self._secret = secret
-        self._health: Callable[[], Mapping[str, bool]] = lambda: {}
         self._refresh_interval = refresh_interval_s
         self._generation = self._read_generation()
         # Embeds the benign reference only if some PolicySet declares a threat category.
@@ -171,9 +169,6 @@ class Runtime:
     @property
     def state(self) -> EngineState:
         return self._state
-
-    def set_health(self, health: Callable[[], Mapping[str, bool]]) -> None:
-        self._health = health
 
     # ------------------------------------------------------------ identity
 
@@ -308,7 +303,6 @@ class Runtime:
             decision_id=decision_id,
             now=datetime.now(UTC),
             secret=self._secret,
-            healthy=self._health(),
             phase=clock.mark,
         )
         clock.stop()

@@ -72,9 +72,7 @@ NOW = datetime(2025, 11, 3, 9, 30, tzinfo=UTC)
 SECRET = b"golden-cases-secret"
 PURE_VERSION = "pure"
 
-CASE_KEYS = frozenset(
-    {"name", "policy", "principal", "request", "intent", "threats", "expect", "healthy"}
-)
+CASE_KEYS = frozenset({"name", "policy", "principal", "request", "intent", "threats", "expect"})
 REQUEST_KEYS = frozenset(
     {
         "messages",
@@ -121,7 +119,6 @@ class GoldenCase:
     request: Mapping[str, Any]
     intent: IntentMatch
     expect: Mapping[str, Any]
-    healthy: Mapping[str, bool]
     # Pinned threat detector scores, segment -> head -> score; None: no detector ran.
     threats: Mapping[str, Mapping[str, float]] | None = None
 
@@ -156,7 +153,6 @@ def _parse_case(raw: Mapping[str, Any], source: str) -> GoldenCase:
             signals=tuple(intent.get("signals") or ()),
         ),
         expect=raw["expect"],
-        healthy={str(k): bool(v) for k, v in (raw.get("healthy") or {}).items()},
         threats=raw.get("threats"),
     )
 
@@ -255,7 +251,6 @@ def run_core(
         decision_id=f"dec_golden_{case.name}",
         now=NOW,
         secret=SECRET,
-        healthy=case.healthy,
     )
 
 

@@ -14,7 +14,11 @@ A rule applies to requests for its `model` (the provider's model name, or
 fields: `status` (answer with an OpenAI-style error unless 200) and
 `retry_after` (the Retry-After header); `delay_s` (wait before answering);
 `text` (the answer; default the echo); `chunks` (stream exactly these pieces);
-`chunk_delay_s`; `break_after` (drop the connection after that many chunks).
+`chunk_delay_s`; `break_after` (drop the connection after that many chunks);
+`fail_rate` (the rule applies to that share of its requests, drawn from a
+random generator seeded by the script's `seed`, and the others get the plain
+echo: `{"status": 500, "fail_rate": 0.5}` is a provider failing half the time,
+independently per call, the same way on every run).
 Keys are never kept: a request records only whether one came and a short
 SHA-256 fingerprint of it.
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import random
 import re
 import socket
 import threading
@@ -57,10 +62,12 @@ class Rule(BaseModel):
     chunks: list[str] | None = None
     chunk_delay_s: float = Field(default=0.0, ge=0, le=10)
     break_after: int | None = Field(default=None, ge=0)
+    fail_rate: float | None = Field(default=None, ge=0, le=1)
 
 
 class Script(BaseModel):
     rules: list[Rule] = []
+    seed: int = 0
 
 
 @dataclass
@@ -68,12 +75,15 @@ class FakeUpstreamState:
     rules: list[Rule] = field(default_factory=list)
     received: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=200))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    rng: random.Random = field(default_factory=random.Random)
 
     def take(self, model: str) -> Rule:
         with self.lock:
             for index, rule in enumerate(self.rules):
                 if rule.model not in ("*", model):
                     continue
+                if rule.fail_rate is not None and self.rng.random() >= rule.fail_rate:
+                    return Rule()
                 if rule.times is not None:
                     left = rule.times - 1
                     if left:
@@ -93,6 +103,7 @@ def create_fake_upstream() -> FastAPI:
     def control(script: Script) -> dict[str, int]:
         with state.lock:
             state.rules = list(script.rules)
+            state.rng = random.Random(script.seed)
         return {"rules": len(script.rules)}
 
     @app.post("/_control/reset")

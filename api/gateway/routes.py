@@ -62,16 +62,19 @@ async def chat_completions(
 
 
 @router.get("/models", summary="The models this key could be routed to")
-def list_models(principal: Chatter, runtime: RuntimeDep, gateway: GatewayDep) -> dict[str, Any]:
-    models = routable_models(runtime.state.snapshot, principal, gateway.breakers.health())
-    return {"object": "list", "data": [_model(m) for m in models]}
+async def list_models(
+    principal: Chatter, runtime: RuntimeDep, gateway: GatewayDep
+) -> dict[str, Any]:
+    models = routable_models(runtime.state.snapshot, principal)
+    # Ranked as routing ranks them, then as the gateway would try them.
+    order, _ = await gateway.order(tuple(m.id for m in models))
+    by_id = {m.id: m for m in models}
+    return {"object": "list", "data": [_model(by_id[m]) for m in order]}
 
 
 @router.get("/models/{model_id}", summary="One model this key could be routed to")
-def get_model(
-    model_id: str, principal: Chatter, runtime: RuntimeDep, gateway: GatewayDep
-) -> dict[str, Any]:
-    for model in routable_models(runtime.state.snapshot, principal, gateway.breakers.health()):
+def get_model(model_id: str, principal: Chatter, runtime: RuntimeDep) -> dict[str, Any]:
+    for model in routable_models(runtime.state.snapshot, principal):
         if model.id == model_id:
             return _model(model)
     raise NotFound(f"no model '{model_id}' this key could be routed to")
