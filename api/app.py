@@ -22,6 +22,7 @@ from api.gateway.errors import install_gateway_error_handlers
 from api.gateway.hooks import GatewayHooks
 from api.gateway.service import Gateway
 from api.limits import BodySizeLimit
+from api.openapi import truthful_openapi
 from api.ratelimit import RateLimiter
 from api.routes import decide, health, metrics
 from api.runtime import Runtime
@@ -124,4 +125,5 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(decide.router)
     app.include_router(gateway_routes.router)
+    app.openapi = partial(truthful_openapi, app)  # type: ignore[method-assign]
     return app

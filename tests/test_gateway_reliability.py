@@ -381,3 +381,28 @@ def test_when_overrides_are_set_then_a_provider_entry_beats_the_wildcard() -> No
     assert GatewaySettings().base_url_for("p", "https://x.example/v1/") == "https://x.example/v1"
     with pytest.raises(ValueError, match="not an http"):
         GatewaySettings(upstream_overrides={"*": "ftp://nope"})
+
+
+# --------------------------------------------------------------------------- OpenAPI
+
+
+def test_when_the_openapi_document_is_built_then_it_says_what_the_api_really_answers() -> None:
+    from api.app import create_app
+    from api.settings import Settings
+
+    doc = create_app(Settings()).openapi()
+    assert doc["components"]["securitySchemes"]["bearerApiKey"]["scheme"] == "bearer"
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    for path, item in doc["paths"].items():
+        for operation in item.values():
+            assert "422" not in operation["responses"], path  # validation answers 400
+            if path.startswith("/v1/"):
+                assert operation["security"] == [{"bearerApiKey": []}]
+                assert "401" in operation["responses"]
+    chat = doc["paths"]["/v1/chat/completions"]["post"]["responses"]
+    assert {"400", "401", "403", "404", "413", "429", "502", "503"} <= set(chat)
+    assert chat["413"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }
+    metrics = doc["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+    assert list(metrics) == ["text/plain"]

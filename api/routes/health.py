@@ -17,7 +17,11 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Ready only when the graph and the intent index are loaded")
+@router.get(
+    "/readyz",
+    summary="Ready only when the graph and the intent index are loaded",
+    responses={503: {"description": "Not ready: the same body, with status not_ready"}},
+)
 def readyz(runtime: RuntimeDep) -> Any:
     state = runtime.state
     body = {
