@@ -22,6 +22,7 @@ from api.gateway.errors import install_gateway_error_handlers
 from api.gateway.hooks import GatewayHooks
 from api.gateway.service import Gateway
 from api.limits import BodySizeLimit
+from api.openapi import truthful_openapi
 from api.ratelimit import RateLimiter
 from api.routes import decide, health, metrics
 from api.runtime import Runtime
@@ -102,8 +103,13 @@ def create_app(
         ).start()
         app.state.runtime = runtime
         hooks = TelemetryHooks(telemetry, partial(provider_of, runtime), then=gateway_hooks)
-        gateway = Gateway.create(settings.gateway, secret, hooks)
-        runtime.set_health(gateway.breakers.health)  # open circuits rank last in routing
+        redis_url = settings.rate_limits.redis_url
+        gateway = Gateway.create(
+            settings.gateway,
+            secret,
+            hooks,
+            redis_url=redis_url.get_secret_value() if redis_url is not None else None,
+        )
         app.state.gateway = gateway
         telemetry.watch(partial(service_status, runtime))
         if runtime.loaded:
@@ -135,4 +141,5 @@ def create_app(
     app.include_router(decide.router)
     app.include_router(gateway_routes.router)
     app.include_router(vault_routes.router)
+    app.openapi = partial(truthful_openapi, app)  # type: ignore[method-assign]
     return app

@@ -33,12 +33,13 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from limits import RateLimitItemPerMinute
 from limits.errors import ConfigurationError, StorageError
 from limits.storage import MemoryStorage, MovingWindowSupport, Storage, storage_from_string
@@ -48,7 +49,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import PrincipalDep
 from api.failfast import FailFast, redis_client_options
 from api.settings import RateLimitSettings
-from engine.errors import DependencyUnavailable, PayloadTooLarge, RateLimited
+from engine.errors import DependencyUnavailable, InvalidRequest, PayloadTooLarge, RateLimited
 from engine.model import Principal
 from engine.route import estimate_tokens
 
@@ -379,7 +380,7 @@ async def admit(
     request: Request,
     principal: PrincipalDep,
     limiter: Annotated[RateLimiter, Depends(get_limiter)],
-) -> Admission:
+) -> AsyncIterator[Admission]:
     """Admit the caller's request under its rate limits and token budgets, or raise.
 
     Declare it after the permission check so a caller learns it is forbidden before it
@@ -395,7 +396,16 @@ async def admit(
         admission = limiter.admit(principal, tokens)
     else:  # Redis calls block: keep them off the event loop
         admission = await run_in_threadpool(limiter.admit, principal, tokens)
-    return admission
+    try:
+        yield admission
+    except (RequestValidationError, InvalidRequest):
+        # Refused as malformed (400) or too large (413): nothing was served, so the
+        # tokens charged up front go back (the request still counts against rpm).
+        if limiter.in_memory:
+            admission.settle(0)
+        else:
+            await run_in_threadpool(admission.settle, 0)
+        raise
 
 
 AdmissionDep = Annotated[Admission, Depends(admit)]

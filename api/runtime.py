@@ -27,7 +27,6 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -150,7 +149,6 @@ class Runtime:
         self.embedder = embedder
         self.writer = writer
         self._secret = secret
-        self._health: Callable[[], Mapping[str, bool]] = lambda: {}
         self._refresh_interval = refresh_interval_s
         self._request_timeout = request_timeout_s
         self._generation = -1
@@ -230,9 +228,6 @@ class Runtime:
         self.graph_up = up
         if up:
             self.writer.replay_now()
-
-    def set_health(self, health: Callable[[], Mapping[str, bool]]) -> None:
-        self._health = health
 
     # ------------------------------------------------------------ identity
 
@@ -371,7 +366,6 @@ class Runtime:
             decision_id=decision_id,
             now=datetime.now(UTC),
             secret=self._secret,
-            healthy=self._health(),
             phase=clock.mark,
         )
         clock.stop()

@@ -113,7 +113,6 @@ def decide(
     decision_id: str,
     now: datetime,
     secret: bytes,
-    healthy: Mapping[str, bool] | None = None,
     phase: Phase = no_phase,
 ) -> Decision:
     phase("policy")
@@ -225,7 +224,7 @@ def decide(
             if r.policy_id not in {x.policy_id for x in reasons}:
                 reasons.append(r)
         phase("routing")
-        route = _route(request, snapshot, analysis, applicable, messages, contexts, healthy or {})
+        route = _route(request, snapshot, analysis, applicable, messages, contexts)
         if route.primary is None:
             deny = True
             reasons.insert(0, _no_route_reason(route))
@@ -441,7 +440,6 @@ def _route(
     applicable: tuple[Applicable, ...],
     messages: tuple[SanitizedMessage, ...],
     contexts: tuple[SanitizedContext, ...],
-    healthy: Mapping[str, bool],
 ) -> Route:
     intent = snapshot.intents.get(analysis.intent.intent_id)
     # Every request is a conversation: a model must at least chat, whatever the intent
@@ -458,9 +456,7 @@ def _route(
         preferred_model=request.preferred_model,
         user_region=request.user_region,
     )
-    return plan_route(
-        snapshot, needs, route_constraints(applicable), preferences(applicable), healthy
-    )
+    return plan_route(snapshot, needs, route_constraints(applicable), preferences(applicable))
 
 
 def _no_route_reason(route: Route) -> Reason:

@@ -3,13 +3,15 @@
 A candidate must have every capability the request needs, a context window big
 enough for it, and a provider that satisfies every route constraint. Compliant
 candidates are ranked by policy preference, then the caller's preferred model,
-then estimated cost, then typical latency; unhealthy endpoints (open circuit
-breakers) go last. Every loser is listed with all of its reasons.
+then estimated cost, then typical latency. Every loser is listed with all of its
+reasons. Endpoint health (circuit breakers) is not an input: the same request gets
+the same route on every replica, and the gateway reorders the candidates by
+breaker state afterwards (api/gateway/breaker.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.decision import RejectedCandidate, Route
@@ -37,7 +39,6 @@ def plan_route(
     needs: RouteNeeds,
     constraints: RouteConstraints,
     preferred: Sequence[Preference],
-    healthy: Mapping[str, bool],
 ) -> Route:
     compliant: list[ModelSpec] = []
     rejected: list[RejectedCandidate] = []
@@ -52,7 +53,6 @@ def plan_route(
     def rank(model: ModelSpec) -> tuple[float, ...]:
         provider = snapshot.providers[model.provider]
         return (
-            0 if healthy.get(model.id, True) else 1,
             *(_tier_position(model, tier) for tier in preferred),
             0 if model.id == needs.preferred_model else 1,
             0 if needs.user_region and needs.user_region in provider.regions else 1,

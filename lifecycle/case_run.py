@@ -118,7 +118,6 @@ class CaseRunner:
             decision_id=f"dec_case_{case.name}",
             now=CASE_CLOCK,
             secret=CASE_SECRET,
-            healthy=case.spec.healthy,
         )
 
     def run(self, case: Case) -> CaseResult:

@@ -139,7 +139,6 @@ class CaseSpec(_Strict):
     threats: dict[str, dict[str, float]] | None = Field(
         None, description="pinned detector scores, segment -> head -> score; absent: none run"
     )
-    healthy: dict[str, bool] = Field(default_factory=dict, description="model -> healthy")
     expect: Expect
 
 

@@ -183,7 +183,6 @@ class World:
     request: DecisionRequest
     facts: Mapping[str, ItemFacts]
     intent: IntentMatch
-    healthy: Mapping[str, bool]
 
 
 @st.composite
@@ -288,8 +287,7 @@ def worlds(draw: st.DrawFn) -> World:
     )
     spec = INTENTS[draw(choice(tuple(sorted(INTENTS))))]
     intent = IntentMatch(spec.id, spec.category, 0.8)
-    healthy = {m: draw(st.booleans()) for m in draw(subset(tuple(sorted(models))))}
-    return World(snapshot, request, facts, intent, healthy)
+    return World(snapshot, request, facts, intent)
 
 
 @cache
@@ -372,7 +370,6 @@ def run(world: World) -> tuple[Analysis, Decision]:
         decision_id="dec_property",
         now=NOW,
         secret=SECRET,
-        healthy=world.healthy,
     )
     return analysis, decision
 

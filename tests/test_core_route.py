@@ -332,7 +332,7 @@ def test_when_a_candidate_breaks_a_constraint_then_it_is_rejected_with_every_rea
     reasons: tuple[str, ...],
 ) -> None:
     snap = snapshot([provider(**provider_fields)], [model(**model_fields)])
-    route = plan_route(snap, replace(NEEDS, **needs_fields), constraints, (), {})
+    route = plan_route(snap, replace(NEEDS, **needs_fields), constraints, ())
     if reasons:
         assert route == Route(
             primary=None,
@@ -344,9 +344,7 @@ def test_when_a_candidate_breaks_a_constraint_then_it_is_rejected_with_every_rea
 
 
 def test_when_a_model_names_an_unknown_provider_then_it_is_rejected() -> None:
-    route = plan_route(
-        snapshot([], [model(provider_id="ghost")]), NEEDS, RouteConstraints(), (), {}
-    )
+    route = plan_route(snapshot([], [model(provider_id="ghost")]), NEEDS, RouteConstraints(), ())
     assert route.rejected == (
         RejectedCandidate("m", "ghost", ("provider ghost is not in the active policy content",)),
     )
@@ -367,92 +365,60 @@ RANKED_MODELS = [
     model("local", "us1", cost=1.0, latency_ms=500),
 ]
 
-RANKING: list[
-    tuple[str, dict[str, Any], tuple[tuple[str, ...], tuple[str, ...]], dict[str, bool], list[str]]
-] = [
-    # (condition, needs fields, (policy models, policy providers), health, expected order)
-    ("cost decides when nothing else does", {}, ((), ()), {}, ["cheap", "local", "fast"]),
+RANKING: list[tuple[str, dict[str, Any], tuple[tuple[str, ...], tuple[str, ...]], list[str]]] = [
+    # (condition, needs fields, (policy models, policy providers), expected order)
+    ("cost decides when nothing else does", {}, ((), ()), ["cheap", "local", "fast"]),
     (
         "the user's region before cost",
         {"user_region": "us-east"},
         ((), ()),
-        {},
         ["local", "cheap", "fast"],
     ),
     (
         "the request's preferred model before the user's region",
         {"user_region": "us-east", "preferred_model": "fast"},
         ((), ()),
-        {},
         ["fast", "local", "cheap"],
     ),
     (
         "a policy's preferred provider before the request's preferred model",
         {"preferred_model": "local"},
         ((), ("eu2",)),
-        {},
         ["fast", "local", "cheap"],
     ),
     (
         "a policy's preferred model before its preferred provider",
         {},
         (("local",), ("eu2",)),
-        {},
         ["local", "fast", "cheap"],
     ),
     (
         "preferred models in the policies' order",
         {},
         (("fast", "local"), ()),
-        {},
         ["fast", "local", "cheap"],
     ),
     (
         "a preferred model that is not compliant is skipped",
         {},
         (("ghost", "local"), ()),
-        {},
         ["local", "cheap", "fast"],
-    ),
-    (
-        "an unhealthy model goes last, even when preferred",
-        {},
-        (("local",), ()),
-        {"local": False},
-        ["cheap", "fast", "local"],
-    ),
-    (
-        "models without a health report count as healthy",
-        {},
-        ((), ()),
-        {"fast": True},
-        ["cheap", "local", "fast"],
-    ),
-    (
-        "when every model is unhealthy, the usual order holds",
-        {},
-        ((), ()),
-        {"cheap": False, "fast": False, "local": False},
-        ["cheap", "local", "fast"],
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("needs_fields", "preferred", "healthy", "order"),
+    ("needs_fields", "preferred", "order"),
     [row[1:] for row in RANKING],
     ids=[row[0] for row in RANKING],
 )
 def test_when_candidates_are_compliant_then_preference_region_cost_latency_rank_them(
     needs_fields: dict[str, Any],
     preferred: tuple[tuple[str, ...], tuple[str, ...]],
-    healthy: dict[str, bool],
     order: list[str],
 ) -> None:
     snap = snapshot(RANKED_PROVIDERS, RANKED_MODELS)
-    route = plan_route(
-        snap, replace(NEEDS, **needs_fields), RouteConstraints(), (preferred,), healthy
-    )
+    route = plan_route(snap, replace(NEEDS, **needs_fields), RouteConstraints(), (preferred,))
     assert list(route.candidates) == order
     assert route.rejected == ()
 
@@ -487,14 +453,14 @@ TIES = [
 def test_when_candidates_tie_then_latency_then_id_decide(
     models: list[ModelSpec], order: list[str]
 ) -> None:
-    route = plan_route(snapshot([provider()], models), NEEDS, RouteConstraints(), (), {})
+    route = plan_route(snapshot([provider()], models), NEEDS, RouteConstraints(), ())
     assert list(route.candidates) == order
 
 
 def test_when_many_candidates_comply_then_only_max_fallbacks_follow_the_primary() -> None:
     models = [model(f"m{i}", cost=float(i)) for i in range(MAX_FALLBACKS + 3)]
     losers = [model("big-only", capabilities=("embeddings",))]
-    route = plan_route(snapshot([provider()], models + losers), NEEDS, RouteConstraints(), (), {})
+    route = plan_route(snapshot([provider()], models + losers), NEEDS, RouteConstraints(), ())
     assert route.primary == "m0"
     assert route.fallbacks == tuple(f"m{i}" for i in range(1, MAX_FALLBACKS + 1))
     # the compliant models that did not fit are not "rejected": only losers are
@@ -503,9 +469,7 @@ def test_when_many_candidates_comply_then_only_max_fallbacks_follow_the_primary(
 
 def test_when_no_candidate_complies_then_the_route_is_empty_and_keeps_its_constraints() -> None:
     constraints = RouteConstraints(jurisdictions=frozenset({"us"}), max_retention_days=0)
-    route = plan_route(
-        snapshot(RANKED_PROVIDERS[:2], RANKED_MODELS[:2]), NEEDS, constraints, (), {}
-    )
+    route = plan_route(snapshot(RANKED_PROVIDERS[:2], RANKED_MODELS[:2]), NEEDS, constraints, ())
     assert route.primary is None
     assert route.fallbacks == ()
     assert [c.model_id for c in route.rejected] == ["cheap", "fast"]

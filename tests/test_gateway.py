@@ -20,7 +20,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -75,8 +75,8 @@ class Upstream:
     def base(self) -> str:
         return f"{self.server.url}/v1"
 
-    def script(self, *rules: dict[str, Any]) -> None:
-        self.http.post("/_control", json={"rules": list(rules)}).raise_for_status()
+    def script(self, *rules: dict[str, Any], seed: int = 0) -> None:
+        self.http.post("/_control", json={"rules": list(rules), "seed": seed}).raise_for_status()
 
     def received(self) -> list[dict[str, Any]]:
         requests: list[dict[str, Any]] = self.http.get("/_received").json()["requests"]
@@ -468,8 +468,10 @@ def test_when_the_breaker_opens_then_routing_avoids_the_model_and_recovers_after
 
     raw = ask(client, SUMMARY)  # the decision ranks the open model last
     assert raw.parse().model == FALLBACK
+    # The decision is the same as ever; the gateway tries the open model last.
     assert raw.headers["x-govroute-route"].startswith(
-        f"candidates={FALLBACK},helio-ultra-eu,{PRIMARY};"
+        f"candidates={PRIMARY},{FALLBACK},helio-ultra-eu; "
+        f"order={FALLBACK},helio-ultra-eu,{PRIMARY};"
     )
     assert len(gw.private.received()) == 3  # nothing more reached it
 
@@ -478,7 +480,7 @@ def test_when_the_breaker_opens_then_routing_avoids_the_model_and_recovers_after
     raw = ask(client, SUMMARY)  # routable again: this request is the probe
     assert raw.parse().model == PRIMARY
     assert raw.headers["x-govroute-route"].startswith(f"candidates={PRIMARY},")
-    assert gw.gateway.breakers.state(PRIMARY) == "closed"
+    assert gw.gateway.breakers.local.state(PRIMARY) == "closed"
 
 
 def test_when_the_primary_flaps_then_retries_absorb_it_until_its_circuit_opens(gw: Env) -> None:
@@ -516,10 +518,70 @@ def test_when_an_open_circuit_is_reached_then_it_is_skipped_and_recorded(gw: Env
         ("helio-ultra-eu", "error"),
         ("helio-ultra-eu", "error"),
         ("helio-ultra-eu", "error"),
-        (PRIMARY, "skipped_open_circuit"),  # ranked last, still open
+        # Ranked last, still open, but nothing is left after it: called as the last
+        # resort rather than failing the request unasked.
+        (PRIMARY, "error"),
+        (PRIMARY, "error"),
+        (PRIMARY, "error"),
     ]
-    record = gw.recorded(ANALYST, error["decision_id"], attempts=7)
-    assert attempted(record)[-1] == (PRIMARY, "skipped_open_circuit", None)
+    assert "last resort" in error["attempts"][-1]["detail"]
+    record = gw.recorded(ANALYST, error["decision_id"], attempts=9)
+    assert attempted(record)[-1] == (PRIMARY, "error", 500)
+
+
+SOLE = "helio-ultra-eu"  # the only EU model with the reasoning capability
+REASONING = {"metadata": {"govroute_capabilities": "reasoning"}}
+
+
+def test_when_the_sole_compliant_provider_fails_half_the_time_then_retries_still_answer(
+    gw: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Retries alone answer 1 - 0.5**6 = 98.4% of requests with six attempts per model;
+    # a breaker that cut the only candidate off would answer a fraction of that.
+    saved = gw.gateway.retry
+    gw.gateway.retry = replace(saved, max_attempts=6)
+    gw.public.script({"status": 500, "fail_rate": 0.5}, seed=20261206)
+    answered = 0
+    try:
+        for _ in range(100):
+            try:
+                raw = ask(gw.client(ANALYST), SUMMARY, extra_body=REASONING)
+            except openai.APIStatusError:
+                continue
+            assert raw.headers["x-govroute-route"].startswith(f"candidates={SOLE}; used={SOLE}")
+            answered += 1
+    finally:
+        gw.gateway.retry = saved
+    with capsys.disabled():
+        print(f"\nflaky sole provider: {answered} of 100 answered")
+    assert answered >= 98
+    # The breaker did open on the way; the calls that saved the answers went out anyway.
+    assert any(t.model_id == SOLE and t.new == BreakerState.OPEN for t in gw.hooks.transitions)
+    assert any(a.model_id == SOLE and "last resort" in a.detail for a in gw.hooks.attempts)
+
+
+def test_when_a_circuit_is_open_then_the_decision_is_the_same_and_only_the_order_changes(
+    gw: Env,
+) -> None:
+    def decide() -> dict[str, Any]:
+        response = httpx.post(
+            f"{gw.url}/v1/decide",
+            headers={"Authorization": f"Bearer {ANALYST}"},
+            json={"prompt": SUMMARY},
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    healthy = decide()
+    for _ in range(3):
+        gw.gateway.breakers.local.record(PRIMARY, ok=False)
+    assert gw.gateway.breakers.local.state(PRIMARY) is BreakerState.OPEN
+    unhealthy = decide()
+    assert unhealthy["route"] == healthy["route"]
+    assert unhealthy["route"]["primary"] == PRIMARY
+    raw = ask(gw.client(ANALYST), SUMMARY)
+    assert raw.parse().model == FALLBACK  # the gateway, not the decision, avoids it
 
 
 def test_when_the_stream_breaks_midway_then_the_client_gets_an_error_event(gw: Env) -> None:

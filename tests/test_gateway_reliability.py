@@ -12,7 +12,14 @@ from email.utils import format_datetime
 
 import pytest
 
-from api.gateway.breaker import BreakerConfig, Breakers, BreakerState, Transition
+from api.gateway.breaker import (
+    BreakerConfig,
+    Breakers,
+    BreakerState,
+    Grant,
+    Transition,
+    rank_by_state,
+)
 from api.gateway.retry import RetryPolicy, is_retryable, parse_retry_after
 from api.gateway.schemas import ChatCompletionRequest, read_context, to_decide_request
 from api.gateway.settings import GatewaySettings
@@ -124,7 +131,7 @@ def test_when_failure_rate_reaches_threshold_over_min_calls_then_circuit_opens()
     assert b.state("m") is BreakerState.OPEN  # 2 of the last 4
     assert changes == [Transition("m", BreakerState.CLOSED, BreakerState.OPEN)]
     assert not b.acquire("m")
-    assert b.health() == {"m": False}
+    assert b.states(["m", "other"]) == {"m": BreakerState.OPEN, "other": BreakerState.CLOSED}
 
 
 def test_when_old_failures_slide_out_of_the_window_then_circuit_stays_closed() -> None:
@@ -142,11 +149,11 @@ def test_when_cooldown_passes_then_one_probe_goes_and_success_closes() -> None:
     clock.now += 9.9
     assert not b.acquire("m")
     clock.now += 0.2
-    assert b.health() == {}  # routable again: the next request may be the probe
-    assert b.acquire("m")
+    assert b.states(["m"]) == {"m": BreakerState.HALF_OPEN}  # the next request may probe
+    assert b.acquire("m") is Grant.PROBE
     assert b.state("m") is BreakerState.HALF_OPEN
     assert not b.acquire("m")  # one probe at a time
-    b.record("m", ok=True)
+    b.record("m", ok=True, grant=Grant.PROBE)
     assert b.state("m") is BreakerState.CLOSED
     assert [c.new for c in changes] == [
         BreakerState.OPEN,
@@ -163,12 +170,12 @@ def test_when_the_probe_fails_then_circuit_reopens_for_another_cooldown() -> Non
     for _ in range(3):
         b.record("m", ok=False)
     clock.now += 10
-    assert b.acquire("m")
-    b.record("m", ok=False)
+    assert b.acquire("m") is Grant.PROBE
+    b.record("m", ok=False, grant=Grant.PROBE)
     assert b.state("m") is BreakerState.OPEN
     clock.now += 5
     assert not b.acquire("m")
-    assert b.health() == {"m": False}
+    assert b.states(["m"]) == {"m": BreakerState.OPEN}
 
 
 def test_when_a_probe_never_reports_then_its_slot_frees_after_a_cooldown() -> None:
@@ -189,8 +196,8 @@ def test_when_a_call_never_went_out_then_release_frees_the_probe() -> None:
     for _ in range(3):
         b.record("m", ok=False)
     clock.now += 10
-    assert b.acquire("m")
-    b.release("m")
+    assert b.acquire("m") is Grant.PROBE
+    b.release("m", Grant.PROBE)
     assert b.acquire("m")
 
 
@@ -200,6 +207,43 @@ def test_when_models_differ_then_their_circuits_are_independent() -> None:
         b.record("a", ok=False)
     assert b.acquire("b")
     assert b.states() == {"a": BreakerState.OPEN, "b": BreakerState.CLOSED}
+
+
+def test_when_the_circuit_is_open_but_nothing_else_is_left_then_the_call_goes_as_last_resort() -> (
+    None
+):
+    clock = FakeClock()
+    b = breakers(clock)
+    for _ in range(3):
+        b.record("m", ok=False)
+    assert b.acquire("m") is None
+    assert b.acquire("m", last_resort=True) is Grant.LAST_RESORT
+    b.record("m", ok=False, grant=Grant.LAST_RESORT)  # still failing: cool-down restarts
+    assert b.state("m") is BreakerState.OPEN
+    clock.now += 9
+    assert b.acquire("m") is None
+    assert b.acquire("m", last_resort=True) is Grant.LAST_RESORT
+    b.record("m", ok=True, grant=Grant.LAST_RESORT)  # it answers: evidence enough to close
+    assert b.state("m") is BreakerState.CLOSED
+    assert b.acquire("m") is Grant.CALL
+
+
+def test_when_a_probe_is_out_then_only_a_last_resort_call_joins_it() -> None:
+    clock = FakeClock()
+    b = breakers(clock)
+    for _ in range(3):
+        b.record("m", ok=False)
+    clock.now += 10
+    assert b.acquire("m") is Grant.PROBE
+    assert b.acquire("m") is None
+    assert b.acquire("m", last_resort=True) is Grant.LAST_RESORT
+
+
+def test_when_candidates_are_ranked_by_state_then_open_ones_go_last_in_decision_order() -> None:
+    states = {"b": BreakerState.OPEN, "c": BreakerState.HALF_OPEN, "d": BreakerState.OPEN}
+    assert rank_by_state(["a", "b", "c", "d", "e"], states) == ["a", "c", "e", "b", "d"]
+    assert rank_by_state(["b", "d"], states) == ["b", "d"]
+    assert rank_by_state(["x", "y"], {}) == ["x", "y"]
 
 
 def test_when_config_is_inconsistent_then_it_is_refused() -> None:
@@ -337,3 +381,28 @@ def test_when_overrides_are_set_then_a_provider_entry_beats_the_wildcard() -> No
     assert GatewaySettings().base_url_for("p", "https://x.example/v1/") == "https://x.example/v1"
     with pytest.raises(ValueError, match="not an http"):
         GatewaySettings(upstream_overrides={"*": "ftp://nope"})
+
+
+# --------------------------------------------------------------------------- OpenAPI
+
+
+def test_when_the_openapi_document_is_built_then_it_says_what_the_api_really_answers() -> None:
+    from api.app import create_app
+    from api.settings import Settings
+
+    doc = create_app(Settings()).openapi()
+    assert doc["components"]["securitySchemes"]["bearerApiKey"]["scheme"] == "bearer"
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    for path, item in doc["paths"].items():
+        for operation in item.values():
+            assert "422" not in operation["responses"], path  # validation answers 400
+            if path.startswith("/v1/"):
+                assert operation["security"] == [{"bearerApiKey": []}]
+                assert "401" in operation["responses"]
+    chat = doc["paths"]["/v1/chat/completions"]["post"]["responses"]
+    assert {"400", "401", "403", "404", "413", "429", "502", "503"} <= set(chat)
+    assert chat["413"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }
+    metrics = doc["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+    assert list(metrics) == ["text/plain"]

@@ -50,6 +50,7 @@ KEYS = {
     "spender": "rl-test-key-spender-0003",  # 2500 tokens/min
     "free": "rl-test-key-free-0004",  # another tenant, defaults only
     "chatter": "rl-test-key-chatter-0005",  # 2 requests/min, 2500 tokens/min, for the gateway
+    "sloppy": "rl-test-key-sloppy-0006",  # 2500 tokens/min, sends malformed requests
 }
 
 LIMITS_YAML = f"""
@@ -88,6 +89,12 @@ principals:
     roles: [analyst]
     api_keys: ["sha256:{hash_api_key(KEYS["chatter"])}"]
     limits: {{requests_per_minute: 3, tokens_per_minute: 2500}}
+  - id: rl-sloppy
+    name: Sloppy
+    tenant: rl-other
+    roles: [analyst]
+    api_keys: ["sha256:{hash_api_key(KEYS["sloppy"])}"]
+    limits: {{tokens_per_minute: 2500}}
 """
 
 PROMPT = {"prompt": "Give me a short summary of the quarterly numbers.", "max_output_tokens": 64}
@@ -447,6 +454,34 @@ def test_when_one_request_alone_exceeds_the_budget_then_it_is_413_not_429(
 
     assert response.status_code == 413
     assert "whole budget of 2500 tokens" in response.json()["error"]["message"]
+
+
+@pytest.mark.neo4j
+def test_when_requests_are_refused_with_400_then_they_consume_no_token_budget(
+    client: TestClient,
+) -> None:
+    auth = {"Authorization": f"Bearer {KEYS['sloppy']}"}
+    message = [{"role": "user", "content": "Give me a short summary of this document."}]
+    malformed = [
+        {"model": "auto", "messages": message, "max_tokens": 1000, "stream": "yes"},
+        {"model": "auto", "messages": message, "max_tokens": 1000, "stop": ["a"] * 5},
+        {
+            "model": "auto",
+            "messages": message,
+            "max_tokens": 1000,
+            "metadata": {"govroute_context": "[{"},
+        },
+    ]
+    answers = [client.post("/v1/chat/completions", json=b, headers=auth) for b in malformed]
+    answers.append(post(client, "sloppy", {**PROMPT, "max_output_tokens": 1000, "x": 1}))
+
+    assert [a.status_code for a in answers] == [400, 400, 400, 400]
+    assert answers[0].json()["error"]["param"] == "stream"
+    assert answers[1].json()["error"]["param"].startswith("stop")
+    limiter = client.app.state.limiter  # type: ignore[attr-defined]
+    # ~1012 tokens each: four charges would be over the 2500 budget; none is left.
+    assert limiter.storage.get("govroute/tokens/principal/rl-sloppy") == 0
+    assert post(client, "sloppy", {**PROMPT, "max_output_tokens": 1000}).status_code == 200
 
 
 @pytest.mark.neo4j

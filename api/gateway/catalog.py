@@ -9,17 +9,13 @@ what the caller sees. Models that cannot chat (embeddings) are left out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from engine.decide import BASE_CAPABILITY
 from engine.model import ModelSpec, Principal, Snapshot
 from engine.policy import RequestView, applicable_policies, preferences, route_constraints
 from engine.route import RouteNeeds, plan_route
 
 
-def routable_models(
-    snapshot: Snapshot, principal: Principal, healthy: Mapping[str, bool]
-) -> list[ModelSpec]:
+def routable_models(snapshot: Snapshot, principal: Principal) -> list[ModelSpec]:
     view = RequestView(
         decision_id="",
         principal_id=principal.id,
@@ -36,7 +32,6 @@ def routable_models(
         RouteNeeds(capabilities=base, input_tokens=0, output_tokens=0),
         route_constraints(applicable),
         preferences(applicable),
-        healthy,
     )
     rejected = {c.model_id for c in route.rejected}
     ranked = [snapshot.models[m] for m in route.candidates]

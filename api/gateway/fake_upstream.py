@@ -17,7 +17,11 @@ fields: `status` (answer with an OpenAI-style error unless 200) and
 `chunk_delay_s`; `break_after` (drop the connection after that many chunks);
 `fields` and `choice_fields` (keys merged into every answer object, and into
 every choice of it, as a hostile provider would add them: `usage` in `fields`
-is merged into the usage counts, and a stream then always ends with them).
+is merged into the usage counts, and a stream then always ends with them), and
+`fail_rate` (the rule applies to that share of its requests, drawn from a
+random generator seeded by the script's `seed`, and the others get the plain
+echo: `{"status": 500, "fail_rate": 0.5}` is a provider failing half the time,
+independently per call, the same way on every run).
 Keys are never kept: a request records only whether one came and a short
 SHA-256 fingerprint of it.
 
@@ -30,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import random
 import re
 import socket
 import threading
@@ -62,10 +67,12 @@ class Rule(BaseModel):
     break_after: int | None = Field(default=None, ge=0)
     fields: dict[str, Any] | None = None
     choice_fields: dict[str, Any] | None = None
+    fail_rate: float | None = Field(default=None, ge=0, le=1)
 
 
 class Script(BaseModel):
     rules: list[Rule] = []
+    seed: int = 0
 
 
 @dataclass
@@ -73,12 +80,15 @@ class FakeUpstreamState:
     rules: list[Rule] = field(default_factory=list)
     received: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=200))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    rng: random.Random = field(default_factory=random.Random)
 
     def take(self, model: str) -> Rule:
         with self.lock:
             for index, rule in enumerate(self.rules):
                 if rule.model not in ("*", model):
                     continue
+                if rule.fail_rate is not None and self.rng.random() >= rule.fail_rate:
+                    return Rule()
                 if rule.times is not None:
                     left = rule.times - 1
                     if left:
@@ -98,6 +108,7 @@ def create_fake_upstream() -> FastAPI:
     def control(script: Script) -> dict[str, int]:
         with state.lock:
             state.rules = list(script.rules)
+            state.rng = random.Random(script.seed)
         return {"rules": len(script.rules)}
 
     @app.post("/_control/reset")

@@ -40,6 +40,7 @@ GatewayDep = Annotated[Gateway, Depends(get_gateway)]
         413: {"description": "Messages and context exceed the size limit"},
         429: {"description": "Over a rate limit or token budget; see Retry-After"},
         502: {"description": "Every compliant candidate failed or was skipped"},
+        503: {"description": "The graph is unavailable for facts this request needs"},
     },
 )
 async def chat_completions(
@@ -64,17 +65,29 @@ async def chat_completions(
     return JSONResponse(reply.body, headers=reply.headers)
 
 
-@router.get("/models", summary="The models this key could be routed to")
-def list_models(principal: Chatter, runtime: RuntimeDep, gateway: GatewayDep) -> dict[str, Any]:
-    models = routable_models(runtime.state.snapshot, principal, gateway.breakers.health())
-    return {"object": "list", "data": [_model(m) for m in models]}
+_NO_CHAT: dict[int | str, dict[str, Any]] = {
+    403: {"description": "The key's roles lack the 'chat' permission"}
+}
 
 
-@router.get("/models/{model_id}", summary="One model this key could be routed to")
-def get_model(
-    model_id: str, principal: Chatter, runtime: RuntimeDep, gateway: GatewayDep
+@router.get("/models", summary="The models this key could be routed to", responses=_NO_CHAT)
+async def list_models(
+    principal: Chatter, runtime: RuntimeDep, gateway: GatewayDep
 ) -> dict[str, Any]:
-    for model in routable_models(runtime.state.snapshot, principal, gateway.breakers.health()):
+    models = routable_models(runtime.state.snapshot, principal)
+    # Ranked as routing ranks them, then as the gateway would try them.
+    order, _ = await gateway.order(tuple(m.id for m in models))
+    by_id = {m.id: m for m in models}
+    return {"object": "list", "data": [_model(by_id[m]) for m in order]}
+
+
+@router.get(
+    "/models/{model_id}",
+    summary="One model this key could be routed to",
+    responses={**_NO_CHAT, 404: {"description": "No such model this key could be routed to"}},
+)
+def get_model(model_id: str, principal: Chatter, runtime: RuntimeDep) -> dict[str, Any]:
+    for model in routable_models(runtime.state.snapshot, principal):
         if model.id == model_id:
             return _model(model)
     raise NotFound(f"no model '{model_id}' this key could be routed to")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -62,7 +62,9 @@ MessageRole = Literal["system", "developer", "user", "assistant"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: no coercion on the wire ("stream": "yes" or "n": "3" is a 400 naming the
+    # field, not a guess); JSON integers still count as numbers.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class TextPart(_Strict):
@@ -121,7 +123,9 @@ class ChatCompletionRequest(_Strict):
     temperature: float | None = Field(default=None, ge=0, le=2)
     top_p: float | None = Field(default=None, ge=0, le=1)
     n: int | None = Field(default=None, ge=1, le=8)
-    stop: str | list[str] | None = None
+    stop: str | Annotated[list[str], Field(max_length=4)] | None = Field(
+        default=None, description="A string or at most 4 strings, as OpenAI."
+    )
     max_tokens: int | None = Field(default=None, ge=1)
     max_completion_tokens: int | None = Field(default=None, ge=1)
     presence_penalty: float | None = Field(default=None, ge=-2, le=2)

@@ -6,9 +6,12 @@
 2. The upstream request is the decision's sanitized messages, plus the exposed
    context as one system message after the caller's leading system messages,
    with the caller's forwarded parameters and the provider's model name.
-3. Candidates are tried in the decision's order (`route.candidates`), and only
-   those: a model the decision rejected is never called. A model whose circuit
-   is open is skipped (recorded as ``skipped_open_circuit``); otherwise it gets
+3. Candidates are the decision's (`route.candidates`), and only those: a model
+   the decision rejected is never called. The gateway, not the decision, applies
+   health: candidates whose circuit is open move last (`rank_by_state`), and one
+   whose circuit is open is skipped (recorded as ``skipped_open_circuit``) unless
+   no candidate after it could be called, when it is called anyway as the last
+   resort (at most one per request; api/gateway/breaker.py says why). A model gets
    up to `RetryPolicy.max_attempts` calls, with backoff between retryable
    failures (timeouts, network errors, 429, 5xx); then the next candidate. A
    request the model itself refuses (400, 413, 422) is not retried elsewhere.
@@ -37,7 +40,8 @@ import anyio
 import httpx
 
 from api.errors import error_body
-from api.gateway.breaker import Breakers
+from api.gateway.breaker import BreakerState, Grant, rank_by_state
+from api.gateway.breaker_board import BreakerBoard
 from api.gateway.errors import (
     DECISION_HEADER,
     RequestDenied,
@@ -84,7 +88,7 @@ class Gateway:
     settings: GatewaySettings
     http: UpstreamHttp
     clients_by_kind: dict[str, UpstreamClient]
-    breakers: Breakers
+    breakers: BreakerBoard
     retry: RetryPolicy
     hooks: GatewayHooks
     secret: bytes
@@ -92,15 +96,26 @@ class Gateway:
 
     @classmethod
     def create(
-        cls, settings: GatewaySettings, secret: bytes, hooks: GatewayHooks | None = None
+        cls,
+        settings: GatewaySettings,
+        secret: bytes,
+        hooks: GatewayHooks | None = None,
+        *,
+        redis_url: str | None = None,
     ) -> Gateway:
+        """`redis_url`: breaker state shared with every replica there (None: local)."""
         safe = SafeHooks(hooks or NoHooks())
         http = UpstreamHttp(settings)
         return cls(
             settings=settings,
             http=http,
             clients_by_kind={"openai": OpenAICompatibleClient(http)},
-            breakers=Breakers(settings.breaker_config(), on_change=safe.on_breaker_change),
+            breakers=BreakerBoard.create(
+                settings.breaker_config(),
+                redis_url=redis_url if settings.breaker_shared else None,
+                timeout_s=settings.breaker_redis_timeout_s,
+                on_change=safe.on_breaker_change,
+            ),
             retry=settings.retry_policy(),
             hooks=safe,
             secret=secret,
@@ -108,6 +123,12 @@ class Gateway:
 
     async def aclose(self) -> None:
         await self.http.aclose()
+        await self.breakers.aclose()
+
+    async def order(self, candidates: tuple[str, ...]) -> tuple[list[str], dict[str, BreakerState]]:
+        """The decision's candidates in the order the gateway tries them, and their states."""
+        states = await self.breakers.states(candidates)
+        return rank_by_state(candidates, states), states
 
 
 @dataclass
@@ -122,6 +143,8 @@ class Exchange:
     attempts: list[Attempt] = field(default_factory=list)
     # Placeholder -> value restored in the answer: the decision's own and the vault's.
     pseudonyms: Mapping[str, str] = field(default_factory=dict, repr=False)
+    order: list[str] = field(default_factory=list)  # the candidates as tried
+    last_resort: str | None = None  # the one model called with its circuit open, if any
 
     def records(self) -> list[dict[str, Any]]:
         return [attempt_record(a) for a in self.attempts]
@@ -186,7 +209,7 @@ class ChatService:
         except (UpstreamsExhausted, UpstreamRejected):
             self._respond(exchange, "upstream_failed", None)
             raise
-        headers = self._headers(decision, answer, preferred)
+        headers = self._headers(decision, answer, preferred, exchange.order)
         if answer.completion is not None:
             return Reply(headers, body=await self._finish_completion(exchange, answer))
         return Reply(headers, events=self._events(exchange, answer, body))
@@ -226,8 +249,12 @@ class ChatService:
         snapshot = self.runtime.state.snapshot
         deadline = ex.started + settings.request_budget_s
         last = "no candidate was tried"
-        for position, model_id in enumerate(ex.decision.route.candidates):
+        ex.order, states = await self.gateway.order(ex.decision.route.candidates)
+        for position, model_id in enumerate(ex.order):
             role = "primary" if position == 0 else f"fallback {position}"
+            # Nothing after this one would be called: an open circuit must not fail
+            # the request while the model may still answer.
+            alone = all(states.get(m) is BreakerState.OPEN for m in ex.order[position + 1 :])
             endpoint = endpoint_for(model_id, snapshot, settings)
             client = self.gateway.clients_by_kind.get(endpoint.kind) if endpoint else None
             if endpoint is None or client is None:
@@ -239,7 +266,9 @@ class ChatService:
                 self._record(ex, model_id, "error", 0.0, detail=f"{role}: {last}")
                 continue
             request = self.upstream_request(ex.decision, body, endpoint)
-            answer, last = await self._try_model(ex, client, request, endpoint, role, deadline)
+            answer, last = await self._try_model(
+                ex, client, request, endpoint, role, deadline, alone=alone
+            )
             if answer is not None:
                 return answer
         raise UpstreamsExhausted(ex.decision.id, ex.records(), last)
@@ -252,8 +281,11 @@ class ChatService:
         endpoint: Endpoint,
         role: str,
         deadline: float,
+        *,
+        alone: bool,
     ) -> tuple[Answer | None, str]:
-        """Up to `max_attempts` calls to one model: its answer, or None and why not."""
+        """Up to `max_attempts` calls to one model: its answer, or None and why not.
+        `alone`: no candidate after this one could be called."""
         breakers = self.gateway.breakers
         model_id = endpoint.model_id
         timeout = self.gateway.http.timeout
@@ -263,9 +295,14 @@ class ChatService:
             if time.monotonic() >= deadline:
                 spent = f"request budget of {self.gateway.settings.request_budget_s:g}s spent"
                 raise UpstreamsExhausted(ex.decision.id, ex.records(), spent)
-            if not breakers.acquire(model_id):
+            allowed = alone and ex.last_resort in (None, model_id)
+            grant = await breakers.acquire(model_id, last_resort=allowed)
+            if grant is None:
                 self._record(ex, model_id, "skipped_open_circuit", 0.0, detail=role)
                 return None, f"{model_id}: circuit open"
+            if grant is Grant.LAST_RESORT:
+                ex.last_resort = model_id
+            note = "; circuit open, called as the last resort" if grant is Grant.LAST_RESORT else ""
             started = time.monotonic()
             try:
                 answer = await self._call(client, request, endpoint, ex.stream, role, timeout)
@@ -273,11 +310,11 @@ class ChatService:
                 latency = (time.monotonic() - started) * 1000
                 refused = exc.kind == "http" and exc.status in _REFUSED_BY_MODEL
                 if exc.endpoint_failure or exc.kind == "protocol":
-                    breakers.record(model_id, ok=False)
+                    await breakers.record(model_id, ok=False, grant=grant)
                 elif exc.kind == "config":
-                    breakers.release(model_id)  # nothing went out
+                    await breakers.release(model_id, grant)  # nothing went out
                 else:  # it answered: the request was at fault, not the endpoint
-                    breakers.record(model_id, ok=True)
+                    await breakers.record(model_id, ok=True, grant=grant)
                 delay = self._delay(exc, attempt, deadline)
                 then = (
                     f"retrying in {delay:.2f}s"
@@ -292,7 +329,7 @@ class ChatService:
                     _status(exc),
                     latency,
                     http_status=exc.status,
-                    detail=f"{role}, try {attempt}: {exc.message}; {then}",
+                    detail=f"{role}, try {attempt}{note}: {exc.message}; {then}",
                 )
                 if refused:
                     raise UpstreamRejected(ex.decision.id, ex.records(), exc.message) from exc
@@ -300,10 +337,10 @@ class ChatService:
                     return None, exc.message
                 await asyncio.sleep(delay)
                 continue
-            breakers.record(model_id, ok=True)
+            await breakers.record(model_id, ok=True, grant=grant)
             if answer.completion is not None:  # a stream's attempt is recorded at its end
                 latency = (time.monotonic() - started) * 1000
-                detail = f"{role}, try {attempt}"
+                detail = f"{role}, try {attempt}{note}"
                 self._record(ex, model_id, "ok", latency, http_status=200, detail=detail)
             return answer, ""
 
@@ -418,7 +455,7 @@ class ChatService:
             yield b"data: [DONE]\n\n"
         except UpstreamCallError as exc:
             status, detail = "error", f"; broke after {received} chunks: {exc.message}"
-            self.gateway.breakers.record(model_id, ok=False)
+            await self.gateway.breakers.record(model_id, ok=False)
             yield _sse(
                 error_body(
                     f"the model's stream broke ({ex.decision.id}): {exc.message}",
@@ -519,18 +556,26 @@ class ChatService:
             )
         )
 
-    def _headers(self, decision: Decision, answer: Answer, preferred: str | None) -> dict[str, str]:
+    def _headers(
+        self, decision: Decision, answer: Answer, preferred: str | None, order: list[str]
+    ) -> dict[str, str]:
         return {
             DECISION_HEADER: decision.id,
             "X-Govroute-Model": answer.endpoint.model_id,
-            "X-Govroute-Route": route_header(decision, answer.endpoint.model_id, preferred),
+            "X-Govroute-Route": route_header(decision, answer.endpoint.model_id, preferred, order),
         }
 
 
-def route_header(decision: Decision, used: str, preferred: str | None) -> str:
-    """``candidates=a,b; used=b; requested=x (rejected: why)``, ASCII only."""
+def route_header(
+    decision: Decision, used: str, preferred: str | None, order: list[str] | None = None
+) -> str:
+    """``candidates=a,b; order=b,a; used=b; requested=x (rejected: why)``, ASCII only;
+    ``order`` appears when circuit breakers changed the decision's order."""
     route = decision.route
-    parts = [f"candidates={','.join(route.candidates)}", f"used={used}"]
+    parts = [f"candidates={','.join(route.candidates)}"]
+    if order and list(order) != list(route.candidates):
+        parts.append(f"order={','.join(order)}")
+    parts.append(f"used={used}")
     if preferred is not None:
         rejected = next((c for c in route.rejected if c.model_id == preferred), None)
         if rejected is not None:

@@ -52,6 +52,15 @@ class GatewaySettings(BaseSettings):
     breaker_min_calls: int = Field(default=5, ge=1)
     breaker_failure_rate: float = Field(default=0.5, gt=0, le=1)
     breaker_cooldown_s: float = Field(default=30.0, ge=0)
+    breaker_shared: bool = Field(
+        default=True, description="Keep breaker state in Redis when REDIS_URL is set."
+    )
+    breaker_redis_timeout_s: float = Field(
+        default=0.05,
+        gt=0,
+        le=1,
+        description="Longest wait for Redis per breaker call; then this replica's own state.",
+    )
 
     stream_hold_chars: int = Field(
         default=256, ge=32, description="Answer characters a stream holds back for filtering."

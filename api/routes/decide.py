@@ -26,6 +26,7 @@ Decider = Annotated[Principal, Depends(require("decide"))]
         403: {"description": "The key's roles lack the 'decide' permission"},
         413: {"description": "Prompt and context exceed the size limit"},
         429: {"description": "Over a rate limit or token budget; see Retry-After"},
+        503: {"description": "The graph is unavailable for facts this request needs"},
     },
 )
 async def decide(
@@ -43,6 +44,7 @@ async def decide(
     "/decisions/{decision_id}",
     response_model=RecordedDecisionOut,
     summary="A recorded decision with its provenance edges (own tenant only)",
+    responses={404: {"description": "No decision with this id in the caller's tenant"}},
 )
 def recorded_decision(
     decision_id: Annotated[str, Path(pattern=r"^dec_[0-9a-f]{32}$")],

@@ -17,7 +17,11 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Ready only when the graph answers and the intent index is loaded")
+@router.get(
+    "/readyz",
+    summary="Ready only when the graph answers and the intent index is loaded",
+    responses={503: {"description": "Not ready: the same body, with status not_ready"}},
+)
 async def readyz(runtime: RuntimeDep) -> Any:
     # No I/O: the graph's state is the liveness probe's last answer (at most ~1.5 s old).
     state = runtime.state if runtime.loaded else None
