@@ -65,6 +65,10 @@ def redis_server() -> Iterator[RedisServer]:
         process.wait(10)
 
 
+# Redis is shared state: replicas that use it must be given the secret (api/settings.py).
+SHARED_SECRET = "failsafe-tests-shared-secret"
+
+
 def limiter(redis: RedisServer, **settings: Any) -> RateLimiter:
     limits = {"default_rpm": 1000, "default_tpm": 0, "default_tenant_rpm": 0}
     return RateLimiter.from_settings(
@@ -130,7 +134,7 @@ def test_when_redis_is_frozen_then_the_api_answers_decisions(
 ) -> None:
     settings = Settings(
         neo4j=neo4j_settings,
-        api=ApiSettings(state_dir=tmp_path),
+        api=ApiSettings(state_dir=tmp_path, secret=SecretStr(SHARED_SECRET)),
         rate_limits=RateLimitSettings(redis_url=SecretStr(redis_server.url)),
     )
     headers = {"Authorization": f"Bearer {SUPPORT_EU}"}
@@ -144,7 +148,7 @@ def test_when_redis_is_frozen_then_the_api_answers_decisions(
 
     strict = Settings(
         neo4j=neo4j_settings,
-        api=ApiSettings(state_dir=tmp_path),
+        api=ApiSettings(state_dir=tmp_path, secret=SecretStr(SHARED_SECRET)),
         rate_limits=RateLimitSettings(
             redis_url=SecretStr(redis_server.url), rate_limit_on_redis_failure="closed"
         ),
