@@ -46,6 +46,13 @@ def generate(out: Path, docs: int, policy: Path, seed: int) -> tuple[int, int]:
     """Write documents.csv and lineage.csv; returns (documents, lineage edges)."""
     bundle = read_bundle(policy)
     sources = sorted(bundle.ids("data_sources"))
+    # Catalog documents belong to their source's tenant ("" = shared); lineage stays
+    # inside a tenant or reaches shared items, as the loader requires (docs/tenancy.md).
+    owner = {
+        str(getattr(d, "id")): str(getattr(d, "tenant", None) or "")  # noqa: B009
+        for d in bundle.sections["data_sources"]
+    }
+    tenant_of = [owner[s] for s in sources]
     labels = sorted(bundle.ids("labels"))
     rng = random.Random(seed)
     # A few big systems hold most documents (Zipf-like), and most documents carry
@@ -74,7 +81,7 @@ def generate(out: Path, docs: int, policy: Path, seed: int) -> tuple[int, int]:
             k = rng.choices((0, 1, 2, 3), weights=(60, 25, 10, 5))[0]
             own = sorted(set(rng.choices(labels, weights=label_weights, k=k)))
             dw.writerow((ids[i], title, sources[doc_source[i]], ";".join(own)))
-            for parent in _parents(rng, i, len(sources), doc_source[i]):
+            for parent in _parents(rng, i, tenant_of, doc_source, doc_source[i]):
                 removes = ""
                 if isinstance(parent, int):
                     target, transform = ids[parent], rng.choice(("copy", "chunked", "summary"))
@@ -87,19 +94,30 @@ def generate(out: Path, docs: int, policy: Path, seed: int) -> tuple[int, int]:
     return docs, edges
 
 
-def _parents(rng: random.Random, i: int, sources: int, own: int) -> list[int | str]:
-    """Lineage of document i: earlier documents only (chains and trees), or a source."""
+def _parents(
+    rng: random.Random, i: int, tenant_of: list[str], doc_source: list[int], own: int
+) -> list[int | str]:
+    """Lineage of document i: earlier documents only (chains and trees), or a source;
+    only items of the document's own tenant or shared ones (the loader's rule)."""
+    tenant = tenant_of[own]
+
+    def may_derive_from(source: int) -> bool:
+        return tenant_of[source] in ("", tenant)
+
     roll = rng.random()
     out: list[int | str] = []
     if roll < 0.10:
         return out
     if i > 0 and roll < 0.55:
-        out.append(i - 1 if rng.random() < 0.4 else rng.randrange(max(0, i - 5000), i))
+        parent = i - 1 if rng.random() < 0.4 else rng.randrange(max(0, i - 5000), i)
+        if may_derive_from(doc_source[parent]):
+            out.append(parent)
     else:
-        out.append(f"s{rng.choice([s for s in range(sources) if s != own] or [own])}")
+        others = [s for s in range(len(tenant_of)) if s != own and may_derive_from(s)]
+        out.append(f"s{rng.choice(others or [own])}")
     if i > 0 and roll > 0.85:  # a second parent: a document built from two others
         second = rng.randrange(max(0, i - 50_000), i)
-        if second not in out:
+        if second not in out and may_derive_from(doc_source[second]):
             out.append(second)
     return out
 
