@@ -37,11 +37,13 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     [
         ("timeout", None, True),
         ("network", None, True),
+        ("http", 408, True),
         ("http", 429, True),
         ("http", 500, True),
         ("http", 503, True),
         ("http", 400, False),
         ("http", 404, False),
+        ("http", 409, False),
         ("config", None, False),
     ],
 )
@@ -78,6 +80,39 @@ def test_when_attempts_are_used_up_then_delay_says_fall_back() -> None:
     assert policy.delay(1, None, rng) is not None
     assert policy.delay(2, None, rng) is not None
     assert policy.delay(3, None, rng) is None
+
+
+def test_when_candidates_remain_then_each_keeps_a_call_and_the_last_gets_the_rest() -> None:
+    policy = RetryPolicy(max_attempts=3, request_attempts=6)
+    assert policy.share(6, 0) == 6  # a sole candidate gets the whole budget
+    assert policy.share(6, 2) == 3  # fallbacks first: at most 3 while others remain
+    assert policy.share(3, 1) == 2  # the one behind keeps a call
+    assert policy.share(1, 0) == 1
+    assert policy.share(2, 5) == 1  # the preferred model is still called once
+    assert policy.share(0, 0) == 0  # the budget is spent
+
+
+def test_when_the_budget_shares_a_request_then_calls_never_exceed_it() -> None:
+    for budget in range(1, 10):
+        policy = RetryPolicy(max_attempts=3, request_attempts=budget)
+        for candidates in range(1, 6):
+            left, calls = budget, []
+            for position in range(candidates):
+                share = policy.share(left, candidates - position - 1)
+                calls.append(share)
+                left -= share  # every call fails
+            assert sum(calls) == budget  # nothing unused while a candidate remains
+            assert all(c <= 3 for c in calls[:-1])
+            if budget >= candidates:
+                assert all(c >= 1 for c in calls)  # every fallback is reached
+
+
+def test_when_a_model_has_its_share_then_delay_stops_at_it() -> None:
+    policy = RetryPolicy(max_attempts=3, request_attempts=6)
+    rng = random.Random(0)
+    assert policy.delay(5, None, rng, allowed=6) is not None
+    assert policy.delay(6, None, rng, allowed=6) is None
+    assert policy.delay(1, None, rng, allowed=1) is None
 
 
 def test_when_retry_after_is_given_then_it_is_a_floor_and_a_long_one_falls_back() -> None:

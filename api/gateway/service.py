@@ -11,11 +11,13 @@
    health: candidates whose circuit is open move last (`rank_by_state`), and one
    whose circuit is open is skipped (recorded as ``skipped_open_circuit``) unless
    no candidate after it could be called, when it is called anyway as the last
-   resort (at most one per request; api/gateway/breaker.py says why). A model gets
-   up to `RetryPolicy.max_attempts` calls, with backoff between retryable
-   failures (timeouts, network errors, 429, 5xx); then the next candidate. A
-   request the model itself refuses (400, 413, 422) is not retried elsewhere.
-   No attempt starts once the request budget is spent.
+   resort (at most one per request; api/gateway/breaker.py says why). The request
+   has `RetryPolicy.request_attempts` calls in all; a model gets its
+   `RetryPolicy.share` of what is left (at most `max_attempts` while candidates
+   remain behind it, each of which keeps one; the last one gets the rest), with
+   backoff between retryable failures (timeouts, network errors, 408, 429, 5xx);
+   then the next candidate. A request the model itself refuses (400, 413, 422) is
+   not retried elsewhere. No attempt starts once the request's time is spent.
 4. Every attempt, skip and retry becomes an `Attempt` on the decision's
    provenance (`attempt` numbers them in order across candidates) and goes to
    the hooks.
@@ -145,6 +147,7 @@ class Exchange:
     pseudonyms: Mapping[str, str] = field(default_factory=dict, repr=False)
     order: list[str] = field(default_factory=list)  # the candidates as tried
     last_resort: str | None = None  # the one model called with its circuit open, if any
+    calls: int = 0  # upstream calls that went out, against the request's attempt budget
 
     def records(self) -> list[dict[str, Any]]:
         return [attempt_record(a) for a in self.attempts]
@@ -265,9 +268,14 @@ class ChatService:
                 )
                 self._record(ex, model_id, "error", 0.0, detail=f"{role}: {last}")
                 continue
+            retry = self.gateway.retry
+            allowed = retry.share(retry.request_attempts - ex.calls, len(ex.order) - position - 1)
+            if allowed == 0:
+                spent = f"attempt budget of {retry.request_attempts} calls spent"
+                raise UpstreamsExhausted(ex.decision.id, ex.records(), f"{last}; {spent}")
             request = self.upstream_request(ex.decision, body, endpoint)
             answer, last = await self._try_model(
-                ex, client, request, endpoint, role, deadline, alone=alone
+                ex, client, request, endpoint, role, deadline, alone=alone, allowed=allowed
             )
             if answer is not None:
                 return answer
@@ -283,8 +291,9 @@ class ChatService:
         deadline: float,
         *,
         alone: bool,
+        allowed: int,
     ) -> tuple[Answer | None, str]:
-        """Up to `max_attempts` calls to one model: its answer, or None and why not.
+        """Up to `allowed` calls to one model: its answer, or None and why not.
         `alone`: no candidate after this one could be called."""
         breakers = self.gateway.breakers
         model_id = endpoint.model_id
@@ -295,8 +304,8 @@ class ChatService:
             if time.monotonic() >= deadline:
                 spent = f"request budget of {self.gateway.settings.request_budget_s:g}s spent"
                 raise UpstreamsExhausted(ex.decision.id, ex.records(), spent)
-            allowed = alone and ex.last_resort in (None, model_id)
-            grant = await breakers.acquire(model_id, last_resort=allowed)
+            may_force = alone and ex.last_resort in (None, model_id)
+            grant = await breakers.acquire(model_id, last_resort=may_force)
             if grant is None:
                 self._record(ex, model_id, "skipped_open_circuit", 0.0, detail=role)
                 return None, f"{model_id}: circuit open"
@@ -304,6 +313,7 @@ class ChatService:
                 ex.last_resort = model_id
             note = "; circuit open, called as the last resort" if grant is Grant.LAST_RESORT else ""
             started = time.monotonic()
+            ex.calls += 1
             try:
                 answer = await self._call(client, request, endpoint, ex.stream, role, timeout)
             except UpstreamCallError as exc:
@@ -312,10 +322,11 @@ class ChatService:
                 if exc.endpoint_failure or exc.kind == "protocol":
                     await breakers.record(model_id, ok=False, grant=grant)
                 elif exc.kind == "config":
-                    await breakers.release(model_id, grant)  # nothing went out
+                    ex.calls -= 1  # nothing went out: the budget is untouched
+                    await breakers.release(model_id, grant)
                 else:  # it answered: the request was at fault, not the endpoint
                     await breakers.record(model_id, ok=True, grant=grant)
-                delay = self._delay(exc, attempt, deadline)
+                delay = self._delay(exc, attempt, allowed, deadline)
                 then = (
                     f"retrying in {delay:.2f}s"
                     if delay is not None
@@ -369,10 +380,14 @@ class ChatService:
             raise
         return Answer(endpoint, role, started, stream=chunks, first_chunk=first)
 
-    def _delay(self, exc: UpstreamCallError, attempt: int, deadline: float) -> float | None:
+    def _delay(
+        self, exc: UpstreamCallError, attempt: int, allowed: int, deadline: float
+    ) -> float | None:
         if not exc.retryable:
             return None
-        delay = self.gateway.retry.delay(attempt, exc.retry_after, self.gateway.rng)
+        delay = self.gateway.retry.delay(
+            attempt, exc.retry_after, self.gateway.rng, allowed=allowed
+        )
         if delay is not None and time.monotonic() + delay >= deadline:
             return None
         return delay

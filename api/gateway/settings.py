@@ -41,7 +41,18 @@ class GatewaySettings(BaseSettings):
         description="No new attempt (retry or fallback) starts after this long.",
     )
 
-    retry_max_attempts: int = Field(default=3, ge=1, le=10, description="Per model.")
+    retry_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="Calls per model while other candidates remain behind it.",
+    )
+    retry_request_attempts: int = Field(
+        default=6,
+        ge=1,
+        le=20,
+        description="Calls per request across candidates; the last one left gets the rest.",
+    )
     retry_base_s: float = Field(default=0.25, ge=0)
     retry_cap_s: float = Field(default=4.0, ge=0)
     retry_after_max_s: float = Field(
@@ -83,6 +94,7 @@ class GatewaySettings(BaseSettings):
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(
             max_attempts=self.retry_max_attempts,
+            request_attempts=self.retry_request_attempts,
             base_s=self.retry_base_s,
             cap_s=self.retry_cap_s,
             max_retry_after_s=self.retry_after_max_s,
