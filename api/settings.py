@@ -137,6 +137,12 @@ class VaultSettings(BaseSettings):
     timeout_s: float = Field(
         default=0.1, gt=0, le=5, description="Per Redis call; then the vault is skipped."
     )
+    backoff_s: float = Field(
+        default=2.0,
+        ge=0,
+        le=300,
+        description="After a Redis failure, how long the vault is skipped before one call tries.",
+    )
     redis_url: SecretStr | None = Field(
         default=None,
         validation_alias="REDIS_URL",

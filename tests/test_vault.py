@@ -41,6 +41,7 @@ from graph.provenance import read_restores
 from graph.server import free_port
 from graph.settings import Neo4jSettings
 from tests.conftest import load_enterprise
+from tests.serving import frozen
 
 SECRET = "vault-test-secret-0123456789abcdef"
 SUPPORT = "gr_demo_eu_support_uRI5-pCzY_bOIljs"  # eu-support-agent, nw-eu: names pseudonymized
@@ -60,8 +61,19 @@ KEYS = {
 # --------------------------------------------------------------------------- servers
 
 
+@dataclass(frozen=True)
+class RedisServer:
+    url: str
+    pid: int  # to freeze it (SIGSTOP) and resume it
+
+
 @pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
+def redis_url(redis_server: RedisServer) -> str:
+    return redis_server.url
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
     binary = shutil.which("redis-server")
     assert binary, "redis-server is not installed: `make test` installs it (Debian package)"
     port = free_port()
@@ -79,7 +91,7 @@ def redis_url() -> Iterator[str]:
             assert process.poll() is None, "redis-server exited at start"
             assert time.monotonic() < deadline, "redis-server did not listen within 20 s"
             time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield RedisServer(f"redis://127.0.0.1:{port}/0", process.pid)
     finally:
         process.terminate()
         process.wait(10)
@@ -433,6 +445,49 @@ def test_when_redis_is_gone_then_keeping_fails_open_and_finding_says_unavailable
     assert vault.find_or_none("tenant:t", [entry.pseudonym]) == {}
     with pytest.raises(VaultUnavailable):
         vault.find("tenant:t", [entry.pseudonym])
+
+
+def test_when_the_vaults_redis_is_frozen_then_answers_keep_pseudonyms_and_detokenize_is_503(
+    replicas: Replicas, redis_server: RedisServer, neo4j_settings: Neo4jSettings, tmp_path: Path
+) -> None:
+    placeholder = first_turn(replicas, replicas.a)  # kept in the shared Redis
+    turn_2 = f"What exactly did {placeholder} say about the card?"
+    upstream = f"{str(replicas.upstream.base_url).rstrip('/')}/v1"
+    app = create_app(
+        _settings(neo4j_settings, tmp_path, upstream, redis_server.url, VaultScope.PRINCIPAL)
+    )
+    server = BackgroundServer(app).start()
+    asked = {"text": f"Ticket mentions {placeholder}.", "principal_id": "eu-support-agent"}
+    try:
+        store = app.state.runtime.vault.store
+        assert isinstance(store, RedisVaultStore)
+        with frozen(redis_server.pid):
+            for _ in range(3):  # the first waits for the timeout, the others back off
+                # Fail closed: the answer comes, and the pseudonym stays one.
+                assert answer_of(chat(server.url, SUPPORT, turn_2)) == f"You said: {turn_2}"
+                assert store.guard.failing  # so the next request does not ask Redis
+                decided = httpx.post(
+                    f"{server.url}/v1/decide",
+                    headers={"Authorization": f"Bearer {SUPPORT}"},
+                    json={"prompt": TURN_1, "purpose": "support"},
+                    timeout=30,
+                )
+                assert decided.status_code == 200, decided.text
+                assert NAME not in decided.text  # pseudonymized, though not kept
+                refused = detokenize(server.url, AUDITOR, **asked)
+                assert refused.status_code == 503, refused.text
+                assert refused.json()["error"]["code"] == "vault_unavailable"
+                assert NAME not in refused.text
+        # Resumed: after the back-off one call tries Redis again, and it answers.
+        deadline = time.monotonic() + 30
+        while (restored := detokenize(server.url, AUDITOR, **asked)).status_code != 200:
+            assert restored.status_code == 503, restored.text
+            assert time.monotonic() < deadline, "the vault still refused 30 s after Redis resumed"
+            time.sleep(0.2)
+        assert restored.json()["text"] == f"Ticket mentions {NAME}."
+        assert not store.guard.failing
+    finally:
+        server.stop()
 
 
 # --------------------------------------------------------------------------- pure parts

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import redis
 
+from api.failfast import FailFast, redis_client_options
 from engine.errors import VaultUnavailable
 
 Clock = Callable[[], float]
@@ -79,20 +80,22 @@ class MemoryVaultStore:
 
 
 class RedisVaultStore:
-    """SET with PX (milliseconds) in one pipeline; MGET to read. Every call is bounded by
-    the socket timeouts: a frozen Redis costs at most `timeout_s`, then VaultUnavailable."""
+    """SET with PX (milliseconds) in one pipeline; MGET to read.
 
-    def __init__(self, url: str, timeout_s: float) -> None:
-        self._client = redis.Redis.from_url(
-            url,
-            socket_timeout=timeout_s,
-            socket_connect_timeout=timeout_s,
-            retry_on_timeout=False,
-        )
+    Every call is bounded by the socket timeouts, with no client-side retry: a frozen
+    Redis costs one caller at most `timeout_s`, then VaultUnavailable. After that
+    failure `guard` (api/failfast.py) keeps every call away from Redis for
+    `backoff_s`, so the requests that follow get VaultUnavailable at once instead of
+    each waiting out the timeout; then one call tries Redis again."""
+
+    def __init__(self, url: str, timeout_s: float, backoff_s: float = 2.0) -> None:
+        self._client = redis.Redis.from_url(url, **redis_client_options(timeout_s))
+        self.guard = FailFast("pseudonym vault's Redis", backoff_s)
 
     def put_many(self, items: Sequence[tuple[str, bytes]], ttl_s: float) -> None:
         if not items:
             return
+        self._permit("did not take the entries")
         ttl_ms = max(1, round(ttl_s * 1000))
         try:
             with self._client.pipeline(transaction=False) as pipe:
@@ -100,16 +103,27 @@ class RedisVaultStore:
                     pipe.set(key, sealed, px=ttl_ms)
                 pipe.execute()
         except (redis.RedisError, OSError) as exc:
+            self.guard.failed()
             raise VaultUnavailable(f"the vault's Redis did not take the entries: {exc}") from exc
+        self.guard.succeeded()
 
     def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
             return []
+        self._permit("was not read")
         try:
             values: list[Any] = self._client.mget(list(keys))  # type: ignore[assignment]
         except (redis.RedisError, OSError) as exc:
+            self.guard.failed()
             raise VaultUnavailable(f"the vault's Redis did not answer: {exc}") from exc
+        self.guard.succeeded()
         return [v if isinstance(v, bytes) else None for v in values]
+
+    def _permit(self, what: str) -> None:
+        if not self.guard.permits():
+            raise VaultUnavailable(
+                f"the vault's Redis {what}: it failed moments ago, backing off before trying again"
+            )
 
     def close(self) -> None:
         self._client.close()

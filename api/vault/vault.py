@@ -77,7 +77,9 @@ class Vault:
         if settings.redis_url is None:
             store = MemoryVaultStore(settings.max_entries)
         else:
-            store = RedisVaultStore(settings.redis_url.get_secret_value(), settings.timeout_s)
+            store = RedisVaultStore(
+                settings.redis_url.get_secret_value(), settings.timeout_s, settings.backoff_s
+            )
         return cls(store, VaultCipher(secret), settings)
 
     @property
