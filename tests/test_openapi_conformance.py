@@ -169,7 +169,8 @@ def steered(case: AnyCase, steer: bool) -> AnyCase:
     """Some valid cases pointed at the paths that do the work, which random valid data
     rarely reaches: a chat request for model 'auto' without a made-up X-Govroute-Context
     (so the fake upstream answers, streaming or not), a decide request with exactly one
-    of prompt and messages. The rest stay as generated."""
+    of prompt and messages, a detokenize request with one of text and pseudonyms. The
+    rest stay as generated."""
     if not steer or case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return case
     body = case.body if isinstance(case.body, dict) else None
@@ -179,6 +180,12 @@ def steered(case: AnyCase, steer: bool) -> AnyCase:
         if case.headers:
             for name in [h for h in case.headers if h.lower().startswith("x-govroute-")]:
                 del case.headers[name]
+    elif case.operation.label == "POST /v1/detokenize" and body is not None:
+        if body.get("text") is not None and body.get("pseudonyms") is not None:
+            body.pop("pseudonyms")
+        elif body.get("text") is None and body.get("pseudonyms") is None:
+            body["text"] = "Call <PERSON_05b56e> back."
+            body.pop("pseudonyms", None)
     elif case.operation.label == "POST /v1/decide" and body is not None:
         if "messages" in body and body.get("prompt") is not None:
             body.pop("messages")
