@@ -4,8 +4,9 @@ FastAPI declares a 422 for every operation with parameters, but govroute answers
 validation errors with 400 (api/errors.py); it knows nothing of the bearer API keys
 that api/deps.py reads; and declared error answers carry no body schema. This
 rewrites the generated document once: 422 removed (its 400 declared instead), the
-bearer scheme declared and required on every /v1 operation, and every 4xx/5xx
-answer given the one error body every error has.
+bearer scheme declared and required on every /v1 operation, a 413 on every
+operation with a body (the size limit applies before routing), and every 4xx/5xx
+answer without a body of its own given the one error body every error has.
 """
 
 from __future__ import annotations
@@ -60,8 +61,10 @@ def truthful_openapi(app: FastAPI) -> dict[str, Any]:
             if path.startswith("/v1/"):
                 operation["security"] = [{BEARER: []}]
                 responses.setdefault("401", {"description": "Missing or unknown API key"})
+            if "requestBody" in operation:  # api/limits.py caps every body
+                responses.setdefault("413", {"description": "Body over the request size limit"})
             for status, response in responses.items():
-                if status[0] in "45" and "content" not in response and path != "/readyz":
+                if status[0] in "45" and "content" not in response:
                     response["content"] = {"application/json": {"schema": _ERROR_REF}}
     app.openapi_schema = doc
     return doc

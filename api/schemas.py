@@ -27,7 +27,11 @@ def refuse_surrogates(value: str, where: str) -> str:
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: no coercion on the wire, as the chat request (api/gateway/schemas.py):
+    # "3" is not an int, "yes" or 1 not a bool, 3.0 not an int; the 400 names the
+    # field. Literal fields (`role`) still take their JSON strings; an Enum field
+    # added here needs `Field(strict=False)`, or strict mode refuses its JSON string.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class MessageIn(_In):

@@ -373,6 +373,63 @@ def test_when_body_breaks_the_schema_then_400_names_the_problem(
     assert error["param"] == param
 
 
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"prompt": "hi", "max_output_tokens": "3"}, "max_output_tokens"),
+        ({"prompt": "hi", "max_output_tokens": 3.0}, "max_output_tokens"),
+        ({"prompt": "hi", "max_output_tokens": True}, "max_output_tokens"),
+        ({"prompt": 42}, "prompt"),
+        ({"prompt": "hi", "purpose": 7}, "purpose"),
+        ({"prompt": "hi", "required_capabilities": "reasoning"}, "required_capabilities"),
+        ({"prompt": "hi", "context": [{"id": 12}]}, "context.0.id"),
+        ({"messages": [{"role": "user", "content": ["hi"]}]}, "messages.0.content"),
+    ],
+    ids=[
+        "int-as-string",
+        "int-as-float",
+        "int-as-bool",
+        "int-prompt",
+        "int-purpose",
+        "string-for-list",
+        "int-id",
+        "list-content",
+    ],
+)
+def test_when_a_field_has_the_wrong_json_type_then_400_names_it_and_nothing_is_coerced(
+    api: Api, body: dict[str, Any], param: str
+) -> None:
+    response = api.client.post("/v1/decide", json=body, headers=bearer(ANALYST))
+    error = error_of(response, 400)
+    assert error["param"] == param
+    assert error["message"].startswith(f"{param}: ")
+
+
+def test_when_literal_fields_carry_their_json_strings_then_strict_typing_accepts_them(
+    api: Api,
+) -> None:
+    body = {
+        "messages": [
+            {"role": "system", "content": "You answer briefly."},
+            {"role": "user", "content": "Summarise the travel policy."},
+        ],
+        "purpose": "analytics",
+        "max_output_tokens": 64,
+    }
+    decision = api.decide(ANALYST, body)
+    assert [m["role"] for m in decision["messages"]] == ["system", "user"]
+    assert decision["purpose"] == "analytics"
+
+
+def test_when_detokenize_gets_a_string_for_the_pseudonym_list_then_400_names_it(
+    api: Api,
+) -> None:
+    response = api.client.post(
+        "/v1/detokenize", json={"pseudonyms": "<PERSON_05b56e>"}, headers=bearer(AUDITOR)
+    )
+    assert error_of(response, 400)["param"] == "pseudonyms"
+
+
 def test_when_prompt_holds_a_lone_surrogate_then_400_names_field_and_position(api: Api) -> None:
     error = error_of(post_raw(api, b'{"prompt": "ab\\ud800c"}'), 400)
     assert error["param"] == "prompt"

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api.deps import RuntimeDep, SettingsDep, require
 from api.gateway.catalog import routable_models
-from api.gateway.schemas import ChatCompletionRequest, read_context
+from api.gateway.schemas import ChatCompletionOut, ChatCompletionRequest, read_context
 from api.gateway.service import ChatService, Gateway
 from api.ratelimit import AdmissionDep
 from engine.errors import NotFound
@@ -18,6 +18,14 @@ from engine.model import ModelSpec, Principal
 router = APIRouter(prefix="/v1", tags=["openai-compatible gateway"])
 
 Chatter = Annotated[Principal, Depends(require("chat"))]
+
+SSE_EVENT: dict[str, Any] = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "data": {"type": "string", "description": "A chat.completion.chunk as JSON, or [DONE]."}
+    },
+}
 
 
 async def get_gateway(request: Request) -> Gateway:
@@ -33,6 +41,13 @@ GatewayDep = Annotated[Gateway, Depends(get_gateway)]
     summary="OpenAI chat completions: decided, sanitized, routed, filtered",
     response_model=None,
     responses={
+        200: {
+            "model": ChatCompletionOut,
+            "description": "A chat.completion object, or with `stream: true` its chunks as "
+            "server-sent events",
+            # The schema of one event: its data a chat.completion.chunk as JSON, or [DONE].
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
+        },
         400: {"description": "Malformed or unsupported request, or refused by the model"},
         401: {"description": "Missing or unknown API key"},
         403: {"description": "No 'chat' permission, or the decision denied the request"},

@@ -180,6 +180,8 @@ class ChatCompletionRequest(_Strict):
 class GovrouteContext(BaseModel):
     """What the request's metadata and X-Govroute-* headers say about its data context."""
 
+    model_config = ConfigDict(strict=True)  # a purpose of 3 is an error, not "3"
+
     context: list[ContextIn] = []
     purpose: str | None = None
     capabilities: list[str] = []
@@ -301,3 +303,55 @@ def _problems(exc: ValidationError, prefix: str) -> str:
 def _first_field(exc: ValidationError) -> str | None:
     errors = exc.errors()
     return ".".join(str(p) for p in errors[0].get("loc", ())) if errors else None
+
+
+# ---------------------------------------------------------------- answer (documented)
+# What api/gateway/output.py builds from a provider's answer; the OpenAPI document
+# describes it with these (the route returns the dict it built).
+
+FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
+
+
+class AnswerMessageOut(BaseModel):
+    role: Literal["assistant"]
+    content: str | None
+    refusal: str | None = None
+
+
+class ChoiceOut(BaseModel):
+    index: int = Field(ge=0)
+    message: AnswerMessageOut
+    finish_reason: FinishReason | None
+    logprobs: None = None
+
+
+class UsageOut(BaseModel):
+    """Only the counts OpenAI defines; any of them may be missing."""
+
+    prompt_tokens: int | None = Field(default=None, ge=0)
+    completion_tokens: int | None = Field(default=None, ge=0)
+    total_tokens: int | None = Field(default=None, ge=0)
+    prompt_tokens_details: dict[str, int] | None = None
+    completion_tokens_details: dict[str, int] | None = None
+
+
+class GovrouteAnswerOut(BaseModel):
+    decision_id: str
+    outcome: Literal["allow", "allow_with_redactions", "deny"]
+    model: str
+    output_redactions: int = Field(ge=0)
+    blocked_by: str | None
+
+
+class ChatCompletionOut(BaseModel):
+    """A `chat.completion` as the caller receives it: every field filtered or govroute's."""
+
+    id: str
+    object: Literal["chat.completion"]
+    created: int = Field(ge=0)
+    model: str
+    choices: list[ChoiceOut]
+    usage: UsageOut | None = None
+    system_fingerprint: str | None = None
+    service_tier: Literal["auto", "default", "flex", "scale", "priority"] | None = None
+    govroute: GovrouteAnswerOut

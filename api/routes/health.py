@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from api.deps import RuntimeDep
 
 router = APIRouter(tags=["health"])
+
+
+class ReadinessOut(BaseModel):
+    """The body of /readyz, ready (200) or not (503)."""
+
+    status: Literal["ready", "not_ready"]
+    graph: Literal["up", "down"]
+    policy_version: str | None
+    intent_exemplars: int
+    provenance_journal_pending: bool
 
 
 @router.get("/healthz", summary="The process is up")
@@ -20,7 +31,10 @@ def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="Ready only when the graph answers and the intent index is loaded",
-    responses={503: {"description": "Not ready: the same body, with status not_ready"}},
+    response_model=ReadinessOut,
+    responses={
+        503: {"model": ReadinessOut, "description": "Not ready: the same body, status not_ready"}
+    },
 )
 async def readyz(runtime: RuntimeDep) -> Any:
     # No I/O: the graph's state is the liveness probe's last answer (at most ~1.5 s old).

@@ -36,7 +36,8 @@ Detokenizer = Annotated[Principal, Depends(require("detokenize"))]
 class DetokenizeRequest(BaseModel):
     """Either `text` (every pseudonym in it is restored) or a list of `pseudonyms`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: no coercion on the wire (api/schemas.py says why).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     text: str | None = Field(default=None, max_length=200_000)
     pseudonyms: list[str] | None = Field(default=None, max_length=MAX_PSEUDONYMS)
