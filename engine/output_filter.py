@@ -63,7 +63,7 @@ _LONGEST_PLACEHOLDER = 80  # "<" + entity type + "_" + up to 64 hex + ">"
 class Detects(Protocol):
     """What the filter needs of `engine.detect.Detector`."""
 
-    def detect(self, text: str) -> tuple[Detection, ...]: ...
+    def detect(self, text: str, tenant: str | None = None) -> tuple[Detection, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +149,11 @@ class Filtered:
 
 
 class OutputFilter:
-    """Filters answers of one request. Holds no mutable state; share it freely."""
+    """Filters answers of one request. Holds no mutable state; share it freely.
+
+    `tenant` is the caller's: the detection settings' deny and allow lists of that
+    tenant apply to the answer as they did to the request (None: only the lists for
+    every tenant)."""
 
     def __init__(
         self,
@@ -159,9 +163,11 @@ class OutputFilter:
         key: bytes,
         caller_id: str,
         pseudonyms: Mapping[str, str] | None = None,
+        tenant: str | None = None,
     ) -> None:
         self.detector = detector
         self.rules = rules
+        self.tenant = tenant
         self._key = key
         self._caller_id = caller_id
         self._pseudonyms = dict(pseudonyms or {})
@@ -184,7 +190,7 @@ class OutputFilter:
             m.span() for m in PLACEHOLDER_PATTERN.finditer(text) if m.group() in self._pseudonyms
         ]
         found: list[Found] = []
-        for d in self.detector.detect(normalized.text):
+        for d in self.detector.detect(normalized.text, self.tenant):
             start, end = normalized.to_original(d.start, d.end)
             if start >= end or any(s < end and start < e for s, e in own):
                 continue

@@ -53,12 +53,14 @@ class Relation:
 # Every structural edge a policy load owns, by the kinds at each end.
 RELATIONS: tuple[Relation, ...] = (
     Relation("Principal", "MEMBER_OF", "Tenant"),
-    # Tenant scope: an item without this edge is shared by every tenant.
+    # Tenant scope: an item without this edge is shared by every tenant (a value list
+    # without one applies to every tenant's requests and answers).
     Relation("DataSource", "BELONGS_TO", "Tenant"),
     Relation("Document", "BELONGS_TO", "Tenant"),
     Relation("Role", "BELONGS_TO", "Tenant"),
     Relation("Intent", "BELONGS_TO", "Tenant"),
     Relation("Policy", "BELONGS_TO", "Tenant"),
+    Relation("ValueList", "BELONGS_TO", "Tenant"),
     Relation("Principal", "HAS_ROLE", "Role"),
     Relation("ApiKey", "IDENTIFIES", "Principal"),
     Relation("Role", "CAN_ACCESS", "DataSource"),
@@ -91,7 +93,6 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("Policy", "PREFERS", "Provider"),
     Relation("DetectionRecognizer", "DETECTS", "EntityType"),
     Relation("ValueList", "MARKS", "EntityType"),
-    Relation("ValueList", "FOR_TENANT", "Tenant"),
 )
 
 RELATION_BY_KEY: Mapping[str, Relation] = {r.key: r for r in RELATIONS}

@@ -42,7 +42,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     # identity
     "MEMBER_OF",  # Principal -> Tenant
-    "BELONGS_TO",  # DataSource|Document|Role|Intent|Policy -> Tenant (none: shared)
+    "BELONGS_TO",  # DataSource|Document|Role|Intent|Policy|ValueList -> Tenant (none: shared)
     "HAS_ROLE",  # Principal -> Role
     "IDENTIFIES",  # ApiKey -> Principal
     "CAN_ACCESS",  # Role -> DataSource {purposes}
@@ -70,7 +70,6 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     # detection settings
     "DETECTS",  # DetectionRecognizer -> EntityType
     "MARKS",  # ValueList -> EntityType (a deny list's values are reported as it)
-    "FOR_TENANT",  # ValueList -> Tenant (unset: every tenant)
     "CONTAINS",  # PolicySet -> Policy
     "SUPERSEDES",  # PolicySet -> PolicySet (the version it replaced)
     # provenance, from each Decision
@@ -133,11 +132,23 @@ INDEXES: tuple[LiteralString, ...] = (
 )
 
 
+# Renames since a graph may have been written, each idempotent (it matches nothing once
+# applied), so a graph written by an earlier build reads as this one writes it.
+MIGRATIONS: tuple[LiteralString, ...] = (
+    # A value list's tenant was a FOR_TENANT edge before tenant scope had one name
+    # everywhere. Left unread, a tenant's list would apply to every tenant.
+    "MATCH (v:ValueList)-[old:FOR_TENANT]->(t:Tenant) MERGE (v)-[:BELONGS_TO]->(t) DELETE old",
+)
+
+
 def apply_schema(client: GraphClient) -> None:
-    """Create every constraint and index; statements are IF NOT EXISTS, so re-runs are no-ops."""
+    """Create every constraint and index and apply the renames; every statement is
+    idempotent, so re-runs are no-ops."""
     for statement in (*CONSTRAINTS, *INDEXES):
         client.run_statement(statement)
     client.run_statement(AWAIT_INDEXES)
+    for statement in MIGRATIONS:
+        client.run_statement(statement)
 
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"

@@ -258,7 +258,7 @@ def _detection(content: GraphContent) -> DetectionConfig:
 
     detects = target("DetectionRecognizer", "DETECTS", "EntityType")
     marks = target("ValueList", "MARKS", "EntityType")
-    tenant = target("ValueList", "FOR_TENANT", "Tenant")
+    tenant = target("ValueList", "BELONGS_TO", "Tenant")
     recognizers = tuple(
         RecognizerConfig(
             id=r["id"],

@@ -102,7 +102,9 @@ class DetectionRecognizer(_Spec):
 
 class _Values(_Spec):
     id: Id
-    tenant: Id | None = Field(default=None, description="The tenant it applies to; unset: all.")
+    tenant: Id | None = Field(
+        default=None, description="The tenant that owns it (BELONGS_TO); unset: every tenant."
+    )
     # Whitespace is stripped first, so a blank value is an empty one and refused as such.
     values: list[ListValue] = Field(min_length=1, max_length=MAX_LIST_VALUES)
 

@@ -277,7 +277,7 @@ def _detection_to_graph(settings: dict[str, Any], node: Any, edge: Any) -> None:
             if list_kind == "deny":
                 edge("ValueList", "MARKS", "EntityType", v["id"], v["entity_type"])
             if v["tenant"]:
-                edge("ValueList", "FOR_TENANT", "Tenant", v["id"], v["tenant"])
+                edge("ValueList", "BELONGS_TO", "Tenant", v["id"], v["tenant"])
 
 
 def from_graph(content: GraphContent) -> PolicyDocument:
@@ -513,7 +513,7 @@ def _detection_from_graph(settings: dict[str, Any], content: GraphContent) -> di
 
     detects = target("DetectionRecognizer", "DETECTS", "EntityType")
     marks = target("ValueList", "MARKS", "EntityType")
-    tenant = target("ValueList", "FOR_TENANT", "Tenant")
+    tenant = target("ValueList", "BELONGS_TO", "Tenant")
     lists: dict[str, list[dict[str, Any]]] = {"deny": [], "allow": []}
     for v in content.nodes.get("ValueList", []):
         item: dict[str, Any] = {"id": v["id"], "tenant": tenant.get(v["id"]), "values": v["values"]}

@@ -158,7 +158,6 @@ class GR(DefinedNamespace):
     # detection settings
     DETECTS: URIRef
     MARKS: URIRef
-    FOR_TENANT: URIRef
 
     # object properties that are RDF plumbing, not relationship types
     qualified: URIRef

@@ -444,3 +444,10 @@ def test_when_context_instructions_is_deny_then_the_whole_request_is_denied() ->
     assert decision.context == ()
     assert decision.exposures == ()
     assert decision.route.primary is None
+
+
+def test_when_a_value_list_names_a_tenant_then_it_belongs_to_it_as_other_scoped_items_do() -> None:
+    content = to_graph(read_bundle(ENTERPRISE))
+    owned = {(e.source, e.target) for e in content.edges["ValueList-BELONGS_TO->Tenant"]}
+    assert owned == {("retail-public-contacts", "nw-retail")}
+    assert not any("FOR_TENANT" in key for key in content.edges)

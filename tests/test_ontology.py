@@ -344,6 +344,9 @@ PREFIXES = """
 @prefix provider:  <https://govroute.dev/id/Provider/> .
 @prefix model:     <https://govroute.dev/id/Model/> .
 @prefix policy:    <https://govroute.dev/id/Policy/> .
+@prefix detection: <https://govroute.dev/id/DetectionSettings/> .
+@prefix recognizer: <https://govroute.dev/id/DetectionRecognizer/> .
+@prefix valuelist: <https://govroute.dev/id/ValueList/> .
 """
 
 KEY_DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -409,6 +412,16 @@ policy:redact-pii a gr:Policy ; gr:id "redact-pii" ;
     gr:qualified [ a gr:Preference ; gr:target model:gpt-eu ; gr:rank 0 ] .
 policy:eu-only a gr:Policy ; gr:id "eu-only" ;
     gr:description "Requests stay in the EU." ; gr:effect "constrain" ; gr:RESTRICTS_TO jur:eu .
+
+detection:acme a gr:DetectionSettings ; gr:id "acme" ; gr:phone_regions "GB", "DE" ;
+    gr:invalid_numbers "redact" ; gr:context_instructions "withhold" .
+recognizer:acme-account a gr:DetectionRecognizer ; gr:id "acme-account" ;
+    gr:DETECTS entity:ACCOUNT_NUMBER ; gr:regex "\\\\bAC\\\\d{10}\\\\b" ; gr:base_score 0.6e0 ;
+    gr:checksum "luhn" ; gr:cue_words "account" ; gr:invalid_numbers "ignore" .
+valuelist:acme-codes a gr:ValueList ; gr:id "acme-codes" ; gr:list_kind "deny" ;
+    gr:values "Project Falcon" ; gr:MARKS entity:ACCOUNT_NUMBER ; gr:BELONGS_TO tenant:acme .
+valuelist:public-contacts a gr:ValueList ; gr:id "public-contacts" ; gr:list_kind "allow" ;
+    gr:values "help@acme.example" .
 """.replace("{KEY}", KEY_DIGEST)
 )
 
@@ -651,6 +664,87 @@ def test_when_one_rule_is_broken_then_exactly_that_rule_is_reported(
     mutate(data)
 
     assert {(node, msg) for node, _, msg in _violations(data)} == {(str(focus), message)}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "focus", "message"),
+    [
+        (
+            _set("DetectionSettings", "acme", GR.invalid_numbers, Literal("drop")),
+            ("DetectionSettings", "acme"),
+            "invalid_numbers is at most one of: redact, ignore.",
+        ),
+        (
+            _add("DetectionSettings", "acme", GR.phone_regions, Literal("uk")),
+            ("DetectionSettings", "acme"),
+            "A phone region is a two-letter upper-case region code (GB, not UK or gb).",
+        ),
+        (
+            _set("DetectionSettings", "acme", GR.context_instructions, Literal("log")),
+            ("DetectionSettings", "acme"),
+            "context_instructions is at most one of: withhold, warn, deny.",
+        ),
+        (
+            _drop("DetectionRecognizer", "acme-account", GR.DETECTS),
+            ("DetectionRecognizer", "acme-account"),
+            "A detection recognizer detects exactly one entity type (gr:DETECTS).",
+        ),
+        (
+            _drop("DetectionRecognizer", "acme-account", GR.regex),
+            ("DetectionRecognizer", "acme-account"),
+            "A detection recognizer needs exactly one pattern (gr:regex), 1 to 512 characters.",
+        ),
+        (
+            _set("DetectionRecognizer", "acme-account", GR.base_score, Literal(1.5)),
+            ("DetectionRecognizer", "acme-account"),
+            "base_score is at most one number from 0 to 1.",
+        ),
+        (
+            _set("DetectionRecognizer", "acme-account", GR.checksum, Literal("crc32")),
+            ("DetectionRecognizer", "acme-account"),
+            "checksum is at most one of: none, luhn, mod97, mod11, verhoeff.",
+        ),
+        (
+            _add("DetectionRecognizer", "acme-account", GR.cue_words, Literal("  ")),
+            ("DetectionRecognizer", "acme-account"),
+            "A recognizer's context words are strings, none of them blank.",
+        ),
+        (
+            _set("ValueList", "public-contacts", GR.list_kind, Literal("block")),
+            ("ValueList", "public-contacts"),
+            "A value list is exactly one of: deny, allow (gr:list_kind).",
+        ),
+        (
+            _drop("ValueList", "public-contacts", GR.values),
+            ("ValueList", "public-contacts"),
+            "A value list needs at least one value, strings, none of them blank.",
+        ),
+        (
+            _drop("ValueList", "acme-codes", GR.MARKS),
+            ("ValueList", "acme-codes"),
+            "A deny list must name the entity type its values are reported as (gr:MARKS); "
+            "an allow list names none.",
+        ),
+        (
+            _add("ValueList", "public-contacts", GR.MARKS, node_iri("EntityType", "EMAIL_ADDRESS")),
+            ("ValueList", "public-contacts"),
+            "A deny list must name the entity type its values are reported as (gr:MARKS); "
+            "an allow list names none.",
+        ),
+        (
+            _add("ValueList", "acme-codes", GR.BELONGS_TO, node_iri("Role", "support")),
+            ("ValueList", "acme-codes"),
+            "An item belongs to at most one tenant (gr:BELONGS_TO), and only to a tenant.",
+        ),
+    ],
+)
+def test_when_a_detection_setting_is_malformed_then_exactly_that_rule_is_reported(
+    mutate: Mutation, focus: tuple[str, str], message: str
+) -> None:
+    data = _valid()
+    mutate(data)
+
+    assert {(node, msg) for node, _, msg in _violations(data)} == {(str(node_iri(*focus)), message)}
 
 
 @pytest.mark.parametrize(

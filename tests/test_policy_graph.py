@@ -12,9 +12,12 @@ from neo4j import ManagedTransaction
 from engine.errors import InvalidPolicyData
 from graph import queries, store
 from graph.connection import GraphClient, records
+from graph.schema import apply_schema
+from graph.snapshot import build_snapshot
 from loaders.bundle import Bundle
 from loaders.graph_mapping import from_graph
 from loaders.policy_load import load_policy_path, read_bundle, rollback
+from tests.conftest import ENTERPRISE
 
 MINIMAL = Path(__file__).parent / "data" / "minimal"
 
@@ -174,3 +177,27 @@ def test_when_policy_content_names_a_catalog_document_then_load_is_refused(
     assert "document cat-7" in str(caught.value)
     kept = run(empty_graph, "MATCH (d:Document {id: 'cat-7'}) RETURN d.title AS t, d.origin AS o")
     assert kept == [{"t": "kept", "o": "catalog"}]
+
+
+def test_when_graph_has_value_lists_under_their_old_tenant_edge_then_the_schema_renames_it(
+    empty_graph: GraphClient,
+) -> None:
+    load_policy_path(empty_graph, ENTERPRISE, author="a", message="with a tenant's allow list")
+    # As a build before tenant scope had one edge name wrote it.
+    run(
+        empty_graph,
+        "MATCH (v:ValueList)-[own:BELONGS_TO]->(t:Tenant) CREATE (v)-[:FOR_TENANT]->(t) DELETE own",
+    )
+
+    def allow_list_tenants() -> dict[str, str | None]:
+        _, content = store.read_policy_content(empty_graph)
+        snapshot = build_snapshot(content, version="v", content_hash="h")
+        return {v.id: v.tenant for v in snapshot.detection.allow_lists}
+
+    assert allow_list_tenants() == {"retail-public-contacts": None}  # every tenant: a leak
+
+    apply_schema(empty_graph)
+    apply_schema(empty_graph)  # idempotent
+
+    assert allow_list_tenants() == {"retail-public-contacts": "nw-retail"}
+    assert run(empty_graph, "MATCH ()-[r:FOR_TENANT]->() RETURN count(r) AS n") == [{"n": 0}]

@@ -711,3 +711,20 @@ def test_when_the_cli_exports_and_loads_rdf_then_the_content_round_trips(
     assert graph_bundle(empty_graph).canonical() == read_bundle(MINIMAL).canonical()
     assert bad.exit_code == 2
     assert "syntax.ttl:line 2" in bad.output
+
+
+def test_when_an_imported_value_list_is_malformed_then_the_shapes_refuse_the_document(
+    tmp_path: Path,
+) -> None:
+    graph = document_to_rdf(read_bundle(ENTERPRISE).document())
+    contacts = node_iri("ValueList", "retail-public-contacts")
+    graph.add((contacts, GR.MARKS, node_iri("EntityType", "EMAIL_ADDRESS")))
+    graph.remove((contacts, GR.values, None))
+
+    messages = {message for _, _, message in refused(write_graph(graph, tmp_path))}
+
+    assert "A value list needs at least one value, strings, none of them blank." in messages
+    assert (
+        "A deny list must name the entity type its values are reported as (gr:MARKS); "
+        "an allow list names none." in messages
+    )

@@ -45,13 +45,17 @@ def output_filter_for(
     secret: bytes,
     pseudonyms: Mapping[str, str] | None = None,
 ) -> OutputFilter:
-    """The answer's filter; `pseudonyms` (default: the decision's own) are restored in it."""
+    """The answer's filter; `pseudonyms` (default: the decision's own) are restored in it.
+
+    It detects with the caller's tenant, so that tenant's deny and allow lists apply
+    to the answer as they did to the request."""
     return OutputFilter(
         state.detector,
         OutputRules.for_decision(decision, state.snapshot),
         key=secret,
         caller_id=decision.pseudonym_scope or decision.principal_id,
         pseudonyms=decision.pseudonyms if pseudonyms is None else pseudonyms,
+        tenant=decision.tenant_id,
     )
 
 
