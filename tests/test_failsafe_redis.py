@@ -8,13 +8,9 @@ request waited 40 s; the assertions here are on outcomes (admitted, refused with
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -26,43 +22,18 @@ from api.ratelimit import RateLimiter
 from api.settings import ApiSettings, RateLimitSettings, Settings
 from engine.errors import DependencyUnavailable
 from engine.model import Principal
-from graph.server import free_port
 from graph.settings import Neo4jSettings
 from loaders.policy_load import LoadReport
+from tests.redis_server import RedisServer, running_redis
 from tests.serving import frozen
 
 SUPPORT_EU = "gr_demo_eu_support_uRI5-pCzY_bOIljs"
 
 
-@dataclass(frozen=True)
-class RedisServer:
-    url: str
-    pid: int
-
-
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is not installed: `make test` installs it (Debian package)"
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert process.poll() is None, "redis-server exited at start"
-            assert time.monotonic() < deadline, "redis-server did not listen within 20 s"
-            time.sleep(0.05)
-        yield RedisServer(f"redis://127.0.0.1:{port}/0", process.pid)
-    finally:
-        process.terminate()
-        process.wait(10)
+    with running_redis() as server:
+        yield server
 
 
 # Redis is shared state: replicas that use it must be given the secret (api/settings.py).

@@ -6,10 +6,6 @@ when it is missing), started here on a free loopback port with persistence off.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -18,32 +14,13 @@ from api.ratelimit import RateLimiter
 from api.settings import RateLimitSettings
 from engine.errors import RateLimited
 from engine.model import Principal
-from graph.server import free_port
+from tests.redis_server import running_redis
 
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is not installed: `make test` installs it (Debian package)"
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert process.poll() is None, "redis-server exited at start"
-            assert time.monotonic() < deadline, "redis-server did not listen within 20 s"
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(10)
+    with running_redis() as server:
+        yield server.url
 
 
 def replica(redis_url: str, **defaults: int) -> RateLimiter:

@@ -10,9 +10,6 @@ keeps pseudonyms per conversation.
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +38,7 @@ from graph.provenance import read_restores
 from graph.server import free_port
 from graph.settings import Neo4jSettings
 from tests.conftest import load_enterprise
+from tests.redis_server import RedisServer, running_redis
 from tests.serving import frozen
 
 SECRET = "vault-test-secret-0123456789abcdef"
@@ -61,12 +59,6 @@ KEYS = {
 # --------------------------------------------------------------------------- servers
 
 
-@dataclass(frozen=True)
-class RedisServer:
-    url: str
-    pid: int  # to freeze it (SIGSTOP) and resume it
-
-
 @pytest.fixture(scope="module")
 def redis_url(redis_server: RedisServer) -> str:
     return redis_server.url
@@ -74,27 +66,8 @@ def redis_url(redis_server: RedisServer) -> str:
 
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is not installed: `make test` installs it (Debian package)"
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert process.poll() is None, "redis-server exited at start"
-            assert time.monotonic() < deadline, "redis-server did not listen within 20 s"
-            time.sleep(0.05)
-        yield RedisServer(f"redis://127.0.0.1:{port}/0", process.pid)
-    finally:
-        process.terminate()
-        process.wait(10)
+    with running_redis() as server:
+        yield server
 
 
 @dataclass
