@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from engine.lean_imports import HEAVY, without
-from engine.normalize import NormalizedText
+from engine.normalize import NormalizedText, apply_edits
 from engine.recognizers import CodeRecognizer, recognizer_result
 
 with without(*HEAVY):
@@ -126,23 +126,8 @@ def _view(
     the windows around `runs` (spans of `text`) in the view's offsets."""
     if not edits:
         return None
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    position = 0
-    for start, end, replacement in edits:
-        pieces.append(text[position:start])
-        starts.extend(range(position, start))
-        ends.extend(range(position + 1, start + 1))
-        pieces.append(replacement)
-        starts.extend([start] * len(replacement))
-        ends.extend([end] * len(replacement))
-        position = end
-    pieces.append(text[position:])
-    starts.extend(range(position, len(text)))
-    ends.extend(range(position + 1, len(text) + 1))
-    origins = tuple(starts)
-    view = NormalizedText("".join(pieces), len(text), origins, tuple(ends))
+    edited, origins, ends = apply_edits(text, edits)
+    view = NormalizedText(edited, len(text), origins, ends)
     windows: list[tuple[int, int]] = []
     for run_start, run_end in runs:
         low = max(0, bisect_left(origins, run_start) - _MARGIN_BEFORE)

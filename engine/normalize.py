@@ -60,6 +60,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -604,3 +605,27 @@ def _normalize_every_cluster(text: str) -> NormalizedText:
 def _inside(spans: list[tuple[int, int]], index: int) -> bool:
     position = bisect_right(spans, (index, len(spans) and 1 << 62)) - 1
     return position >= 0 and spans[position][0] <= index < spans[position][1]
+
+
+def apply_edits(
+    text: str, edits: Sequence[tuple[int, int, str]]
+) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """`text` with each (start, end, replacement) applied (sorted, not overlapping), and
+    for every character of the result the span of `text` it came from (starts, ends):
+    unchanged characters keep their offsets, a replacement's map to the span it replaces."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for start, end, replacement in edits:
+        pieces.append(text[position:start])
+        starts.extend(range(position, start))
+        ends.extend(range(position + 1, start + 1))
+        pieces.append(replacement)
+        starts.extend([start] * len(replacement))
+        ends.extend([end] * len(replacement))
+        position = end
+    pieces.append(text[position:])
+    starts.extend(range(position, len(text)))
+    ends.extend(range(position + 1, len(text) + 1))
+    return "".join(pieces), tuple(starts), tuple(ends)

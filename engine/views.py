@@ -56,7 +56,7 @@ from functools import partial
 
 from engine.blobs import decoded_blobs
 from engine.english import BIGRAM_WEIGHTS, COMMON_WORDS
-from engine.normalize import homoglyph_letters, homoglyph_skeleton
+from engine.normalize import apply_edits, homoglyph_letters, homoglyph_skeleton
 
 __all__ = ["TextView", "text_views"]
 
@@ -130,22 +130,7 @@ def _edited_view(name: str, text: str, edits: list[tuple[int, int, str]]) -> Tex
     Unchanged characters keep their offsets; a replacement's characters map to
     the span they replace.
     """
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    position = 0
-    for start, end, replacement in edits:
-        pieces.append(text[position:start])
-        starts.extend(range(position, start))
-        ends.extend(range(position + 1, start + 1))
-        pieces.append(replacement)
-        starts.extend([start] * len(replacement))
-        ends.extend([end] * len(replacement))
-        position = end
-    pieces.append(text[position:])
-    starts.extend(range(position, len(text)))
-    ends.extend(range(position + 1, len(text) + 1))
-    return TextView(name, "".join(pieces), tuple(starts), tuple(ends))
+    return TextView(name, *apply_edits(text, edits))
 
 
 def _blob_view(name: str, blobs: list[tuple[int, int, str]]) -> TextView:
