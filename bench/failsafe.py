@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from graph.provenance_writer import ProvenanceWriter  # noqa: E402
-from graph.server import free_port, throwaway_server  # noqa: E402
+from graph.server import throwaway_server  # noqa: E402
+from tests.redis_server import running_redis  # noqa: E402
 
 BEFORE_COMMIT = "5f17cb3"
 ANALYST = "gr_demo_eu_analyst_7yv3K_rT96Ry0XZC"
@@ -119,7 +118,8 @@ def time_submits(writer: Any, records: int, threads: int) -> list[float]:
 def bench_journal(records: int) -> None:
     print("== write-ahead append: the request thread's cost per decision")
 
-    def nothing(decisions: Sequence[dict[str, Any]], attempts: Sequence[dict[str, Any]]) -> None:
+    # Decisions and attempts for the old writer; restores too for today's.
+    def nothing(*records: Sequence[dict[str, Any]]) -> None:
         return None
 
     for label, cls in (("before", old_writer_class()), ("after", ProvenanceWriter)):
@@ -141,24 +141,6 @@ def bench_journal(records: int) -> None:
 # ---------------------------------------------------------------- redis
 
 
-def start_redis() -> tuple[subprocess.Popen[bytes], str]:
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is not installed"
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return process, f"redis://127.0.0.1:{port}/0"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-
-
 def bench_redis() -> None:
     from pydantic import SecretStr
 
@@ -167,9 +149,8 @@ def bench_redis() -> None:
     from engine.model import Principal
 
     print("== Redis frozen (SIGSTOP), then killed: each admission's wait, fail open")
-    process, url = start_redis()
-    try:
-        settings = RateLimitSettings(redis_url=SecretStr(url), default_tpm=0)
+    with running_redis() as redis:
+        settings = RateLimitSettings(redis_url=SecretStr(redis.url), default_tpm=0)
         limiter = RateLimiter.from_settings(settings)
         who = Principal("bench-p", "bench-t", frozenset({"r"}))
 
@@ -184,23 +165,18 @@ def bench_redis() -> None:
 
         up = admits(200)
         print(f"redis up:      {spread(up)}")
-        os.kill(process.pid, signal.SIGSTOP)
+        os.kill(redis.pid, signal.SIGSTOP)
         try:
             # 5 s of traffic at 20 requests/s: the back-off (2 s) lapses twice.
             frozen = admits(100, pause_s=0.05)
         finally:
-            os.kill(process.pid, signal.SIGCONT)
+            os.kill(redis.pid, signal.SIGCONT)
         slow = sum(t > 0.01 for t in frozen)
         print(f"redis frozen:  {spread(frozen)}; {slow} of {len(frozen)} waited > 10 ms")
-        process.terminate()
-        process.wait(10)
+        os.kill(redis.pid, signal.SIGKILL)
         killed = admits(100, pause_s=0.05)
         slow = sum(t > 0.01 for t in killed)
         print(f"redis killed:  {spread(killed)}; {slow} of {len(killed)} waited > 10 ms")
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(10)
 
 
 # ---------------------------------------------------------------- neo4j

@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,27 +32,7 @@ from api.vault.stores import MemoryVaultStore, RedisVaultStore  # noqa: E402
 from api.vault.vault import Vault  # noqa: E402
 from engine.redact import pseudonym  # noqa: E402
 from engine.vault import VaultEntry  # noqa: E402
-from graph.server import free_port  # noqa: E402
-
-
-def start_redis() -> tuple[subprocess.Popen[bytes], str]:
-    binary = shutil.which("redis-server")
-    if not binary:
-        sys.exit("redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return process, f"redis://127.0.0.1:{port}/0"
-        if time.monotonic() > deadline:
-            sys.exit("redis-server did not listen within 20 s")
-        time.sleep(0.05)
+from tests.redis_server import running_redis  # noqa: E402
 
 
 def percentiles(samples: list[float]) -> str:
@@ -89,8 +66,8 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=3)
     args = parser.parse_args()
     secret = secrets.token_urlsafe(32).encode()
-    process, url = start_redis()
-    try:
+    with running_redis() as redis:
+        url = redis.url
         settings = VaultSettings(redis_url=SecretStr(url), timeout_s=1.0)
         shared = Vault(RedisVaultStore(url, 1.0), VaultCipher(secret), settings)
         local = Vault(MemoryVaultStore(100_000), VaultCipher(secret), settings)
@@ -123,9 +100,6 @@ def main() -> None:
         print(f"self-generated secrets: same pseudonym {agree}/100 (why they are refused now)")
         for vault in (shared, local, replica_b):
             vault.close()
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ class CaseWorld(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class _Pinned:
+class FixedIntent:
     """Stands in for `IntentIndex`: without models, the core path only calls `match`."""
 
     pinned: IntentMatch
@@ -101,7 +101,7 @@ class CaseRunner:
         state = self._modelled or EngineState(
             world.snapshot,
             world.detector,
-            cast(IntentIndex, _Pinned(case.intent)),
+            cast(IntentIndex, FixedIntent(case.intent)),
             threats=(
                 cast(ThreatDetector, _PinnedThreats(case.spec.threats))
                 if case.spec.threats

@@ -36,6 +36,7 @@ from engine.model import ChatMessage, DecisionRequest, IntentCategory, Principal
 from engine.normalize import normalize
 from engine.output_filter import OutputFilter, OutputRules, StreamFilter
 from graph.snapshot import build_snapshot
+from lifecycle.case_run import FixedIntent
 from loaders.graph_mapping import to_graph
 from loaders.policy_load import read_bundle
 
@@ -233,14 +234,6 @@ RETAIL = Principal("retail-chatbot-eu", "nw-retail", frozenset({"retail_chatbot_
 STREAM_PROSE = "Thank you for your patience while we looked into this for you. " * 3
 
 
-@dataclass(frozen=True, slots=True)
-class _PinnedIntent:
-    pinned: IntentMatch
-
-    def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
-        return self.pinned
-
-
 @cache
 def world() -> tuple[Snapshot, Detector]:
     snapshot = build_snapshot(to_graph(read_bundle(ENTERPRISE)), version="m", content_hash="m")
@@ -252,7 +245,7 @@ def inbound(text: str) -> Decision:
     snapshot, detector = world()
     request = DecisionRequest(RETAIL, (ChatMessage("user", text),))
     match = IntentMatch("customer_support_reply", IntentCategory.BUSINESS, 0.9)
-    state = EngineState(snapshot, detector, cast(IntentIndex, _PinnedIntent(match)))
+    state = EngineState(snapshot, detector, cast(IntentIndex, FixedIntent(match)))
     return decide(
         request,
         snapshot,

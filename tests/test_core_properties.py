@@ -58,6 +58,7 @@ from engine.model import (
     Snapshot,
 )
 from engine.route import estimate_tokens
+from lifecycle.case_run import FixedIntent
 
 T = TypeVar("T")
 
@@ -351,16 +352,8 @@ def policy_specs(
 # --------------------------------------------------------------------------- running
 
 
-@dataclass(frozen=True, slots=True)
-class PinnedIntent:
-    pinned: IntentMatch
-
-    def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
-        return self.pinned
-
-
 def run(world: World) -> tuple[Analysis, Decision]:
-    state = EngineState(world.snapshot, DETECTOR, cast(IntentIndex, PinnedIntent(world.intent)))
+    state = EngineState(world.snapshot, DETECTOR, cast(IntentIndex, FixedIntent(world.intent)))
     analysis = analyze(world.request, state)
     decision = decide(
         world.request,

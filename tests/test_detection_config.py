@@ -4,7 +4,7 @@ cases in tests/golden/detection.yaml run the examples through Neo4j as well)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -32,6 +32,7 @@ from engine.intent import IntentIndex
 from engine.model import ChatMessage, ContextItem, DecisionRequest, EntityTypeSpec, IntentCategory
 from engine.normalize import normalize
 from graph.snapshot import build_snapshot
+from lifecycle.case_run import FixedIntent
 from loaders.bundle import Bundle
 from loaders.graph_mapping import from_graph, to_graph
 from loaders.policy_load import read_bundle
@@ -42,16 +43,6 @@ from loaders.yaml_source import parse_policy_text
 from tests.test_golden import ENTERPRISE, pure_world
 
 EXAMPLES = {"enterprise": ENTERPRISE, "health_insurer": ENTERPRISE.parent / "health_insurer"}
-
-
-@dataclass(frozen=True, slots=True)
-class PinnedIntent:
-    """Stands in for `IntentIndex`: the core path only calls `match`."""
-
-    pinned: IntentMatch
-
-    def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
-        return self.pinned
 
 
 MEMBER = RecognizerConfig(
@@ -408,7 +399,7 @@ def decide_with(action: InstructionAction) -> Decision:
     )
     intent = IntentMatch("summarize_document", IntentCategory.BUSINESS, 0.9)
     state = EngineState(
-        snapshot, Detector.for_snapshot(snapshot), cast(IntentIndex, PinnedIntent(intent))
+        snapshot, Detector.for_snapshot(snapshot), cast(IntentIndex, FixedIntent(intent))
     )
     facts = world.item_facts([c.id for c in request.context], principal.roles, principal.tenant)
     return decide(

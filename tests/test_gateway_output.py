@@ -7,7 +7,6 @@ from the pure core with a pinned intent, and the real detector scans answers.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from engine.model import (
 )
 from engine.output_filter import OutputFilter, OutputRules, StreamFilter
 from graph.snapshot import build_snapshot
+from lifecycle.case_run import FixedIntent
 from loaders.graph_mapping import to_graph
 from loaders.policy_load import read_bundle
 
@@ -46,14 +46,6 @@ RETAIL = Principal("retail-chatbot-eu", "nw-retail", frozenset({"retail_chatbot_
 ANALYST = Principal("eu-analyst", "nw-eu", frozenset({"employee", "analyst_eu"}))
 
 
-@dataclass(frozen=True, slots=True)
-class PinnedIntent:
-    pinned: IntentMatch
-
-    def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
-        return self.pinned
-
-
 @cache
 def world() -> tuple[Snapshot, Detector]:
     bundle = read_bundle(ENTERPRISE)
@@ -65,7 +57,7 @@ def decided(principal: Principal, intent: str, prompt: str, purpose: str | None)
     snapshot, detector = world()
     request = DecisionRequest(principal, (ChatMessage("user", prompt),), purpose=purpose)
     match = IntentMatch(intent, IntentCategory.BUSINESS, 0.9)
-    state = EngineState(snapshot, detector, cast(IntentIndex, PinnedIntent(match)))
+    state = EngineState(snapshot, detector, cast(IntentIndex, FixedIntent(match)))
     return decide(
         request,
         snapshot,
