@@ -35,14 +35,15 @@ from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
 from api.settings import Settings
 from api.vault.cli import detokenize_command
-from engine.errors import GovroutError, InvalidPolicyData
+from engine.errors import GovroutError, InvalidPolicyData, InvalidRequest
 from graph import store
 from graph.connection import GraphClient
 from graph.server import LocalNeo4j
+from loaders.bundle import Bundle
 from loaders.catalog import catalog_root, load_catalog
-from loaders.policy_load import load_policy_path, rollback
+from loaders.policy_load import load_policy_path, read_bundle, rollback, stage_bundle
 from loaders.rdf_export import RdfFormat, export_active
-from loaders.rdf_import import is_rdf_path, load_rdf_path
+from loaders.rdf_import import is_rdf_path, load_rdf_path, read_rdf
 from loaders.spec import PolicyDocument
 
 app = typer.Typer(
@@ -150,6 +151,17 @@ class _Loader(Protocol):
     ) -> _Report: ...
 
 
+def read_policy_source(path: Path) -> Bundle:
+    """Policy content from an RDF file (by suffix) or YAML; a CSV catalog is not policy."""
+    if catalog_root(path) is not None:
+        raise InvalidRequest(
+            f"{path} is a CSV catalog: catalogs are bulk data, not a policy version, and load "
+            "directly",
+            field="path",
+        )
+    return read_rdf(path) if is_rdf_path(path) else read_bundle(path)
+
+
 def _loader_for(path: Path, *, progress: bool = True) -> _Loader:
     """Which loader reads `path`: an RDF file (by suffix), a CSV catalog, else policy YAML."""
     if is_rdf_path(path):
@@ -167,10 +179,26 @@ def load(
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="No progress bar for CSV catalogs")
     ] = False,
+    candidate: Annotated[
+        bool,
+        typer.Option(
+            "--candidate", help="Stage policy content as a candidate version; activate it later"
+        ),
+    ] = False,
 ) -> None:
     """Validate everything, then write it as one atomic change (a new PolicySet version)."""
     settings = Settings()
     who = author or _author()
+    if candidate:
+        bundle = _guard(lambda: read_policy_source(path))
+        with _client(settings) as client:
+            staged = _guard(
+                lambda: stage_bundle(
+                    client, bundle, author=who, message=message or f"candidate {path}"
+                )
+            )
+            out.print(staged.describe())
+        return
     loader = _guard(lambda: _loader_for(path, progress=not no_progress))
     with _client(settings) as client:
         report = _guard(lambda: loader(client, path, author=who, message=message or f"load {path}"))

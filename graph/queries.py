@@ -126,6 +126,48 @@ CREATE (ps)-[:CONTAINS]->(pol)
 RETURN count(*) AS contained
 """
 
+# A candidate is content recorded, not applied: no node or edge changes until it is
+# activated, so the active version keeps serving. `base_version` is the version that
+# was active when it was staged (what its diff and its approvals were about).
+CREATE_CANDIDATE: LiteralString = """
+OPTIONAL MATCH (active:PolicySet {status: 'active'})
+WITH max(active.version) AS base
+OPTIONAL MATCH (any:PolicySet) WITH base, coalesce(max(any.version), 0) + 1 AS version
+CREATE (ps:PolicySet {
+  id: 'policyset-v' + toString(version), version: version, kind: 'policy',
+  content_hash: $content_hash, author: $author, message: $message,
+  created_at: datetime($created_at), status: 'candidate', base_version: base,
+  content: $content, node_count: $node_count, edge_count: $edge_count
+})
+RETURN ps {.*, content: null} AS ps
+"""
+
+# The one candidate under shadow or canary, if any (lifecycle: at most one at a time).
+ROLLOUT_CANDIDATE: LiteralString = """
+MATCH (ps:PolicySet {status: 'candidate'}) WHERE ps.rollout IS NOT NULL
+RETURN ps {.*, content: null} AS ps ORDER BY ps.version DESC LIMIT 1
+"""
+
+# Starting a rollout stops any other: the previous one is recorded as replaced.
+SET_ROLLOUT: LiteralString = """
+MATCH (ps:PolicySet {version: $version, status: 'candidate'})
+OPTIONAL MATCH (other:PolicySet {status: 'candidate'})
+  WHERE other.rollout IS NOT NULL AND other.version <> $version
+SET other.rollout = null, other.rollout_ended = datetime($at),
+    other.rollout_end_reason = 'replaced by the rollout of v' + toString($version)
+WITH DISTINCT ps
+SET ps.rollout = $mode, ps.canary_percent = $percent, ps.canary_tenants = $tenants,
+    ps.canary_principals = $principals, ps.rollout_since = datetime($at),
+    ps.rollout_by = $by, ps.rollout_ended = null, ps.rollout_end_reason = null
+RETURN ps {.*, content: null} AS ps
+"""
+
+END_ROLLOUT: LiteralString = """
+MATCH (ps:PolicySet {version: $version}) WHERE ps.rollout IS NOT NULL
+SET ps.rollout = null, ps.rollout_ended = datetime($at), ps.rollout_end_reason = $reason
+RETURN ps {.*, content: null} AS ps
+"""
+
 LIST_POLICY_SETS: LiteralString = """
 MATCH (ps:PolicySet)
 RETURN ps.id AS id, ps.version AS version, ps.content_hash AS content_hash,

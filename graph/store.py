@@ -132,6 +132,128 @@ def apply_policy_content(
     return LoadOutcome(changed=True, policy_set=info, nodes=nodes, edges=edges, retired=retired)
 
 
+def stage_candidate(
+    client: GraphClient,
+    content: GraphContent,
+    *,
+    content_hash: str,
+    canonical: str,
+    author: str,
+    message: str,
+    now: datetime | None = None,
+) -> PolicySetInfo:
+    """Record content as a candidate version: checked against the catalog like a load,
+    but nothing it describes is written, so the active version keeps serving."""
+    nodes, edges = content.count()
+
+    def work(tx: ManagedTransaction) -> PolicySetInfo:
+        _refuse_dangling_catalog(tx, content)
+        _refuse_catalog_takeover(tx, content)
+        rows = records(
+            tx,
+            queries.CREATE_CANDIDATE,
+            content_hash=content_hash,
+            author=author,
+            message=message,
+            created_at=(now or datetime.now(UTC)).isoformat(),
+            content=canonical,
+            node_count=nodes,
+            edge_count=edges,
+        )
+        return policy_set_info(rows[0]["ps"])
+
+    return client.write(work)
+
+
+@dataclass(frozen=True, slots=True)
+class Rollout:
+    """A candidate under shadow (decided beside the active version, never served) or
+    canary (serving the principals `selects` picks); `percent` of principals by a
+    stable hash, plus named tenants and principals."""
+
+    policy_set: PolicySetInfo
+    mode: str  # "shadow" | "canary"
+    percent: float = 0.0
+    tenants: tuple[str, ...] = ()
+    principals: tuple[str, ...] = ()
+    since: str = ""
+    by: str = ""
+
+
+ROLLOUT_MODES = ("shadow", "canary")
+
+
+def rollout_candidate(client: GraphClient) -> Rollout | None:
+    rows = client.read(records, queries.ROLLOUT_CANDIDATE)
+    return _rollout(rows[0]["ps"]) if rows else None
+
+
+def start_rollout(
+    client: GraphClient,
+    version: int,
+    mode: str,
+    *,
+    by: str,
+    percent: float = 0.0,
+    tenants: Collection[str] = (),
+    principals: Collection[str] = (),
+    now: datetime | None = None,
+) -> Rollout:
+    """Put candidate `version` under shadow or canary (ending any other rollout)."""
+    if mode not in ROLLOUT_MODES:
+        raise InvalidPolicyData(
+            [Problem("<rollout>", f"v{version}", "mode", f"{mode!r} is not one of {ROLLOUT_MODES}")]
+        )
+    if not 0.0 <= percent <= 100.0:
+        raise InvalidPolicyData(
+            [Problem("<rollout>", f"v{version}", "percent", f"{percent} is not within 0-100")]
+        )
+    rows = client.write(
+        lambda tx: records(
+            tx,
+            queries.SET_ROLLOUT,
+            version=version,
+            mode=mode,
+            percent=float(percent),
+            tenants=sorted(tenants),
+            principals=sorted(principals),
+            at=(now or datetime.now(UTC)).isoformat(),
+            by=by,
+        )
+    )
+    if not rows:
+        raise NotFound(f"no candidate PolicySet version {version}")
+    return _rollout(rows[0]["ps"])
+
+
+def end_rollout(
+    client: GraphClient, version: int, *, reason: str, now: datetime | None = None
+) -> PolicySetInfo | None:
+    """Stop the rollout of `version` (None when it had none); the reason is kept on it."""
+    rows = client.write(
+        lambda tx: records(
+            tx,
+            queries.END_ROLLOUT,
+            version=version,
+            reason=reason,
+            at=(now or datetime.now(UTC)).isoformat(),
+        )
+    )
+    return policy_set_info(rows[0]["ps"]) if rows else None
+
+
+def _rollout(ps: dict[str, Any]) -> Rollout:
+    return Rollout(
+        policy_set=policy_set_info(ps),
+        mode=str(ps["rollout"]),
+        percent=float(ps.get("canary_percent") or 0.0),
+        tenants=tuple(ps.get("canary_tenants") or ()),
+        principals=tuple(ps.get("canary_principals") or ()),
+        since=str(ps.get("rollout_since") or ""),
+        by=str(ps.get("rollout_by") or ""),
+    )
+
+
 def read_policy_content(
     client: GraphClient, kinds: Collection[str] = POLICY_NODE_LABELS
 ) -> tuple[PolicySetInfo | None, GraphContent]:

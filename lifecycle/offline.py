@@ -10,8 +10,8 @@ tests/test_golden.py proves both give equal decisions for every golden case.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from engine.detect import Detector
 from engine.errors import NotFound
@@ -87,7 +87,6 @@ class OfflineWorld:
         An item of another tenant (its own BELONGS_TO, else its data source's) is
         unknown to the caller, as in the graph."""
         walk = self._walk
-        access = self.content.edges.get(relation("Role", "CAN_ACCESS", "DataSource").key, [])
         out: dict[str, ItemFacts] = {}
         for item_id in sorted(set(ids)):
             kind = walk.kinds.get(item_id)
@@ -96,10 +95,6 @@ class OfflineWorld:
             if kind is None or item_tenant not in ("", tenant):
                 out[item_id] = ItemFacts(id=item_id, found=False)
                 continue
-            grants: dict[str, set[str]] = {}
-            for e in access:
-                if e.target == source and e.source in roles:
-                    grants.setdefault(e.source, set()).update(e.props.get("purposes") or ())
             paths = _label_paths(walk, (f"{kind}:{item_id}",), (), frozenset())
             out[item_id] = ItemFacts(
                 id=item_id,
@@ -107,10 +102,33 @@ class OfflineWorld:
                 kind=kind,
                 source=source,
                 labels=effective_labels(paths, self.snapshot.label_ancestry),
-                grants=tuple(AccessGrant(r, frozenset(p)) for r, p in sorted(grants.items())),
+                grants=self._grants(source, roles),
                 tenant=item_tenant,
             )
         return out
+
+    def facts_under(
+        self, live: Mapping[str, ItemFacts], roles: frozenset[str], tenant: str
+    ) -> dict[str, ItemFacts]:
+        """Facts the serving graph gave (or a decision recorded), as this content would
+        give them. Items the content declares are read from it whole; catalog documents
+        (bulk data, never policy content) keep the labels the graph found and take this
+        content's grants on their data source; facts the graph could not give stay so.
+        Shadow, canary and replay decide a candidate on these."""
+        declared = [i for i, f in live.items() if not f.unavailable and i in self._walk.kinds]
+        out = dict(live) | self.item_facts(declared, roles, tenant)
+        for item_id, facts in live.items():
+            if item_id not in self._walk.kinds and facts.found and not facts.unavailable:
+                out[item_id] = replace(facts, grants=self._grants(facts.source, roles))
+        return out
+
+    def _grants(self, source: str, roles: frozenset[str]) -> tuple[AccessGrant, ...]:
+        access = self.content.edges.get(relation("Role", "CAN_ACCESS", "DataSource").key, [])
+        grants: dict[str, set[str]] = {}
+        for e in access:
+            if e.target == source and e.source in roles:
+                grants.setdefault(e.source, set()).update(e.props.get("purposes") or ())
+        return tuple(AccessGrant(r, frozenset(p)) for r, p in sorted(grants.items()))
 
     def _targets(self, source: str, type_: str, target: str, of: str) -> list[str]:
         edges = self.content.edges.get(relation(source, type_, target).key, [])

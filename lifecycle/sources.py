@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import InvalidRequest
-from graph import store
 from graph.connection import GraphClient
 from loaders.bundle import Bundle
-from loaders.policy_load import read_bundle
-from loaders.spec import PolicyDocument
+from loaders.policy_load import read_bundle, stored_bundle
 
 _VERSION = re.compile(r"v?(\d+)")
 
@@ -39,9 +37,7 @@ def read_source(spec: str, client: Callable[[], GraphClient]) -> PolicySource:
     """`client` is asked for only when `spec` is a version number."""
     version = version_of(spec)
     if version is not None:
-        _, canonical = store.policy_set_content(client(), version)
-        document = PolicyDocument.model_validate(canonical)
-        return PolicySource(f"v{version}", Bundle.from_document(document, f"policyset-v{version}"))
+        return PolicySource(f"v{version}", stored_bundle(client(), version))
     path = Path(spec)
     if not path.exists():
         raise InvalidRequest(

@@ -141,8 +141,64 @@ def apply_bundle(
     return LoadReport(outcome=outcome, content_hash=content_hash, items=items, threat_fits=fits)
 
 
+@dataclass(frozen=True, slots=True)
+class CandidateReport:
+    """A staged candidate, or None when its content is what is already active."""
+
+    policy_set: store.PolicySetInfo | None
+    content_hash: str
+    items: int
+    threat_fits: tuple[CategoryFit, ...] = ()
+
+    def describe(self) -> str:
+        fits = "".join(f"\n  {fit.describe()}" for fit in self.threat_fits)
+        ps = self.policy_set
+        if ps is None:
+            return f"unchanged: the active content already has hash {self.content_hash}" + fits
+        return (
+            f"staged candidate PolicySet v{ps.version} ({self.content_hash[:19]}…): "
+            f"{self.items} items, not active; the active version keeps serving" + fits
+        )
+
+
+def stage_bundle(
+    client: GraphClient,
+    bundle: Bundle,
+    *,
+    author: str,
+    message: str,
+    fitter: ThreatCategoryFitter | None = None,
+) -> CandidateReport:
+    """Validate exactly as a load does, then record the content as a candidate version."""
+    check_references(bundle)
+    fits: tuple[CategoryFit, ...] = ()
+    if bundle.sections["threat_categories"]:
+        fits = fit_threat_categories(bundle, fitter or default_fitter())
+    apply_schema(client)
+    canonical = bundle.canonical_json()
+    content_hash = content_hash_of(canonical)
+    items = sum(len(v) for v in bundle.sections.values())
+    active = store.active_policy_set(client)
+    if active is not None and active.content_hash == content_hash:
+        return CandidateReport(None, content_hash, items, fits)
+    staged = store.stage_candidate(
+        client,
+        to_graph(bundle),
+        content_hash=content_hash,
+        canonical=canonical,
+        author=author,
+        message=message,
+    )
+    return CandidateReport(staged, content_hash, items, fits)
+
+
+def stored_bundle(client: GraphClient, version: int) -> Bundle:
+    """The content recorded with any stored version (active, retired or candidate)."""
+    _, canonical = store.policy_set_content(client, version)
+    return Bundle.from_document(PolicyDocument.model_validate(canonical), f"policyset-v{version}")
+
+
 def rollback(client: GraphClient, version: int, *, author: str) -> LoadReport:
     """Re-apply the content recorded with an earlier version, as a new version."""
-    _, canonical = store.policy_set_content(client, version)
-    bundle = Bundle.from_document(PolicyDocument.model_validate(canonical), f"policyset-v{version}")
+    bundle = stored_bundle(client, version)
     return apply_bundle(client, bundle, author=author, message=f"rollback to v{version}")
