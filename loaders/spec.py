@@ -136,6 +136,9 @@ class Permission(StrEnum):
     CHAT = "chat"  # POST /v1/chat/completions through the gateway
     AUDIT = "audit"  # read any decision of its tenant
     DETOKENIZE = "detokenize"  # POST /v1/detokenize: pseudonyms of its tenant back to values
+    # The policy lifecycle: stage, approve, activate, roll out and roll back versions, read
+    # shadow and replay reports and export decisions (the CLI with --key, /v1/admin/*).
+    POLICY_ADMIN = "policy_admin"
 
 
 class Role(_Spec):
