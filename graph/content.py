@@ -36,6 +36,9 @@ POLICY_NODE_LABELS: tuple[LiteralString, ...] = (
     "DetectionSettings",
     "DetectionRecognizer",
     "ValueList",
+    # the `drift:` settings (loaders/drift_spec.py)
+    "DriftSettings",
+    "DriftLimit",
 )
 
 

@@ -311,8 +311,9 @@ MERGE (x:Decision {id: d.id})
 ON CREATE SET x.created_at = datetime(d.created_at), x.outcome = d.outcome,
   x.tenant_id = d.tenant_id, x.principal_id = d.principal_id, x.purpose = d.purpose,
   x.prompt_sha256 = d.prompt_sha256, x.policy_version = d.policy_version,
-  x.intent_score = d.intent_score, x.redacted_prompt = d.redacted_prompt,
-  x.labels = d.labels, x.record = d.record, x.detector_version = d.detector_version,
+  x.intent_id = d.intent_id, x.intent_score = d.intent_score,
+  x.redacted_prompt = d.redacted_prompt, x.labels = d.labels, x.record = d.record,
+  x.detector_version = d.detector_version,
   x.threat_score = d.threat_score, x.threat_category = d.threat_category
 WITH x, d
 CALL (x, d) {

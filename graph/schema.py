@@ -37,6 +37,9 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "DetectionSettings",
     "DetectionRecognizer",
     "ValueList",
+    "DriftSettings",
+    "DriftLimit",
+    "DriftCheck",
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -87,6 +90,10 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     # pseudonym restores (api/vault/), answers' and detokenize's
     "RESTORED_FOR",  # PseudonymRestore -> Principal
     "OF_LABEL",  # PseudonymRestore -> SensitivityLabel
+    # drift checks (lifecycle/drift_check.py)
+    "CHECKED",  # DriftCheck -> PolicySet (the canary or new activation judged)
+    "BASELINE",  # DriftCheck -> PolicySet (the version compared with)
+    "ROLLBACK_TO",  # DriftCheck -> PolicySet (the version its rollback created)
 )
 
 # Uniqueness on every node type's id; the constraint also gives the id index.
@@ -119,6 +126,9 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT detectionrecognizer_id IF NOT EXISTS "
     "FOR (n:DetectionRecognizer) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT valuelist_id IF NOT EXISTS FOR (n:ValueList) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT driftsettings_id IF NOT EXISTS FOR (n:DriftSettings) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT driftlimit_id IF NOT EXISTS FOR (n:DriftLimit) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT driftcheck_id IF NOT EXISTS FOR (n:DriftCheck) REQUIRE n.id IS UNIQUE",
 )
 
 # Request-time and audit lookups beyond the id constraints.
@@ -128,6 +138,10 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_created IF NOT EXISTS FOR (n:Decision) ON (n.created_at)",
     "CREATE INDEX decision_tenant IF NOT EXISTS FOR (n:Decision) ON (n.tenant_id)",
     "CREATE INDEX decision_outcome IF NOT EXISTS FOR (n:Decision) ON (n.outcome)",
+    # drift checks read one version's decisions in a window (lifecycle.drift_check)
+    "CREATE INDEX decision_version_created IF NOT EXISTS "
+    "FOR (n:Decision) ON (n.policy_version, n.created_at)",
+    "CREATE INDEX driftcheck_at IF NOT EXISTS FOR (n:DriftCheck) ON (n.at)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
 )
 

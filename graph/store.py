@@ -9,7 +9,7 @@ structural edges, and records a new active PolicySet, all in one transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -74,15 +74,24 @@ def apply_policy_content(
     author: str,
     message: str,
     now: datetime | None = None,
+    guard: Callable[[ManagedTransaction], bool] | None = None,
+    then: Callable[[ManagedTransaction, PolicySetInfo], None] | None = None,
 ) -> LoadOutcome:
-    """Write content as a new PolicySet version, unless it equals the active one."""
+    """Write content as a new PolicySet version, unless it equals the active one.
+
+    `guard` runs first in the write's transaction; when it returns False nothing is
+    written (a drift rollback acts only while the version it judged is still active).
+    `then` runs last in it, with the new version (the rollback records its evidence):
+    the change and what explains it commit together or not at all."""
     nodes, edges = content.count()
     active = active_policy_set(client)
     if active is not None and active.content_hash == content_hash:
         return LoadOutcome(changed=False, policy_set=active, nodes=nodes, edges=edges)
     created = (now or datetime.now(UTC)).isoformat()
 
-    def work(tx: ManagedTransaction) -> tuple[PolicySetInfo, int]:
+    def work(tx: ManagedTransaction) -> tuple[PolicySetInfo, int] | None:
+        if guard is not None and not guard(tx):
+            return None
         _refuse_dangling_catalog(tx, content)
         _refuse_catalog_takeover(tx, content)
         version = int(records(tx, queries.MAX_POLICY_SET_VERSION)[0]["version"]) + 1
@@ -126,9 +135,14 @@ def apply_policy_content(
             node_count=nodes,
             edge_count=edges,
         )
+        if then is not None:
+            then(tx, info)
         return info, retired
 
-    info, retired = client.write(work)
+    written = client.write(work)
+    if written is None:
+        return LoadOutcome(changed=False, policy_set=None, nodes=nodes, edges=edges)
+    info, retired = written
     return LoadOutcome(changed=True, policy_set=info, nodes=nodes, edges=edges, retired=retired)
 
 

@@ -39,6 +39,7 @@ _KEYED_LISTS = {
     "recognizers": "id",
     "deny_lists": "id",
     "allow_lists": "id",
+    "limits": "metric",  # the drift settings' limits, one per metric
 }
 
 

@@ -244,7 +244,26 @@ def to_graph(bundle: Bundle) -> GraphContent:
             edge("Policy", "PREFERS", "Provider", pid, target, rank=rank)
     for settings in doc["detection"]:
         _detection_to_graph(settings, node, edge)
+    for settings in doc["drift"]:
+        _drift_to_graph(settings, node)
     return out
+
+
+def _drift_to_graph(settings: dict[str, Any], node: Any) -> None:
+    """The drift item as nodes: its settings and one node per limit it declares.
+
+    A limit's id is the settings' id and its metric; no edge is needed, since one
+    settings node per PolicySet owns them all (loaders.references allows one item)."""
+    node(
+        "DriftSettings",
+        **_pick(settings, *DRIFT_SETTINGS_FIELDS),
+    )
+    for limit in settings["limits"]:
+        node(
+            "DriftLimit",
+            id=f"{settings['id']}.{limit['metric']}",
+            **_pick(limit, *DRIFT_LIMIT_FIELDS),
+        )
 
 
 def _detection_to_graph(settings: dict[str, Any], node: Any, edge: Any) -> None:
@@ -502,6 +521,9 @@ def from_graph(content: GraphContent) -> PolicyDocument:
         )
     for settings in rows("DetectionSettings"):
         out["detection"].append(_detection_from_graph(settings, content))
+    for settings in rows("DriftSettings"):
+        limits = [_pick(limit, *DRIFT_LIMIT_FIELDS) for limit in rows("DriftLimit")]
+        out["drift"].append({**_pick(settings, *DRIFT_SETTINGS_FIELDS), "limits": limits})
     return PolicyDocument.model_validate(dict(out))
 
 
@@ -538,6 +560,16 @@ def _detection_from_graph(settings: dict[str, Any], content: GraphContent) -> di
         "allow_lists": lists["allow"],
     }
 
+
+DRIFT_SETTINGS_FIELDS = (
+    "id",
+    "window_minutes",
+    "baseline_minutes",
+    "watch_hours",
+    "min_decisions",
+    "threat_score",
+)
+DRIFT_LIMIT_FIELDS = ("metric", "max_increase", "max_ratio", "min_decisions", "action")
 
 # Limits are node properties, not a node: Neo4j properties cannot nest.
 LIMIT_FIELDS = ("requests_per_minute", "tokens_per_minute")

@@ -9,9 +9,10 @@ transaction (graph.store).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.embedding import OnnxEmbedder
 from engine.errors import InvalidPolicyData, Problem
@@ -25,6 +26,9 @@ from loaders.graph_mapping import to_graph
 from loaders.references import check_references
 from loaders.spec import PolicyDocument
 from loaders.yaml_source import read_policy_dir
+
+if TYPE_CHECKING:
+    from neo4j import ManagedTransaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +124,11 @@ def apply_bundle(
     author: str,
     message: str,
     fitter: ThreatCategoryFitter | None = None,
+    guard: Callable[[ManagedTransaction], bool] | None = None,
+    then: Callable[[ManagedTransaction, store.PolicySetInfo], None] | None = None,
 ) -> LoadReport:
-    """`fitter`: embeds declared threat categories; made on demand when there are some."""
+    """`fitter`: embeds declared threat categories; made on demand when there are some.
+    `guard` and `then` run inside the write's transaction (graph.store.apply_policy_content)."""
     check_references(bundle)  # read_bundle/read_rdf did, but a built bundle may not have
     fits: tuple[CategoryFit, ...] = ()
     if bundle.sections["threat_categories"]:
@@ -136,6 +143,8 @@ def apply_bundle(
         canonical=canonical,
         author=author,
         message=message,
+        guard=guard,
+        then=then,
     )
     items = sum(len(v) for v in bundle.sections.values())
     return LoadReport(outcome=outcome, content_hash=content_hash, items=items, threat_fits=fits)
@@ -198,7 +207,27 @@ def stored_bundle(client: GraphClient, version: int) -> Bundle:
     return Bundle.from_document(PolicyDocument.model_validate(canonical), f"policyset-v{version}")
 
 
-def rollback(client: GraphClient, version: int, *, author: str) -> LoadReport:
-    """Re-apply the content recorded with an earlier version, as a new version."""
+def rollback(
+    client: GraphClient,
+    version: int,
+    *,
+    author: str,
+    message: str | None = None,
+    fitter: ThreatCategoryFitter | None = None,
+    guard: Callable[[ManagedTransaction], bool] | None = None,
+    then: Callable[[ManagedTransaction, store.PolicySetInfo], None] | None = None,
+) -> LoadReport:
+    """Re-apply the content recorded with an earlier version, as a new version.
+
+    `message` replaces "rollback to vN" (a drift rollback says why); `guard` and `then`
+    run in the write's transaction (graph.store.apply_policy_content)."""
     bundle = stored_bundle(client, version)
-    return apply_bundle(client, bundle, author=author, message=f"rollback to v{version}")
+    return apply_bundle(
+        client,
+        bundle,
+        author=author,
+        message=message or f"rollback to v{version}",
+        fitter=fitter,
+        guard=guard,
+        then=then,
+    )

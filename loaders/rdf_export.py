@@ -158,6 +158,20 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "invalid_numbers": Values.ONE,
     },
     "ValueList": {"list_kind": Values.ONE, "values": Values.MANY},
+    "DriftSettings": {
+        "window_minutes": Values.ONE,
+        "baseline_minutes": Values.ONE,
+        "watch_hours": Values.ONE,
+        "min_decisions": Values.ONE,
+        "threat_score": Values.ONE,
+    },
+    "DriftLimit": {
+        "metric": Values.ONE,
+        "max_increase": Values.ONE,
+        "max_ratio": Values.ONE,
+        "min_decisions": Values.ONE,
+        "action": Values.ONE,
+    },
 }
 
 # Relationship type -> (qualified-relation class, its properties).
@@ -200,6 +214,8 @@ KIND_PREFIXES: Mapping[str, str] = {
     "DetectionSettings": "detection",
     "DetectionRecognizer": "recognizer",
     "ValueList": "valuelist",
+    "DriftSettings": "drift",
+    "DriftLimit": "driftlimit",
 }
 
 

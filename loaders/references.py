@@ -150,17 +150,22 @@ def _shared_ids(bundle: Bundle) -> Iterator[Problem]:
 
 def _one_detection(bundle: Bundle) -> Iterator[Problem]:
     # One PolicySet detects one way: two settings items would have to be merged by a rule
-    # nobody wrote down.
-    items = sorted(bundle.ids("detection"))
+    # nobody wrote down. The same holds for its drift settings.
+    yield from _one_item(bundle, "detection")
+    yield from _one_item(bundle, "drift")
+
+
+def _one_item(bundle: Bundle, section: str) -> Iterator[Problem]:
+    items = sorted(bundle.ids(section))
     if len(items) > 1:
-        first = bundle.origins[("detection", items[0])]
+        first = bundle.origins[(section, items[0])]
         for item_id in items[1:]:
-            source, location = bundle.where("detection", item_id)
+            source, location = bundle.where(section, item_id)
             yield Problem(
                 source,
                 location,
-                f"detection.{item_id}",
-                f"a policy set has one detection item; '{items[0]}' is already defined at {first}",
+                f"{section}.{item_id}",
+                f"a policy set has one {section} item; '{items[0]}' is already defined at {first}",
             )
 
 

@@ -28,6 +28,7 @@ from engine.model import LABEL_ACTIONS, UNKNOWN_INTENT, Effect, IntentCategory, 
 from engine.threats.categories import THREAT_HEADS
 from engine.threats.custom import MIN_POSITIVES
 from loaders.detection_spec import Detection
+from loaders.drift_spec import Drift
 
 Id = Annotated[
     str,
@@ -476,6 +477,10 @@ class PolicyDocument(_Spec):
     policies: list[Policy] = []
     detection: list[Detection] = Field(
         default=[], description="How entities are found; at most one item (loaders.detection_spec)."
+    )
+    drift: list[Drift] = Field(
+        default=[],
+        description="When served traffic has drifted too far; at most one item (loaders.drift_spec).",
     )
 
 

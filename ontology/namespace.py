@@ -98,6 +98,9 @@ class GR(DefinedNamespace):
     DetectionSettings: URIRef
     DetectionRecognizer: URIRef
     ValueList: URIRef
+    DriftSettings: URIRef
+    DriftLimit: URIRef
+    DriftCheck: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
@@ -246,6 +249,19 @@ class GR(DefinedNamespace):
     cue_words: URIRef
     list_kind: URIRef
     values: URIRef
+    # drift settings and checks
+    CHECKED: URIRef
+    BASELINE: URIRef
+    ROLLBACK_TO: URIRef
+    window_minutes: URIRef
+    baseline_minutes: URIRef
+    watch_hours: URIRef
+    min_decisions: URIRef
+    threat_score: URIRef
+    metric: URIRef
+    max_increase: URIRef
+    max_ratio: URIRef
+    action: URIRef
 
 
 PREFIXES: dict[str, Namespace] = {
