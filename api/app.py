@@ -2,8 +2,8 @@
 
 The lifespan opens the one graph driver, loads the embedding model, builds the
 engine state for the active PolicySet, and starts the provenance writer, the
-telemetry (traces, metrics) and the rate limiter; on shutdown it drains provenance
-to Neo4j or the journal and flushes the traces.
+telemetry (traces, metrics), the rate limiter and the periodic drift check; on
+shutdown it drains provenance to Neo4j or the journal and flushes the traces.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from functools import partial
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
+from api.drift_watch import DriftWatch
 from api.errors import install_error_handlers
 from api.gateway import routes as gateway_routes
 from api.gateway.errors import install_gateway_error_handlers
@@ -31,6 +32,7 @@ from api.telemetry import ServiceStatus, Telemetry, TelemetryHooks, TelemetryMid
 from api.vault import detokenize as vault_routes
 from api.vault.vault import Vault
 from engine.embedding import Embedder, OnnxEmbedder, TorchEmbedder
+from engine.threats.custom import ThreatCategoryFitter
 from graph.connection import GraphClient
 from graph.provenance_writer import ProvenanceWriter
 
@@ -112,12 +114,24 @@ def create_app(
         )
         app.state.gateway = gateway
         telemetry.watch(partial(service_status, runtime))
+        # Drift checks (lifecycle.drift_check) on a thread of their own; each replica may
+        # run them, acting on a breach is conditional in one transaction.
+        interval = settings.api.drift_check_interval_s or 0.0
+        drift = (
+            DriftWatch(
+                graph, telemetry, interval, fitter=ThreatCategoryFitter(runtime.embedder)
+            ).start()
+            if interval > 0
+            else None
+        )
         if runtime.loaded:
             log.info("serving PolicySet %s", runtime.state.snapshot.version)
         try:
             yield
         finally:
             await gateway.aclose()
+            if drift is not None:
+                drift.close()
             runtime.close()
             writer.close()
             graph.close()

@@ -8,6 +8,7 @@ govroute policy list|rollback     PolicySet versions
 govroute policy test DIR          run the decision cases of a policy directory (no Neo4j)
 govroute policy diff A B          what changes between two versions/directories/files
 govroute policy schema            JSON Schema of the decision case format
+govroute drift check|status       drift against the baseline; a breach ends a canary or rolls back
 govroute schema                   JSON Schema of the policy YAML format
 govroute fake-upstream            a local OpenAI-compatible provider for demos
 govroute redteam --url --key      send the attack suite to a deployment, report block rates
@@ -30,10 +31,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.drift_cli import drift_app
 from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
-from api.settings import Settings
+from api.settings import DRIFT_CHECK_DEFAULT_S, Settings
 from api.vault.cli import detokenize_command
 from engine.errors import GovroutError, InvalidPolicyData, InvalidRequest
 from graph import store
@@ -53,6 +55,7 @@ neo4j_app = typer.Typer(no_args_is_help=True, help="The bundled Neo4j Community 
 policy_app = typer.Typer(no_args_is_help=True, help="PolicySet versions.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(policy_app, name="policy")
+app.add_typer(drift_app, name="drift")
 app.command("fake-upstream")(fake_upstream)
 app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)
@@ -278,6 +281,10 @@ def _serve(settings: Settings) -> None:
     from api.logs import configure_logging
 
     _guard(settings.load_secret)  # a replica on shared state without GOVROUTE_SECRET stops here
+    if settings.api.drift_check_interval_s is None:  # a server checks for drift unless told
+        settings.api = settings.api.model_copy(
+            update={"drift_check_interval_s": DRIFT_CHECK_DEFAULT_S}
+        )
     out.print(f"serving on http://{settings.api.host}:{settings.api.port} (OpenAPI at /docs)")
     # Every line, uvicorn's too (log_config=None), in GOVROUTE_LOG_FORMAT, written off the
     # request threads.

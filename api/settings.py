@@ -16,6 +16,10 @@ from engine.errors import InvalidConfiguration
 from engine.vault import VaultScope
 from graph.settings import LocalServerSettings, Neo4jSettings
 
+DRIFT_CHECK_DEFAULT_S = 300.0
+"""How often `govroute serve` checks for drift unless told: a canary judged on an hour
+of traffic needs no faster look, and a breach is undone within five minutes."""
+
 
 class ApiSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVROUTE_", extra="ignore")
@@ -44,6 +48,13 @@ class ApiSettings(BaseSettings):
         gt=0,
         le=60,
         description="How long provenance records gather before one write to Neo4j.",
+    )
+    drift_check_interval_s: float | None = Field(
+        default=None,
+        ge=0,
+        description="Seconds between drift checks in the server (lifecycle.drift_check); 0: "
+        "none. Unset: `govroute serve` checks every DRIFT_CHECK_DEFAULT_S, an app built "
+        "otherwise (tests) does not check.",
     )
 
     def load_secret(self, *, shared_by: str | None = None) -> bytes:

@@ -189,6 +189,18 @@ class Metrics:
             "Spans of model answers redacted by the output filter.",
             registry=registry,
         )
+        self.drift_rollbacks = counter(
+            "govroute_drift_rollbacks",
+            "Drift breaches this replica acted on, by kind (canary: a canary ended; "
+            "activation: a new version rolled back).",
+            ["kind"],
+        )
+        self.drift_checks = counter(
+            "govroute_drift_checks",
+            "Drift checks this replica ran, by what they did (none, alert, ended_canary, "
+            "rolled_back, already_done, failed, error).",
+            ["action"],
+        )
         self.errors = counter(
             "govroute_decision_errors",
             "Decisions that failed with an unexpected error, by exception type.",

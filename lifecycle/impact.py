@@ -59,6 +59,9 @@ class OutcomeChange:
     purpose: str | None
     before: str
     after: str
+    # The after version denies because no model is compliant any more (routing ran and
+    # rejected every candidate), not because a policy denies: a route it emptied.
+    route_emptied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,8 @@ def impact(before: OfflineWorld, after: OfflineWorld) -> Impact:
             db = b.label_probe(pb, intent, label, purpose)
             if da.outcome is not db.outcome:
                 was, now = da.outcome.value, db.outcome.value
-                outcomes += [OutcomeChange(names, *combo, was, now) for combo in every]
+                emptied = _route_emptied(da, db)
+                outcomes += [OutcomeChange(names, *combo, was, now, emptied) for combo in every]
             elif da.outcome is not Outcome.DENY:
                 gained = tuple(sorted(set(db.route.candidates) - set(da.route.candidates)))
                 lost = tuple(sorted(set(da.route.candidates) - set(db.route.candidates)))
@@ -186,6 +190,16 @@ def impact(before: OfflineWorld, after: OfflineWorld) -> Impact:
         tuple(documents),
         probes,
         decided,
+    )
+
+
+def _route_emptied(before: Decision, after: Decision) -> bool:
+    # Routing runs only once nothing denies; a deny whose route rejected candidates is
+    # the engine's "no compliant route".
+    return (
+        bool(before.route.candidates)
+        and after.outcome is Outcome.DENY
+        and bool(after.route.rejected)
     )
 
 

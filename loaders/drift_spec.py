@@ -95,7 +95,9 @@ class DriftLimit(_Spec):
         if self.action is DriftAction.OFF:
             return self
         if self.max_increase is None and self.max_ratio is None:
-            raise ValueError(f"{self.metric}: give max_increase, max_ratio or both (or action: off)")
+            raise ValueError(
+                f"{self.metric}: give max_increase, max_ratio or both (or action: off)"
+            )
         if self.metric in _CEILING_ONLY and self.max_ratio is not None:
             raise ValueError(
                 f"{self.metric}: max_ratio has no meaning here (the metric is a change already); "

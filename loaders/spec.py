@@ -480,7 +480,8 @@ class PolicyDocument(_Spec):
     )
     drift: list[Drift] = Field(
         default=[],
-        description="When served traffic has drifted too far; at most one item (loaders.drift_spec).",
+        description="When served traffic has drifted too far; at most one item "
+        "(loaders.drift_spec).",
     )
 
 

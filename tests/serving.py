@@ -45,6 +45,8 @@ class ApiServer:
             "GOVROUTE_LOG_FORMAT": "text",
             "GOVROUTE_LOG_LEVEL": "WARNING",
             "HF_HUB_OFFLINE": "1",
+            # `govroute serve` checks for drift every few minutes; a test that wants it says so
+            "GOVROUTE_DRIFT_CHECK_INTERVAL_S": "0",
             "TRANSFORMERS_OFFLINE": "1",
             **env,
         }
