@@ -16,7 +16,7 @@ from api.telemetry import Telemetry
 from engine.errors import GovroutError
 from engine.threats.custom import ThreatCategoryFitter
 from graph.connection import GraphClient
-from lifecycle.drift_check import Action, DriftReport, Kind, check_drift
+from lifecycle.drift_check import Action, DriftReport, Kind, RouteMemo, check_drift
 
 log = logging.getLogger("govroute.drift")
 
@@ -54,6 +54,7 @@ class DriftWatch:
         self._telemetry = telemetry
         self._interval = interval_s
         self._fitter = fitter
+        self._routes = RouteMemo()  # this watcher's own, touched by its thread only
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="govroute-drift", daemon=True)
 
@@ -69,7 +70,7 @@ class DriftWatch:
         """One check, logged and counted; None when it could not run."""
         metrics = self._telemetry.metrics
         try:
-            report = check_drift(self._graph, fitter=self._fitter)
+            report = check_drift(self._graph, fitter=self._fitter, routes=self._routes)
         except GovroutError as exc:
             metrics.drift_checks.labels("error").inc()
             log.warning("drift check could not run: [%s] %s", exc.code, exc.message)
