@@ -64,9 +64,13 @@ def record(
     world: OfflineWorld, n: int, at: datetime, prefix: str, client: GraphClient, batch: int
 ) -> None:
     principals = [world.principal(p) for p in world.principal_ids()]
-    intents = sorted(
-        i for i, spec in world.snapshot.intents.items() if spec.category == "business"
-    )[:10]
+    # translation, which the candidate pauses, and nine others it leaves alone
+    others = sorted(
+        i
+        for i, spec in world.snapshot.intents.items()
+        if spec.category == "business" and i != "translation"
+    )
+    intents = ["translation", *others[:9]]
     combos = islice(cycle((p, i) for p in principals for i in intents), n)
     rows: list[dict[str, Any]] = []
     for k, (principal, intent) in enumerate(combos):
