@@ -25,7 +25,7 @@ from engine.decision import IntentMatch
 from engine.errors import InvalidPolicyData
 from engine.model import ChatMessage, DecisionRequest
 from engine.normalize import normalize
-from engine.provenance import decision_record
+from engine.provenance import Attempt, attempt_record, decision_record
 from graph import store
 from graph.connection import GraphClient, records
 from graph.provenance import write_provenance
@@ -224,6 +224,59 @@ def test_when_a_canary_breach_is_checked_without_rollback_then_it_keeps_serving(
     assert rollout is not None
     assert rollout.policy_set.version == canary_denying_more
     assert last_reports(fresh)[0]["action"] == "held"
+
+
+def test_when_a_canary_s_upstream_calls_fail_then_it_ends_and_slowness_only_alerts(
+    fresh: GraphClient,
+) -> None:
+    active = store.active_policy_set(fresh)
+    assert active is not None
+
+    def reword(doc: dict[str, Any]) -> None:
+        doc["policies"][0]["description"] += " (reviewed)"
+
+    staged = stage_bundle(fresh, _edited(reword), author="ana", message="reword")
+    assert staged.policy_set is not None
+    version = staged.policy_set.version
+    store.start_rollout(fresh, version, "canary", by="ops", tenants=["nw-eu"])
+    at = datetime.now(UTC)
+    served = _decisions(
+        offline_world(read_bundle(ENTERPRISE), version=active.id), 250, at=at, prefix="a"
+    )
+    canary = _decisions(
+        offline_world(stored_bundle(fresh, version), version=f"policyset-v{version}"),
+        250,
+        at=at,
+        prefix="c",
+    )
+
+    def attempts(
+        records: list[dict[str, Any]], latency: float, failing: int
+    ) -> list[dict[str, Any]]:
+        """One call per decision; every `failing`-th one a 503 (0: none fails)."""
+        return [
+            attempt_record(
+                Attempt(r["id"], r["route"]["primary"], 1, "error", 30_000.0, 503)
+                if failing and i % failing == 0
+                else Attempt(r["id"], r["route"]["primary"], 1, "ok", latency, 200)
+            )
+            for i, r in enumerate(records)
+        ]
+
+    write_provenance(fresh, served, attempts(served, 800.0, 0))
+    write_provenance(fresh, canary, attempts(canary, 2_400.0, 3))
+
+    report = check_drift(fresh)
+
+    assert report.action is Action.ENDED_CANARY
+    assert [(o.metric, o.recent_n) for o in report.acting] == [
+        (DriftMetric.UPSTREAM_ERROR_RATE, 250)
+    ]
+    [slow] = report.alerts
+    assert slow.metric is DriftMetric.UPSTREAM_LATENCY_P95_MS
+    assert (slow.baseline, slow.recent) == (800.0, 2_400.0)
+    assert not _breach(report, DriftMetric.DENY_RATE)
+    assert store.rollout_candidate(fresh) is None
 
 
 # ---------------------------------------------------------------- activation
