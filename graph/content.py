@@ -36,6 +36,8 @@ POLICY_NODE_LABELS: tuple[LiteralString, ...] = (
     "DetectionSettings",
     "DetectionRecognizer",
     "ValueList",
+    # the `governance:` settings (loaders/governance_spec.py)
+    "GovernanceSettings",
 )
 
 

@@ -37,6 +37,8 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "DetectionSettings",
     "DetectionRecognizer",
     "ValueList",
+    "GovernanceSettings",
+    "Approval",  # an admin's approval of a candidate PolicySet (lifecycle.versions)
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -87,6 +89,10 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     # pseudonym restores (api/vault/), answers' and detokenize's
     "RESTORED_FOR",  # PseudonymRestore -> Principal
     "OF_LABEL",  # PseudonymRestore -> SensitivityLabel
+    # the policy lifecycle (lifecycle.versions)
+    "AUTHORED_BY",  # PolicySet -> Principal (a candidate staged with an admin key)
+    "APPROVES",  # Approval -> PolicySet
+    "APPROVED_BY",  # Approval -> Principal
 )
 
 # Uniqueness on every node type's id; the constraint also gives the id index.
@@ -119,6 +125,11 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT detectionrecognizer_id IF NOT EXISTS "
     "FOR (n:DetectionRecognizer) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT valuelist_id IF NOT EXISTS FOR (n:ValueList) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT governancesettings_id IF NOT EXISTS "
+    "FOR (n:GovernanceSettings) REQUIRE n.id IS UNIQUE",
+    # An approval's id names the version and the approver: one approval per admin, by
+    # construction as well as by the check before it is written.
+    "CREATE CONSTRAINT approval_id IF NOT EXISTS FOR (n:Approval) REQUIRE n.id IS UNIQUE",
 )
 
 # Request-time and audit lookups beyond the id constraints.

@@ -244,6 +244,8 @@ def to_graph(bundle: Bundle) -> GraphContent:
             edge("Policy", "PREFERS", "Provider", pid, target, rank=rank)
     for settings in doc["detection"]:
         _detection_to_graph(settings, node, edge)
+    for governance in doc["governance"]:
+        node("GovernanceSettings", **_pick(governance, "id", "approvals_required"))
     return out
 
 
@@ -502,6 +504,8 @@ def from_graph(content: GraphContent) -> PolicyDocument:
         )
     for settings in rows("DetectionSettings"):
         out["detection"].append(_detection_from_graph(settings, content))
+    for governance in rows("GovernanceSettings"):
+        out["governance"].append(_pick(governance, "id", "approvals_required"))
     return PolicyDocument.model_validate(dict(out))
 
 

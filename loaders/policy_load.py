@@ -9,9 +9,11 @@ transaction (graph.store).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine.embedding import OnnxEmbedder
 from engine.errors import InvalidPolicyData, Problem
@@ -120,8 +122,11 @@ def apply_bundle(
     author: str,
     message: str,
     fitter: ThreatCategoryFitter | None = None,
+    check_active: store.ActiveCheck | None = None,
+    provenance: Mapping[str, str | int | None] | None = None,
 ) -> LoadReport:
-    """`fitter`: embeds declared threat categories; made on demand when there are some."""
+    """`fitter`: embeds declared threat categories; made on demand when there are some.
+    `check_active` and `provenance`: as graph.store.apply_policy_content's."""
     check_references(bundle)  # read_bundle/read_rdf did, but a built bundle may not have
     fits: tuple[CategoryFit, ...] = ()
     if bundle.sections["threat_categories"]:
@@ -136,6 +141,8 @@ def apply_bundle(
         canonical=canonical,
         author=author,
         message=message,
+        check_active=check_active,
+        provenance=provenance,
     )
     items = sum(len(v) for v in bundle.sections.values())
     return LoadReport(outcome=outcome, content_hash=content_hash, items=items, threat_fits=fits)
@@ -168,6 +175,7 @@ def stage_bundle(
     author: str,
     message: str,
     fitter: ThreatCategoryFitter | None = None,
+    author_id: str | None = None,
 ) -> CandidateReport:
     """Validate exactly as a load does, then record the content as a candidate version."""
     check_references(bundle)
@@ -188,6 +196,7 @@ def stage_bundle(
         canonical=canonical,
         author=author,
         message=message,
+        author_id=author_id,
     )
     return CandidateReport(staged, content_hash, items, fits)
 
@@ -198,7 +207,27 @@ def stored_bundle(client: GraphClient, version: int) -> Bundle:
     return Bundle.from_document(PolicyDocument.model_validate(canonical), f"policyset-v{version}")
 
 
-def rollback(client: GraphClient, version: int, *, author: str) -> LoadReport:
-    """Re-apply the content recorded with an earlier version, as a new version."""
+def rollback(
+    client: GraphClient,
+    version: int,
+    *,
+    author: str,
+    reason: str = "",
+    evidence: Mapping[str, Any] | None = None,
+    author_id: str | None = None,
+) -> LoadReport:
+    """Re-apply the content recorded with an earlier version, as a new version.
+
+    The emergency path: no approvals. Who (`author`, and `author_id` when a principal
+    asked), why (`reason`) and on what grounds (`evidence`, JSON-able: a drift check's
+    figures) land on the new PolicySet as rollback_of, rollback_reason, rollback_evidence.
+    """
     bundle = stored_bundle(client, version)
-    return apply_bundle(client, bundle, author=author, message=f"rollback to v{version}")
+    message = f"rollback to v{version}" + (f": {reason}" if reason else "")
+    provenance: dict[str, str | int | None] = {
+        "rollback_of": version,
+        "rollback_reason": reason,
+        "rollback_evidence": json.dumps(evidence, sort_keys=True) if evidence else None,
+        "author_id": author_id,
+    }
+    return apply_bundle(client, bundle, author=author, message=message, provenance=provenance)

@@ -158,6 +158,7 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "invalid_numbers": Values.ONE,
     },
     "ValueList": {"list_kind": Values.ONE, "values": Values.MANY},
+    "GovernanceSettings": {"approvals_required": Values.ONE},
 }
 
 # Relationship type -> (qualified-relation class, its properties).
@@ -200,6 +201,7 @@ KIND_PREFIXES: Mapping[str, str] = {
     "DetectionSettings": "detection",
     "DetectionRecognizer": "recognizer",
     "ValueList": "valuelist",
+    "GovernanceSettings": "governance",
 }
 
 

@@ -77,6 +77,7 @@ _SECTION_KIND = {
     "models": "Model",
     "policies": "Policy",
     "detection": "DetectionSettings",
+    "governance": "GovernanceSettings",
 }
 # relationship types each kind states, and the qualified-relation classes
 _OUTGOING: dict[str, set[str]] = defaultdict(set)

@@ -99,7 +99,8 @@ def check_references(bundle: Bundle) -> None:
         *_cycles(bundle),
         *_shared_keys(bundle),
         *tenancy_problems(bundle),
-        *_one_detection(bundle),
+        *_one_item(bundle, "detection", "detects one way"),
+        *_one_item(bundle, "governance", "is governed one way"),
     ]
     if problems:
         raise InvalidPolicyData(problems)
@@ -148,19 +149,19 @@ def _shared_ids(bundle: Bundle) -> Iterator[Problem]:
         yield Problem(source, location, f"documents.{item_id}", "id is also used by a data source")
 
 
-def _one_detection(bundle: Bundle) -> Iterator[Problem]:
-    # One PolicySet detects one way: two settings items would have to be merged by a rule
-    # nobody wrote down.
-    items = sorted(bundle.ids("detection"))
+def _one_item(bundle: Bundle, section: str, why: str) -> Iterator[Problem]:
+    # Settings sections: two items would have to be merged by a rule nobody wrote down.
+    items = sorted(bundle.ids(section))
     if len(items) > 1:
-        first = bundle.origins[("detection", items[0])]
+        first = bundle.origins[(section, items[0])]
         for item_id in items[1:]:
-            source, location = bundle.where("detection", item_id)
+            source, location = bundle.where(section, item_id)
             yield Problem(
                 source,
                 location,
-                f"detection.{item_id}",
-                f"a policy set has one detection item; '{items[0]}' is already defined at {first}",
+                f"{section}.{item_id}",
+                f"a policy set {why}: one {section} item; '{items[0]}' is already defined at "
+                f"{first}",
             )
 
 

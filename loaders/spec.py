@@ -28,6 +28,7 @@ from engine.model import LABEL_ACTIONS, UNKNOWN_INTENT, Effect, IntentCategory, 
 from engine.threats.categories import THREAT_HEADS
 from engine.threats.custom import MIN_POSITIVES
 from loaders.detection_spec import Detection
+from loaders.governance_spec import Governance
 
 Id = Annotated[
     str,
@@ -476,6 +477,11 @@ class PolicyDocument(_Spec):
     policies: list[Policy] = []
     detection: list[Detection] = Field(
         default=[], description="How entities are found; at most one item (loaders.detection_spec)."
+    )
+    governance: list[Governance] = Field(
+        default=[],
+        description="What a change to this content needs; at most one item "
+        "(loaders.governance_spec).",
     )
 
 

@@ -98,6 +98,8 @@ class GR(DefinedNamespace):
     DetectionSettings: URIRef
     DetectionRecognizer: URIRef
     ValueList: URIRef
+    GovernanceSettings: URIRef
+    Approval: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
@@ -158,6 +160,10 @@ class GR(DefinedNamespace):
     # detection settings
     DETECTS: URIRef
     MARKS: URIRef
+    # the policy lifecycle
+    AUTHORED_BY: URIRef
+    APPROVES: URIRef
+    APPROVED_BY: URIRef
 
     # object properties that are RDF plumbing, not relationship types
     qualified: URIRef
@@ -246,6 +252,8 @@ class GR(DefinedNamespace):
     cue_words: URIRef
     list_kind: URIRef
     values: URIRef
+    # governance settings
+    approvals_required: URIRef
 
 
 PREFIXES: dict[str, Namespace] = {
