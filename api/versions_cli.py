@@ -97,9 +97,9 @@ def policy_list(
             approvals_text(item),
             rollout_text(s),
             "" if s.base_version is None else f"v{s.base_version}",
-            s.info.author,
-            s.info.created_at[:19],
-            notes_text(s) or s.info.message,
+            s.author_id or s.info.author,
+            s.info.created_at[:16],
+            notes_text(item) or s.info.message,
         )
     out.print(table)
 

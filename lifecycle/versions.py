@@ -66,6 +66,7 @@ class Review:
 
     state: VersionState
     requirement: Requirement
+    rolled_back_by: VersionState | None = None  # the rollback that replaced this version
 
     @property
     def approvals(self) -> tuple[Approval, ...]:
@@ -137,7 +138,7 @@ def load(
         author=display_name(actor) if actor else author,
         message=message,
         check_active=still_the_one,
-        provenance={"author_id": actor.id} if actor else None,
+        provenance={"author_id": actor.id, "activated_by": actor.id} if actor else None,
     )
 
 
@@ -279,10 +280,12 @@ def listing(client: GraphClient) -> list[Review]:
     states = all_version_states(client)
     active = next((s.version for s in states if s.status == "active"), None)
     active_rule = governance_of(client, active)
+    rollbacks = {s.previous_version: s for s in states if s.rollback_of is not None}
     out = []
     for s in states:
         own = governance_of(client, s.version) if s.info.kind == "policy" else 0
-        out.append(Review(s, Requirement(own, active_rule if s.status == "candidate" else 0)))
+        rule = Requirement(own, active_rule if s.status == "candidate" else 0)
+        out.append(Review(s, rule, rolled_back_by=rollbacks.get(s.version)))
     return out
 
 

@@ -23,20 +23,21 @@ def rollout_text(state: VersionState) -> str:
 
 
 def approvals_text(item: Review) -> str:
-    """`1/1 policy-approver`, or `-` for a version that required none and had none."""
-    given, required = len(item.approvals), item.requirement.required
-    if not given and not required:
-        return "-"
+    """A candidate's `given/required approvers`; for other versions the approvers it had
+    (`-`: none, e.g. a direct load or a rollback)."""
     names = ",".join(a.by for a in item.approvals)
-    return f"{given}/{required}" + (f" {names}" if names else "")
+    if item.state.status == "candidate":
+        return f"{len(item.approvals)}/{item.requirement.required}" + (f" {names}" if names else "")
+    return names or "-"
 
 
-def notes_text(state: VersionState) -> str:
+def notes_text(item: Review) -> str:
     """What else the lifecycle recorded: activation, rejection, rollback, a rebase."""
+    state = item.state
     notes: list[str] = []
-    if state.activated_by and state.info.kind == "policy":
-        prev = f" over v{state.previous_version}" if state.previous_version else ""
-        notes.append(f"activated by {state.activated_by}{prev}")
+    if state.activated_by and state.base_version is not None and state.status != "candidate":
+        # A promoted candidate (a direct load or rollback is activated by its author).
+        notes.append(f"activated by {state.activated_by} over v{state.previous_version}")
     if state.rebased_from is not None:
         notes.append(f"rebased from v{state.rebased_from}")
     if state.rejected_by:
@@ -47,6 +48,10 @@ def notes_text(state: VersionState) -> str:
         notes.append(f"rollback to v{state.rollback_of}{why}")
     if state.rollout_end_reason and not state.rollout:
         notes.append(f"rollout ended ({state.rollout_end_reason})")
+    back = item.rolled_back_by
+    if back is not None:
+        why = f": {back.rollback_reason}" if back.rollback_reason else ""
+        notes.append(f"rolled back by v{back.version}{why}")
     return "; ".join(notes)
 
 
@@ -90,6 +95,12 @@ def as_json(item: Review) -> dict[str, Any]:
         "rollback": None
         if s.rollback_of is None
         else {"to": s.rollback_of, "reason": s.rollback_reason, "evidence": s.rollback_evidence},
+        "rolled_back_by": None
+        if item.rolled_back_by is None
+        else {
+            "version": item.rolled_back_by.version,
+            "reason": item.rolled_back_by.rollback_reason,
+        },
     }
 
 

@@ -229,5 +229,6 @@ def rollback(
         "rollback_reason": reason,
         "rollback_evidence": json.dumps(evidence, sort_keys=True) if evidence else None,
         "author_id": author_id,
+        "activated_by": author_id,  # None keeps the default: `author`
     }
     return apply_bundle(client, bundle, author=author, message=message, provenance=provenance)
