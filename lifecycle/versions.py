@@ -204,9 +204,13 @@ def activate(
 ) -> Activation:
     """Make candidate `version` the active version, if its approvals are complete."""
     state = _candidate(client, version, "activated")
+    bundle = stored_bundle(client, version)
     active = store.active_policy_set(client)
     current = active.version if active else None
-    rule = Requirement(own=governance_of(client, version), active=governance_of(client, current))
+    rule = Requirement(
+        own=approvals_required(bundle.sections["governance"]),
+        active=governance_of(client, current),
+    )
     if len(state.approvals) < rule.required:
         raise Conflict(_short_of_approvals(state, rule))
     moved = state.base_version != current
@@ -223,7 +227,6 @@ def activate(
         if (now_active.version if now_active else None) != current:
             raise Conflict(f"the active PolicySet changed while v{version} was being activated")
 
-    bundle = stored_bundle(client, version)
     outcome = store.apply_policy_content(
         client,
         to_graph(bundle),

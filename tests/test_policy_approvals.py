@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api.app import create_app
 from api.cli import app
-from engine.errors import Conflict, Forbidden, NotAuthenticated
+from api.runtime import Runtime
+from api.settings import ApiSettings, Settings
+from engine.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from engine.model import Principal
 from graph import queries, store
 from graph.catalog_store import fingerprint
@@ -237,7 +241,7 @@ def test_when_a_candidate_is_rejected_then_it_cannot_be_approved_rolled_out_or_a
         versions.approve(fresh, v, actor=approver)
     with pytest.raises(Conflict, match="is rejected"):
         versions.activate(fresh, v, actor=engineer)
-    with pytest.raises(Exception, match="no candidate"):
+    with pytest.raises(NotFound, match="no candidate"):
         store.start_rollout(fresh, v, "canary", by="x", percent=1)
 
 
@@ -342,7 +346,7 @@ def test_when_the_cli_runs_the_lifecycle_then_refusals_exit_2_and_the_list_shows
     assert [g["by"] for g in row["approvals"]["given"]] == ["policy-approver"]
 
 
-def test_when_a_load_is_guarded_then_the_report_type_is_still_a_load_report(
+def test_when_nothing_is_active_then_a_direct_load_is_allowed_and_records_its_activation(
     empty_graph: GraphClient,
 ) -> None:
     report = versions.load(
@@ -353,3 +357,40 @@ def test_when_a_load_is_guarded_then_the_report_type_is_still_a_load_report(
     again = version_state(empty_graph, 1)
     assert again.previous_version is None
     assert again.activated_by == "ops"
+
+
+# ---------------------------------------------------------------- the serving runtime
+
+
+def test_when_an_older_candidate_is_activated_then_the_runtime_decides_under_it(
+    fresh: GraphClient,
+    engineer: Principal,
+    approver: Principal,
+    neo4j_settings: Neo4jSettings,
+    tmp_path: Path,
+) -> None:
+    # The refresher loads once at start; from then on only this test's refresh() calls do.
+    api = ApiSettings(state_dir=tmp_path / "state", refresh_interval_s=3600)
+    settings = Settings(neo4j=neo4j_settings, api=api)
+    app = create_app(settings)
+    with TestClient(app) as client:
+        runtime: Runtime = app.state.runtime
+        older = _stage(fresh, engineer, _enterprise(new_policy="deny-tests-served"))
+        _stage(fresh, engineer, _enterprise(new_policy="deny-tests-not-served"))
+        assert not runtime.refresh()  # candidates change nothing that is served
+        assert runtime.state.snapshot.version == "policyset-v1"
+        versions.approve(fresh, older, actor=approver)
+        versions.activate(fresh, older, actor=engineer)
+
+        assert runtime.refresh()  # the highest version did not move; the active one did
+        served = {p.id for p in runtime.state.snapshot.policies}
+        decided = client.post(
+            "/v1/decide",
+            json={"prompt": "Summarize our travel policy."},
+            headers={"Authorization": f"Bearer {ANALYST_KEY}"},
+        )
+
+    assert "deny-tests-served" in served
+    assert "deny-tests-not-served" not in served
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["policy_version"] == f"policyset-v{older}"
