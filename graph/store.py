@@ -136,7 +136,8 @@ def apply_policy_content(
             edge_count=edges,
             policy_ids=policy_ids,
             previous_version=previous.version if previous else None,
-            provenance=dict(provenance or {}),
+            # None means "not recorded"; in a Cypher `+=` it would remove the default.
+            provenance={k: v for k, v in (provenance or {}).items() if v is not None},
         )
         info = PolicySetInfo(
             id=f"policyset-v{version}",

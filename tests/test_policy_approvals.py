@@ -30,7 +30,7 @@ from graph.versions import version_state
 from lifecycle import versions
 from lifecycle.actors import admin_for_key
 from loaders.bundle import Bundle
-from loaders.policy_load import LoadReport, apply_bundle, read_bundle
+from loaders.policy_load import LoadReport, apply_bundle, read_bundle, rollback
 from loaders.spec import PolicyDocument
 from tests.conftest import ENTERPRISE, load_enterprise, wipe
 
@@ -279,6 +279,19 @@ def test_when_rolled_back_then_who_why_and_evidence_are_recorded(
     listed = {r.state.version: r for r in versions.listing(fresh)}
     assert listed[v].state.status == "retired"
     assert [a.by for a in listed[v].approvals] == ["policy-approver"]
+    rolled_back_by = listed[v].rolled_back_by
+    assert rolled_back_by is not None
+    assert rolled_back_by.version == back.version
+
+    # The library call an automatic rollback makes: no principal, the author stands.
+    automatic = rollback(fresh, v, author="drift-check", reason="canary breach")
+    assert automatic.outcome.policy_set is not None
+    again = version_state(fresh, automatic.outcome.policy_set.version)
+    assert (again.activated_by, again.author_id, again.rollback_reason) == (
+        "drift-check",
+        None,
+        "canary breach",
+    )
 
 
 # ---------------------------------------------------------------- the CLI
