@@ -30,6 +30,7 @@ from graph.versions import version_state
 from lifecycle import versions
 from lifecycle.actors import admin_for_key
 from loaders.bundle import Bundle
+from loaders.graph_mapping import to_graph
 from loaders.policy_load import LoadReport, apply_bundle, read_bundle, rollback
 from loaders.spec import PolicyDocument
 from tests.conftest import ENTERPRISE, load_enterprise, wipe
@@ -407,3 +408,45 @@ def test_when_an_older_candidate_is_activated_then_the_runtime_decides_under_it(
     assert "deny-tests-not-served" not in served
     assert decided.status_code == 200, decided.text
     assert decided.json()["policy_version"] == f"policyset-v{older}"
+
+
+def test_when_the_active_check_refuses_inside_the_transaction_then_nothing_is_written(
+    fresh: GraphClient,
+) -> None:
+    bundle = _enterprise(new_policy="deny-tests-raced")
+    before, statuses = fingerprint(fresh), _statuses(fresh)
+
+    def moved(active: store.PolicySetInfo | None) -> None:
+        raise Conflict(f"v{active.version if active else 0} moved")
+
+    with pytest.raises(Conflict, match="v1 moved"):
+        apply_bundle(fresh, bundle, author="t", message="raced", check_active=moved)
+
+    assert fingerprint(fresh) == before
+    assert _statuses(fresh) == statuses
+
+
+def test_when_a_promoted_candidate_was_rejected_meanwhile_then_its_content_is_rolled_back(
+    fresh: GraphClient, engineer: Principal, approver: Principal
+) -> None:
+    # The race activate() loses when a reject lands between its checks and its write:
+    # the content is written first in the transaction, then the promotion finds no
+    # candidate, and the whole transaction is undone.
+    bundle = _enterprise(new_policy="deny-tests-rejected-meanwhile")
+    v = _stage(fresh, engineer, bundle)
+    versions.reject(fresh, v, actor=approver, comment="no")
+    before, statuses = fingerprint(fresh), _statuses(fresh)
+
+    with pytest.raises(Conflict, match="no longer a candidate"):
+        store.apply_policy_content(
+            fresh,
+            to_graph(bundle),
+            content_hash=bundle.content_hash(),
+            canonical=bundle.canonical_json(),
+            author="t",
+            message="m",
+            promote=store.Promotion(v, by="policy-engineer"),
+        )
+
+    assert fingerprint(fresh) == before
+    assert _statuses(fresh) == statuses
