@@ -4,7 +4,10 @@ govroute up                       local Neo4j + reference enterprise + API
 govroute neo4j start|stop|status  the bundled Neo4j Community server
 govroute load PATH                policy YAML dir/file, RDF file, or CSV catalog
 govroute export                   the active policy content as RDF
-govroute policy list|rollback     PolicySet versions
+govroute policy list              PolicySet versions: status, approvals, rollout
+govroute policy approve|reject N  review a candidate (a policy_admin key: --key)
+govroute policy activate N        make an approved candidate the active version
+govroute policy rollback N        an earlier version's content, active again (emergency)
 govroute policy test DIR          run the decision cases of a policy directory (no Neo4j)
 govroute policy diff A B          what changes between two versions/directories/files
 govroute policy schema            JSON Schema of the decision case format
@@ -23,13 +26,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from functools import partial
 from pathlib import Path
-from typing import Annotated, Protocol, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from api.drift_cli import drift_app
 from api.gateway.cli import fake_upstream
@@ -37,15 +39,31 @@ from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
 from api.settings import DRIFT_CHECK_DEFAULT_S, Settings
 from api.vault.cli import detokenize_command
-from engine.errors import GovroutError, InvalidPolicyData, InvalidRequest
-from graph import store
+from api.versions_cli import (
+    KeyOption,
+    policy_activate,
+    policy_approve,
+    policy_list,
+    policy_reject,
+    policy_rollback,
+)
+from engine.errors import (
+    Conflict,
+    Forbidden,
+    GovroutError,
+    InvalidPolicyData,
+    InvalidRequest,
+    NotAuthenticated,
+)
 from graph.connection import GraphClient
 from graph.server import LocalNeo4j
+from lifecycle import versions
+from lifecycle.actors import admin_for_key
 from loaders.bundle import Bundle
 from loaders.catalog import catalog_root, load_catalog
-from loaders.policy_load import load_policy_path, read_bundle, rollback, stage_bundle
+from loaders.policy_load import read_bundle
 from loaders.rdf_export import RdfFormat, export_active
-from loaders.rdf_import import is_rdf_path, load_rdf_path, read_rdf
+from loaders.rdf_import import is_rdf_path, read_rdf
 from loaders.spec import PolicyDocument
 
 app = typer.Typer(
@@ -61,6 +79,11 @@ app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)
 policy_app.command("diff")(policy_diff)
 policy_app.command("schema")(policy_schema)
+policy_app.command("list")(policy_list)
+policy_app.command("approve")(policy_approve)
+policy_app.command("reject")(policy_reject)
+policy_app.command("activate")(policy_activate)
+policy_app.command("rollback")(policy_rollback)
 app.command("detokenize")(detokenize_command)
 
 out = Console()
@@ -68,9 +91,14 @@ err = Console(stderr=True)
 T = TypeVar("T")
 
 
+# Refusals (bad content, no admin key, a governed version) exit 2; anything else 1.
+_REFUSALS = (InvalidPolicyData, NotAuthenticated, Forbidden, Conflict)
+
+
 def _fail(exc: GovroutError) -> None:
-    err.print(f"[bold red]error[/] [{exc.code}] {exc.message}", highlight=False, markup=True)
-    raise typer.Exit(code=2 if isinstance(exc, InvalidPolicyData) else 1) from exc
+    # Escaped: "[not_authenticated]" would otherwise be read as rich markup and vanish.
+    err.print(f"[bold red]error[/] {escape(f'[{exc.code}] {exc.message}')}", highlight=False)
+    raise typer.Exit(code=2 if isinstance(exc, _REFUSALS) else 1) from exc
 
 
 def _guard(fn: Callable[[], T]) -> T:
@@ -144,16 +172,6 @@ def neo4j_status() -> None:
 # ---------------------------------------------------------------- policy content
 
 
-class _Report(Protocol):
-    def describe(self) -> str: ...
-
-
-class _Loader(Protocol):
-    def __call__(
-        self, client: GraphClient, path: Path, *, author: str, message: str
-    ) -> _Report: ...
-
-
 def read_policy_source(path: Path) -> Bundle:
     """Policy content from an RDF file (by suffix) or YAML; a CSV catalog is not policy."""
     if catalog_root(path) is not None:
@@ -165,20 +183,13 @@ def read_policy_source(path: Path) -> Bundle:
     return read_rdf(path) if is_rdf_path(path) else read_bundle(path)
 
 
-def _loader_for(path: Path, *, progress: bool = True) -> _Loader:
-    """Which loader reads `path`: an RDF file (by suffix), a CSV catalog, else policy YAML."""
-    if is_rdf_path(path):
-        return load_rdf_path
-    if catalog_root(path) is not None:
-        return partial(load_catalog, progress=progress)
-    return load_policy_path
-
-
 @app.command("load")
 def load(
     path: Annotated[Path, typer.Argument(help="YAML dir/file, RDF (.ttl/.jsonld), or CSV catalog")],
     message: Annotated[str, typer.Option("--message", "-m", help="Why this version")] = "",
-    author: Annotated[str | None, typer.Option(help="Recorded on the PolicySet")] = None,
+    author: Annotated[
+        str | None, typer.Option(help="Recorded on the PolicySet when no --key is given")
+    ] = None,
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="No progress bar for CSV catalogs")
     ] = False,
@@ -188,23 +199,43 @@ def load(
             "--candidate", help="Stage policy content as a candidate version; activate it later"
         ),
     ] = False,
+    key: KeyOption = None,
 ) -> None:
-    """Validate everything, then write it as one atomic change (a new PolicySet version)."""
+    """Validate everything, then write it as one atomic change (a new PolicySet version).
+
+    With a policy_admin --key the principal is recorded as the author. While the active
+    version's governance requires approvals, policy content must be staged (--candidate)."""
     settings = Settings()
     who = author or _author()
-    if candidate:
-        bundle = _guard(lambda: read_policy_source(path))
+    if catalog_root(path) is not None and not candidate:
         with _client(settings) as client:
+            loaded = _guard(
+                lambda: load_catalog(
+                    client,
+                    path,
+                    author=who,
+                    message=message or f"load {path}",
+                    progress=not no_progress,
+                )
+            )
+            out.print(loaded.describe())
+        return
+    bundle = _guard(lambda: read_policy_source(path))
+    with _client(settings) as client:
+        actor = _guard(lambda: admin_for_key(client, key)) if key else None
+        if candidate:
             staged = _guard(
-                lambda: stage_bundle(
-                    client, bundle, author=who, message=message or f"candidate {path}"
+                lambda: versions.stage(
+                    client, bundle, actor=actor, author=who, message=message or f"candidate {path}"
                 )
             )
             out.print(staged.describe())
-        return
-    loader = _guard(lambda: _loader_for(path, progress=not no_progress))
-    with _client(settings) as client:
-        report = _guard(lambda: loader(client, path, author=who, message=message or f"load {path}"))
+            return
+        report = _guard(
+            lambda: versions.load(
+                client, bundle, actor=actor, author=who, message=message or f"load {path}"
+            )
+        )
         out.print(report.describe())
 
 
@@ -243,32 +274,6 @@ def schema(
         policy_schema()
         return
     sys.stdout.write(json.dumps(PolicyDocument.model_json_schema(), indent=2) + "\n")
-
-
-@policy_app.command("list")
-def policy_list() -> None:
-    with _client(Settings()) as client:
-        sets = _guard(lambda: store.list_policy_sets(client))
-    table = Table("version", "kind", "status", "hash", "author", "created", "message")
-    for ps in sets:
-        table.add_row(
-            str(ps.version),
-            ps.kind,
-            ps.status,
-            ps.content_hash[:19],
-            ps.author,
-            ps.created_at[:19],
-            ps.message,
-        )
-    out.print(table)
-
-
-@policy_app.command("rollback")
-def policy_rollback(version: int, author: Annotated[str | None, typer.Option()] = None) -> None:
-    """Make an earlier version's content active again (recorded as a new version)."""
-    with _client(Settings()) as client:
-        report = _guard(lambda: rollback(client, version, author=author or _author()))
-    out.print(report.describe())
 
 
 # ---------------------------------------------------------------- serving
@@ -319,11 +324,20 @@ def up(
     if not settings.neo4j.external:
         neo4j_start()
     path = policy or settings.api.policy_dir
+    bundle = _guard(lambda: read_bundle(path))
     with _client(settings) as client:
-        report = _guard(
-            lambda: load_policy_path(client, path, author=_author(), message=f"govroute up: {path}")
-        )
-        out.print(report.describe())
+        try:
+            report = versions.load(
+                client, bundle, actor=None, author=_author(), message=f"govroute up: {path}"
+            )
+        except Conflict as exc:
+            # A governed version is active (activated through approvals): serve it rather
+            # than overwrite it, and say why the directory was not loaded.
+            err.print(f"[yellow]not loaded[/] {path}: {exc.message}", highlight=False)
+        except GovroutError as exc:
+            _fail(exc)
+        else:
+            out.print(report.describe())
     _serve(settings)
 
 

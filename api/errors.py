@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine.errors import (
+    Conflict,
     DependencyUnavailable,
     Forbidden,
     GovroutError,
@@ -40,6 +41,7 @@ STATUS: tuple[tuple[type[GovroutError], int, str], ...] = (
     (NotAuthenticated, 401, "authentication_error"),
     (Forbidden, 403, "permission_error"),
     (NotFound, 404, "not_found_error"),
+    (Conflict, 409, "conflict_error"),
     (RateLimited, 429, "rate_limit_error"),
     (InvalidPolicyData, 422, "invalid_request_error"),
     (GraphUnavailable, 503, "service_unavailable"),

@@ -63,6 +63,8 @@ log = logging.getLogger("govroute.runtime")
 DECISION_THREADS = 40
 """Decisions running at once on the event loop's behalf (`decide_async`); anyio's
 default thread limit, which the gateway used before it had threads of its own."""
+# (highest PolicySet version, active version): either moving means "load again".
+Generation = tuple[int, int]
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -151,7 +153,8 @@ class Runtime:
         self._secret = secret
         self._refresh_interval = refresh_interval_s
         self._request_timeout = request_timeout_s
-        self._generation = -1
+        # (highest PolicySet version, active version): what `_read_generation` watches.
+        self._generation: Generation = (-1, -1)
         # Embeds the benign reference only if some PolicySet declares a threat category.
         self._fitter = ThreatCategoryFitter(embedder)
         self._state: EngineState | None = None
@@ -162,9 +165,9 @@ class Runtime:
             interval_s=probe_interval_s,
             on_change=self._graph_changed,
         )
-        self._principals: Lru[str, tuple[int, Principal]] = Lru(10_000)
+        self._principals: Lru[str, tuple[Generation, Principal]] = Lru(10_000)
         # Keyed by tenant too: the same id is a different answer for each tenant.
-        self._facts: Lru[tuple[int, str, frozenset[str], str], ItemFacts] = Lru(100_000)
+        self._facts: Lru[tuple[Generation, str, frozenset[str], str], ItemFacts] = Lru(100_000)
         self._recent: Lru[str, dict[str, Any]] = Lru(10_000)
         self._stop = threading.Event()
         self._refresher = threading.Thread(
@@ -485,7 +488,7 @@ class Runtime:
                 snapshot.version,
                 (time.perf_counter() - started) * 1000,
             )
-        if self._state is not None and self._generation < 0:
+        if self._state is not None and self._generation[0] < 0:
             self._warm_up(self._state.snapshot)
         self._generation = generation
         self._facts.clear()
@@ -518,6 +521,6 @@ class Runtime:
                 first = False
                 self._loaded.set()  # start() waits for this first attempt, whatever it gave
 
-    def _read_generation(self) -> int:
-        rows = self.graph.read(records, queries.MAX_POLICY_SET_VERSION)
-        return int(rows[0]["version"])
+    def _read_generation(self) -> Generation:
+        rows = self.graph.read(records, queries.POLICY_GENERATION)
+        return int(rows[0]["version"]), int(rows[0]["active"])

@@ -6,6 +6,8 @@
     ├── NotAuthenticated              not_authenticated
     ├── Forbidden                     forbidden
     ├── NotFound                      not_found
+    ├── Conflict                      conflict              (the state forbids it: e.g. a
+    │                                                        candidate short of approvals)
     ├── RateLimited                   rate_limited          (carries retry_after seconds)
     ├── InvalidPolicyData             invalid_policy_data   (a load was refused; lists problems)
     ├── InvalidCases                  invalid_cases         (decision case files; lists problems)
@@ -64,6 +66,14 @@ class Forbidden(GovroutError):
 
 class NotFound(GovroutError):
     code = "not_found"
+
+
+class Conflict(GovroutError):
+    """What was asked cannot happen in the current state (a version that is no longer a
+    candidate, an activation short of approvals, a load over a governed version); the
+    message says what the state is and what would make it possible."""
+
+    code = "conflict"
 
 
 class RateLimited(GovroutError):

@@ -39,6 +39,8 @@ POLICY_NODE_LABELS: tuple[LiteralString, ...] = (
     # the `drift:` settings (loaders/drift_spec.py)
     "DriftSettings",
     "DriftLimit",
+    # the `governance:` settings (loaders/governance_spec.py)
+    "GovernanceSettings",
 )
 
 

@@ -107,6 +107,15 @@ MAX_POLICY_SET_VERSION: LiteralString = """
 MATCH (ps:PolicySet) RETURN coalesce(max(ps.version), 0) AS version
 """
 
+# What serving processes watch: any load bumps the highest version, and activating a
+# candidate older than the newest one (v5 staged, v6 staged, v5 activated) changes
+# which version is active without bumping it.
+POLICY_GENERATION: LiteralString = """
+MATCH (ps:PolicySet)
+RETURN coalesce(max(ps.version), 0) AS version,
+       coalesce(max(CASE WHEN ps.status = 'active' THEN ps.version END), 0) AS active
+"""
+
 # Creating the new version and retiring the previous one in the same transaction
 # as the content keeps "which version is active" and "what the graph says" in step.
 CREATE_POLICY_SET: LiteralString = """
@@ -116,8 +125,11 @@ WITH collect(prev) AS previous
 CREATE (ps:PolicySet {
   id: $id, version: $version, content_hash: $content_hash, author: $author,
   message: $message, created_at: datetime($created_at), status: 'active',
-  content: $content, node_count: $node_count, edge_count: $edge_count
+  content: $content, node_count: $node_count, edge_count: $edge_count,
+  activated_at: datetime($created_at), activated_by: $author,
+  previous_version: $previous_version
 })
+SET ps += $provenance
 FOREACH (p IN previous | CREATE (ps)-[:SUPERSEDES]->(p))
 WITH ps
 UNWIND $policy_ids AS pid
@@ -137,8 +149,12 @@ CREATE (ps:PolicySet {
   id: 'policyset-v' + toString(version), version: version, kind: 'policy',
   content_hash: $content_hash, author: $author, message: $message,
   created_at: datetime($created_at), status: 'candidate', base_version: base,
-  content: $content, node_count: $node_count, edge_count: $edge_count
+  content: $content, node_count: $node_count, edge_count: $edge_count,
+  author_id: $author_id
 })
+WITH ps
+OPTIONAL MATCH (p:Principal {id: $author_id})
+FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (ps)-[:AUTHORED_BY]->(x))
 RETURN ps {.*, content: null} AS ps
 """
 

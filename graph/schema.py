@@ -40,6 +40,8 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "DriftSettings",
     "DriftLimit",
     "DriftCheck",
+    "GovernanceSettings",
+    "Approval",  # an admin's approval of a candidate PolicySet (lifecycle.versions)
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -94,6 +96,10 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     "CHECKED",  # DriftCheck -> PolicySet (the canary or new activation judged)
     "BASELINE",  # DriftCheck -> PolicySet (the version compared with)
     "ROLLBACK_TO",  # DriftCheck -> PolicySet (the version its rollback created)
+    # the policy lifecycle (lifecycle.versions)
+    "AUTHORED_BY",  # PolicySet -> Principal (a candidate staged with an admin key)
+    "APPROVES",  # Approval -> PolicySet
+    "APPROVED_BY",  # Approval -> Principal
 )
 
 # Uniqueness on every node type's id; the constraint also gives the id index.
@@ -129,6 +135,11 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT driftsettings_id IF NOT EXISTS FOR (n:DriftSettings) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT driftlimit_id IF NOT EXISTS FOR (n:DriftLimit) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT driftcheck_id IF NOT EXISTS FOR (n:DriftCheck) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT governancesettings_id IF NOT EXISTS "
+    "FOR (n:GovernanceSettings) REQUIRE n.id IS UNIQUE",
+    # An approval's id names the version and the approver: one approval per admin, by
+    # construction as well as by the check before it is written.
+    "CREATE CONSTRAINT approval_id IF NOT EXISTS FOR (n:Approval) REQUIRE n.id IS UNIQUE",
 )
 
 # Request-time and audit lookups beyond the id constraints.

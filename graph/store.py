@@ -9,15 +9,15 @@ structural edges, and records a new active PolicySet, all in one transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import ManagedTransaction
 
-from engine.errors import InvalidPolicyData, NotFound, Problem
-from graph import queries
+from engine.errors import Conflict, InvalidPolicyData, NotFound, Problem
+from graph import lifecycle_queries, queries
 from graph.connection import GraphClient, records
 from graph.content import POLICY_NODE_LABELS, RELATIONS, Edge, GraphContent
 
@@ -65,6 +65,23 @@ def policy_set_content(client: GraphClient, version: int) -> tuple[PolicySetInfo
     return policy_set_info(ps), json.loads(ps["content"])
 
 
+@dataclass(frozen=True, slots=True)
+class Promotion:
+    """Apply an existing candidate's content as that version itself (activation), by
+    `by` (principal id) / `by_name`; `rebased_from`: its base version, when the active
+    version moved since it was staged and the activation was told to proceed anyway."""
+
+    version: int
+    by: str
+    by_name: str = ""
+    rebased_from: int | None = None
+
+
+ActiveCheck = Callable[["PolicySetInfo | None"], None]
+"""Called inside the write transaction with the active version; raises to refuse the
+write (so a rule checked against the active version cannot be outrun by another load)."""
+
+
 def apply_policy_content(
     client: GraphClient,
     content: GraphContent,
@@ -76,44 +93,48 @@ def apply_policy_content(
     now: datetime | None = None,
     guard: Callable[[ManagedTransaction], bool] | None = None,
     then: Callable[[ManagedTransaction, PolicySetInfo], None] | None = None,
+    promote: Promotion | None = None,
+    check_active: ActiveCheck | None = None,
+    provenance: Mapping[str, str | int | None] | None = None,
 ) -> LoadOutcome:
-    """Write content as a new PolicySet version, unless it equals the active one.
+    """Write content as the active PolicySet, in one transaction: a new version (unless
+    it equals the active one), or with `promote` the candidate version it was staged as.
 
     `guard` runs first in the write's transaction; when it returns False nothing is
     written (a drift rollback acts only while the version it judged is still active).
+    `check_active` is called with the active version and raises to refuse the write.
     `then` runs last in it, with the new version (the rollback records its evidence):
-    the change and what explains it commit together or not at all."""
+    the change and what explains it commit together or not at all.
+    `provenance`: extra properties for a new version (a rollback's reason and evidence).
+    """
     nodes, edges = content.count()
     active = active_policy_set(client)
-    if active is not None and active.content_hash == content_hash:
+    if promote is None and active is not None and active.content_hash == content_hash:
         return LoadOutcome(changed=False, policy_set=active, nodes=nodes, edges=edges)
     created = (now or datetime.now(UTC)).isoformat()
 
     def work(tx: ManagedTransaction) -> tuple[PolicySetInfo, int] | None:
         if guard is not None and not guard(tx):
             return None
+        current = records(tx, queries.ACTIVE_POLICY_SET)
+        previous = policy_set_info(current[0]["ps"]) if current else None
+        if check_active is not None:
+            check_active(previous)
         _refuse_dangling_catalog(tx, content)
         _refuse_catalog_takeover(tx, content)
-        version = int(records(tx, queries.MAX_POLICY_SET_VERSION)[0]["version"]) + 1
-        ps_id = f"policyset-v{version}"
-        retired = 0
-        for kind in POLICY_NODE_LABELS:
-            rows = content.nodes.get(kind, [])
-            if rows:
-                tx.run(queries.UPSERT_NODES[kind], rows=rows).consume()
-            found = records(
-                tx, queries.RETIRE_MISSING[kind], ids=[r["id"] for r in rows], version=version
-            )
-            retired += int(found[0]["retired"])
-        for rel in RELATIONS:
-            tx.run(queries.DELETE_EDGES[rel.key]).consume()
-            rel_rows = [_edge_row(e) for e in content.edges.get(rel.key, [])]
-            if rel_rows:
-                tx.run(queries.CREATE_EDGES[rel.key], rows=rel_rows).consume()
+        if promote is None:
+            version = int(records(tx, queries.MAX_POLICY_SET_VERSION)[0]["version"]) + 1
+        else:
+            version = promote.version
+        retired = _write_content(tx, content, version)
+        policy_ids = sorted(content.ids("Policy"))
+        if promote is not None:
+            info = _promote(tx, promote, previous, policy_ids, created)
+            return info, retired
         records(
             tx,
             queries.CREATE_POLICY_SET,
-            id=ps_id,
+            id=f"policyset-v{version}",
             version=version,
             content_hash=content_hash,
             author=author,
@@ -122,10 +143,13 @@ def apply_policy_content(
             content=canonical,
             node_count=nodes,
             edge_count=edges,
-            policy_ids=sorted(content.ids("Policy")),
+            policy_ids=policy_ids,
+            previous_version=previous.version if previous else None,
+            # None means "not recorded"; in a Cypher `+=` it would remove the default.
+            provenance={k: v for k, v in (provenance or {}).items() if v is not None},
         )
         info = PolicySetInfo(
-            id=ps_id,
+            id=f"policyset-v{version}",
             version=version,
             content_hash=content_hash,
             author=author,
@@ -146,6 +170,49 @@ def apply_policy_content(
     return LoadOutcome(changed=True, policy_set=info, nodes=nodes, edges=edges, retired=retired)
 
 
+def _write_content(tx: ManagedTransaction, content: GraphContent, version: int) -> int:
+    """Upsert every node, retire the missing ones, replace the structural edges."""
+    retired = 0
+    for kind in POLICY_NODE_LABELS:
+        rows = content.nodes.get(kind, [])
+        if rows:
+            tx.run(queries.UPSERT_NODES[kind], rows=rows).consume()
+        found = records(
+            tx, queries.RETIRE_MISSING[kind], ids=[r["id"] for r in rows], version=version
+        )
+        retired += int(found[0]["retired"])
+    for rel in RELATIONS:
+        tx.run(queries.DELETE_EDGES[rel.key]).consume()
+        rel_rows = [_edge_row(e) for e in content.edges.get(rel.key, [])]
+        if rel_rows:
+            tx.run(queries.CREATE_EDGES[rel.key], rows=rel_rows).consume()
+    return retired
+
+
+def _promote(
+    tx: ManagedTransaction,
+    promote: Promotion,
+    previous: PolicySetInfo | None,
+    policy_ids: list[str],
+    at: str,
+) -> PolicySetInfo:
+    rows = records(
+        tx,
+        lifecycle_queries.PROMOTE_CANDIDATE,
+        version=promote.version,
+        at=at,
+        by=promote.by,
+        by_name=promote.by_name,
+        previous_version=previous.version if previous else None,
+        rebased_from=promote.rebased_from,
+        policy_ids=policy_ids,
+    )
+    if not rows:
+        # Raised inside the transaction: the content written above is rolled back too.
+        raise Conflict(f"PolicySet v{promote.version} is no longer a candidate; nothing changed")
+    return policy_set_info(rows[0]["ps"])
+
+
 def stage_candidate(
     client: GraphClient,
     content: GraphContent,
@@ -155,9 +222,13 @@ def stage_candidate(
     author: str,
     message: str,
     now: datetime | None = None,
+    author_id: str | None = None,
 ) -> PolicySetInfo:
     """Record content as a candidate version: checked against the catalog like a load,
-    but nothing it describes is written, so the active version keeps serving."""
+    but nothing it describes is written, so the active version keeps serving.
+
+    `author_id`: the admin principal who staged it (prov:wasAttributedTo), whom the
+    approvals must exclude."""
     nodes, edges = content.count()
 
     def work(tx: ManagedTransaction) -> PolicySetInfo:
@@ -173,6 +244,7 @@ def stage_candidate(
             content=canonical,
             node_count=nodes,
             edge_count=edges,
+            author_id=author_id,
         )
         return policy_set_info(rows[0]["ps"])
 

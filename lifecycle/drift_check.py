@@ -363,6 +363,7 @@ def _roll_back(
             client,
             previous,
             author=report.by,
+            reason=f"drift: {reason}",
             message=f"drift rollback to v{previous}: {reason}",
             fitter=fitter,
             guard=lambda tx: drift_store.still_active(tx, judged, report.at),

@@ -246,6 +246,8 @@ def to_graph(bundle: Bundle) -> GraphContent:
         _detection_to_graph(settings, node, edge)
     for settings in doc["drift"]:
         _drift_to_graph(settings, node)
+    for governance in doc["governance"]:
+        node("GovernanceSettings", **_pick(governance, "id", "approvals_required"))
     return out
 
 
@@ -524,6 +526,8 @@ def from_graph(content: GraphContent) -> PolicyDocument:
     for settings in rows("DriftSettings"):
         limits = [_pick(limit, *DRIFT_LIMIT_FIELDS) for limit in rows("DriftLimit")]
         out["drift"].append({**_pick(settings, *DRIFT_SETTINGS_FIELDS), "limits": limits})
+    for governance in rows("GovernanceSettings"):
+        out["governance"].append(_pick(governance, "id", "approvals_required"))
     return PolicyDocument.model_validate(dict(out))
 
 

@@ -9,10 +9,11 @@ transaction (graph.store).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.embedding import OnnxEmbedder
 from engine.errors import InvalidPolicyData, Problem
@@ -126,9 +127,12 @@ def apply_bundle(
     fitter: ThreatCategoryFitter | None = None,
     guard: Callable[[ManagedTransaction], bool] | None = None,
     then: Callable[[ManagedTransaction, store.PolicySetInfo], None] | None = None,
+    check_active: store.ActiveCheck | None = None,
+    provenance: Mapping[str, str | int | None] | None = None,
 ) -> LoadReport:
     """`fitter`: embeds declared threat categories; made on demand when there are some.
-    `guard` and `then` run inside the write's transaction (graph.store.apply_policy_content)."""
+    `guard`, `then`, `check_active` and `provenance`: as graph.store.apply_policy_content's
+    (the first three run inside the write's transaction)."""
     check_references(bundle)  # read_bundle/read_rdf did, but a built bundle may not have
     fits: tuple[CategoryFit, ...] = ()
     if bundle.sections["threat_categories"]:
@@ -145,6 +149,8 @@ def apply_bundle(
         message=message,
         guard=guard,
         then=then,
+        check_active=check_active,
+        provenance=provenance,
     )
     items = sum(len(v) for v in bundle.sections.values())
     return LoadReport(outcome=outcome, content_hash=content_hash, items=items, threat_fits=fits)
@@ -177,6 +183,7 @@ def stage_bundle(
     author: str,
     message: str,
     fitter: ThreatCategoryFitter | None = None,
+    author_id: str | None = None,
 ) -> CandidateReport:
     """Validate exactly as a load does, then record the content as a candidate version."""
     check_references(bundle)
@@ -197,6 +204,7 @@ def stage_bundle(
         canonical=canonical,
         author=author,
         message=message,
+        author_id=author_id,
     )
     return CandidateReport(staged, content_hash, items, fits)
 
@@ -212,6 +220,9 @@ def rollback(
     version: int,
     *,
     author: str,
+    reason: str = "",
+    evidence: Mapping[str, Any] | None = None,
+    author_id: str | None = None,
     message: str | None = None,
     fitter: ThreatCategoryFitter | None = None,
     guard: Callable[[ManagedTransaction], bool] | None = None,
@@ -219,15 +230,28 @@ def rollback(
 ) -> LoadReport:
     """Re-apply the content recorded with an earlier version, as a new version.
 
-    `message` replaces "rollback to vN" (a drift rollback says why); `guard` and `then`
-    run in the write's transaction (graph.store.apply_policy_content)."""
+    The emergency path: no approvals. Who (`author`, and `author_id` when a principal
+    asked), why (`reason`) and on what grounds (`evidence`, JSON-able: a drift check's
+    figures) land on the new PolicySet as rollback_of, rollback_reason, rollback_evidence.
+    `message` replaces "rollback to vN: reason"; `guard` and `then` run in the write's
+    transaction (graph.store.apply_policy_content): a drift rollback acts only while the
+    version it judged is still active, and records its evidence in the same transaction.
+    """
     bundle = stored_bundle(client, version)
+    provenance: dict[str, str | int | None] = {
+        "rollback_of": version,
+        "rollback_reason": reason,
+        "rollback_evidence": json.dumps(evidence, sort_keys=True) if evidence else None,
+        "author_id": author_id,
+        "activated_by": author_id,  # None keeps the default: `author`
+    }
     return apply_bundle(
         client,
         bundle,
         author=author,
-        message=message or f"rollback to v{version}",
+        message=message or f"rollback to v{version}" + (f": {reason}" if reason else ""),
         fitter=fitter,
         guard=guard,
         then=then,
+        provenance=provenance,
     )

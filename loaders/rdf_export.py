@@ -172,6 +172,7 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "min_decisions": Values.ONE,
         "action": Values.ONE,
     },
+    "GovernanceSettings": {"approvals_required": Values.ONE},
 }
 
 # Relationship type -> (qualified-relation class, its properties).
@@ -216,6 +217,7 @@ KIND_PREFIXES: Mapping[str, str] = {
     "ValueList": "valuelist",
     "DriftSettings": "drift",
     "DriftLimit": "driftlimit",
+    "GovernanceSettings": "governance",
 }
 
 

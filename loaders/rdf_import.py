@@ -78,6 +78,7 @@ _SECTION_KIND = {
     "policies": "Policy",
     "detection": "DetectionSettings",
     "drift": "DriftSettings",
+    "governance": "GovernanceSettings",
 }
 # relationship types each kind states, and the qualified-relation classes
 _OUTGOING: dict[str, set[str]] = defaultdict(set)

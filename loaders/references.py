@@ -99,7 +99,9 @@ def check_references(bundle: Bundle) -> None:
         *_cycles(bundle),
         *_shared_keys(bundle),
         *tenancy_problems(bundle),
-        *_one_detection(bundle),
+        *_one_item(bundle, "detection", "detects one way"),
+        *_one_item(bundle, "governance", "is governed one way"),
+        *_one_item(bundle, "drift", "watches drift one way"),
     ]
     if problems:
         raise InvalidPolicyData(problems)
@@ -148,14 +150,8 @@ def _shared_ids(bundle: Bundle) -> Iterator[Problem]:
         yield Problem(source, location, f"documents.{item_id}", "id is also used by a data source")
 
 
-def _one_detection(bundle: Bundle) -> Iterator[Problem]:
-    # One PolicySet detects one way: two settings items would have to be merged by a rule
-    # nobody wrote down. The same holds for its drift settings.
-    yield from _one_item(bundle, "detection")
-    yield from _one_item(bundle, "drift")
-
-
-def _one_item(bundle: Bundle, section: str) -> Iterator[Problem]:
+def _one_item(bundle: Bundle, section: str, why: str) -> Iterator[Problem]:
+    # Settings sections: two items would have to be merged by a rule nobody wrote down.
     items = sorted(bundle.ids(section))
     if len(items) > 1:
         first = bundle.origins[(section, items[0])]
@@ -165,7 +161,8 @@ def _one_item(bundle: Bundle, section: str) -> Iterator[Problem]:
                 source,
                 location,
                 f"{section}.{item_id}",
-                f"a policy set has one {section} item; '{items[0]}' is already defined at {first}",
+                f"a policy set {why}: one {section} item; '{items[0]}' is already defined at "
+                f"{first}",
             )
 
 

@@ -29,6 +29,7 @@ from engine.threats.categories import THREAT_HEADS
 from engine.threats.custom import MIN_POSITIVES
 from loaders.detection_spec import Detection
 from loaders.drift_spec import Drift
+from loaders.governance_spec import Governance
 
 Id = Annotated[
     str,
@@ -482,6 +483,11 @@ class PolicyDocument(_Spec):
         default=[],
         description="When served traffic has drifted too far; at most one item "
         "(loaders.drift_spec).",
+    )
+    governance: list[Governance] = Field(
+        default=[],
+        description="What a change to this content needs; at most one item "
+        "(loaders.governance_spec).",
     )
 
 

@@ -101,6 +101,8 @@ class GR(DefinedNamespace):
     DriftSettings: URIRef
     DriftLimit: URIRef
     DriftCheck: URIRef
+    GovernanceSettings: URIRef
+    Approval: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
@@ -161,6 +163,10 @@ class GR(DefinedNamespace):
     # detection settings
     DETECTS: URIRef
     MARKS: URIRef
+    # the policy lifecycle
+    AUTHORED_BY: URIRef
+    APPROVES: URIRef
+    APPROVED_BY: URIRef
 
     # object properties that are RDF plumbing, not relationship types
     qualified: URIRef
@@ -262,6 +268,8 @@ class GR(DefinedNamespace):
     max_increase: URIRef
     max_ratio: URIRef
     action: URIRef
+    # governance settings
+    approvals_required: URIRef
 
 
 PREFIXES: dict[str, Namespace] = {

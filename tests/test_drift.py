@@ -463,7 +463,7 @@ def test_when_two_drift_items_are_declared_then_the_second_is_refused(tmp_path: 
     (tmp_path / "drift.yaml").write_text(
         json.dumps({"drift": [{"id": "a"}, {"id": "b"}]}), encoding="utf-8"
     )
-    with pytest.raises(InvalidPolicyData, match="a policy set has one drift item"):
+    with pytest.raises(InvalidPolicyData, match="one drift item"):
         read_bundle(tmp_path)
 
 
