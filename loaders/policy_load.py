@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.embedding import OnnxEmbedder
-from engine.errors import InvalidPolicyData, Problem
+from engine.errors import InvalidPolicyData, InvalidRequest, Problem
 from engine.model import ThreatCategorySpec
 from engine.threats.custom import MIN_CV_RECALL, CategoryFit, ThreatCategoryFitter
 from graph import store
@@ -198,7 +198,18 @@ def stored_bundle(client: GraphClient, version: int) -> Bundle:
     return Bundle.from_document(PolicyDocument.model_validate(canonical), f"policyset-v{version}")
 
 
-def rollback(client: GraphClient, version: int, *, author: str) -> LoadReport:
-    """Re-apply the content recorded with an earlier version, as a new version."""
-    bundle = stored_bundle(client, version)
-    return apply_bundle(client, bundle, author=author, message=f"rollback to v{version}")
+def rollback(client: GraphClient, version: int, *, author: str, reason: str = "") -> LoadReport:
+    """Re-apply the content recorded with an earlier version, as a new version.
+
+    Only a version that was active once: a candidate goes live by activation (with its
+    approvals), never by a rollback to it."""
+    info, canonical = store.policy_set_content(client, version)
+    if info.status not in ("active", "retired"):
+        raise InvalidRequest(
+            f"v{version} is {info.status}, never active: a rollback restores an earlier active "
+            "version; a candidate goes live by activation",
+            field="version",
+        )
+    bundle = Bundle.from_document(PolicyDocument.model_validate(canonical), info.id)
+    message = f"rollback to v{version}" + (f": {reason}" if reason else "")
+    return apply_bundle(client, bundle, author=author, message=message)
