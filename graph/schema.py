@@ -37,6 +37,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "DetectionSettings",
     "DetectionRecognizer",
     "ValueList",
+    "AdminAction",
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -87,6 +88,10 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     # pseudonym restores (api/vault/), answers' and detokenize's
     "RESTORED_FOR",  # PseudonymRestore -> Principal
     "OF_LABEL",  # PseudonymRestore -> SensitivityLabel
+    # the admin API's audit trail (graph/admin_audit.py)
+    "PERFORMED_BY",  # AdminAction -> Principal
+    "ACTED_ON",  # AdminAction -> PolicySet (the version the call named)
+    "PRODUCED",  # AdminAction -> PolicySet (the version the call created)
 )
 
 # Uniqueness on every node type's id; the constraint also gives the id index.
@@ -119,6 +124,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT detectionrecognizer_id IF NOT EXISTS "
     "FOR (n:DetectionRecognizer) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT valuelist_id IF NOT EXISTS FOR (n:ValueList) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT adminaction_id IF NOT EXISTS FOR (n:AdminAction) REQUIRE n.id IS UNIQUE",
 )
 
 # Request-time and audit lookups beyond the id constraints.
@@ -129,6 +135,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_tenant IF NOT EXISTS FOR (n:Decision) ON (n.tenant_id)",
     "CREATE INDEX decision_outcome IF NOT EXISTS FOR (n:Decision) ON (n.outcome)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
+    "CREATE INDEX adminaction_started IF NOT EXISTS FOR (n:AdminAction) ON (n.started_at)",
 )
 
 
