@@ -5,6 +5,7 @@ govroute neo4j start|stop|status  the bundled Neo4j Community server
 govroute load PATH                policy YAML dir/file, RDF file, or CSV catalog
 govroute export                   the active policy content as RDF
 govroute policy list|rollback     PolicySet versions
+govroute admin audit              the admin API's calls: who, what, when, outcome
 govroute policy test DIR          run the decision cases of a policy directory (no Neo4j)
 govroute policy diff A B          what changes between two versions/directories/files
 govroute policy schema            JSON Schema of the decision case format
@@ -30,15 +31,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.admin.cli import admin_app
 from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
 from api.settings import Settings
 from api.vault.cli import detokenize_command
 from engine.errors import GovroutError, InvalidPolicyData, InvalidRequest
-from graph import store
 from graph.connection import GraphClient
 from graph.server import LocalNeo4j
+from lifecycle.policy_sets import version_list
 from loaders.bundle import Bundle
 from loaders.catalog import catalog_root, load_catalog
 from loaders.policy_load import load_policy_path, read_bundle, rollback, stage_bundle
@@ -53,6 +55,7 @@ neo4j_app = typer.Typer(no_args_is_help=True, help="The bundled Neo4j Community 
 policy_app = typer.Typer(no_args_is_help=True, help="PolicySet versions.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(policy_app, name="policy")
+app.add_typer(admin_app, name="admin")
 app.command("fake-upstream")(fake_upstream)
 app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)
@@ -243,28 +246,42 @@ def schema(
 
 
 @policy_app.command("list")
-def policy_list() -> None:
+def policy_list(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="As GET /v1/admin/policies answers")
+    ] = False,
+) -> None:
+    """Every stored version, newest first."""
     with _client(Settings()) as client:
-        sets = _guard(lambda: store.list_policy_sets(client))
+        versions = _guard(lambda: version_list(client))
+    if as_json:
+        sys.stdout.write(json.dumps(versions, indent=2, ensure_ascii=False) + "\n")
+        return
     table = Table("version", "kind", "status", "hash", "author", "created", "message")
-    for ps in sets:
+    for ps in versions:
         table.add_row(
-            str(ps.version),
-            ps.kind,
-            ps.status,
-            ps.content_hash[:19],
-            ps.author,
-            ps.created_at[:19],
-            ps.message,
+            str(ps["version"]),
+            ps["kind"],
+            ps["status"],
+            ps["content_hash"][:19],
+            ps["author"],
+            ps["created_at"][:19],
+            ps["message"],
         )
     out.print(table)
 
 
 @policy_app.command("rollback")
-def policy_rollback(version: int, author: Annotated[str | None, typer.Option()] = None) -> None:
-    """Make an earlier version's content active again (recorded as a new version)."""
+def policy_rollback(
+    version: int,
+    author: Annotated[str | None, typer.Option()] = None,
+    reason: Annotated[str, typer.Option(help="Why; kept in the new version's message")] = "",
+) -> None:
+    """Make an earlier active version's content active again (recorded as a new version)."""
     with _client(Settings()) as client:
-        report = _guard(lambda: rollback(client, version, author=author or _author()))
+        report = _guard(
+            lambda: rollback(client, version, author=author or _author(), reason=reason)
+        )
     out.print(report.describe())
 
 
