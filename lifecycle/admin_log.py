@@ -31,7 +31,8 @@ def audit_text(actions: Sequence[dict[str, Any]]) -> str:
         made = f" -> v{a['produced_version']}" if a.get("produced_version") is not None else ""
         outcome = a["status"] if a["status"] != "started" else "started (outcome not recorded)"
         if a.get("error_code"):
-            outcome += f" [{a['error_code']}] {str(a.get('error') or '').splitlines()[0][:120]}"
+            error = " ".join(str(a.get("error") or "").split())  # problems on one line
+            outcome += f" [{a['error_code']}] {error[:200]}"
         lines.append(
             f"{a['started_at'][:19]}  {a['principal_id']}@{a['tenant_id']}  "
             f"{a['operation']}{on}{made}  {outcome}"

@@ -3,6 +3,7 @@ what each operation does to the graph, and the AdminAction every call leaves beh
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -152,7 +153,10 @@ def test_when_a_candidate_is_staged_as_json_then_the_list_shows_it_and_the_audit
     assert stage["produced"] == version
     assert stage["a"]["produced_version"] == version
     parameters = json.loads(stage["a"]["parameters"])
-    assert parameters == {"message": "employees lose the wiki"}  # no content body
+    assert parameters == {  # no content body: its hashes stand for it
+        "message": "employees lose the wiki",
+        "body_sha256": hashlib.sha256(staged.request.content).hexdigest(),
+    }
     assert "roles" not in stage["a"]["parameters"]
 
 
@@ -390,7 +394,8 @@ def test_when_calls_are_made_then_each_leaves_one_admin_action_that_audit_reads_
     api: TestClient, clean: GraphClient, neo4j_settings: Neo4jSettings
 ) -> None:
     started = datetime.now(UTC) - timedelta(seconds=1)
-    api.get("/v1/admin/policies", headers=bearer(ENGINEER))
+    # A parameter the route does not declare is not recorded: it could hold anything.
+    api.get("/v1/admin/policies?api_key=gr_live_oops", headers=bearer(ENGINEER))
     api.get("/v1/admin/policies/99999", headers=bearer(ENGINEER))
     api.get("/v1/admin/policies/abc", headers=bearer(ENGINEER))
     api.get("/v1/admin/policies", headers=bearer(SEC_ADMIN))
@@ -411,6 +416,8 @@ def test_when_calls_are_made_then_each_leaves_one_admin_action_that_audit_reads_
     assert read[4]["principal_id"] == "policy-engineer"
     assert read[4]["tenant_id"] == "nw-eu"
     assert read[4]["result"] == {"versions": len(store.list_policy_sets(clean))}
+    assert read[4]["parameters"] is None
+    assert read[0]["parameters"] == {"since": "10m"}
     stored = admin_actions(clean, started)
     assert len(stored) == 5
     assert stored[0].status == "ok"  # completed by now

@@ -37,6 +37,7 @@ from graph.connection import GraphClient
 log = logging.getLogger("govroute.admin")
 
 ADMIN_PERMISSION = "policy_admin"
+MAX_RECORDED = 500  # characters of a parameter's value kept in the audit
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
@@ -86,6 +87,9 @@ class AuditedRoute(APIRoute):
     def get_route_handler(self) -> Handler:
         handle = super().get_route_handler()
         operation, permissions = self.name, self.permissions
+        # Only the parameters the route itself declares are recorded (admin routes take
+        # none through dependencies): a stray one could be anything, a secret too.
+        declared = {p.alias for p in self.dependant.query_params}
 
         async def audited(request: Request) -> Response:
             runtime: Runtime = request.app.state.runtime
@@ -99,7 +103,7 @@ class AuditedRoute(APIRoute):
                 principal_id=principal.id,
                 tenant_id=principal.tenant,
                 version=_version(request),
-                parameters=dict(request.query_params) or None,
+                parameters=_declared(request, declared),
             )
             action_id = await run_in_threadpool(begin_action, runtime.graph, start)
             call = AdminCall(principal, runtime.graph, action_id, dict(start.parameters or {}))
@@ -131,6 +135,11 @@ async def _charge(limiter: RateLimiter, principal: Principal) -> None:
         limiter.admit(principal, 0)
     else:  # Redis calls block: keep them off the event loop
         await run_in_threadpool(limiter.admit, principal, 0)
+
+
+def _declared(request: Request, names: set[str]) -> dict[str, Any] | None:
+    found = {k: v[:MAX_RECORDED] for k, v in request.query_params.items() if k in names}
+    return found or None
 
 
 def _version(request: Request) -> int | None:

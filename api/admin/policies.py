@@ -8,6 +8,7 @@ audits it; the OpenAPI document picks up its schema and statuses.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -127,6 +128,8 @@ async def stage_candidate(
     ] = "",
 ) -> Any:
     """loaders.policy_load.stage_bundle"""
+    # The raw body's hash names even content that is refused (and never hashed canonically).
+    call.note(body_sha256=hashlib.sha256(await request.body()).hexdigest())
     bundle, note = await _candidate_body(request, message)
     call.note(content_hash=bundle.content_hash(), message=note)
     why = note or f"candidate staged by {call.principal.id} through the admin API"
@@ -201,6 +204,7 @@ def diff_policies(body: DiffIn, call: AdminCallDep) -> Any:
         **COMMON,
         **NOT_FOUND,
         400: {"description": "Malformed request, or the version was never active"},
+        422: {"description": "The stored content no longer fits the graph (e.g. the catalog)"},
     },
 )
 def rollback_policy(version: Version, body: RollbackIn, call: AdminCallDep) -> Any:
