@@ -16,6 +16,7 @@ from functools import partial
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
+from api.admin import policies as admin_policies
 from api.drift_watch import DriftWatch
 from api.errors import install_error_handlers
 from api.gateway import routes as gateway_routes
@@ -146,7 +147,15 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_request_bytes)
+    policy_limit = (
+        settings.api.max_policy_bytes,
+        "policy content exceeds {limit} bytes (GOVROUTE_MAX_POLICY_BYTES)",
+    )
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.api.max_request_bytes,
+        allowances={admin_policies.CANDIDATES_PATH: policy_limit},
+    )
     app.add_middleware(TelemetryMiddleware)  # outermost: the request span covers everything
     install_error_handlers(app)
     install_gateway_error_handlers(app)
@@ -155,5 +164,7 @@ def create_app(
     app.include_router(decide.router)
     app.include_router(gateway_routes.router)
     app.include_router(vault_routes.router)
+    app.include_router(admin_policies.router)
+    app.include_router(admin_policies.audit_router)
     app.openapi = partial(truthful_openapi, app)  # type: ignore[method-assign]
     return app

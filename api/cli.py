@@ -8,6 +8,7 @@ govroute policy list              PolicySet versions: status, approvals, rollout
 govroute policy approve|reject N  review a candidate (a policy_admin key: --key)
 govroute policy activate N        make an approved candidate the active version
 govroute policy rollback N        an earlier version's content, active again (emergency)
+govroute admin audit              the admin API's calls: who, what, when, outcome
 govroute policy test DIR          run the decision cases of a policy directory (no Neo4j)
 govroute policy diff A B          what changes between two versions/directories/files
 govroute policy schema            JSON Schema of the decision case format
@@ -33,6 +34,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from api.admin.cli import admin_app
 from api.drift_cli import drift_app
 from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
@@ -74,6 +76,7 @@ policy_app = typer.Typer(no_args_is_help=True, help="PolicySet versions.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(policy_app, name="policy")
 app.add_typer(drift_app, name="drift")
+app.add_typer(admin_app, name="admin")
 app.command("fake-upstream")(fake_upstream)
 app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -10,19 +11,32 @@ from api.errors import error_body
 
 
 class BodySizeLimit:
-    """Answers 413 when Content-Length, or the bytes actually received, exceed the limit."""
+    """Answers 413 when Content-Length, or the bytes actually received, exceed the limit.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `allowances`: paths whose bodies have a limit of their own (policy content staged
+    through the admin API is larger than any prompt), each with the 413's message, in
+    which `{limit}` is the number of bytes."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        allowances: Mapping[str, tuple[int, str]] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.allowances = dict(allowances or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes, what = self.allowances.get(
+            scope.get("path", ""), (self.max_bytes, "request body exceeds {limit} bytes")
+        )
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(send)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._too_large(send, max_bytes, what)
             return
         # The body is read here, whole, before the app sees it: raising from inside
         # the app's receive() does not work, because FastAPI turns any error while it
@@ -37,8 +51,8 @@ class BodySizeLimit:
                 return
             chunk = message.get("body", b"")
             received += len(chunk)
-            if received > self.max_bytes:
-                await self._too_large(send)
+            if received > max_bytes:
+                await self._too_large(send, max_bytes, what)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -46,10 +60,10 @@ class BodySizeLimit:
         whole: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
         await self.app(scope, _replaying([whole], receive), send)
 
-    async def _too_large(self, send: Send) -> None:
+    async def _too_large(self, send: Send, max_bytes: int, what: str) -> None:
         body = json.dumps(
             error_body(
-                f"request body exceeds {self.max_bytes} bytes",
+                what.format(limit=max_bytes),
                 type_="invalid_request_error",
                 code="payload_too_large",
             )

@@ -3,7 +3,7 @@
 FastAPI declares a 422 for every operation with parameters, but govroute answers
 validation errors with 400 (api/errors.py); it knows nothing of the bearer API keys
 that api/deps.py reads; and declared error answers carry no body schema. This
-rewrites the generated document once: 422 removed (its 400 declared instead), the
+rewrites the generated document once: FastAPI's 422 removed (its 400 declared instead), the
 bearer scheme declared and required on every /v1 operation, a 413 on every
 operation with a body (the size limit applies before routing), and every 4xx/5xx
 answer without a body of its own given the one error body every error has.
@@ -56,7 +56,10 @@ def truthful_openapi(app: FastAPI) -> dict[str, Any]:
     for path, item in doc.get("paths", {}).items():
         for operation in item.values():
             responses = operation.setdefault("responses", {})
-            if responses.pop("422", None) is not None:
+            # FastAPI's own 422 (request validation) is answered as 400; a 422 a route
+            # declares itself (invalid policy content) stays.
+            if responses.get("422", {}).get("description") == "Validation Error":
+                responses.pop("422")
                 responses.setdefault("400", {"description": "Malformed request"})
             if path.startswith("/v1/"):
                 operation["security"] = [{BEARER: []}]

@@ -21,13 +21,11 @@ from engine.errors import GovroutError, GraphUnavailable
 from graph.connection import GraphClient
 from lifecycle.case_run import CaseRunner
 from lifecycle.cases import case_files, case_schema_json, read_cases
-from lifecycle.diff_report import PolicyDiff
 from lifecycle.diff_report import as_json as diff_json
+from lifecycle.diff_report import policy_diff as compute_diff
 from lifecycle.diff_report import text as diff_text
-from lifecycle.impact import impact
 from lifecycle.offline import offline_world
 from lifecycle.report import junit_xml, text_report
-from lifecycle.semantic_diff import content_diff
 from lifecycle.sources import read_source
 from loaders.policy_load import read_bundle
 
@@ -117,12 +115,7 @@ def policy_diff(
     finally:
         for c in clients:
             c.close()
-    result = PolicyDiff(
-        a.label,
-        b.label,
-        content_diff(a.bundle, b.bundle),
-        impact(offline_world(a.bundle), offline_world(b.bundle)),
-    )
+    result = compute_diff(a, b)
     if as_json:
         sys.stdout.write(diff_json(result))
     else:

@@ -32,6 +32,11 @@ class ApiSettings(BaseSettings):
     )
     max_prompt_chars: int = Field(default=100_000, gt=0)
     max_request_bytes: int = Field(default=2_000_000, gt=0)
+    max_policy_bytes: int = Field(
+        default=8_000_000,
+        gt=0,
+        description="Policy content staged through POST /v1/admin/policies/candidates.",
+    )
     state_dir: Path = Field(
         default=Path(".govroute"),
         description="Provenance journal and the generated pseudonym secret live here.",

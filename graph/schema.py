@@ -42,6 +42,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "DriftCheck",
     "GovernanceSettings",
     "Approval",  # an admin's approval of a candidate PolicySet (lifecycle.versions)
+    "AdminAction",
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -100,6 +101,10 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     "AUTHORED_BY",  # PolicySet -> Principal (a candidate staged with an admin key)
     "APPROVES",  # Approval -> PolicySet
     "APPROVED_BY",  # Approval -> Principal
+    # the admin API's audit trail (graph/admin_audit.py)
+    "PERFORMED_BY",  # AdminAction -> Principal
+    "ACTED_ON",  # AdminAction -> PolicySet (the version the call named)
+    "PRODUCED",  # AdminAction -> PolicySet (the version the call created)
 )
 
 # Uniqueness on every node type's id; the constraint also gives the id index.
@@ -140,6 +145,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     # An approval's id names the version and the approver: one approval per admin, by
     # construction as well as by the check before it is written.
     "CREATE CONSTRAINT approval_id IF NOT EXISTS FOR (n:Approval) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT adminaction_id IF NOT EXISTS FOR (n:AdminAction) REQUIRE n.id IS UNIQUE",
 )
 
 # Request-time and audit lookups beyond the id constraints.
@@ -154,6 +160,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "FOR (n:Decision) ON (n.policy_version, n.created_at)",
     "CREATE INDEX driftcheck_at IF NOT EXISTS FOR (n:DriftCheck) ON (n.at)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
+    "CREATE INDEX adminaction_started IF NOT EXISTS FOR (n:AdminAction) ON (n.started_at)",
 )
 
 

@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from lifecycle.impact import Impact
-from lifecycle.semantic_diff import ContentDiff
+from lifecycle.impact import Impact, impact
+from lifecycle.offline import offline_world
+from lifecycle.semantic_diff import ContentDiff, content_diff
+from lifecycle.sources import PolicySource
 
 _SHOWN = 8  # names listed before "and N more"
 
@@ -24,6 +26,17 @@ class PolicyDiff:
     @property
     def empty(self) -> bool:
         return self.content.empty and self.impact.empty
+
+
+def policy_diff(before: PolicySource, after: PolicySource) -> PolicyDiff:
+    """The content diff and the decision impact of going from `before` to `after` (pure
+    core; `govroute policy diff` and POST /v1/admin/policies/diff both call this)."""
+    return PolicyDiff(
+        before.label,
+        after.label,
+        content_diff(before.bundle, after.bundle),
+        impact(offline_world(before.bundle), offline_world(after.bundle)),
+    )
 
 
 def _names(values: Iterable[str | None]) -> str:
@@ -103,12 +116,16 @@ def _impact_lines(impact: Impact) -> list[str]:
     return lines
 
 
-def as_json(diff: PolicyDiff) -> str:
-    payload = {
+def as_dict(diff: PolicyDiff) -> dict[str, Any]:
+    """The machine-readable diff: `--json`'s document, the admin API's answer."""
+    return {
         "before": diff.before,
         "after": diff.after,
         "changed": not diff.empty,
         "content": [asdict(s) for s in diff.content.sections],
         "impact": asdict(diff.impact),
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_json(diff: PolicyDiff) -> str:
+    return json.dumps(as_dict(diff), indent=2, ensure_ascii=False) + "\n"

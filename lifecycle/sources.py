@@ -29,6 +29,11 @@ def version_of(spec: str) -> int | None:
     return int(found.group(1))
 
 
+def stored_source(client: GraphClient, version: int) -> PolicySource:
+    """A stored version as one side of a diff (the admin API names versions only)."""
+    return PolicySource(f"v{version}", stored_bundle(client, version))
+
+
 def needs_graph(*specs: str) -> bool:
     return any(version_of(s) is not None for s in specs)
 
@@ -37,7 +42,7 @@ def read_source(spec: str, client: Callable[[], GraphClient]) -> PolicySource:
     """`client` is asked for only when `spec` is a version number."""
     version = version_of(spec)
     if version is not None:
-        return PolicySource(f"v{version}", stored_bundle(client(), version))
+        return stored_source(client(), version)
     path = Path(spec)
     if not path.exists():
         raise InvalidRequest(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.embedding import OnnxEmbedder
-from engine.errors import InvalidPolicyData, Problem
+from engine.errors import InvalidPolicyData, InvalidRequest, Problem
 from engine.model import ThreatCategorySpec
 from engine.threats.custom import MIN_CV_RECALL, CategoryFit, ThreatCategoryFitter
 from graph import store
@@ -236,8 +236,18 @@ def rollback(
     `message` replaces "rollback to vN: reason"; `guard` and `then` run in the write's
     transaction (graph.store.apply_policy_content): a drift rollback acts only while the
     version it judged is still active, and records its evidence in the same transaction.
+
+    Only a version that was active once: a candidate goes live by activation (with its
+    approvals), never by a rollback to it.
     """
-    bundle = stored_bundle(client, version)
+    info, canonical = store.policy_set_content(client, version)
+    if info.status not in ("active", "retired"):
+        raise InvalidRequest(
+            f"v{version} is {info.status}, never active: a rollback restores an earlier active "
+            "version; a candidate goes live by activation",
+            field="version",
+        )
+    bundle = Bundle.from_document(PolicyDocument.model_validate(canonical), info.id)
     provenance: dict[str, str | int | None] = {
         "rollback_of": version,
         "rollback_reason": reason,

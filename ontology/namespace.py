@@ -103,6 +103,7 @@ class GR(DefinedNamespace):
     DriftCheck: URIRef
     GovernanceSettings: URIRef
     Approval: URIRef
+    AdminAction: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
@@ -160,6 +161,10 @@ class GR(DefinedNamespace):
     RESTORED: URIRef
     RESTORED_FOR: URIRef
     OF_LABEL: URIRef
+    # the admin API's audit trail
+    PERFORMED_BY: URIRef
+    ACTED_ON: URIRef
+    PRODUCED: URIRef
     # detection settings
     DETECTS: URIRef
     MARKS: URIRef

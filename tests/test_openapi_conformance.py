@@ -45,7 +45,7 @@ from api.gateway.settings import GatewaySettings
 from api.settings import ApiSettings, RateLimitSettings, Settings
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
-from tests.conftest import load_enterprise
+from tests.conftest import load_enterprise, wipe
 
 pytestmark = pytest.mark.neo4j
 
@@ -53,6 +53,7 @@ AnyCase = Case[Any]
 
 ADMIN = "gr_demo_sec_admin_maEZn-xJu3pu1Ejn"  # security-admin: decide, chat, audit
 AUDITOR = "gr_demo_eu_auditor_d8MstJd-ea3xkbR2"  # eu-auditor: audit, detokenize
+POLICY_ADMIN = "gr_demo_policy_engineer_OjqVP6C_D3eEYxIj"  # policy-engineer: /v1/admin
 PROVIDER_KEYS = {
     "NW_PRIVATE_LLM_API_KEY": "conformance-private-key",
     "HELIO_EU_API_KEY": "conformance-helio-eu-key",
@@ -73,6 +74,9 @@ EXAMPLES = {
     "POST /v1/detokenize": 120,
     "GET /v1/decisions/{decision_id}": 60,
     "GET /v1/models/{model_id}": 40,
+    "POST /v1/admin/policies/candidates": 60,
+    "PUT /v1/admin/policies/{version}/rollout": 30,
+    "POST /v1/admin/policies/{version}/rollback": 30,
 }
 OTHER_EXAMPLES = 10
 # Operations with something to break (a body, a constrained parameter) also get
@@ -83,6 +87,8 @@ NEGATIVE_TOO = frozenset(
         "POST /v1/chat/completions",
         "POST /v1/detokenize",
         "GET /v1/decisions/{decision_id}",
+        "POST /v1/admin/policies/candidates",
+        "PUT /v1/admin/policies/{version}/rollout",
     )
 )
 MIN_CASES = 1_000
@@ -130,6 +136,10 @@ def served(
     finally:
         server.stop()
         upstream.stop()
+        # The admin operations ran for real (candidates staged, rollouts set, maybe a
+        # rollback): the next module gets the reference enterprise and nothing else.
+        wipe(graph)
+        load_enterprise(graph)
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -138,11 +148,19 @@ def served(
 
 
 def key_for(case: AnyCase) -> str:
+    if case.operation.path.startswith("/v1/admin/"):
+        return POLICY_ADMIN
     return (
         AUDITOR
         if case.operation.path in ("/v1/detokenize", "/v1/decisions/{decision_id}")
         else ADMIN
     )
+
+
+def admin_last(operation_label: str) -> bool:
+    """Admin operations change what the others are decided under (a rollback, a rollout):
+    they run after every other operation, and the fixture restores the graph after them."""
+    return " /v1/admin/" in operation_label
 
 
 def exercise(case: AnyCase, url: str, session: requests.Session, tally: Tally) -> None:
@@ -169,8 +187,9 @@ def steered(case: AnyCase, steer: bool) -> AnyCase:
     """Some valid cases pointed at the paths that do the work, which random valid data
     rarely reaches: a chat request for model 'auto' without a made-up X-Govroute-Context
     (so the fake upstream answers, streaming or not), a decide request with exactly one
-    of prompt and messages, a detokenize request with one of text and pseudonyms. The
-    rest stay as generated."""
+    of prompt and messages, a detokenize request with one of text and pseudonyms, a
+    candidate that is valid content, a rollback to a version that exists. The rest stay
+    as generated."""
     if not steer or case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return case
     body = case.body if isinstance(case.body, dict) else None
@@ -186,6 +205,15 @@ def steered(case: AnyCase, steer: bool) -> AnyCase:
         elif body.get("text") is None and body.get("pseudonyms") is None:
             body["text"] = "Call <PERSON_05b56e> back."
             body.pop("pseudonyms", None)
+    elif case.operation.label == "POST /v1/admin/policies/candidates" and body is not None:
+        body.pop("yaml", None)  # an empty document: valid content, staged as a candidate
+        body["content"] = {}
+    elif case.operation.label == "POST /v1/admin/policies/{version}/rollback":
+        if case.path_parameters is not None:
+            case.path_parameters["version"] = 1  # the enterprise: a rollback that runs
+    elif case.operation.label == "PUT /v1/admin/policies/{version}/rollout":
+        if case.path_parameters is not None:
+            case.path_parameters["version"] = 2  # most likely the first staged candidate
     elif case.operation.label == "POST /v1/decide" and body is not None:
         if "messages" in body and body.get("prompt") is not None:
             body.pop("messages")
@@ -224,11 +252,14 @@ def test_when_schemathesis_exercises_every_operation_then_answers_conform_to_the
     schema = schemathesis.openapi.from_dict(document)
     tally = Tally()
     started = time.monotonic()
+    operations = []
+    for result in schema.get_all_operations():
+        if not isinstance(result, Ok):
+            pytest.fail(f"schemathesis cannot read an operation: {result.err()}")
+        operations.append(result.ok())
+    operations.sort(key=lambda op: admin_last(op.label))  # stable: the rest keep their order
     with requests.Session() as session:
-        for result in schema.get_all_operations():
-            if not isinstance(result, Ok):
-                pytest.fail(f"schemathesis cannot read an operation: {result.err()}")
-            operation = result.ok()
+        for operation in operations:
             examples = EXAMPLES.get(operation.label, OTHER_EXAMPLES)
             modes = [GenerationMode.POSITIVE]
             if operation.label in NEGATIVE_TOO:

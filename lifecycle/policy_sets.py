@@ -1,0 +1,39 @@
+"""PolicySet versions as plain data: what `govroute policy list --json` prints and what
+GET /v1/admin/policies answers (one function each, so the two cannot drift apart)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from graph import store
+from graph.connection import GraphClient
+
+
+def version_list(client: GraphClient) -> list[dict[str, Any]]:
+    """Every stored version, newest first (policy and catalog loads alike)."""
+    return [asdict(info) for info in store.list_policy_sets(client)]
+
+
+def version_detail(client: GraphClient, version: int) -> dict[str, Any]:
+    """One version's record, its canonical content, and its rollout if it is under one."""
+    info, content = store.policy_set_content(client, version)
+    rollout = store.rollout_candidate(client)
+    mine = rollout if rollout is not None and rollout.policy_set.version == version else None
+    return {
+        "policy_set": asdict(info),
+        "rollout": None if mine is None else rollout_dict(mine),
+        "content": content,
+    }
+
+
+def rollout_dict(rollout: store.Rollout) -> dict[str, Any]:
+    return {
+        "version": rollout.policy_set.version,
+        "mode": rollout.mode,
+        "percent": rollout.percent,
+        "tenants": list(rollout.tenants),
+        "principals": list(rollout.principals),
+        "since": rollout.since,
+        "by": rollout.by,
+    }
