@@ -8,6 +8,9 @@ govroute policy list|rollback     PolicySet versions
 govroute policy test DIR          run the decision cases of a policy directory (no Neo4j)
 govroute policy diff A B          what changes between two versions/directories/files
 govroute policy schema            JSON Schema of the decision case format
+govroute policy shadow N          decide live traffic under candidate N too, never serve it
+govroute policy canary N          let candidate N serve --percent P, --tenant T, --principal P
+govroute policy shadow-report N   how candidate N's shadow decisions differed (--since 24h)
 govroute schema                   JSON Schema of the policy YAML format
 govroute fake-upstream            a local OpenAI-compatible provider for demos
 govroute redteam --url --key      send the attack suite to a deployment, report block rates
@@ -33,6 +36,7 @@ from rich.table import Table
 from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
+from api.rollout_cli import policy_canary, policy_shadow, policy_shadow_report
 from api.settings import Settings
 from api.vault.cli import detokenize_command
 from engine.errors import GovroutError, InvalidPolicyData, InvalidRequest
@@ -58,6 +62,9 @@ app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)
 policy_app.command("diff")(policy_diff)
 policy_app.command("schema")(policy_schema)
+policy_app.command("shadow")(policy_shadow)
+policy_app.command("canary")(policy_canary)
+policy_app.command("shadow-report")(policy_shadow_report)
 app.command("detokenize")(detokenize_command)
 
 out = Console()

@@ -128,6 +128,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_created IF NOT EXISTS FOR (n:Decision) ON (n.created_at)",
     "CREATE INDEX decision_tenant IF NOT EXISTS FOR (n:Decision) ON (n.tenant_id)",
     "CREATE INDEX decision_outcome IF NOT EXISTS FOR (n:Decision) ON (n.outcome)",
+    "CREATE INDEX decision_shadow IF NOT EXISTS FOR (n:Decision) ON (n.shadow_version)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
 )
 
