@@ -488,7 +488,7 @@ class Runtime:
             return mapping
         scope = decision.pseudonym_scope
         found = self.vault.find_or_none(scope, wanted)
-        entity_labels = self.state.snapshot.entity_labels
+        entity_labels = self.state_for(decision).snapshot.entity_labels
         actions, blocks = decision_visibility(decision, entity_labels)
         now = datetime.now(UTC)
         for pseudonym, entry in sorted(found.items()):
@@ -580,7 +580,11 @@ class Runtime:
         changed = False
         if generation != self._generation or self._state is None:
             changed = self._reload(generation)
+        # Before the first answer too: a canary's principals get the candidate from the
+        # first request on, and its query is planned before any request has a deadline.
         self._refresh_candidate()
+        if self._state is not None:
+            self._loaded.set()
         return changed
 
     def _reload(self, generation: int) -> bool:
@@ -600,7 +604,6 @@ class Runtime:
             self._warm_up(self._state.snapshot)
         self._generation = generation
         self._facts.clear()
-        self._loaded.set()
         if self.writer.behind:
             self.writer.replay_now()
         return changed
