@@ -13,6 +13,9 @@ govroute policy test DIR          run the decision cases of a policy directory (
 govroute policy diff A B          what changes between two versions/directories/files
 govroute policy schema            JSON Schema of the decision case format
 govroute drift check|status       drift against the baseline; a breach ends a canary or rolls back
+govroute policy shadow N          decide live traffic under candidate N too, never serve it
+govroute policy canary N          let candidate N serve --percent P, --tenant T, --principal P
+govroute policy shadow-report N   how candidate N's shadow decisions differed (--since 24h)
 govroute schema                   JSON Schema of the policy YAML format
 govroute fake-upstream            a local OpenAI-compatible provider for demos
 govroute redteam --url --key      send the attack suite to a deployment, report block rates
@@ -39,6 +42,7 @@ from api.drift_cli import drift_app
 from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
+from api.rollout_cli import policy_canary, policy_shadow, policy_shadow_report
 from api.settings import DRIFT_CHECK_DEFAULT_S, Settings
 from api.vault.cli import detokenize_command
 from api.versions_cli import (
@@ -87,6 +91,9 @@ policy_app.command("approve")(policy_approve)
 policy_app.command("reject")(policy_reject)
 policy_app.command("activate")(policy_activate)
 policy_app.command("rollback")(policy_rollback)
+policy_app.command("shadow")(policy_shadow)
+policy_app.command("canary")(policy_canary)
+policy_app.command("shadow-report")(policy_shadow_report)
 app.command("detokenize")(detokenize_command)
 
 out = Console()

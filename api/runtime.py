@@ -33,12 +33,21 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from api import logs
+from api.rollout import (
+    CandidateState,
+    ShadowJob,
+    ShadowRunner,
+    build_candidate,
+    decide_candidate,
+    shadow_record,
+)
 from api.schemas import DecideRequest
 from api.settings import TelemetrySettings, VaultSettings
 from api.telemetry import PhaseClock, Telemetry
 from api.vault.vault import Restore, Vault
 from engine import decide as core
 from engine.analyze import EngineState, analyze
+from engine.decide import Analysis
 from engine.decision import Decision
 from engine.detect import Detector
 from engine.embedding import Embedder
@@ -58,6 +67,9 @@ from graph.provenance import read_decision
 from graph.provenance_writer import ProvenanceWriter
 from graph.schema import apply_schema
 from graph.snapshot import load_snapshot
+from graph.store import rollout_candidate
+from lifecycle.outcome_diff import compare
+from lifecycle.rollout import ACTIVE, CANARY, rollout_field
 
 log = logging.getLogger("govroute.runtime")
 DECISION_THREADS = 40
@@ -126,6 +138,16 @@ class Decided:
     record: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    """A decision with what it was decided from, for the shadow to decide again."""
+
+    decision: Decision
+    request: DecisionRequest
+    analysis: Analysis
+    facts: dict[str, ItemFacts]
+
+
 class Runtime:
     def __init__(
         self,
@@ -158,6 +180,12 @@ class Runtime:
         # Embeds the benign reference only if some PolicySet declares a threat category.
         self._fitter = ThreatCategoryFitter(embedder)
         self._state: EngineState | None = None
+        # The candidate under shadow or canary (api.rollout), swapped whole like `_state`;
+        # `_candidate_failed` remembers one that would not build, so it is not rebuilt
+        # every cycle: (candidate id, content hash, active version).
+        self._candidate: CandidateState | None = None
+        self._candidate_failed: tuple[str, str, str] | None = None
+        self._shadow = ShadowRunner(self._decide_shadow, on_drop=self.telemetry.shadow_dropped)
         self._schema_applied = False
         self._loaded = threading.Event()
         self.liveness = Liveness(
@@ -188,6 +216,7 @@ class Runtime:
         the probe and the refresher. Returns without a state (not ready) when the graph
         does not answer, or the first load takes longer than `first_load_timeout_s`."""
         self.liveness.probe()
+        self._shadow.start()
         self._refresher.start()
         self.liveness.start()
         if self.liveness.up:
@@ -203,6 +232,7 @@ class Runtime:
         if self._refresher.is_alive():
             self._refresher.join(timeout_s)
         self._decision_threads.shutdown(wait=True)
+        self._shadow.close()  # after the decisions that may still queue shadow jobs
         self._graph_threads.shutdown(wait=True)
 
     @property
@@ -214,6 +244,23 @@ class Runtime:
                 "no PolicySet is loaded yet: the graph has not answered since this process started"
             )
         return state
+
+    @property
+    def candidate(self) -> CandidateState | None:
+        """The candidate under shadow or canary, when one is built and out."""
+        return self._candidate
+
+    @property
+    def shadow(self) -> ShadowRunner:
+        return self._shadow
+
+    def state_for(self, decision: Decision) -> EngineState:
+        """The engine state of the version that decided `decision` (a canary's candidate,
+        else the active one): the gateway routes and filters the answer under it."""
+        candidate = self._candidate
+        if candidate is not None and decision.policy_version == candidate.version:
+            return candidate.state
+        return self.state
 
     @property
     def loaded(self) -> bool:
@@ -284,24 +331,44 @@ class Runtime:
 
     def decide(self, principal: Principal, body: DecideRequest) -> Decided:
         state = self.state
-        check_declared(state.snapshot, body.purpose)  # a 400 before anything is decided
+        candidate = self._candidate  # read once: the refresher may swap it meanwhile
+        canary = candidate if candidate is not None and candidate.serves(principal) else None
+        deciding = canary.state if canary is not None else state
+        check_declared(deciding.snapshot, body.purpose)  # a 400 before anything is decided
         decision_id = f"dec_{uuid.uuid4().hex}"
-        logs.bind(decision_id=decision_id, policy_version=state.snapshot.version)
+        logs.bind(decision_id=decision_id, policy_version=deciding.snapshot.version)
         clock = PhaseClock()
         try:
-            decision = self._decide(principal, body, state, decision_id, clock)
+            inputs = self._decide(principal, body, state, decision_id, clock, canary)
         except Exception as exc:
             clock.stop()
             self.telemetry.decision_failed(
-                decision_id, principal, state.snapshot.version, clock, exc
+                decision_id, principal, deciding.snapshot.version, clock, exc
             )
             raise
+        decision = inputs.decision
         self.telemetry.decided(decision, clock)
         if decision.allowed:  # a later turn, or the answer, may bring these pseudonyms back
             self.vault.keep(decision.pseudonym_scope, entries_of(decision))
         record = decision_record(decision)
+        if candidate is not None:  # which version decided, while a candidate is out
+            role = CANARY if canary is not None else ACTIVE
+            record["rollout"] = rollout_field(role, candidate.version, state.snapshot.version)
         self._recent.put(decision.id, record)
         self.writer.submit_decision(record)
+        if canary is not None:
+            self.telemetry.canary_served(canary.version)
+        elif candidate is not None and candidate.shadow:
+            self._shadow.submit(
+                ShadowJob(
+                    candidate,
+                    inputs.request,
+                    record,
+                    inputs.analysis,
+                    inputs.facts,
+                    decision.created_at,
+                )
+            )
         return Decided(decision, record)
 
     async def decide_async(self, principal: Principal, body: DecideRequest) -> Decided:
@@ -329,7 +396,10 @@ class Runtime:
         state: EngineState,
         decision_id: str,
         clock: PhaseClock,
-    ) -> Decision:
+        canary: CandidateState | None = None,
+    ) -> _Inputs:
+        """Decide under the active `state`, or under `canary`'s candidate; the item facts
+        are read from the graph (the active version's) either way."""
         request = DecisionRequest(
             principal=principal,
             messages=tuple(ChatMessage(m.role, m.content) for m in body.as_messages()),
@@ -358,21 +428,54 @@ class Runtime:
             if ids
             else None
         )
-        analysis = analyze(request, state, phase=clock.mark)
+        analysis = analyze(request, canary.state if canary else state, phase=clock.mark)
         clock.mark("graph_lookup")
         facts = reading.result() if reading is not None else {}
-        decision = core.decide(
-            request,
-            state.snapshot,
-            facts,
-            analysis,
-            decision_id=decision_id,
-            now=datetime.now(UTC),
-            secret=self._secret,
-            phase=clock.mark,
-        )
+        if canary is not None:
+            decision = decide_candidate(
+                canary,
+                request,
+                facts,
+                analysis,
+                decision_id=decision_id,
+                now=datetime.now(UTC),
+                secret=self._secret,
+                phase=clock.mark,
+            )
+        else:
+            decision = core.decide(
+                request,
+                state.snapshot,
+                facts,
+                analysis,
+                decision_id=decision_id,
+                now=datetime.now(UTC),
+                secret=self._secret,
+                phase=clock.mark,
+            )
         clock.stop()
-        return decision
+        return _Inputs(decision, request, analysis, facts)
+
+    def _decide_shadow(self, job: ShadowJob) -> None:
+        """The candidate's decision of a served request, in the shadow thread: compared
+        with the served one and recorded (journal kind "shadow"), never served."""
+        candidate = job.candidate
+        analysis = (
+            job.analysis if candidate.shared_analysis else analyze(job.request, candidate.state)
+        )
+        decision = decide_candidate(
+            candidate,
+            job.request,
+            job.facts,
+            analysis,
+            decision_id=str(job.served["id"]),
+            now=job.decided_at,
+            secret=self._secret,
+        )
+        change = compare(job.served, decision_record(decision))
+        at = job.decided_at.isoformat()
+        self.writer.submit_shadow(shadow_record(change, version=candidate.version, at=at))
+        self.telemetry.shadow_decided(candidate.version, change.kinds)
 
     def restorable(self, decision: Decision, principal: Principal) -> dict[str, str]:
         """Placeholder -> value for the answer of `decision`: its own pseudonyms, and those
@@ -388,7 +491,7 @@ class Runtime:
             return mapping
         scope = decision.pseudonym_scope
         found = self.vault.find_or_none(scope, wanted)
-        entity_labels = self.state.snapshot.entity_labels
+        entity_labels = self.state_for(decision).snapshot.entity_labels
         actions, blocks = decision_visibility(decision, entity_labels)
         now = datetime.now(UTC)
         for pseudonym, entry in sorted(found.items()):
@@ -460,7 +563,8 @@ class Runtime:
     # ------------------------------------------------------------ freshness
 
     def refresh(self) -> bool:
-        """Rebuild the state if a load happened since; True when the state changed."""
+        """Rebuild the state if a load happened since, and pick up the rollout (every
+        cycle); True when the active state changed."""
         if not self.liveness.up:
             return False  # the probe says the server is away: a query would only wait
         try:
@@ -476,8 +580,19 @@ class Runtime:
                 )
             self.graph_up = False
             return False
-        if generation == self._generation and self._state is not None:
-            return False
+        changed = False
+        if generation != self._generation or self._state is None:
+            changed = self._reload(generation)
+        # Before the first answer too: a canary's principals get the candidate from the
+        # first request on, and its query is planned before any request has a deadline.
+        self._refresh_candidate()
+        if self._state is not None:
+            self._loaded.set()
+        return changed
+
+    def _reload(self, generation: Generation) -> bool:
+        """A load happened since `generation`: the active state, rebuilt if its version
+        changed."""
         snapshot = load_snapshot(self.graph)
         changed = self._state is None or snapshot.version != self._state.snapshot.version
         if changed:
@@ -492,10 +607,79 @@ class Runtime:
             self._warm_up(self._state.snapshot)
         self._generation = generation
         self._facts.clear()
-        self._loaded.set()
         if self.writer.behind:
             self.writer.replay_now()
         return changed
+
+    def _refresh_candidate(self) -> None:
+        """Pick up a rollout started, changed or ended (it bumps no PolicySet version, so
+        it is read every cycle: one small query); build the candidate's state when the
+        candidate or the active version changed. A candidate that fails to build is
+        logged and left out: the active version serves everyone."""
+        active = self._state
+        if active is None:
+            return
+        try:
+            rollout = rollout_candidate(self.graph)
+        except GraphUnavailable as exc:
+            log.warning("reading the rollout failed; keeping the last one: %s", exc)
+            return
+        current = self._candidate
+        if rollout is None:
+            if current is not None:
+                log.info(
+                    "rollout of %s ended: %s serves everyone",
+                    current.version,
+                    active.snapshot.version,
+                )
+            self._candidate = None
+            return
+        ps = rollout.policy_set
+        key = (ps.id, ps.content_hash, active.snapshot.version)
+        if current is not None and key == (
+            current.version,
+            current.rollout.policy_set.content_hash,
+            current.active_version,
+        ):
+            if current.rollout != rollout:
+                self._candidate = current.with_rollout(rollout)
+                log.info(
+                    "rollout of %s is now %s (%s)",
+                    ps.id,
+                    rollout.mode,
+                    self._candidate.selection.describe(),
+                )
+            return
+        if key == self._candidate_failed:
+            return
+        started = time.perf_counter()
+        try:
+            built = build_candidate(self.graph, rollout, active, self._build_state)
+        except GraphUnavailable as exc:
+            log.warning("reading candidate %s failed; will try again: %s", ps.id, exc)
+            return
+        except Exception:
+            log.exception(
+                "candidate %s could not be built: left out, %s serves everyone",
+                ps.id,
+                active.snapshot.version,
+            )
+            self._candidate_failed = key
+            self._candidate = None
+            return
+        self._candidate = built
+        log.info(
+            "candidate %s under %s beside %s (%s; analysis %s; built in %.0f ms)",
+            ps.id,
+            rollout.mode,
+            active.snapshot.version,
+            built.selection.describe() if rollout.mode == CANARY else "never serves",
+            "shared with the active version" if built.shared_analysis else "its own",
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def _build_state(self, snapshot: Snapshot) -> EngineState:
+        return build_state(snapshot, self.embedder, self.threats, self._fitter)
 
     def _warm_up(self, snapshot: Snapshot) -> None:
         """Run the request path's queries once, without a deadline, before serving: the

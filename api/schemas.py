@@ -194,6 +194,16 @@ class ThreatsOut(BaseModel):
     findings: list[ThreatFindingOut]
 
 
+class RolloutOut(BaseModel):
+    """Present while a candidate PolicySet is under shadow or canary."""
+
+    role: Literal["canary", "active"] = Field(
+        description="Which version decided: the canary candidate, or the active version."
+    )
+    candidate: str = Field(description="The candidate under rollout, e.g. policyset-v7.")
+    active: str = Field(description="The active PolicySet at the time.")
+
+
 class DecisionOut(BaseModel):
     """The decision value: everything that decided the request, and why."""
 
@@ -222,6 +232,7 @@ class DecisionOut(BaseModel):
     issues: list[IssueOut]
     block_output_labels: list[str]
     threats: ThreatsOut | None = None
+    rollout: RolloutOut | None = None
 
 
 class ProvenanceEdgeOut(BaseModel):

@@ -201,6 +201,22 @@ class Metrics:
             "rolled_back, already_done, failed, error).",
             ["action"],
         )
+        self.shadow_decisions = counter(
+            "govroute_shadow_decisions",
+            "Candidate decisions under shadow, by candidate and change from the served one "
+            "(a decision with several changes counts once per kind; 'unchanged' if none).",
+            ["candidate", "change"],
+        )
+        self.canary_decisions = counter(
+            "govroute_canary_decisions",
+            "Decisions a canary candidate decided and served, by candidate.",
+            ["candidate"],
+        )
+        self.shadow_dropped = Counter(
+            "govroute_shadow_dropped",
+            "Shadow decisions not made because the shadow queue was full.",
+            registry=registry,
+        )
         self.errors = counter(
             "govroute_decision_errors",
             "Decisions that failed with an unexpected error, by exception type.",
@@ -384,6 +400,20 @@ class Telemetry:
         )
 
     # ------------------------------------------------------------ rate limits
+
+    def canary_served(self, candidate: str) -> None:
+        self.metrics.canary_decisions.labels(candidate).inc()
+
+    def shadow_decided(self, candidate: str, kinds: Iterable[str]) -> None:
+        counted = False
+        for kind in kinds:
+            self.metrics.shadow_decisions.labels(candidate, kind).inc()
+            counted = True
+        if not counted:
+            self.metrics.shadow_decisions.labels(candidate, "unchanged").inc()
+
+    def shadow_dropped(self) -> None:
+        self.metrics.shadow_dropped.inc()
 
     def rate_limited(self, scope: str, kind: str, principal: Principal) -> None:
         self.metrics.rate_limited.labels(scope, kind).inc()

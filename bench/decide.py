@@ -1,6 +1,7 @@
 """Benchmark: decisions over the reference enterprise, provenance on, in one process.
 
     .venv/bin/python bench/decide.py [--decisions N] [--catalog-docs D] [--profile]
+                                     [--shadow policy|analysis]
 
 Starts its own Neo4j (temporary home, free ports), loads examples/enterprise and a
 synthetic catalog of D documents (default 20,000) so that context lookups miss the
@@ -14,6 +15,12 @@ Prints p50/p95/p99 latency per prompt-length band, decisions/s at concurrency 1
 and 4, the share of each decision spent outside the embedding model, peak RSS and
 cold-start time (imports + model + engine state). Every prompt is different, so no
 cache sees a repeat that real traffic would not.
+
+`--shadow` runs everything with a candidate under shadow (issue 11 item 4): `policy`
+adds a deny policy (the candidate shares the active analysis, the usual case),
+`analysis` also adds an intent exemplar (the candidate embeds every prompt again).
+Compare its figures with a run without the flag; throughput waits for the shadow
+decisions too, and the shadow's decided/dropped counts are printed.
 """
 
 from __future__ import annotations
@@ -50,8 +57,11 @@ from graph.facts import principal_for_key  # noqa: E402
 from graph.provenance_writer import ProvenanceWriter  # noqa: E402
 from graph.schema import apply_schema  # noqa: E402
 from graph.server import throwaway_server  # noqa: E402
+from graph.store import start_rollout  # noqa: E402
+from loaders.bundle import Bundle  # noqa: E402
 from loaders.catalog import load_catalog  # noqa: E402
-from loaders.policy_load import load_policy_path  # noqa: E402
+from loaders.policy_load import load_policy_path, read_bundle, stage_bundle  # noqa: E402
+from loaders.spec import PolicyDocument  # noqa: E402
 
 IMPORTED = time.perf_counter()
 ENTERPRISE = ROOT / "examples" / "enterprise"
@@ -171,6 +181,24 @@ class EmbedClock:
         return spent
 
 
+def shadow_candidate(kind: str) -> Bundle:
+    """The enterprise plus a deny policy (and, for `analysis`, one more exemplar)."""
+    doc = read_bundle(ENTERPRISE).canonical()
+    doc["policies"].append(
+        {
+            "id": "bench-deny-us-analysts",
+            "description": "US analysts are frozen out (benchmark candidate).",
+            "effect": "deny",
+            "priority": 950,
+            "applies_to": {"roles": ["analyst_us"]},
+        }
+    )
+    if kind == "analysis":
+        intent = next(i for i in doc["intents"] if i["id"] == "summarize_document")
+        intent["exemplars"] = [*intent["exemplars"], "Give me the gist of this memo."]
+    return Bundle.from_document(PolicyDocument.model_validate(doc), f"bench-{kind}")
+
+
 def pct(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
@@ -191,6 +219,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--profile", action="store_true", help="cProfile 100 decisions, print the top"
+    )
+    parser.add_argument(
+        "--shadow",
+        choices=("policy", "analysis"),
+        help="run with a candidate under shadow: one that shares the active analysis "
+        "(policy) or one that runs its own (analysis)",
     )
     args = parser.parse_args()
 
@@ -214,6 +248,12 @@ def main() -> None:
                 load_catalog(
                     client, catalog, author="bench", message="bench catalog", progress=False
                 )
+            if args.shadow:
+                staged = stage_bundle(
+                    client, shadow_candidate(args.shadow), author="bench", message="shadow"
+                )
+                assert staged.policy_set is not None
+                start_rollout(client, staged.policy_set.version, "shadow", by="bench")
             principals: dict[str, Principal] = {}
             for who, key in PRINCIPAL_KEYS.items():
                 found = principal_for_key(client, key)
@@ -230,12 +270,21 @@ def main() -> None:
                 f"{ready - cold:.1f} s (PolicySet {runtime.state.snapshot.version}, "
                 f"{runtime.state.intents.size} exemplars)"
             )
+            candidate = runtime.candidate
+            if args.shadow:
+                assert candidate is not None, "the candidate did not build"
+                assert candidate.shadow
+                print(
+                    f"shadow: candidate {candidate.version}, analysis "
+                    f"{'shared' if candidate.shared_analysis else 'its own'}"
+                )
 
             # Other prompts and (mostly) other documents than the measured ones: what warms
             # up is code (Neo4j's JIT, onnxruntime's buffers), not the facts cache.
             warm = workload(args.warmup, args.seed + 1, args.catalog_docs, policy_docs)
             for who, _, body in warm:
                 runtime.decide(principals[who], body)
+            runtime.shadow.wait_idle(120)
             writer.flush()
 
             def run_one(item: tuple[str, int, DecideRequest]) -> tuple[int, float, float]:
@@ -265,6 +314,7 @@ def main() -> None:
             cpu0, neo0 = process_cpu_s(), neo4j_cpu_s()
             began = time.perf_counter()
             results = [run_one(item) for item in sequential]
+            runtime.shadow.wait_idle(120)
             writer.flush()
             seq_rate = len(results) / (time.perf_counter() - began)
             seq_cpu = (process_cpu_s() - cpu0, neo4j_cpu_s() - neo0)
@@ -274,6 +324,7 @@ def main() -> None:
             began = time.perf_counter()
             with ThreadPoolExecutor(4) as pool:
                 conc = list(pool.map(run_one, concurrent))
+            runtime.shadow.wait_idle(120)
             writer.flush(120)
             conc_rate = len(conc) / (time.perf_counter() - began)
             conc_cpu = (process_cpu_s() - cpu0, neo4j_cpu_s() - neo0)
@@ -322,6 +373,11 @@ def main() -> None:
                 f"provenance: {stats.written} records written in {stats.batches} batches, "
                 f"journaled {stats.journaled}"
             )
+            if args.shadow:
+                print(
+                    f"shadow: {runtime.shadow.decided} candidate decisions, "
+                    f"{runtime.shadow.dropped} dropped (queue full)"
+                )
             print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
             print(f"median decision: {statistics.median(t for _, t, _ in results) * 1000:.1f} ms")
             runtime.close()

@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.provenance import dumps
 from engine.threats.model import ANY_ATTACK
-from graph import queries
+from graph import queries, rollout_queries
 from graph.connection import GraphClient, records
 
 
@@ -38,6 +38,9 @@ def decision_row(record: dict[str, Any]) -> dict[str, Any]:
         "threat_category": max(categories, key=lambda c: categories[c]) if categories else None,
         "redacted_prompt": "\n".join(f"{m['role']}: {m['content']}" for m in record["messages"]),
         "labels": record["labels"],
+        # Which version decided while a candidate was out (canary or active), for grouping.
+        "rollout_role": (record.get("rollout") or {}).get("role"),
+        "rollout_candidate": (record.get("rollout") or {}).get("candidate"),
         "record": dumps(record),
         "applied": [
             {
@@ -68,9 +71,10 @@ def write_provenance(
     decisions: Sequence[dict[str, Any]],
     attempts: Sequence[dict[str, Any]],
     restores: Sequence[dict[str, Any]] = (),
+    shadows: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """Write a batch of decision, attempt and restore records in one transaction
-    (idempotent); restores after decisions, so an answer's restore finds its decision."""
+    """Write a batch of decision, attempt, restore and shadow records in one transaction
+    (idempotent); restores and shadows after decisions, so they find their decision."""
     rows = [decision_row(r) for r in decisions]
 
     def work(tx: Any) -> None:
@@ -80,6 +84,8 @@ def write_provenance(
             tx.run(queries.WRITE_ATTEMPTS, rows=list(attempts)).consume()
         if restores:
             tx.run(queries.WRITE_RESTORES, rows=list(restores)).consume()
+        if shadows:
+            tx.run(rollout_queries.WRITE_SHADOWS, rows=list(shadows)).consume()
 
     client.write(work)
 

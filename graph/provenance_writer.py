@@ -43,8 +43,9 @@ from graph.provenance import write_provenance
 log = logging.getLogger("govroute.provenance")
 
 Records = Sequence[dict[str, Any]]
-Writer = Callable[[Records, Records, Records], None]
-"""Writes decisions, attempts and restores (in that order) in one transaction."""
+Writer = Callable[[Records, Records, Records, Records], None]
+"""Writes decisions, attempts, restores and shadow decisions (in that order) in one
+transaction."""
 Probe = Callable[[], None]
 
 _STOP = object()
@@ -104,7 +105,7 @@ class ProvenanceWriter:
     @classmethod
     def for_graph(cls, client: GraphClient, journal_dir: Path, **kwargs: Any) -> ProvenanceWriter:
         kwargs.setdefault("probe", client.ping)
-        return cls(lambda d, a, r: write_provenance(client, d, a, r), journal_dir, **kwargs)
+        return cls(lambda d, a, r, s: write_provenance(client, d, a, r, s), journal_dir, **kwargs)
 
     # ------------------------------------------------------------ request side
 
@@ -126,6 +127,12 @@ class ProvenanceWriter:
         """A pseudonym restored for a caller (api/vault/vault.py `Restore.record`):
         journaled with the next group commit, like an attempt."""
         self._submit(("restore", record), wait=False)
+
+    def submit_shadow(self, record: dict[str, Any]) -> None:
+        """A candidate's decision of a served request (api/rollout.py `shadow_record`):
+        journaled with the next group commit, after its decision, so the graph writes it
+        onto a Decision that is already there."""
+        self._submit(("shadow", record), wait=False)
 
     def _submit(self, entry: Entry, *, wait: bool) -> None:
         self.journal.append([entry], wait=wait)
@@ -235,8 +242,9 @@ class ProvenanceWriter:
         decisions = [r for _, (k, r) in batch if k == "decision"]
         attempts = [r for _, (k, r) in batch if k == "attempt"]
         restores = [r for _, (k, r) in batch if k == "restore"]
+        shadows = [r for _, (k, r) in batch if k == "shadow"]
         try:
-            self._write(decisions, attempts, restores)
+            self._write(decisions, attempts, restores, shadows)
         except (GraphUnavailable, Neo4jError, OSError) as exc:
             self.stats.write_failures += 1
             log.warning("provenance write of %d records failed: %s", len(batch), exc)

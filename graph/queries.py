@@ -330,7 +330,8 @@ ON CREATE SET x.created_at = datetime(d.created_at), x.outcome = d.outcome,
   x.intent_id = d.intent_id, x.intent_score = d.intent_score,
   x.redacted_prompt = d.redacted_prompt, x.labels = d.labels, x.record = d.record,
   x.detector_version = d.detector_version,
-  x.threat_score = d.threat_score, x.threat_category = d.threat_category
+  x.threat_score = d.threat_score, x.threat_category = d.threat_category,
+  x.rollout_role = d.rollout_role, x.rollout_candidate = d.rollout_candidate
 WITH x, d
 CALL (x, d) {
   MATCH (p:Principal {id: d.principal_id}) MERGE (x)-[:REQUESTED_BY]->(p)

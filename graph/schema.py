@@ -159,6 +159,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_version_created IF NOT EXISTS "
     "FOR (n:Decision) ON (n.policy_version, n.created_at)",
     "CREATE INDEX driftcheck_at IF NOT EXISTS FOR (n:DriftCheck) ON (n.at)",
+    "CREATE INDEX decision_shadow IF NOT EXISTS FOR (n:Decision) ON (n.shadow_version)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
     "CREATE INDEX adminaction_started IF NOT EXISTS FOR (n:AdminAction) ON (n.started_at)",
 )

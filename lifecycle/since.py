@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from engine.errors import InvalidRequest
 
-_AGO = re.compile(r"(\d+)([smhd])")
-_UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_AGO = re.compile(r"(\d+)([smhdw])")
+_UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def parse_since(text: str, *, now: datetime, field: str = "since") -> datetime:

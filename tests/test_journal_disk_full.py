@@ -22,7 +22,7 @@ from engine.errors import ProvenanceUnavailable
 from graph.provenance_writer import ProvenanceWriter
 
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-writer = ProvenanceWriter(lambda d, a, r: None, Path(sys.argv[1])).start()
+writer = ProvenanceWriter(lambda d, a, r, s: None, Path(sys.argv[1])).start()
 resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, resource.RLIM_INFINITY))
 accepted, refusal = [], None
 for n in range(1000):

@@ -256,6 +256,7 @@ class FlakyGraph:
         decisions: Sequence[dict[str, Any]],
         attempts: Sequence[dict[str, Any]],
         restores: Sequence[dict[str, Any]] = (),
+        shadows: Sequence[dict[str, Any]] = (),
     ) -> None:
         if self.down:
             raise GraphUnavailable("the test took the graph away")

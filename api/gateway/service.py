@@ -249,7 +249,8 @@ class ChatService:
 
     async def _call_candidates(self, ex: Exchange, body: ChatCompletionRequest) -> Answer:
         settings = self.gateway.settings
-        snapshot = self.runtime.state.snapshot
+        # The version that decided routes: a canary's candidate may know other models.
+        snapshot = self.runtime.state_for(ex.decision).snapshot
         deadline = ex.started + settings.request_budget_s
         last = "no candidate was tried"
         ex.order, states = await self.gateway.order(ex.decision.route.candidates)
@@ -397,7 +398,7 @@ class ChatService:
     async def _finish_completion(self, ex: Exchange, answer: Answer) -> dict[str, Any]:
         assert answer.completion is not None
         output = output_filter_for(
-            ex.decision, self.runtime.state, self.gateway.secret, ex.pseudonyms
+            ex.decision, self.runtime.state_for(ex.decision), self.gateway.secret, ex.pseudonyms
         )
         completion = answer.completion
         began = time.perf_counter()
@@ -432,7 +433,7 @@ class ChatService:
         assert answer.first_chunk is not None
         model_id = answer.endpoint.model_id
         output = output_filter_for(
-            ex.decision, self.runtime.state, self.gateway.secret, ex.pseudonyms
+            ex.decision, self.runtime.state_for(ex.decision), self.gateway.secret, ex.pseudonyms
         )
         chunks = ChunkFilter(
             output,
