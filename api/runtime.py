@@ -47,6 +47,7 @@ from engine.intent import IntentIndex
 from engine.model import ChatMessage, ContextItem, DecisionRequest, ItemFacts, Principal, Snapshot
 from engine.provenance import decision_record
 from engine.purpose import check_declared
+from engine.replay_input import input_record
 from engine.threats.custom import ThreatCategoryFitter
 from engine.threats.detector import ThreatDetector
 from engine.vault import decision_visibility, entries_of, may_see, placeholders_in
@@ -286,7 +287,7 @@ class Runtime:
         logs.bind(decision_id=decision_id, policy_version=state.snapshot.version)
         clock = PhaseClock()
         try:
-            decision = self._decide(principal, body, state, decision_id, clock)
+            decision, replay = self._decide(principal, body, state, decision_id, clock)
         except Exception as exc:
             clock.stop()
             self.telemetry.decision_failed(
@@ -296,7 +297,7 @@ class Runtime:
         self.telemetry.decided(decision, clock)
         if decision.allowed:  # a later turn, or the answer, may bring these pseudonyms back
             self.vault.keep(decision.pseudonym_scope, entries_of(decision))
-        record = decision_record(decision)
+        record = decision_record(decision, replay)
         self._recent.put(decision.id, record)
         self.writer.submit_decision(record)
         return Decided(decision, record)
@@ -326,7 +327,8 @@ class Runtime:
         state: EngineState,
         decision_id: str,
         clock: PhaseClock,
-    ) -> Decision:
+    ) -> tuple[Decision, dict[str, Any]]:
+        """The decision, and its replayable input (engine.replay_input) for the record."""
         request = DecisionRequest(
             principal=principal,
             messages=tuple(ChatMessage(m.role, m.content) for m in body.as_messages()),
@@ -369,7 +371,8 @@ class Runtime:
             phase=clock.mark,
         )
         clock.stop()
-        return decision
+        replay = input_record(request, analysis, facts, keep_texts=principal.record_prompts)
+        return decision, replay
 
     def restorable(self, decision: Decision, principal: Principal) -> dict[str, str]:
         """Placeholder -> value for the answer of `decision`: its own pseudonyms, and those
