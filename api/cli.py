@@ -33,6 +33,7 @@ from rich.table import Table
 from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
+from api.replay_cli import policy_replay
 from api.settings import Settings
 from api.vault.cli import detokenize_command
 from engine.errors import GovroutError, InvalidPolicyData, InvalidRequest
@@ -58,6 +59,7 @@ app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)
 policy_app.command("diff")(policy_diff)
 policy_app.command("schema")(policy_schema)
+policy_app.command("replay")(policy_replay)
 app.command("detokenize")(detokenize_command)
 
 out = Console()
