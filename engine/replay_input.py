@@ -184,13 +184,16 @@ def _read(raw: Mapping[str, Any]) -> RecordedInput:
     i = raw["intent"]
     analysis = Analysis(
         intent=IntentMatch(
-            str(i["id"]), IntentCategory(i["category"]), float(i["score"]), tuple(i["signals"])
+            str(i["id"]),
+            IntentCategory(i["category"]),
+            float(i["score"]),
+            tuple(i["signals"]),
         ),
         texts=texts,
         detections=detections,
         injected=injected,
         threats=_read_threats(raw["threats"]),
-        intent_similarities={str(k): float(v) for k, v in i["similarities"].items()},
+        intent_similarities={str(k): float(np.float32(v)) for k, v in i["similarities"].items()},
         signal_weights={str(k): float(v) for k, v in i["weights"].items()},
     )
     facts = {str(k): _read_facts(str(k), v) for k, v in raw["facts"].items()}
@@ -205,8 +208,10 @@ def _filler(length: int, spans: list[tuple[str, int, int, float]]) -> str:
 
 
 def _f32(value: float) -> float:
-    """The shortest decimal that reads back as the same float32 (similarities are
-    float32): half the digits of a double's repr, and the same pick on replay."""
+    """A similarity (a float32, as the index computes it) as the shortest decimal that
+    reads back as the same float32: about half the digits of a double's repr, and
+    `float(np.float32(read))` is the similarity to the bit. Scores computed in double
+    (intent scores after boosts, threat scores) are kept whole instead."""
     return float(np.format_float_positional(np.float32(value), unique=True, trim="-"))
 
 

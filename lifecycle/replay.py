@@ -97,9 +97,16 @@ def same_exemplars(version: Snapshot, measured: Mapping[str, IntentSpec]) -> boo
     )
 
 
-def redecide(record: Mapping[str, Any], world: OfflineWorld, *, rematch: bool) -> Redecided | None:
+def redecide(
+    record: Mapping[str, Any],
+    world: OfflineWorld,
+    *,
+    rematch: bool,
+    principals: Mapping[str, Principal] | None = None,
+) -> Redecided | None:
     """The change from a recorded decision to the world's decision on the same input;
-    None when the record has no input. Raises InvalidRequest for an unreadable one."""
+    None when the record has no input. Raises InvalidRequest for an unreadable one.
+    `principals`: the world's `declared_principals`, when deciding many."""
     recorded = read_input(record)
     if recorded is None:
         return None
@@ -108,7 +115,9 @@ def redecide(record: Mapping[str, Any], world: OfflineWorld, *, rematch: bool) -
         decision_id = str(record["id"])
     except (KeyError, ValueError) as exc:
         raise InvalidRequest(f"decision {record.get('id', '?')}: no usable id or time") from exc
-    request = replace(recorded.request, principal=_principal(world, recorded))
+    declared = principals if principals is not None else declared_principals(world)
+    caller = recorded.request.principal
+    request = replace(recorded.request, principal=declared.get(caller.id, caller))
     analysis, rematched = _analysis(recorded, world, request.principal.tenant, rematch=rematch)
     principal = request.principal
     facts = world.facts_under(recorded.facts, principal.roles, principal.tenant)
@@ -124,11 +133,9 @@ def redecide(record: Mapping[str, Any], world: OfflineWorld, *, rematch: bool) -
     return Redecided(compare(record, decision_record(decision)), rematched, recorded.texts_kept)
 
 
-def _principal(world: OfflineWorld, recorded: RecordedInput) -> Principal:
-    caller = recorded.request.principal
-    if caller.id in world.content.ids("Principal"):
-        return world.principal(caller.id)
-    return caller
+def declared_principals(world: OfflineWorld) -> dict[str, Principal]:
+    """Every principal the version's content declares, as it declares them."""
+    return {pid: world.principal(pid) for pid in world.principal_ids()}
 
 
 def _analysis(
@@ -195,7 +202,7 @@ class Replayer:
         started = time.perf_counter()
         chunks = _timed_chunks(records, stats)
         if self.workers <= 1:
-            state = _WorkerState(offline_world(self.bundle, version=self.version), self.rematchable)
+            state = _WorkerState.build(self.bundle, self.version, self.rematchable)
             for chunk in chunks:
                 _add(*_replay_with(state, chunk), counts, stats)
         else:
@@ -260,6 +267,12 @@ def _add(outcomes: list[_Outcome], seconds: float, counts: DiffCounts, stats: Re
 class _WorkerState:
     world: OfflineWorld
     rematchable: frozenset[str]
+    principals: Mapping[str, Principal]
+
+    @classmethod
+    def build(cls, bundle: Bundle, version: str, rematchable: frozenset[str]) -> _WorkerState:
+        world = offline_world(bundle, version=version)
+        return cls(world, rematchable, declared_principals(world))
 
 
 _worker: list[_WorkerState] = []
@@ -269,7 +282,7 @@ task it runs: the one process-wide value here, and only ever in worker processes
 
 
 def _init(bundle: Bundle, version: str, rematchable: frozenset[str]) -> None:
-    _worker[:] = [_WorkerState(offline_world(bundle, version=version), rematchable)]
+    _worker[:] = [_WorkerState.build(bundle, version, rematchable)]
 
 
 def _replay_chunk(chunk: list[str]) -> tuple[list[_Outcome], float]:
@@ -284,7 +297,7 @@ def _replay_with(state: _WorkerState, chunk: list[str]) -> tuple[list[_Outcome],
         try:
             record = json.loads(raw)
             rematch = str(record.get("policy_version")) in state.rematchable
-            done = redecide(record, state.world, rematch=rematch)
+            done = redecide(record, state.world, rematch=rematch, principals=state.principals)
         except (InvalidRequest, ValueError, KeyError, TypeError):
             out.append(_Outcome(str(record.get("id", "?")), skipped="unreadable"))
             continue

@@ -189,13 +189,13 @@ def test_when_a_candidate_denies_an_intent_then_replay_counts_exactly_those_deci
     assert report.stats.no_input == 1
     assert report.status == "candidate"
     # The same through the CLI, in JSON: the shell over the same function.
+    neo4j = recorded.settings.neo4j
+    assert neo4j.password is not None
     env = {
         **os.environ,
-        "NEO4J_URI": str(recorded.settings.neo4j.uri),
-        "NEO4J_USER": recorded.settings.neo4j.user,
-        "NEO4J_PASSWORD": recorded.settings.neo4j.password.get_secret_value()  # type: ignore[union-attr]
-        if recorded.settings.neo4j.password
-        else "",
+        "NEO4J_URI": str(neo4j.uri),
+        "NEO4J_USER": neo4j.user,
+        "NEO4J_PASSWORD": neo4j.password.get_secret_value(),
     }
     cli = subprocess.run(
         [
