@@ -8,7 +8,7 @@ from datetime import datetime
 from graph import replay_queries
 from graph.connection import GraphClient, records
 
-PAGE = 2000
+PAGE = 5000
 
 
 def recorded_decisions(

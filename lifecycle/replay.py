@@ -22,6 +22,7 @@ What is rebuilt, under the version:
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import time
@@ -47,6 +48,8 @@ REPLAY_SECRET = b"govroute-replay"
 
 CHUNK = 500
 """Records per task sent to a worker process: enough to make the hop cheap."""
+SMALL_WINDOW_CHUNKS = 4
+"""Fewer chunks than this (2,000 decisions, about a second) are decided in-process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,11 +204,15 @@ class Replayer:
         stats = ReplayStats()
         started = time.perf_counter()
         chunks = _timed_chunks(records, stats)
-        if self.workers <= 1:
+        # Starting worker processes costs seconds (each imports the engine): not worth
+        # it for a window of a few chunks, which is decided here in less.
+        head = list(itertools.islice(chunks, SMALL_WINDOW_CHUNKS))
+        if self.workers <= 1 or len(head) < SMALL_WINDOW_CHUNKS:
             state = _WorkerState.build(self.bundle, self.version, self.rematchable)
-            for chunk in chunks:
+            for chunk in itertools.chain(head, chunks):
                 _add(*_replay_with(state, chunk), counts, stats)
         else:
+            chunks = itertools.chain(head, chunks)
             # spawn, not fork: the parent holds a Neo4j driver and its threads.
             with ProcessPoolExecutor(
                 self.workers,
