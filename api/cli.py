@@ -42,6 +42,7 @@ from api.drift_cli import drift_app
 from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
+from api.replay_cli import policy_replay
 from api.rollout_cli import policy_canary, policy_shadow, policy_shadow_report
 from api.settings import DRIFT_CHECK_DEFAULT_S, Settings
 from api.vault.cli import detokenize_command
@@ -94,6 +95,7 @@ policy_app.command("rollback")(policy_rollback)
 policy_app.command("shadow")(policy_shadow)
 policy_app.command("canary")(policy_canary)
 policy_app.command("shadow-report")(policy_shadow_report)
+policy_app.command("replay")(policy_replay)
 app.command("detokenize")(detokenize_command)
 
 out = Console()

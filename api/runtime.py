@@ -56,6 +56,7 @@ from engine.intent import IntentIndex
 from engine.model import ChatMessage, ContextItem, DecisionRequest, ItemFacts, Principal, Snapshot
 from engine.provenance import decision_record
 from engine.purpose import check_declared
+from engine.replay_input import input_record
 from engine.threats.custom import ThreatCategoryFitter
 from engine.threats.detector import ThreatDetector
 from engine.vault import decision_visibility, entries_of, may_see, placeholders_in
@@ -146,6 +147,7 @@ class _Inputs:
     request: DecisionRequest
     analysis: Analysis
     facts: dict[str, ItemFacts]
+    replay: dict[str, Any]  # the record's replayable input (engine.replay_input)
 
 
 class Runtime:
@@ -350,7 +352,7 @@ class Runtime:
         self.telemetry.decided(decision, clock)
         if decision.allowed:  # a later turn, or the answer, may bring these pseudonyms back
             self.vault.keep(decision.pseudonym_scope, entries_of(decision))
-        record = decision_record(decision)
+        record = decision_record(decision, inputs.replay)
         if candidate is not None:  # which version decided, while a candidate is out
             role = CANARY if canary is not None else ACTIVE
             record["rollout"] = rollout_field(role, candidate.version, state.snapshot.version)
@@ -399,7 +401,8 @@ class Runtime:
         canary: CandidateState | None = None,
     ) -> _Inputs:
         """Decide under the active `state`, or under `canary`'s candidate; the item facts
-        are read from the graph (the active version's) either way."""
+        are read from the graph (the active version's) either way. With the decision, its
+        replayable input (engine.replay_input) for the record."""
         request = DecisionRequest(
             principal=principal,
             messages=tuple(ChatMessage(m.role, m.content) for m in body.as_messages()),
@@ -454,7 +457,8 @@ class Runtime:
                 phase=clock.mark,
             )
         clock.stop()
-        return _Inputs(decision, request, analysis, facts)
+        replay = input_record(request, analysis, facts, keep_texts=principal.record_prompts)
+        return _Inputs(decision, request, analysis, facts, replay)
 
     def _decide_shadow(self, job: ShadowJob) -> None:
         """The candidate's decision of a served request, in the shadow thread: compared

@@ -81,13 +81,13 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
         threats = state.threats.assess(scanned)
     phase("intent")
     own_words = _intent_segment(request)
-    if state.custom_threats is None:
-        intent = state.intents.match(texts[own_words].text, tenant=request.principal.tenant)
-    else:
-        queries = state.intents.embed_query(texts[own_words].text)
-        intent = state.intents.match(
-            texts[own_words].text, queries, tenant=request.principal.tenant
-        )
+    # Custom heads read the same embedding, so it is computed once, here, for both.
+    custom = state.custom_threats
+    queries = None if custom is None else state.intents.embed_query(texts[own_words].text)
+    scored = state.intents.match_scored(
+        texts[own_words].text, queries, tenant=request.principal.tenant
+    )
+    if custom is not None and queries is not None:
         phase("custom_threats")
         vectors = {
             key: queries if key == own_words else state.intents.embed_query(text.text)
@@ -95,15 +95,15 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
             if text.text
         }
         lengths = {key: scanned[key].original_length for key in vectors}
-        threats = _join(
-            threats, state.custom_threats, state.custom_threats.assess(vectors, lengths)
-        )
+        threats = _join(threats, custom, custom.assess(vectors, lengths))
     return Analysis(
-        intent=intent,
+        intent=scored.match,
         texts=texts,
         detections=detections,
         injected=injected,
         threats=threats,
+        intent_similarities={s.intent_id: s.similarity for s in scored.scores},
+        signal_weights=scored.weights,
     )
 
 

@@ -79,6 +79,11 @@ class Analysis:
     injected: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The threat detector's scores per segment; None when no detector ran.
     threats: ThreatAssessment | None = None
+    # Every intent's similarity to the prompt and the signals that fired (name -> weight),
+    # recorded so that replay can pick the intent again (engine.replay_input); empty
+    # where the intent was pinned rather than matched.
+    intent_similarities: Mapping[str, float] = field(default_factory=dict)
+    signal_weights: Mapping[str, float] = field(default_factory=dict)
 
 
 BASE_CAPABILITY = "chat"

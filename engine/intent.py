@@ -58,7 +58,16 @@ from engine.embedding import Embedder, Vectors
 from engine.model import UNKNOWN_INTENT, IntentCategory, IntentSpec, Snapshot
 from engine.signals import DEFAULT_SIGNALS, Signal, SignalHit, scan
 
-__all__ = ["BUSINESS_MARGIN", "IntentIndex", "IntentScore", "boost", "pick"]
+__all__ = [
+    "BUSINESS_MARGIN",
+    "IntentIndex",
+    "IntentScore",
+    "ScoredMatch",
+    "boost",
+    "choose",
+    "pick",
+    "rescore",
+]
 
 # How much nearer than the nearest business intent a threat must be when only its
 # embedding speaks for it (no signal); 0.0: at least as near. Tuned on
@@ -117,6 +126,68 @@ def pick(scores: Sequence[IntentScore], business_margin: float | None) -> Intent
         return max(threats, key=lambda s: (s.margin, s.score))
     business = [s for s in scores if s.category is IntentCategory.BUSINESS and s.cleared]
     return max(business, key=lambda s: (s.similarity, s.margin), default=None)
+
+
+def choose(
+    scores: Sequence[IntentScore],
+    signals: tuple[str, ...],
+    owners: Mapping[str, str | None],
+    tenant: str | None,
+    business_margin: float | None,
+) -> IntentMatch:
+    """The match among the intents `tenant` may match (`owners`: intent -> its tenant,
+    None when shared), or `unknown` carrying the best score seen."""
+    scores = [s for s in scores if owners.get(s.intent_id) in (None, tenant)]
+    best = pick(scores, business_margin)
+    if best is None:
+        top = max((s.score for s in scores), default=0.0)
+        return IntentMatch(UNKNOWN_INTENT, IntentCategory.UNKNOWN, top, signals)
+    return IntentMatch(best.intent_id, best.category, best.score, signals)
+
+
+def rescore(
+    intents: Mapping[str, IntentSpec],
+    similarities: Mapping[str, float],
+    weights: Mapping[str, float],
+    known: Sequence[Signal] = DEFAULT_SIGNALS,
+) -> list[IntentScore]:
+    """Scores of `intents` from similarities measured earlier and the signals that fired
+    then (name -> its strongest hit's weight), boosted exactly as `IntentIndex._score`
+    boosts them: a signal lifts the intent it supports if that intent is a threat here.
+    Every intent needs a similarity; the caller checks that their exemplars are the
+    ones measured."""
+    supports = {s.name: s.intent for s in known}
+    out: list[IntentScore] = []
+    for spec in sorted(intents.values(), key=lambda spec: spec.id):
+        weight, boosting = 0.0, []
+        if spec.category is IntentCategory.THREAT:
+            for name, hit_weight in weights.items():
+                if supports.get(name) == spec.id:
+                    # float32, as the index keeps its weights: the same boost to the bit.
+                    weight = max(weight, float(np.float32(hit_weight)))
+                    boosting.append(name)
+        similarity = similarities[spec.id]
+        out.append(
+            IntentScore(
+                intent_id=spec.id,
+                category=spec.category,
+                threshold=spec.threshold,
+                similarity=similarity,
+                score=boost(similarity, weight),
+                signals=tuple(boosting),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredMatch:
+    """A match with what it was picked from: every intent's score, and the signals that
+    fired (name -> the strongest hit's weight)."""
+
+    match: IntentMatch
+    scores: tuple[IntentScore, ...]
+    weights: Mapping[str, float]
 
 
 class IntentIndex:
@@ -223,13 +294,22 @@ class IntentIndex:
         shared intents and those of `tenant` can match: another tenant's intent is
         not a candidate, so its id never reaches this caller's decision."""
         scores, hits = self._score(text, queries=queries)
-        scores = [s for s in scores if self._tenant[s.intent_id] in (None, tenant)]
         names = tuple(dict.fromkeys(hit.name for hit in hits))
-        best = pick(scores, self.business_margin)
-        if best is None:
-            top = max((s.score for s in scores), default=0.0)
-            return IntentMatch(UNKNOWN_INTENT, IntentCategory.UNKNOWN, top, names)
-        return IntentMatch(best.intent_id, best.category, best.score, names)
+        return choose(scores, names, self._tenant, tenant, self.business_margin)
+
+    def match_scored(
+        self, text: str, queries: Vectors | None = None, *, tenant: str | None = None
+    ) -> ScoredMatch:
+        """`match`, and every intent's exact score behind it: what a decision records so
+        that replay can pick again under other thresholds (engine.replay_input). One
+        exact search over every exemplar: a few hundred dot products, as cheap as k."""
+        scores, hits = self._score(text, exact=True, queries=queries)
+        names = tuple(dict.fromkeys(hit.name for hit in hits))
+        weights: dict[str, float] = {}
+        for hit in hits:
+            weights[hit.name] = max(weights.get(hit.name, 0.0), hit.weight)
+        found = choose(scores, names, self._tenant, tenant, self.business_margin)
+        return ScoredMatch(found, tuple(scores), weights)
 
     def explain(self, text: str) -> tuple[IntentScore, ...]:
         """Every intent's score for `text`, best margin first (for tuning and audits)."""

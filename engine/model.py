@@ -334,6 +334,8 @@ class Principal:
     tenant_limits: Limits | None = None  # shared by every principal of the tenant
     # Used when a request names no purpose: the principal's own, else its roles' one.
     default_purpose: str | None = None
+    # The tenant opted in to keeping prompt texts in decision records (replay input).
+    record_prompts: bool = False
 
 
 @dataclass(frozen=True, slots=True)

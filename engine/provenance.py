@@ -3,7 +3,9 @@
 The record is what the graph stores (as a Decision node and its edges), what the
 local journal keeps while Neo4j is away, and what GET /v1/decisions/{id} returns.
 It never holds the raw prompt: only its SHA-256 and the redacted text; and never
-the pseudonym mapping.
+the pseudonym mapping. Since record_version 2 it may hold the decision's replayable
+input (engine.replay_input) under `input`; version 1 records have none, and readers
+treat a missing `input` as "recorded before inputs were kept".
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from engine.decision import Decision
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +32,12 @@ class Attempt:
     detail: str = ""
 
 
-def decision_record(decision: Decision) -> dict[str, Any]:
-    """Everything about a decision an auditor may see, as plain JSON types."""
-    return {
+def decision_record(
+    decision: Decision, replay_input: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything about a decision an auditor may see, as plain JSON types; with
+    `replay_input` (engine.replay_input.input_record), what replay needs as well."""
+    record = {
         "record_version": RECORD_VERSION,
         "id": decision.id,
         "created_at": decision.created_at.isoformat(),
@@ -106,6 +111,9 @@ def decision_record(decision: Decision) -> dict[str, Any]:
         },
         "block_output_labels": list(decision.block_output_labels),
     }
+    if replay_input is not None:
+        record["input"] = replay_input
+    return record
 
 
 def attempt_record(attempt: Attempt) -> dict[str, Any]:

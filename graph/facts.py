@@ -45,6 +45,7 @@ def principal_for_key_hash(client: GraphClient, key_hash: str) -> Principal | No
         tenant_limits=_limits(row["tenant_rpm"], row["tenant_tpm"]),
         # The load refuses roles that disagree, so there is at most one distinct role value.
         default_purpose=row["default_purpose"] or min(row["role_purposes"], default=None),
+        record_prompts=bool(row["record_prompts"]),
     )
 
 

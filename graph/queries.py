@@ -255,7 +255,8 @@ RETURN p.id AS id, p.name AS name, t.id AS tenant, [r IN roles | r.id] AS roles,
        p.default_purpose AS default_purpose,
        [r IN roles WHERE r.default_purpose IS NOT NULL | r.default_purpose] AS role_purposes,
        p.requests_per_minute AS principal_rpm, p.tokens_per_minute AS principal_tpm,
-       t.requests_per_minute AS tenant_rpm, t.tokens_per_minute AS tenant_tpm
+       t.requests_per_minute AS tenant_rpm, t.tokens_per_minute AS tenant_tpm,
+       coalesce(t.record_prompts, false) AS record_prompts
 """
 
 LINEAGE_MAX_HOPS = 20

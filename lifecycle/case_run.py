@@ -13,15 +13,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from engine.analyze import EngineState, analyze
 from engine.decide import decide
 from engine.decision import Decision, IntentMatch
 from engine.detect import Detector
 from engine.errors import GovroutError
-from engine.intent import IntentIndex
+from engine.intent import IntentIndex, ScoredMatch
 from engine.model import ItemFacts, Principal, Snapshot
+from engine.provenance import decision_record
+from engine.replay_input import input_record
 from engine.threats.detector import ThreatAssessment, ThreatDetector, ThreatFinding
 from lifecycle.cases import Case
 from lifecycle.expectations import Mismatch, unmet
@@ -57,6 +59,11 @@ class FixedIntent:
 
     def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
         return self.pinned
+
+    def match_scored(
+        self, text: str, queries: object = None, *, tenant: str | None = None
+    ) -> ScoredMatch:
+        return ScoredMatch(self.pinned, (), {})  # pinned: no intent was scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +102,14 @@ class CaseRunner:
             self._modelled = _model_state(world)
 
     def decide(self, case: Case) -> Decision:
+        return self._decided(case)[0]
+
+    def record(self, case: Case) -> dict[str, Any]:
+        """The decision record with its replayable input, as the runtime records it."""
+        decision, replay = self._decided(case)
+        return decision_record(decision, replay)
+
+    def _decided(self, case: Case) -> tuple[Decision, dict[str, Any]]:
         world = self.world
         principal = world.principal(case.spec.principal)
         request = case.request(principal)
@@ -110,7 +125,7 @@ class CaseRunner:
         )
         analysis = analyze(request, state)
         facts = world.item_facts([c.id for c in request.context], principal.roles, principal.tenant)
-        return decide(
+        decision = decide(
             request,
             world.snapshot,
             facts,
@@ -119,6 +134,8 @@ class CaseRunner:
             now=CASE_CLOCK,
             secret=CASE_SECRET,
         )
+        replay = input_record(request, analysis, facts, keep_texts=principal.record_prompts)
+        return decision, replay
 
     def run(self, case: Case) -> CaseResult:
         try:

@@ -70,6 +70,11 @@ class OfflineWorld:
             name=str(row.get("name") or ""),
             permissions=frozenset(permissions),
             default_purpose=row.get("default_purpose") or min(role_purposes, default=None),
+            record_prompts=any(
+                bool(t.get("record_prompts"))
+                for t in self.content.nodes.get("Tenant", [])
+                if t["id"] in tenants[:1]
+            ),
         )
 
     def principal_ids(self) -> list[str]:

@@ -47,7 +47,14 @@ def to_graph(bundle: Bundle) -> GraphContent:
             edge(kind, "BELONGS_TO", "Tenant", item["id"], item["tenant"])
 
     for t in doc["tenants"]:
-        node("Tenant", id=t["id"], name=t["name"], description=t["description"], **_limits(t))
+        node(
+            "Tenant",
+            id=t["id"],
+            name=t["name"],
+            description=t["description"],
+            record_prompts=t["record_prompts"],
+            **_limits(t),
+        )
     for purpose in doc["purposes"]:
         node("Purpose", id=purpose["id"], description=purpose["description"], dpv=purpose["dpv"])
     for r in doc["roles"]:

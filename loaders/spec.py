@@ -97,6 +97,11 @@ class Tenant(_Spec):
     limits: Limits | None = Field(
         default=None, description="Shared by all of the tenant's principals together."
     )
+    record_prompts: bool = Field(
+        default=False,
+        description="Keep the normalized prompt and context texts in each decision's replay "
+        "input (docs/policy-lifecycle.md, Replay); off: only lengths, detections and scores.",
+    )
 
 
 class PurposeDefinition(_Spec):
