@@ -11,6 +11,7 @@ from engine.provenance import dumps
 from engine.threats.model import ANY_ATTACK
 from graph import queries
 from graph.connection import GraphClient, records
+from graph.provenance_chain import extend_chain, new_chain_token
 
 
 def decision_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -70,12 +71,15 @@ def write_provenance(
     restores: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Write a batch of decision, attempt and restore records in one transaction
-    (idempotent); restores after decisions, so an answer's restore finds its decision."""
-    rows = [decision_row(r) for r in decisions]
+    (idempotent); restores after decisions, so an answer's restore finds its decision.
+    The decisions it creates are appended to the hash chain in the same transaction."""
+    token = new_chain_token()
+    rows = [{**decision_row(r), "chain_token": token} for r in decisions]
 
     def work(tx: Any) -> None:
         if rows:
             tx.run(queries.WRITE_DECISIONS, rows=rows).consume()
+            extend_chain(tx, token, {row["id"]: row["record"] for row in rows})
         if attempts:
             tx.run(queries.WRITE_ATTEMPTS, rows=list(attempts)).consume()
         if restores:

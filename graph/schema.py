@@ -34,6 +34,8 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "PolicySet",
     "Decision",
     "PseudonymRestore",
+    "ProvenanceBatch",
+    "ProvenanceChain",
     "DetectionSettings",
     "DetectionRecognizer",
     "ValueList",
@@ -119,6 +121,11 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT detectionrecognizer_id IF NOT EXISTS "
     "FOR (n:DetectionRecognizer) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT valuelist_id IF NOT EXISTS FOR (n:ValueList) REQUIRE n.id IS UNIQUE",
+    # The provenance hash chain (graph/provenance_chain.py): one batch per seq, one head.
+    "CREATE CONSTRAINT provenancebatch_seq IF NOT EXISTS "
+    "FOR (n:ProvenanceBatch) REQUIRE n.seq IS UNIQUE",
+    "CREATE CONSTRAINT provenancechain_id IF NOT EXISTS "
+    "FOR (n:ProvenanceChain) REQUIRE n.id IS UNIQUE",
 )
 
 # Request-time and audit lookups beyond the id constraints.
@@ -128,6 +135,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_created IF NOT EXISTS FOR (n:Decision) ON (n.created_at)",
     "CREATE INDEX decision_tenant IF NOT EXISTS FOR (n:Decision) ON (n.tenant_id)",
     "CREATE INDEX decision_outcome IF NOT EXISTS FOR (n:Decision) ON (n.outcome)",
+    "CREATE INDEX decision_batch IF NOT EXISTS FOR (n:Decision) ON (n.batch_seq)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
 )
 

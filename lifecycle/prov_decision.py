@@ -1,0 +1,236 @@
+"""One decision record as PROV-O triples in the govroute ontology, for the audit export.
+
+Built from the stored `record` (the string the hash chain covers), so what an auditor
+exports is what verification vouches for. Terms are plain strings, not rdflib nodes:
+the export writes millions of them, and lifecycle/rdf_stream.py turns these few shapes
+straight into Turtle or JSON-LD text.
+
+What each triple means is tabled in docs/audit.md ("The export").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ontology.namespace import node_iri
+
+GR = "https://govroute.dev/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
+DPV = "https://w3id.org/dpv#"
+PD = "https://w3id.org/dpv/pd#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+PREFIXES: Mapping[str, str] = {
+    "gr": GR,
+    "prov": PROV,
+    "dpv": DPV,
+    "pd": PD,
+    "xsd": XSD,
+    "rdf": RDF,
+}
+TYPE = RDF + "type"
+ITEM_KINDS = frozenset({"Document", "DataSource"})
+
+
+@dataclass(frozen=True, slots=True)
+class Iri:
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Blank:
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    value: str
+    datatype: str | None = None  # None: xsd:string
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    """An ordered RDF list of string literals (a policy's justification path)."""
+
+    items: tuple[str, ...]
+
+
+Subject = Iri | Blank
+Term = Iri | Blank | Lit | Seq
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A subject and its (predicate, object) pairs, in the order they were stated."""
+
+    subject: Subject
+    pairs: tuple[tuple[str, Term], ...]
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Collects nodes; a node IRI stated twice within a decision gets its triples once."""
+
+    blank: Callable[[], Blank]
+    nodes: dict[Subject, list[tuple[str, Term]]] = field(default_factory=dict)
+
+    def add(self, subject: Subject, predicate: str, obj: Term) -> None:
+        pairs = self.nodes.setdefault(subject, [])
+        if (predicate, obj) not in pairs:
+            pairs.append((predicate, obj))
+
+    def entity(self, kind: str, node_id: str, *types: str) -> Iri:
+        iri = Iri(str(node_iri(kind, node_id)))
+        if iri not in self.nodes:
+            self.add(iri, TYPE, Iri(GR + kind))
+            for t in types:
+                self.add(iri, TYPE, Iri(t))
+            self.add(iri, GR + "id", Lit(node_id))
+        return iri
+
+    def qualified(self, decision: Iri, kind: str, target: Iri | None) -> Blank:
+        q = self.blank()
+        self.add(decision, GR + "qualified", q)
+        self.add(q, TYPE, Iri(GR + kind))
+        if target is not None:
+            self.add(q, GR + "target", target)
+        return q
+
+
+def decision_nodes(
+    record: Mapping[str, Any],
+    *,
+    withheld_kinds: Mapping[str, str],
+    dpv: Mapping[tuple[str, str], str],
+    blank: Callable[[], Blank],
+) -> list[Node]:
+    """The nodes that describe one decision: the prov:Activity and what it used, who it
+    was associated with, what it generated, and the qualifications that carry reasons.
+
+    `withheld_kinds` maps a withheld item id to Document or DataSource where the graph
+    knows it; `dpv` maps (Purpose|SensitivityLabel, id) to its DPV IRI where declared;
+    `blank` hands out document-unique blank nodes."""
+    b = _Builder(blank)
+    d = b.entity("Decision", record["id"], PROV + "Activity")
+    b.add(d, PROV + "startedAtTime", Lit(record["created_at"], XSD + "dateTime"))
+    for key in ("outcome", "tenant_id", "principal_id", "policy_version", "prompt_sha256"):
+        if record.get(key) is not None:
+            b.add(d, GR + key, Lit(str(record[key])))
+
+    # Who: the principal, acting for its tenant, carried out the decision under the plan
+    # that is the policy version.
+    principal = b.entity("Principal", record["principal_id"], PROV + "Agent")
+    tenant = b.entity("Tenant", record["tenant_id"], PROV + "Organization")
+    b.add(principal, GR + "MEMBER_OF", tenant)
+    b.add(principal, PROV + "actedOnBehalfOf", tenant)
+    b.add(d, GR + "REQUESTED_BY", principal)
+    b.add(d, PROV + "wasAssociatedWith", principal)
+    plan = b.entity("PolicySet", record["policy_version"], PROV + "Plan")
+    b.add(d, GR + "UNDER", plan)
+    b.add(d, PROV + "used", plan)
+    association = blank()
+    b.add(d, PROV + "qualifiedAssociation", association)
+    b.add(association, TYPE, Iri(PROV + "Association"))
+    b.add(association, PROV + "agent", principal)
+    b.add(association, PROV + "hadPlan", plan)
+
+    intent = record.get("intent") or {}
+    if intent.get("id"):
+        i = b.entity("Intent", intent["id"])
+        b.add(d, GR + "MATCHED", i)
+        b.add(d, PROV + "wasInfluencedBy", i)
+        m = b.qualified(d, "IntentMatch", i)
+        b.add(m, GR + "score", Lit(repr(float(intent.get("score", 0.0))), XSD + "double"))
+        b.add(d, GR + "intent_score", Lit(repr(float(intent.get("score", 0.0))), XSD + "double"))
+
+    # Why: the declared purpose (DPV where mapped) and the data categories seen.
+    if record.get("purpose"):
+        purpose = b.entity("Purpose", record["purpose"], DPV + "Purpose")
+        b.add(d, GR + "purpose", Lit(record["purpose"]))
+        b.add(d, DPV + "hasPurpose", purpose)
+        if mapped := dpv.get(("Purpose", record["purpose"])):
+            b.add(purpose, GR + "dpv", Iri(mapped))
+            b.add(d, DPV + "hasPurpose", Iri(mapped))
+    for label in record.get("labels", ()):
+        b.add(d, GR + "labels", Lit(label))
+        if mapped := dpv.get(("SensitivityLabel", label)):
+            b.add(d, DPV + "hasPersonalData", Iri(mapped))
+
+    # What it used: the items let through; what it kept back, qualified with the reason.
+    for exposure in record.get("exposures", ()):
+        kind = exposure.get("kind") if exposure.get("kind") in ITEM_KINDS else "Document"
+        item = b.entity(kind, exposure["id"], PROV + "Entity")
+        b.add(d, GR + "EXPOSED", item)
+        b.add(d, PROV + "used", item)
+    for withheld in record.get("withholdings", ()):
+        known = withheld_kinds.get(withheld["id"])
+        target = b.entity(known, withheld["id"], PROV + "Entity") if known else None
+        if target is not None:
+            b.add(d, GR + "WITHHELD", target)
+        w = b.qualified(d, "Withholding", target)
+        b.add(w, GR + "item_id", Lit(withheld["id"]))
+        b.add(w, GR + "code", Lit(withheld["code"]))
+        b.add(w, GR + "reason", Lit(withheld["reason"]))
+
+    for reason in record.get("reasons", ()):
+        policy = (
+            b.entity("Policy", reason["policy_id"], PROV + "Entity")
+            if reason.get("policy_id")
+            else None
+        )
+        if policy is not None:
+            b.add(d, GR + "APPLIED", policy)
+            b.add(d, PROV + "used", policy)
+        a = b.qualified(d, "PolicyApplication", policy)
+        if reason.get("effect"):
+            b.add(a, GR + "effect", Lit(reason["effect"]))
+        b.add(a, GR + "sentence", Lit(reason["sentence"]))
+        if reason.get("path"):
+            b.add(a, GR + "path", Seq(tuple(reason["path"])))
+
+    for label, count in sorted(Counter(r["label"] for r in record.get("redactions", ())).items()):
+        target = b.entity("SensitivityLabel", label)
+        b.add(d, GR + "REDACTED", target)
+        r = b.qualified(d, "Redaction", target)
+        b.add(r, GR + "count", Lit(str(count), XSD + "integer"))
+
+    # What it generated: the route (primary first), and the candidates that lost.
+    route = record.get("route") or {}
+    routed = ([route["primary"]] if route.get("primary") else []) + list(route.get("fallbacks", ()))
+    if routed:
+        generated = blank()
+        b.add(d, PROV + "generated", generated)
+        b.add(generated, TYPE, Iri(PROV + "Entity"))
+        b.add(generated, TYPE, Iri(PROV + "Collection"))
+        b.add(generated, PROV + "wasGeneratedBy", d)
+        for rank, model_id in enumerate(routed):
+            model = b.entity("Model", model_id)
+            b.add(generated, PROV + "hadMember", model)
+            b.add(d, GR + "ROUTED_TO", model)
+            c = b.qualified(d, "RouteChoice", model)
+            b.add(c, GR + "rank", Lit(str(rank), XSD + "integer"))
+    for rejected in route.get("rejected", ()):
+        model = b.entity("Model", rejected["model_id"])
+        b.add(d, GR + "REJECTED", model)
+        j = b.qualified(d, "Rejection", model)
+        b.add(j, GR + "reason", Lit("; ".join(rejected.get("reasons", ()))))
+
+    return [Node(s, tuple(pairs)) for s, pairs in b.nodes.items()]
+
+
+_SIMPLE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def compact(iri: str) -> str | None:
+    """`prefix:local` for an IRI in one of PREFIXES with a plain local name, else None."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if _SIMPLE_LOCAL.match(local):
+                return f"{prefix}:{local}"
+    return None

@@ -1,0 +1,118 @@
+"""Turtle and JSON-LD written a decision at a time: the prefixes or @context once, then
+each decision's nodes as soon as they are built, so memory holds one page of records and
+never a graph of everything.
+
+Both writers take the nodes of lifecycle/prov_decision.py. Strings are escaped with
+json.dumps, whose escapes (\\" \\\\ \\n \\t \\uXXXX ...) are all valid in Turtle too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Protocol, TextIO
+
+from lifecycle.prov_decision import PREFIXES, TYPE, Blank, Iri, Lit, Node, Term, compact
+
+
+class RdfStream(Protocol):
+    def begin(self) -> None: ...
+    def write(self, nodes: Iterable[Node]) -> None: ...
+    def end(self) -> None: ...
+
+
+def _string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class TurtleStream:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def begin(self) -> None:
+        for prefix, namespace in PREFIXES.items():
+            self._out.write(f"@prefix {prefix}: <{namespace}> .\n")
+        self._out.write("\n")
+
+    def write(self, nodes: Iterable[Node]) -> None:
+        chunks = []
+        for node in nodes:
+            body = " ;\n    ".join(
+                f"{'a' if p == TYPE else self._iri(p)} {self._term(o)}" for p, o in node.pairs
+            )
+            chunks.append(f"{self._term(node.subject)} {body} .\n")
+        chunks.append("\n")
+        self._out.write("".join(chunks))
+
+    def end(self) -> None:
+        self._out.flush()
+
+    @staticmethod
+    def _iri(iri: str) -> str:
+        return compact(iri) or f"<{iri}>"
+
+    def _term(self, term: Term) -> str:
+        if isinstance(term, Iri):
+            return self._iri(term.value)
+        if isinstance(term, Blank):
+            return f"_:{term.label}"
+        if isinstance(term, Lit):
+            if term.datatype is None:
+                return _string(term.value)
+            return f"{_string(term.value)}^^{self._iri(term.datatype)}"
+        return "( " + " ".join(_string(v) for v in term.items) + " )"
+
+
+class JsonLdStream:
+    """`{"@context": {...}, "@graph": [ node, node, ... ]}`, one node object per line."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._first = True
+
+    def begin(self) -> None:
+        context = dict(PREFIXES)
+        self._out.write('{"@context": ' + json.dumps(context) + ',\n "@graph": [\n')
+
+    def write(self, nodes: Iterable[Node]) -> None:
+        lines = []
+        for node in nodes:
+            obj: dict[str, object] = {"@id": self._id(node.subject)}
+            types: list[str] = []
+            for p, o in node.pairs:
+                if p == TYPE and isinstance(o, Iri):
+                    types.append(compact(o.value) or o.value)
+                    continue
+                values = obj.setdefault(compact(p) or p, [])
+                assert isinstance(values, list)
+                values.append(self._value(o))
+            if types:
+                obj["@type"] = types
+            lines.append(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+        if not lines:
+            return
+        self._out.write(("  " if self._first else ",\n  ") + ",\n  ".join(lines))
+        self._first = False
+
+    def end(self) -> None:
+        self._out.write("\n ]}\n")
+        self._out.flush()
+
+    @staticmethod
+    def _id(subject: Iri | Blank) -> str:
+        if isinstance(subject, Blank):
+            return f"_:{subject.label}"
+        return compact(subject.value) or subject.value
+
+    def _value(self, term: Term) -> object:
+        if isinstance(term, Iri | Blank):
+            return {"@id": self._id(term)}
+        if isinstance(term, Lit):
+            if term.datatype is None:
+                return {"@value": term.value}
+            datatype = compact(term.datatype) or term.datatype
+            return {"@value": term.value, "@type": datatype}
+        return {"@list": [{"@value": v} for v in term.items]}
+
+
+__all__ = ["JsonLdStream", "RdfStream", "TurtleStream"]
