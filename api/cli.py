@@ -12,6 +12,8 @@ govroute schema                   JSON Schema of the policy YAML format
 govroute fake-upstream            a local OpenAI-compatible provider for demos
 govroute redteam --url --key      send the attack suite to a deployment, report block rates
 govroute detokenize TEXT          pseudonyms back to values (a 'detokenize' key; audited)
+govroute audit export --since 24h decisions as PROV-O (Turtle or JSON-LD), streamed
+govroute audit verify|head        check the provenance hash chain; print its head to anchor
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.audit_cli import audit_app
 from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
@@ -53,6 +56,7 @@ neo4j_app = typer.Typer(no_args_is_help=True, help="The bundled Neo4j Community 
 policy_app = typer.Typer(no_args_is_help=True, help="PolicySet versions.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(policy_app, name="policy")
+app.add_typer(audit_app, name="audit")
 app.command("fake-upstream")(fake_upstream)
 app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)
