@@ -64,7 +64,8 @@ def test_when_decisions_come_through_the_writer_then_verify_is_clean(
     assert report.decisions == len(written)
     assert report.batches >= 5  # batch_size 8: at least 40 / 8 links
     head = chain_head(client)
-    assert head is not None and head.seq == report.batches
+    assert head is not None
+    assert head.seq == report.batches
 
 
 def test_when_a_record_is_edited_in_cypher_then_verify_names_that_decision(
@@ -135,7 +136,7 @@ def test_when_a_decision_is_created_in_cypher_then_verify_names_it(
 def test_when_a_batch_is_edited_or_removed_then_verify_names_its_seq(
     chained: tuple[GraphClient, list[dict[str, Any]]],
 ) -> None:
-    client, written = chained
+    client, _written = chained
     # Drop a decision from batch 2's list (hiding a deletion), and remove batch 4.
     client.run_statement(
         "MATCH (b:ProvenanceBatch {seq: 2}) SET b.decision_ids = b.decision_ids[1..], "
@@ -160,6 +161,7 @@ def test_when_verify_finds_tampering_then_the_cli_exits_1_and_names_it(
     chained: tuple[GraphClient, list[dict[str, Any]]], neo4j_settings: Neo4jSettings
 ) -> None:
     client, written = chained
+    assert neo4j_settings.password is not None
     env = {
         "NEO4J_URI": neo4j_settings.uri or "",
         "NEO4J_USER": neo4j_settings.user,
@@ -180,7 +182,8 @@ def test_when_verify_finds_tampering_then_the_cli_exits_1_and_names_it(
         ("decision_deleted", written[1]["id"])
     ]
     head = runner.invoke(app, ["audit", "head"], env=env)
-    assert head.exit_code == 0 and body["head"]["hash"] in head.output
+    assert head.exit_code == 0
+    assert body["head"]["hash"] in head.output
 
 
 def test_when_a_journal_replay_resends_decisions_then_none_is_chained_twice(
@@ -244,7 +247,8 @@ def test_when_two_writers_write_at_once_then_the_chain_stays_one_unbroken_line(
     assert report.clean, report.text()
     assert report.decisions == 120
     head = chain_head(graph)
-    assert head is not None and head.seq == report.batches
+    assert head is not None
+    assert head.seq == report.batches
 
 
 def test_when_the_whole_chain_is_rewritten_then_only_the_anchored_head_catches_it(
