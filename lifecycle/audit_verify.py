@@ -89,7 +89,8 @@ class VerifyReport:
         if self.clean:
             lines.append("verified: no edited, inserted or deleted decision")
             return "\n".join(lines)
-        lines.append(f"TAMPERED: {len(self.problems)} findings")
+        n = len(self.problems)
+        lines.append(f"TAMPERED: {n} finding{'' if n == 1 else 's'}")
         lines += ["  " + p.text() for p in self.problems]
         if self.unchained > INSERTED_LISTED:
             lines.append(

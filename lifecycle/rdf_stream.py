@@ -37,8 +37,12 @@ class TurtleStream:
     def write(self, nodes: Iterable[Node]) -> None:
         chunks = []
         for node in nodes:
+            # One predicate per line, its objects joined with commas, in first-stated order.
+            objects: dict[str, list[str]] = {}
+            for p, o in node.pairs:
+                objects.setdefault(p, []).append(self._term(o))
             body = " ;\n    ".join(
-                f"{'a' if p == TYPE else self._iri(p)} {self._term(o)}" for p, o in node.pairs
+                f"{'a' if p == TYPE else self._iri(p)} {', '.join(os)}" for p, os in objects.items()
             )
             chunks.append(f"{self._term(node.subject)} {body} .\n")
         chunks.append("\n")
