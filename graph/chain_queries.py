@@ -22,16 +22,21 @@ REMOVE x.chain_token
 RETURN x.id AS id
 """
 
-# The chain head, write-locked: SET takes the node's exclusive lock before anything is
-# read, so two writers (API replicas) extending the chain at once are serialized by
-# Neo4j and the second reads the head the first committed (no lost update, no fork).
-# The lock is held until the transaction commits, which follows at once.
+# The chain head, write-locked: SET takes the node's exclusive lock, so two writers (API
+# replicas) extending the chain at once are serialized by Neo4j. The lock is held until
+# the transaction commits, which follows at once. The head is the lock (and a copy of
+# the last link for `audit head`); where the chain ends is read from the batches
+# themselves, after the lock, so a head deleted or edited in Browser cannot stop writes.
 LOCK_CHAIN_HEAD: LiteralString = """
 MERGE (h:ProvenanceChain {id: $chain})
 ON CREATE SET h.seq = 0, h.hash = $genesis
 SET h.locked = true
-WITH h
-RETURN h.seq AS seq, h.hash AS hash
+"""
+
+LAST_BATCH: LiteralString = """
+MATCH (b:ProvenanceBatch) WHERE b.seq IS NOT NULL
+RETURN b.seq AS seq, b.hash AS hash
+ORDER BY b.seq DESC LIMIT 1
 """
 
 APPEND_BATCH: LiteralString = """

@@ -11,8 +11,9 @@ creates decisions also appends one (:ProvenanceBatch) to a chain:
 `prev_hash` is the previous batch's hash (64 zeros before the first), and the single
 (:ProvenanceChain {id: 'decisions'}) node holds the head (seq, hash). The head is
 write-locked inside the same transaction that writes the decisions, so replicas that
-write at once are serialized by Neo4j and the chain never forks; a decision a replay
-sends again is matched, not created, and is not chained twice (`chain_token` below).
+write at once are serialized by Neo4j and the chain never forks; the new link follows
+the highest stored batch, read under that lock. A decision a replay sends again is
+matched, not created, and is not chained twice (`chain_token`, see CLAIM_NEW_DECISIONS).
 
 Only decisions are chained: the `record` is the decision's whole content, the thing
 an auditor reads and `GET /v1/decisions/{id}` returns. Attempts and pseudonym
@@ -86,18 +87,20 @@ def extend_chain(tx: Any, token: str, records_by_id: dict[str, str]) -> int | No
     )
     if not created:
         return None
-    head = tx.run(q.LOCK_CHAIN_HEAD, chain=CHAIN_ID, genesis=GENESIS).single()
-    seq = int(head["seq"]) + 1
+    tx.run(q.LOCK_CHAIN_HEAD, chain=CHAIN_ID, genesis=GENESIS).consume()
+    last = tx.run(q.LAST_BATCH).single()
+    prev_seq, prev_hash = (int(last["seq"]), str(last["hash"])) if last else (0, GENESIS)
+    seq = prev_seq + 1
     # Whole seconds with a Z: the form Neo4j's toString gives back for the stored datetime.
     at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     digests = [record_digest(records_by_id[i]) for i in created]
-    digest = batch_hash(seq, head["hash"], at, list(zip(created, digests, strict=True)))
+    digest = batch_hash(seq, prev_hash, at, list(zip(created, digests, strict=True)))
     tx.run(
         q.APPEND_BATCH,
         chain=CHAIN_ID,
         seq=seq,
         hash=digest,
-        prev_hash=head["hash"],
+        prev_hash=prev_hash,
         ids=created,
         digests=digests,
         at=at,

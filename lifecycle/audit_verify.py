@@ -126,8 +126,15 @@ class _Walk:
     decisions: int = 0
     anchor_found: bool = False
 
-    def flag(self, finding: Finding, detail: str, **where: object) -> None:
-        self.problems.append(Problem(finding, detail, **where))  # type: ignore[arg-type]
+    def flag(
+        self,
+        finding: Finding,
+        detail: str,
+        *,
+        batch_seq: int | None = None,
+        decision_id: str | None = None,
+    ) -> None:
+        self.problems.append(Problem(finding, detail, batch_seq, decision_id))
 
 
 def chain_head(client: GraphClient) -> ChainHead | None:

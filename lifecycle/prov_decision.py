@@ -16,25 +16,28 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ontology.namespace import node_iri
-
-GR = "https://govroute.dev/ontology#"
-PROV = "http://www.w3.org/ns/prov#"
-DPV = "https://w3id.org/dpv#"
-PD = "https://w3id.org/dpv/pd#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+from ontology.namespace import DPV, DPV_PD, GR, PROV, RDF, XSD, node_iri
 
 PREFIXES: Mapping[str, str] = {
-    "gr": GR,
-    "prov": PROV,
-    "dpv": DPV,
-    "pd": PD,
-    "xsd": XSD,
-    "rdf": RDF,
+    "gr": str(GR),
+    "prov": str(PROV),
+    "dpv": str(DPV),
+    "pd": str(DPV_PD),
+    "xsd": str(XSD),
+    "rdf": str(RDF),
 }
-TYPE = RDF + "type"
+TYPE = str(RDF.type)
+DATETIME, DOUBLE, INTEGER = str(XSD.dateTime), str(XSD.double), str(XSD.integer)
 ITEM_KINDS = frozenset({"Document", "DataSource"})
+
+
+def gr(name: str) -> str:
+    """A govroute term's IRI; a name govroute.ttl does not define raises (GR is strict)."""
+    return str(GR[name])
+
+
+def prov(name: str) -> str:
+    return str(PROV[name])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +90,18 @@ class _Builder:
     def entity(self, kind: str, node_id: str, *types: str) -> Iri:
         iri = Iri(str(node_iri(kind, node_id)))
         if iri not in self.nodes:
-            self.add(iri, TYPE, Iri(GR + kind))
+            self.add(iri, TYPE, Iri(gr(kind)))
             for t in types:
                 self.add(iri, TYPE, Iri(t))
-            self.add(iri, GR + "id", Lit(node_id))
+            self.add(iri, gr("id"), Lit(node_id))
         return iri
 
     def qualified(self, decision: Iri, kind: str, target: Iri | None) -> Blank:
         q = self.blank()
-        self.add(decision, GR + "qualified", q)
-        self.add(q, TYPE, Iri(GR + kind))
+        self.add(decision, gr("qualified"), q)
+        self.add(q, TYPE, Iri(gr(kind)))
         if target is not None:
-            self.add(q, GR + "target", target)
+            self.add(q, gr("target"), target)
         return q
 
 
@@ -116,109 +119,109 @@ def decision_nodes(
     knows it; `dpv` maps (Purpose|SensitivityLabel, id) to its DPV IRI where declared;
     `blank` hands out document-unique blank nodes."""
     b = _Builder(blank)
-    d = b.entity("Decision", record["id"], PROV + "Activity")
-    b.add(d, PROV + "startedAtTime", Lit(record["created_at"], XSD + "dateTime"))
+    d = b.entity("Decision", record["id"], prov("Activity"))
+    b.add(d, prov("startedAtTime"), Lit(record["created_at"], DATETIME))
     for key in ("outcome", "tenant_id", "principal_id", "policy_version", "prompt_sha256"):
         if record.get(key) is not None:
             b.add(d, GR + key, Lit(str(record[key])))
 
     # Who: the principal, acting for its tenant, carried out the decision under the plan
     # that is the policy version.
-    principal = b.entity("Principal", record["principal_id"], PROV + "Agent")
-    tenant = b.entity("Tenant", record["tenant_id"], PROV + "Organization")
-    b.add(principal, GR + "MEMBER_OF", tenant)
-    b.add(principal, PROV + "actedOnBehalfOf", tenant)
-    b.add(d, GR + "REQUESTED_BY", principal)
-    b.add(d, PROV + "wasAssociatedWith", principal)
-    plan = b.entity("PolicySet", record["policy_version"], PROV + "Plan")
-    b.add(d, GR + "UNDER", plan)
-    b.add(d, PROV + "used", plan)
+    principal = b.entity("Principal", record["principal_id"], prov("Agent"))
+    tenant = b.entity("Tenant", record["tenant_id"], prov("Organization"))
+    b.add(principal, gr("MEMBER_OF"), tenant)
+    b.add(principal, prov("actedOnBehalfOf"), tenant)
+    b.add(d, gr("REQUESTED_BY"), principal)
+    b.add(d, prov("wasAssociatedWith"), principal)
+    plan = b.entity("PolicySet", record["policy_version"], prov("Plan"))
+    b.add(d, gr("UNDER"), plan)
+    b.add(d, prov("used"), plan)
     association = blank()
-    b.add(d, PROV + "qualifiedAssociation", association)
-    b.add(association, TYPE, Iri(PROV + "Association"))
-    b.add(association, PROV + "agent", principal)
-    b.add(association, PROV + "hadPlan", plan)
+    b.add(d, prov("qualifiedAssociation"), association)
+    b.add(association, TYPE, Iri(prov("Association")))
+    b.add(association, prov("agent"), principal)
+    b.add(association, prov("hadPlan"), plan)
 
     intent = record.get("intent") or {}
     if intent.get("id"):
         i = b.entity("Intent", intent["id"])
-        b.add(d, GR + "MATCHED", i)
-        b.add(d, PROV + "wasInfluencedBy", i)
+        b.add(d, gr("MATCHED"), i)
+        b.add(d, prov("wasInfluencedBy"), i)
         m = b.qualified(d, "IntentMatch", i)
-        b.add(m, GR + "score", Lit(repr(float(intent.get("score", 0.0))), XSD + "double"))
-        b.add(d, GR + "intent_score", Lit(repr(float(intent.get("score", 0.0))), XSD + "double"))
+        b.add(m, gr("score"), Lit(repr(float(intent.get("score", 0.0))), DOUBLE))
+        b.add(d, gr("intent_score"), Lit(repr(float(intent.get("score", 0.0))), DOUBLE))
 
     # Why: the declared purpose (DPV where mapped) and the data categories seen.
     if record.get("purpose"):
-        purpose = b.entity("Purpose", record["purpose"], DPV + "Purpose")
-        b.add(d, GR + "purpose", Lit(record["purpose"]))
-        b.add(d, DPV + "hasPurpose", purpose)
+        purpose = b.entity("Purpose", record["purpose"], str(DPV.Purpose))
+        b.add(d, gr("purpose"), Lit(record["purpose"]))
+        b.add(d, str(DPV.hasPurpose), purpose)
         if mapped := dpv.get(("Purpose", record["purpose"])):
-            b.add(purpose, GR + "dpv", Iri(mapped))
-            b.add(d, DPV + "hasPurpose", Iri(mapped))
+            b.add(purpose, gr("dpv"), Iri(mapped))
+            b.add(d, str(DPV.hasPurpose), Iri(mapped))
     for label in record.get("labels", ()):
-        b.add(d, GR + "labels", Lit(label))
+        b.add(d, gr("labels"), Lit(label))
         if mapped := dpv.get(("SensitivityLabel", label)):
-            b.add(d, DPV + "hasPersonalData", Iri(mapped))
+            b.add(d, str(DPV.hasPersonalData), Iri(mapped))
 
     # What it used: the items let through; what it kept back, qualified with the reason.
     for exposure in record.get("exposures", ()):
         kind = exposure.get("kind") if exposure.get("kind") in ITEM_KINDS else "Document"
-        item = b.entity(kind, exposure["id"], PROV + "Entity")
-        b.add(d, GR + "EXPOSED", item)
-        b.add(d, PROV + "used", item)
+        item = b.entity(kind, exposure["id"], prov("Entity"))
+        b.add(d, gr("EXPOSED"), item)
+        b.add(d, prov("used"), item)
     for withheld in record.get("withholdings", ()):
         known = withheld_kinds.get(withheld["id"])
-        target = b.entity(known, withheld["id"], PROV + "Entity") if known else None
+        target = b.entity(known, withheld["id"], prov("Entity")) if known else None
         if target is not None:
-            b.add(d, GR + "WITHHELD", target)
+            b.add(d, gr("WITHHELD"), target)
         w = b.qualified(d, "Withholding", target)
-        b.add(w, GR + "item_id", Lit(withheld["id"]))
-        b.add(w, GR + "code", Lit(withheld["code"]))
-        b.add(w, GR + "reason", Lit(withheld["reason"]))
+        b.add(w, gr("item_id"), Lit(withheld["id"]))
+        b.add(w, gr("code"), Lit(withheld["code"]))
+        b.add(w, gr("reason"), Lit(withheld["reason"]))
 
     for reason in record.get("reasons", ()):
         policy = (
-            b.entity("Policy", reason["policy_id"], PROV + "Entity")
+            b.entity("Policy", reason["policy_id"], prov("Entity"))
             if reason.get("policy_id")
             else None
         )
         if policy is not None:
-            b.add(d, GR + "APPLIED", policy)
-            b.add(d, PROV + "used", policy)
+            b.add(d, gr("APPLIED"), policy)
+            b.add(d, prov("used"), policy)
         a = b.qualified(d, "PolicyApplication", policy)
         if reason.get("effect"):
-            b.add(a, GR + "effect", Lit(reason["effect"]))
-        b.add(a, GR + "sentence", Lit(reason["sentence"]))
+            b.add(a, gr("effect"), Lit(reason["effect"]))
+        b.add(a, gr("sentence"), Lit(reason["sentence"]))
         if reason.get("path"):
-            b.add(a, GR + "path", Seq(tuple(reason["path"])))
+            b.add(a, gr("path"), Seq(tuple(reason["path"])))
 
     for label, count in sorted(Counter(r["label"] for r in record.get("redactions", ())).items()):
         target = b.entity("SensitivityLabel", label)
-        b.add(d, GR + "REDACTED", target)
+        b.add(d, gr("REDACTED"), target)
         r = b.qualified(d, "Redaction", target)
-        b.add(r, GR + "count", Lit(str(count), XSD + "integer"))
+        b.add(r, gr("count"), Lit(str(count), INTEGER))
 
     # What it generated: the route (primary first), and the candidates that lost.
     route = record.get("route") or {}
     routed = ([route["primary"]] if route.get("primary") else []) + list(route.get("fallbacks", ()))
     if routed:
         generated = blank()
-        b.add(d, PROV + "generated", generated)
-        b.add(generated, TYPE, Iri(PROV + "Entity"))
-        b.add(generated, TYPE, Iri(PROV + "Collection"))
-        b.add(generated, PROV + "wasGeneratedBy", d)
+        b.add(d, prov("generated"), generated)
+        b.add(generated, TYPE, Iri(prov("Entity")))
+        b.add(generated, TYPE, Iri(prov("Collection")))
+        b.add(generated, prov("wasGeneratedBy"), d)
         for rank, model_id in enumerate(routed):
             model = b.entity("Model", model_id)
-            b.add(generated, PROV + "hadMember", model)
-            b.add(d, GR + "ROUTED_TO", model)
+            b.add(generated, prov("hadMember"), model)
+            b.add(d, gr("ROUTED_TO"), model)
             c = b.qualified(d, "RouteChoice", model)
-            b.add(c, GR + "rank", Lit(str(rank), XSD + "integer"))
+            b.add(c, gr("rank"), Lit(str(rank), INTEGER))
     for rejected in route.get("rejected", ()):
         model = b.entity("Model", rejected["model_id"])
-        b.add(d, GR + "REJECTED", model)
+        b.add(d, gr("REJECTED"), model)
         j = b.qualified(d, "Rejection", model)
-        b.add(j, GR + "reason", Lit("; ".join(rejected.get("reasons", ()))))
+        b.add(j, gr("reason"), Lit("; ".join(rejected.get("reasons", ()))))
 
     return [Node(s, tuple(pairs)) for s, pairs in b.nodes.items()]
 

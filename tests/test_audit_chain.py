@@ -294,3 +294,33 @@ def rewrite_chain(client: GraphClient) -> None:
         )
         prev = digest
     client.run_statement("MATCH (h:ProvenanceChain) SET h.hash = $hash", hash=prev)
+
+
+def test_when_the_chain_head_is_deleted_then_writes_continue_the_chain(
+    chained: tuple[GraphClient, list[dict[str, Any]]],
+) -> None:
+    client, _ = chained
+    before = chain_head(client)
+    assert before is not None
+    client.run_statement("MATCH (h:ProvenanceChain) DETACH DELETE h")
+    active = store.active_policy_set(client)
+    assert active is not None
+
+    write_provenance(client, enterprise_records(active.id, 3, start=START), [])
+
+    after = chain_head(client)
+    assert after is not None
+    assert after.seq == before.seq + 1
+    report = verify_chain(client)
+    assert report.clean, report.text()
+
+
+def test_when_the_head_is_edited_then_verify_says_so(
+    chained: tuple[GraphClient, list[dict[str, Any]]],
+) -> None:
+    client, _ = chained
+    client.run_statement("MATCH (h:ProvenanceChain) SET h.seq = 1")
+
+    report = verify_chain(client)
+
+    assert [p.finding for p in report.problems] == [Finding.HEAD_MISMATCH]
