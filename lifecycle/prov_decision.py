@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ontology.namespace import DPV, DPV_PD, GR, PROV, RDF, XSD, node_iri
@@ -31,13 +32,23 @@ DATETIME, DOUBLE, INTEGER = str(XSD.dateTime), str(XSD.double), str(XSD.integer)
 ITEM_KINDS = frozenset({"Document", "DataSource"})
 
 
+# Pure lookups that a large export repeats millions of times, memoized within a bound.
+
+
+@lru_cache(maxsize=1024)
 def gr(name: str) -> str:
     """A govroute term's IRI; a name govroute.ttl does not define raises (GR is strict)."""
     return str(GR[name])
 
 
+@lru_cache(maxsize=1024)
 def prov(name: str) -> str:
     return str(PROV[name])
+
+
+@lru_cache(maxsize=65_536)
+def _node(kind: str, node_id: str) -> str:
+    return str(node_iri(kind, node_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +91,14 @@ class _Builder:
     """Collects nodes; a node IRI stated twice within a decision gets its triples once."""
 
     blank: Callable[[], Blank]
-    nodes: dict[Subject, list[tuple[str, Term]]] = field(default_factory=dict)
+    # Per subject, its pairs as an ordered set (a dict's keys).
+    nodes: dict[Subject, dict[tuple[str, Term], None]] = field(default_factory=dict)
 
     def add(self, subject: Subject, predicate: str, obj: Term) -> None:
-        pairs = self.nodes.setdefault(subject, [])
-        if (predicate, obj) not in pairs:
-            pairs.append((predicate, obj))
+        self.nodes.setdefault(subject, {})[(predicate, obj)] = None
 
     def entity(self, kind: str, node_id: str, *types: str) -> Iri:
-        iri = Iri(str(node_iri(kind, node_id)))
+        iri = Iri(_node(kind, node_id))
         if iri not in self.nodes:
             self.add(iri, TYPE, Iri(gr(kind)))
             for t in types:
@@ -229,6 +239,7 @@ def decision_nodes(
 _SIMPLE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+@lru_cache(maxsize=65_536)
 def compact(iri: str) -> str | None:
     """`prefix:local` for an IRI in one of PREFIXES with a plain local name, else None."""
     for prefix, namespace in PREFIXES.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Protocol, TextIO
 
 from lifecycle.prov_decision import PREFIXES, TYPE, Blank, Iri, Lit, Node, Term, compact
@@ -55,16 +56,24 @@ class TurtleStream:
     def _iri(iri: str) -> str:
         return compact(iri) or f"<{iri}>"
 
-    def _term(self, term: Term) -> str:
-        if isinstance(term, Iri):
-            return self._iri(term.value)
-        if isinstance(term, Blank):
-            return f"_:{term.label}"
-        if isinstance(term, Lit):
-            if term.datatype is None:
-                return _string(term.value)
-            return f"{_string(term.value)}^^{self._iri(term.datatype)}"
-        return "( " + " ".join(_string(v) for v in term.items) + " )"
+    @staticmethod
+    def _term(term: Term) -> str:
+        return _turtle(term)
+
+
+@lru_cache(maxsize=65_536)
+def _turtle(term: Term) -> str:
+    """A term in Turtle; memoized because policies, models, sentences and reasons repeat
+    across decisions (a pure function: the cache only saves work)."""
+    if isinstance(term, Iri):
+        return compact(term.value) or f"<{term.value}>"
+    if isinstance(term, Blank):
+        return f"_:{term.label}"
+    if isinstance(term, Lit):
+        if term.datatype is None:
+            return _string(term.value)
+        return f"{_string(term.value)}^^{compact(term.datatype) or f'<{term.datatype}>'}"
+    return "( " + " ".join(_string(v) for v in term.items) + " )"
 
 
 class JsonLdStream:
