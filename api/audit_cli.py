@@ -1,7 +1,8 @@
 """`govroute audit export|verify|head`: thin shells over lifecycle.audit_export and
 lifecycle.audit_verify (the admin API calls the same functions).
 
-Exit codes: 0 done (verify: the chain is intact), 1 verify found tampering, 2 bad input
+Exit codes: 0 done (verify: the chain is intact), 1 verify found tampering (export: some
+records were not decision records and were left out), 2 bad input
 (an unreadable --since, --until before --since), 3 Neo4j unavailable.
 """
 
@@ -78,6 +79,8 @@ def audit_export(
         client.close()
     where = f" to {output}" if output else ""
     typer.echo(f"{summary.text()}{where}", err=True)
+    if summary.skipped:
+        raise typer.Exit(code=1)  # the export is incomplete: say so to scripts too
 
 
 @audit_app.command("verify")

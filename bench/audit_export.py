@@ -28,16 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from graph import store  # noqa: E402
+# Only what the child needs at module level, so its RSS is the export's own: the
+# parent's tools (decision generation, the server, verify) are imported in main().
 from graph.connection import GraphClient  # noqa: E402
-from graph.provenance import write_provenance  # noqa: E402
-from graph.server import throwaway_server  # noqa: E402
 from graph.settings import Neo4jSettings  # noqa: E402
 from lifecycle.audit_export import ExportFormat, export_decisions  # noqa: E402
-from lifecycle.audit_verify import verify_chain  # noqa: E402
-from loaders.policy_load import load_policy_path  # noqa: E402
-from tests.audit_decisions import enterprise_records  # noqa: E402
-from tests.conftest import ENTERPRISE  # noqa: E402
 
 START = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -48,6 +43,7 @@ def mb(n: float) -> str:
 
 def child(args: argparse.Namespace) -> None:
     """One export, measured from inside the process that does it."""
+    args.format = args.format[0]
     settings = Neo4jSettings.model_validate(json.loads(os.environ["BENCH_NEO4J"]))
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     with GraphClient.connect(settings) as client, open(args.out, "w", encoding="utf-8") as out:
@@ -81,7 +77,9 @@ def measured_export(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--decisions", type=int, default=100_000)
-    parser.add_argument("--format", choices=[f.value for f in ExportFormat], default="turtle")
+    parser.add_argument(
+        "--format", nargs="+", choices=[f.value for f in ExportFormat], default=["turtle", "jsonld"]
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--since", help=argparse.SUPPRESS)
@@ -90,6 +88,14 @@ def main() -> None:
     if args.child:
         child(args)
         return
+    from graph import store
+    from graph.provenance import write_provenance
+    from graph.server import throwaway_server
+    from lifecycle.audit_verify import verify_chain
+    from loaders.policy_load import load_policy_path
+    from tests.audit_decisions import enterprise_records
+    from tests.conftest import ENTERPRISE
+
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
     with (
         tempfile.TemporaryDirectory(prefix="govroute-bench-") as home,
@@ -111,18 +117,17 @@ def main() -> None:
         print(f"wrote {args.decisions:,} chained decisions in {time.perf_counter() - t:.0f} s")
         end = START + timedelta(seconds=args.decisions)
         tenth = START + timedelta(seconds=args.decisions // 10)
-        for label, until in ((f"{args.decisions // 10:,}", tenth), (f"{args.decisions:,}", end)):
-            r = measured_export(
-                server.client_settings(), args.format, START, until, Path(home) / "out"
-            )
-            print(
-                f"export {label:>9} decisions ({args.format}): "
-                f"{r['decisions'] / r['seconds']:,.0f} decisions/s, {r['seconds']:.1f} s, "
-                f"{mb(r['bytes'])} written ({r['bytes'] / r['decisions']:,.0f} B each), "
-                f"peak RSS {mb(r['peak_rss'])} (after imports: "
-                f"{mb(r['baseline_rss'])})",
-                flush=True,
-            )
+        windows = ((f"{args.decisions // 10:,}", tenth), (f"{args.decisions:,}", end))
+        for fmt in args.format:
+            for label, until in windows:
+                r = measured_export(server.client_settings(), fmt, START, until, Path(home) / "out")
+                print(
+                    f"export {label:>9} decisions ({fmt}): "
+                    f"{r['decisions'] / r['seconds']:,.0f} decisions/s, {r['seconds']:.1f} s, "
+                    f"{mb(r['bytes'])} written ({r['bytes'] / r['decisions']:,.0f} B each), "
+                    f"peak RSS {mb(r['peak_rss'])} (after imports: {mb(r['baseline_rss'])})",
+                    flush=True,
+                )
         t = time.perf_counter()
         report = verify_chain(client)
         took = time.perf_counter() - t

@@ -35,11 +35,19 @@ class ExportSummary:
     since: str
     until: str | None
     tenant: str | None
+    skipped: tuple[str, ...] = ()  # ids whose record is not a decision record any more
 
     def text(self) -> str:
         window = f"from {self.since}" + (f" until {self.until}" if self.until else "")
         who = f" of tenant {self.tenant}" if self.tenant else ""
-        return f"exported {self.decisions} decisions{who} {window}"
+        line = f"exported {self.decisions} decisions{who} {window}"
+        if self.skipped:
+            shown = ", ".join(self.skipped[:10]) + (" ..." if len(self.skipped) > 10 else "")
+            line += (
+                f"; skipped {len(self.skipped)} whose record is not a decision record "
+                f"(edited? run govroute audit verify): {shown}"
+            )
+        return line
 
 
 _RELATIVE = re.compile(r"^(\d+)([smhdw])$")
@@ -89,13 +97,20 @@ def export_decisions(
 
     stream.begin()
     count, first, last = 0, None, None
+    skipped: list[str] = []
     for stored in iter_decisions(client, since=since, until=until, tenant=tenant, page=page):
-        record = json.loads(stored.record)
-        stream.write(
-            decision_nodes(record, withheld_kinds=stored.withheld_kinds, dpv=dpv, blank=blank)
-        )
+        try:
+            record = json.loads(stored.record)
+            nodes = decision_nodes(
+                record, withheld_kinds=stored.withheld_kinds, dpv=dpv, blank=blank
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            # Not what the writer wrote (edited in Browser?): left out, and named.
+            skipped.append(stored.id)
+            continue
+        stream.write(nodes)
         count += 1
         first = first or stored.created_at
         last = stored.created_at
     stream.end()
-    return ExportSummary(count, first, last, since, until, tenant)
+    return ExportSummary(count, first, last, since, until, tenant, tuple(skipped))

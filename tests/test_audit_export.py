@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from engine.errors import InvalidRequest
 from graph import store
-from graph.connection import GraphClient
+from graph.connection import GraphClient, records
 from graph.settings import Neo4jSettings
 from lifecycle.audit_export import ExportFormat, export_decisions, parse_time
 from lifecycle.prov_decision import PREFIXES
@@ -250,3 +250,28 @@ def test_when_a_time_is_relative_or_iso_then_it_becomes_a_utc_instant() -> None:
     )
     with pytest.raises(InvalidRequest, match="--since '3 days'"):
         parse_time("3 days", now=now, option="--since")
+
+
+def test_when_a_stored_record_is_not_json_then_the_export_skips_and_names_it(
+    stored: tuple[GraphClient, list[dict[str, Any]]],
+) -> None:
+    client, written = stored
+    victim = written[4]["id"]
+    original = client.read(records, "MATCH (x:Decision {id: $id}) RETURN x.record AS r", id=victim)[
+        0
+    ]["r"]
+    client.run_statement("MATCH (x:Decision {id: $id}) SET x.record = '{broken'", id=victim)
+    try:
+        out = io.StringIO()
+        summary = export_decisions(client, out, since=(START - timedelta(hours=1)).isoformat())
+    finally:
+        client.run_statement(
+            "MATCH (x:Decision {id: $id}) SET x.record = $r", id=victim, r=original
+        )
+
+    assert summary.skipped == (victim,)
+    assert summary.decisions == COUNT - 1
+    assert victim in summary.text()
+    assert decisions_in(Graph().parse(data=out.getvalue(), format="turtle")) == {
+        r["id"] for r in written if r["id"] != victim
+    }
