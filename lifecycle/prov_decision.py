@@ -46,7 +46,7 @@ def prov(name: str) -> str:
     return str(PROV[name])
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8192)
 def _node(kind: str, node_id: str) -> str:
     return str(node_iri(kind, node_id))
 
@@ -239,7 +239,7 @@ def decision_nodes(
 _SIMPLE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8192)
 def compact(iri: str) -> str | None:
     """`prefix:local` for an IRI in one of PREFIXES with a plain local name, else None."""
     for prefix, namespace in PREFIXES.items():

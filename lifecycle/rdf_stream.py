@@ -58,13 +58,16 @@ class TurtleStream:
 
     @staticmethod
     def _term(term: Term) -> str:
+        if isinstance(term, Blank):  # unique per decision: not worth a cache slot
+            return f"_:{term.label}"
         return _turtle(term)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8192)
 def _turtle(term: Term) -> str:
     """A term in Turtle; memoized because policies, models, sentences and reasons repeat
-    across decisions (a pure function: the cache only saves work)."""
+    across decisions (a pure function: the cache only saves work, and its bound of 8192
+    terms keeps an export of any size in the same memory)."""
     if isinstance(term, Iri):
         return compact(term.value) or f"<{term.value}>"
     if isinstance(term, Blank):
