@@ -20,6 +20,8 @@ govroute schema                   JSON Schema of the policy YAML format
 govroute fake-upstream            a local OpenAI-compatible provider for demos
 govroute redteam --url --key      send the attack suite to a deployment, report block rates
 govroute detokenize TEXT          pseudonyms back to values (a 'detokenize' key; audited)
+govroute audit export --since 24h decisions as PROV-O (Turtle or JSON-LD), streamed
+govroute audit verify|head        check the provenance hash chain; print its head to anchor
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from api.admin.cli import admin_app
+from api.audit_cli import audit_app
 from api.drift_cli import drift_app
 from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
@@ -82,6 +85,7 @@ app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(policy_app, name="policy")
 app.add_typer(drift_app, name="drift")
 app.add_typer(admin_app, name="admin")
+app.add_typer(audit_app, name="audit")
 app.command("fake-upstream")(fake_upstream)
 app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)

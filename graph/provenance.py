@@ -11,6 +11,7 @@ from engine.provenance import dumps
 from engine.threats.model import ANY_ATTACK
 from graph import queries, rollout_queries
 from graph.connection import GraphClient, records
+from graph.provenance_chain import extend_chain, new_chain_token
 
 
 def decision_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -74,12 +75,15 @@ def write_provenance(
     shadows: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Write a batch of decision, attempt, restore and shadow records in one transaction
-    (idempotent); restores and shadows after decisions, so they find their decision."""
-    rows = [decision_row(r) for r in decisions]
+    (idempotent); restores and shadows after decisions, so they find their decision.
+    The decisions it creates are appended to the hash chain in the same transaction."""
+    token = new_chain_token()
+    rows = [{**decision_row(r), "chain_token": token} for r in decisions]
 
     def work(tx: Any) -> None:
         if rows:
             tx.run(queries.WRITE_DECISIONS, rows=rows).consume()
+            extend_chain(tx, token, {row["id"]: row["record"] for row in rows})
         if attempts:
             tx.run(queries.WRITE_ATTEMPTS, rows=list(attempts)).consume()
         if restores:

@@ -322,6 +322,8 @@ RETURN item_id, x IS NOT NULL AS found,
 
 # One Decision node per request with an edge to everything that shaped it. MERGE
 # everywhere: a journal replay after an outage may send the same decision twice.
+# `chain_token` marks what this transaction created, for the hash chain
+# (graph/provenance_chain.py), which removes it before the transaction commits.
 WRITE_DECISIONS: LiteralString = """
 UNWIND $rows AS d
 MERGE (x:Decision {id: d.id})
@@ -332,7 +334,8 @@ ON CREATE SET x.created_at = datetime(d.created_at), x.outcome = d.outcome,
   x.redacted_prompt = d.redacted_prompt, x.labels = d.labels, x.record = d.record,
   x.detector_version = d.detector_version,
   x.threat_score = d.threat_score, x.threat_category = d.threat_category,
-  x.rollout_role = d.rollout_role, x.rollout_candidate = d.rollout_candidate
+  x.rollout_role = d.rollout_role, x.rollout_candidate = d.rollout_candidate,
+  x.chain_token = d.chain_token
 WITH x, d
 CALL (x, d) {
   MATCH (p:Principal {id: d.principal_id}) MERGE (x)-[:REQUESTED_BY]->(p)

@@ -34,6 +34,8 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "PolicySet",
     "Decision",
     "PseudonymRestore",
+    "ProvenanceBatch",
+    "ProvenanceChain",
     "DetectionSettings",
     "DetectionRecognizer",
     "ValueList",
@@ -146,6 +148,11 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     # construction as well as by the check before it is written.
     "CREATE CONSTRAINT approval_id IF NOT EXISTS FOR (n:Approval) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT adminaction_id IF NOT EXISTS FOR (n:AdminAction) REQUIRE n.id IS UNIQUE",
+    # The provenance hash chain (graph/provenance_chain.py): one batch per seq, one head.
+    "CREATE CONSTRAINT provenancebatch_seq IF NOT EXISTS "
+    "FOR (n:ProvenanceBatch) REQUIRE n.seq IS UNIQUE",
+    "CREATE CONSTRAINT provenancechain_id IF NOT EXISTS "
+    "FOR (n:ProvenanceChain) REQUIRE n.id IS UNIQUE",
 )
 
 # Request-time and audit lookups beyond the id constraints.
@@ -160,6 +167,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "FOR (n:Decision) ON (n.policy_version, n.created_at)",
     "CREATE INDEX driftcheck_at IF NOT EXISTS FOR (n:DriftCheck) ON (n.at)",
     "CREATE INDEX decision_shadow IF NOT EXISTS FOR (n:Decision) ON (n.shadow_version)",
+    "CREATE INDEX decision_batch IF NOT EXISTS FOR (n:Decision) ON (n.batch_seq)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
     "CREATE INDEX adminaction_started IF NOT EXISTS FOR (n:AdminAction) ON (n.started_at)",
 )

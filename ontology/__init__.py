@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from ontology.namespace import GR, bind_prefixes
 
-__all__ = ["GR", "ontology_graph", "shapes_graph"]
+__all__ = ["GR", "decision_shapes_graph", "ontology_graph", "shapes_graph"]
 
 
 def ontology_graph() -> Graph:
@@ -24,6 +24,11 @@ def ontology_graph() -> Graph:
 def shapes_graph() -> Graph:
     """The SHACL shapes an RDF policy document must conform to."""
     return _load("shapes.ttl")
+
+
+def decision_shapes_graph() -> Graph:
+    """The SHACL shapes a decision export (`govroute audit export`) must conform to."""
+    return _load("decision_shapes.ttl")
 
 
 def _load(name: str) -> Graph:

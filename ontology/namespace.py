@@ -95,6 +95,8 @@ class GR(DefinedNamespace):
     PolicySet: URIRef
     Decision: URIRef
     PseudonymRestore: URIRef
+    ProvenanceBatch: URIRef
+    ProvenanceChain: URIRef
     DetectionSettings: URIRef
     DetectionRecognizer: URIRef
     ValueList: URIRef
@@ -250,6 +252,15 @@ class GR(DefinedNamespace):
     reason: URIRef
     count: URIRef
     attempt: URIRef
+    # decision export and the provenance hash chain
+    item_id: URIRef
+    seq: URIRef
+    hash: URIRef
+    prev_hash: URIRef
+    decision_ids: URIRef
+    digests: URIRef
+    at: URIRef
+    batch_seq: URIRef
     # detection settings
     phone_regions: URIRef
     invalid_numbers: URIRef
