@@ -16,6 +16,7 @@ from functools import partial
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
+from api.admin import lifecycle_routes as admin_lifecycle
 from api.admin import policies as admin_policies
 from api.drift_watch import DriftWatch
 from api.errors import install_error_handlers
@@ -166,5 +167,7 @@ def create_app(
     app.include_router(vault_routes.router)
     app.include_router(admin_policies.router)
     app.include_router(admin_policies.audit_router)
+    app.include_router(admin_lifecycle.router)
+    app.include_router(admin_lifecycle.audit_router)
     app.openapi = partial(truthful_openapi, app)  # type: ignore[method-assign]
     return app

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from api.telemetry import Telemetry
+from api.telemetry import Metrics, Telemetry
 from engine.errors import GovroutError
 from engine.threats.custom import ThreatCategoryFitter
 from graph.connection import GraphClient
@@ -21,6 +21,14 @@ from lifecycle.drift_check import Action, DriftReport, Kind, RouteMemo, check_dr
 log = logging.getLogger("govroute.drift")
 
 ROLLBACK_KINDS = {Action.ENDED_CANARY: "canary", Action.ROLLED_BACK: "activation"}
+
+
+def count_report(metrics: Metrics, report: DriftReport) -> None:
+    """A check in govroute_drift_checks_total, and what it undid in ..._rollbacks_total."""
+    metrics.drift_checks.labels(report.action.value).inc()
+    kind = ROLLBACK_KINDS.get(report.action)
+    if kind is not None:
+        metrics.drift_rollbacks.labels(kind).inc()
 
 
 def log_report(report: DriftReport) -> None:
@@ -75,10 +83,7 @@ class DriftWatch:
             metrics.drift_checks.labels("error").inc()
             log.warning("drift check could not run: [%s] %s", exc.code, exc.message)
             return None
-        metrics.drift_checks.labels(report.action.value).inc()
-        kind = ROLLBACK_KINDS.get(report.action)
-        if kind is not None:
-            metrics.drift_rollbacks.labels(kind).inc()
+        count_report(metrics, report)
         log_report(report)
         return report
 

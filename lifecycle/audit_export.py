@@ -9,9 +9,8 @@ it with their own output stream.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TextIO
 
@@ -20,6 +19,7 @@ from graph.connection import GraphClient
 from graph.decision_reads import iter_decisions, read_dpv_mappings
 from lifecycle.prov_decision import Blank, decision_nodes
 from lifecycle.rdf_stream import JsonLdStream, RdfStream, TurtleStream
+from lifecycle.since import parse_since
 
 
 class ExportFormat(StrEnum):
@@ -50,27 +50,10 @@ class ExportSummary:
         return line
 
 
-_RELATIVE = re.compile(r"^(\d+)([smhdw])$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
 def parse_time(value: str, *, now: datetime, option: str) -> str:
-    """A point in time as an ISO 8601 UTC string: `24h`, `7d`, `30m` (that long before
-    `now`), an ISO date (`2026-12-01`, midnight UTC) or datetime (naive means UTC)."""
-    text = value.strip()
-    if match := _RELATIVE.match(text):
-        delta = timedelta(**{_UNITS[match[2]]: int(match[1])})
-        return (now - delta).astimezone(UTC).isoformat()
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidRequest(
-            f"{option} {value!r}: expected a duration before now (24h, 7d, 30m, 90s, 2w) "
-            "or an ISO 8601 date or datetime (2026-12-01, 2026-12-01T08:00:00Z)"
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).isoformat()
+    """A point in time as an ISO 8601 UTC string (lifecycle.since: `24h`, `7d` before
+    `now`, or an ISO date or datetime, naive meaning UTC)."""
+    return parse_since(value, now=now, field=option).astimezone(UTC).isoformat()
 
 
 def export_decisions(

@@ -22,6 +22,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from graph.connection import GraphClient
 from graph.provenance_chain import (
@@ -98,22 +99,19 @@ class VerifyReport:
             )
         return "\n".join(lines)
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "clean": self.clean,
+            "head": asdict(self.head) if self.head else None,
+            "batches": self.batches,
+            "decisions": self.decisions,
+            "unchained": self.unchained,
+            "anchor": self.anchor,
+            "problems": [{**asdict(p), "finding": p.finding.value} for p in self.problems],
+        }
+
     def as_json(self) -> str:
-        return (
-            json.dumps(
-                {
-                    "clean": self.clean,
-                    "head": asdict(self.head) if self.head else None,
-                    "batches": self.batches,
-                    "decisions": self.decisions,
-                    "unchained": self.unchained,
-                    "anchor": self.anchor,
-                    "problems": [{**asdict(p), "finding": p.finding.value} for p in self.problems],
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        return json.dumps(self.as_dict(), indent=2) + "\n"
 
 
 @dataclass(slots=True)

@@ -1,5 +1,5 @@
-"""PolicySet versions as plain data: what `govroute policy list --json` prints and what
-GET /v1/admin/policies answers (one function each, so the two cannot drift apart)."""
+"""One PolicySet version as plain data, for GET /v1/admin/policies/{version} (the
+listing is lifecycle.versions.listing, which `govroute policy list` prints too)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ from typing import Any
 
 from graph import store
 from graph.connection import GraphClient
-
-
-def version_list(client: GraphClient) -> list[dict[str, Any]]:
-    """Every stored version, newest first (policy and catalog loads alike)."""
-    return [asdict(info) for info in store.list_policy_sets(client)]
 
 
 def version_detail(client: GraphClient, version: int) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from typing import Any
 
 from engine.errors import Conflict, Forbidden
 from engine.model import Principal
+from engine.threats.custom import ThreatCategoryFitter
 from graph import store
 from graph.connection import GraphClient
 from graph.versions import Approval, VersionState, all_version_states, version_state
@@ -146,7 +147,13 @@ def load(
 
 
 def stage(
-    client: GraphClient, bundle: Bundle, *, actor: Principal | None, author: str, message: str
+    client: GraphClient,
+    bundle: Bundle,
+    *,
+    actor: Principal | None,
+    author: str,
+    message: str,
+    fitter: ThreatCategoryFitter | None = None,
 ) -> CandidateReport:
     """Record content as a candidate; its author is `actor` (required when it will
     need approvals, so that they can exclude its author)."""
@@ -164,6 +171,7 @@ def stage(
         author=display_name(actor) if actor else author,
         message=message,
         author_id=actor.id if actor else None,
+        fitter=fitter,
     )
 
 

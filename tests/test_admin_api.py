@@ -135,9 +135,10 @@ def test_when_a_candidate_is_staged_as_json_then_the_list_shows_it_and_the_audit
     version = body["policy_set"]["version"]
     assert body["staged"] is True
     assert body["policy_set"]["status"] == "candidate"
-    assert body["policy_set"]["author"] == "policy-engineer"
+    assert body["policy_set"]["author"].endswith("(policy-engineer)")  # name (id)
     listed = api.get("/v1/admin/policies", headers=bearer(ENGINEER)).json()
     assert (listed[0]["version"], listed[0]["status"]) == (version, "candidate")
+    assert listed[0]["author_id"] == "policy-engineer"  # the author, whom approvals exclude
     shown = api.get(f"/v1/admin/policies/{version}", headers=bearer(ENGINEER)).json()
     employee = next(r for r in shown["content"]["roles"] if r["id"] == "employee")
     assert all(g["source"] != "wiki" for g in employee["can_access"])
@@ -320,7 +321,7 @@ def test_when_rolled_back_through_the_api_then_an_earlier_version_is_active_agai
     assert active.content_hash == original.content_hash
     assert active.version == back.json()["policy_set"]["version"] > original.version
     assert active.message == f"rollback to v{original.version}: the edit broke the wiki"
-    assert active.author == "policy-engineer"
+    assert active.author.endswith("(policy-engineer)")  # name (id)
     staged = api.post(
         "/v1/admin/policies/candidates",
         headers=bearer(ENGINEER),

@@ -24,27 +24,27 @@ from api.admin.schemas import (
     CandidateOut,
     DiffIn,
     DiffOut,
-    PolicySetOut,
     RollbackIn,
     RollbackOut,
     RolloutEndedOut,
     RolloutEndIn,
     RolloutIn,
-    RolloutOut,
+    RolloutStartedOut,
     VersionOut,
 )
 from api.deps import RuntimeDep
-from engine.errors import InvalidRequest, NotFound
+from engine.errors import InvalidRequest
 from engine.threats.custom import ThreatCategoryFitter
-from graph import store
+from lifecycle import versions
 from lifecycle.admin_log import MAX_ACTIONS, audit_trail
 from lifecycle.diff_report import as_dict, policy_diff
-from lifecycle.policy_sets import rollout_dict, version_detail, version_list
+from lifecycle.policy_sets import version_detail
+from lifecycle.rollout_control import start_canary, start_shadow, stop_rollout
 from lifecycle.since import parse_since
 from lifecycle.sources import stored_source
+from lifecycle.versions_report import as_json
 from loaders.bundle import Bundle
 from loaders.policy_body import bundle_from_document, bundle_from_yaml
-from loaders.policy_load import rollback, stage_bundle
 from loaders.rdf_export import export_active
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=AuditedRoute)
@@ -67,15 +67,16 @@ MALFORMED: dict[int | str, dict[str, Any]] = {400: {"description": "Malformed re
 
 @router.get(
     "/policies",
-    response_model=list[PolicySetOut],
-    summary="Every stored PolicySet version, newest first (govroute policy list)",
+    response_model=list[dict[str, Any]],
+    summary="Every stored version, newest first, with its approvals, rollout and notes "
+    "(govroute policy list --json)",
     responses=COMMON,
 )
 def list_policies(call: AdminCallDep) -> Any:
-    """lifecycle.policy_sets.version_list"""
-    versions = version_list(call.graph)
-    call.note(result={"versions": len(versions)})
-    return versions
+    """lifecycle.versions.listing, as lifecycle.versions_report.as_json renders it"""
+    listed = [as_json(item) for item in versions.listing(call.graph)]
+    call.note(result={"versions": len(listed)})
+    return listed
 
 
 @router.get(
@@ -127,19 +128,22 @@ async def stage_candidate(
         str, Query(max_length=500, description="With a YAML body: why this version")
     ] = "",
 ) -> Any:
-    """loaders.policy_load.stage_bundle"""
+    """lifecycle.versions.stage: the caller is the candidate's author (so another admin
+    approves it)"""
     # The raw body's hash names even content that is refused (and never hashed canonically).
     call.note(body_sha256=hashlib.sha256(await request.body()).hexdigest())
     bundle, note = await _candidate_body(request, message)
     call.note(content_hash=bundle.content_hash(), message=note)
     why = note or f"candidate staged by {call.principal.id} through the admin API"
     report = await run_in_threadpool(
-        stage_bundle,
-        call.graph,
-        bundle,
-        author=call.principal.id,
-        message=why,
-        fitter=ThreatCategoryFitter(runtime.embedder),
+        lambda: versions.stage(
+            call.graph,
+            bundle,
+            actor=call.principal,
+            author=call.principal.id,
+            message=why,
+            fitter=ThreatCategoryFitter(runtime.embedder),
+        )
     )
     staged = report.policy_set
     if staged is None:
@@ -208,9 +212,10 @@ def diff_policies(body: DiffIn, call: AdminCallDep) -> Any:
     },
 )
 def rollback_policy(version: Version, body: RollbackIn, call: AdminCallDep) -> Any:
-    """loaders.policy_load.rollback (govroute policy rollback N)"""
+    """lifecycle.versions.rollback (govroute policy rollback N): the emergency path, no
+    approvals; who and why are recorded on the new version"""
     call.note(reason=body.reason)
-    report = rollback(call.graph, version, author=call.principal.id, reason=body.reason)
+    report = versions.rollback(call.graph, version, actor=call.principal, reason=body.reason)
     active = report.outcome.policy_set
     call.note(
         produced=active.version if report.outcome.changed and active else None,
@@ -227,23 +232,25 @@ def rollback_policy(version: Version, body: RollbackIn, call: AdminCallDep) -> A
 
 @router.put(
     "/policies/{version}/rollout",
-    response_model=RolloutOut,
+    response_model=RolloutStartedOut,
     summary="Put a candidate under shadow or canary (ends any other rollout)",
     responses={**COMMON, **MALFORMED, 404: {"description": "No candidate with this version"}},
 )
 def start_rollout(version: Version, body: RolloutIn, call: AdminCallDep) -> Any:
-    """graph.store.start_rollout"""
+    """lifecycle.rollout_control.start_shadow / start_canary (govroute policy shadow|canary N)"""
     call.note(**body.model_dump())
-    rollout = store.start_rollout(
-        call.graph,
-        version,
-        body.mode,
-        by=call.principal.id,
-        percent=body.percent,
-        tenants=body.tenants,
-        principals=body.principals,
-    )
-    return rollout_dict(rollout)
+    if body.mode == "shadow":
+        status = start_shadow(call.graph, version, admin=call.principal)
+    else:
+        status = start_canary(
+            call.graph,
+            version,
+            admin=call.principal,
+            percent=body.percent,
+            tenants=body.tenants,
+            principals=body.principals,
+        )
+    return status.as_dict()
 
 
 @router.delete(
@@ -253,11 +260,9 @@ def start_rollout(version: Version, body: RolloutIn, call: AdminCallDep) -> Any:
     responses={**COMMON, **MALFORMED, 404: {"description": "This version has no rollout"}},
 )
 def end_rollout(version: Version, body: RolloutEndIn, call: AdminCallDep) -> Any:
-    """graph.store.end_rollout"""
+    """lifecycle.rollout_control.stop_rollout (govroute policy shadow|canary N --stop)"""
     call.note(reason=body.reason)
-    ended = store.end_rollout(call.graph, version, reason=body.reason)
-    if ended is None:
-        raise NotFound(f"PolicySet v{version} has no rollout to end")
+    ended = stop_rollout(call.graph, version, admin=call.principal, reason=body.reason)
     return {"policy_set": ended, "reason": body.reason}
 
 

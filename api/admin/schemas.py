@@ -132,3 +132,63 @@ class AdminActionOut(BaseModel):
     error: str | None
     result: dict[str, Any] | None
     via: str
+
+
+# ---------------------------------------------------------------- review and activation
+
+
+class ReviewIn(_In):
+    comment: str = Field(default="", max_length=500, description="Recorded with the approval.")
+
+
+class RejectIn(_In):
+    comment: str = Field(min_length=1, max_length=500, description=REASON)
+
+
+class ActivateIn(_In):
+    rebase_ok: bool = Field(
+        default=False,
+        description="Activate although the active version moved since the candidate was "
+        "staged (its content replaces the active one whole); recorded as rebased_from.",
+    )
+
+
+class RolloutStartedOut(RolloutOut):
+    candidate: str = Field(description="The candidate's PolicySet id.")
+    active: str = Field(description="The PolicySet that keeps serving everyone else.")
+
+
+class ActivationOut(BaseModel):
+    version: dict[str, Any] = Field(
+        description="The version now active, as GET /policies lists it."
+    )
+    previous_version: int | None
+    required: int
+    rebased_from: int | None
+    nodes: int
+    edges: int
+    retired: int
+    description: str
+
+
+# ---------------------------------------------------------------- reports
+
+
+class ReplayIn(_In):
+    since: str = Field(default="24h", max_length=64, description="24h, 7d, 30m ago, or ISO 8601.")
+    until: str | None = Field(default=None, max_length=64, description="Default: now.")
+    tenant: Id | None = None
+
+
+class DriftCheckIn(_In):
+    rollback: bool = Field(
+        default=True, description="False: judge and record only (action 'held' on a breach)."
+    )
+
+
+class Report(BaseModel):
+    """A lifecycle report as the CLI's --json prints it, and its text rendering."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: str
