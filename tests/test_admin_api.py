@@ -50,18 +50,14 @@ def settings_for(neo4j: Neo4jSettings, state: Any, *, rpm: int = 600) -> Setting
     )
 
 
-@pytest.fixture(scope="module")
-def api(
-    graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TestClient]:
+def served_app(graph: GraphClient, neo4j: Neo4jSettings, state: Any) -> Iterator[TestClient]:
+    """The real app over the session's Neo4j, the reference enterprise loaded."""
     load_enterprise(graph)
-    app = create_app(settings_for(neo4j_settings, tmp_path_factory.mktemp("admin-state")))
-    with TestClient(app) as client:
+    with TestClient(create_app(settings_for(neo4j, state))) as client:
         yield client
 
 
-@pytest.fixture
-def clean(graph: GraphClient) -> GraphClient:
+def reset_lifecycle(graph: GraphClient) -> GraphClient:
     """The enterprise active, no candidate under rollout, no AdminAction recorded."""
     load_enterprise(graph)
     rollout = store.rollout_candidate(graph)
@@ -69,6 +65,18 @@ def clean(graph: GraphClient) -> GraphClient:
         store.end_rollout(graph, rollout.policy_set.version, reason="test reset")
     graph.write(records, "MATCH (a:AdminAction) DETACH DELETE a")
     return graph
+
+
+@pytest.fixture(scope="module")
+def api(
+    graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    yield from served_app(graph, neo4j_settings, tmp_path_factory.mktemp("admin-state"))
+
+
+@pytest.fixture
+def clean(graph: GraphClient) -> GraphClient:
+    return reset_lifecycle(graph)
 
 
 def edited_content() -> dict[str, Any]:

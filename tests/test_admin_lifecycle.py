@@ -14,7 +14,6 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.runtime import Runtime
 from graph import store
 from graph.connection import GraphClient
@@ -23,8 +22,8 @@ from lifecycle.audit_verify import verify_chain
 from lifecycle.outcome_diff import ALLOW_TO_DENY
 from lifecycle.replay_run import replay_version
 from loaders.policy_load import read_bundle
-from tests.conftest import ENTERPRISE, load_enterprise
-from tests.test_admin_api import APPROVER, ENGINEER, bearer, settings_for
+from tests.conftest import ENTERPRISE
+from tests.test_admin_api import APPROVER, ENGINEER, bearer, reset_lifecycle, served_app
 
 pytestmark = pytest.mark.neo4j
 
@@ -41,20 +40,12 @@ PROMPTS = (
 def client(
     graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
-    load_enterprise(graph)
-    app = create_app(settings_for(neo4j_settings, tmp_path_factory.mktemp("lifecycle-state")))
-    with TestClient(app) as served:
-        yield served
+    yield from served_app(graph, neo4j_settings, tmp_path_factory.mktemp("lifecycle-state"))
 
 
 @pytest.fixture
 def reset(graph: GraphClient) -> GraphClient:
-    """The enterprise active (governed: one approval), no candidate under rollout."""
-    load_enterprise(graph)
-    rollout = store.rollout_candidate(graph)
-    if rollout is not None:
-        store.end_rollout(graph, rollout.policy_set.version, reason="test reset")
-    return graph
+    return reset_lifecycle(graph)
 
 
 def frozen_content() -> dict[str, Any]:
