@@ -241,8 +241,24 @@ class ProvenanceEdgeOut(BaseModel):
     target: str
 
 
+class ShadowOut(BaseModel):
+    """What a candidate under shadow decided for the same request (never served)."""
+
+    version: str = Field(description="The candidate PolicySet, e.g. policyset-v7.")
+    outcome: str | None = Field(description="The candidate's outcome.")
+    kinds: list[str] | None = Field(
+        description="How it differed from the served decision (allow_to_deny, ...; empty: alike)."
+    )
+    policies: list[str] | None = Field(description="Policies whose part in it changed.")
+    intent: str | None
+    at: str | None
+
+
 class RecordedDecisionOut(DecisionOut):
     provenance: list[ProvenanceEdgeOut] = Field(
         default=[], description="Edges of the Decision node in the graph (empty until written)."
+    )
+    shadow: ShadowOut | None = Field(
+        default=None, description="Present once a candidate under shadow decided it too."
     )
     attempts: list[dict[str, Any]] = []

@@ -105,6 +105,8 @@ def read_decision(client: GraphClient, decision_id: str) -> dict[str, Any] | Non
         {"type": e["type"], "target": f"{e['kind']}:{e['id']}", **_plain(e["props"])}
         for e in row["edges"]
     ]
+    if row["shadow"] is not None:  # what a candidate under shadow decided, stored beside it
+        record["shadow"] = row["shadow"]
     # Upstream calls the gateway made, in order; Neo4j drops null properties, so
     # an attempt without an HTTP status (a timeout) reads back with status None.
     record["attempts"] = sorted(

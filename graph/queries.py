@@ -436,6 +436,10 @@ MATCH (x:Decision {id: $id})
 OPTIONAL MATCH (x)-[r]->(n)
 WITH x, r, n ORDER BY type(r), n.id
 RETURN x.record AS record, x.tenant_id AS tenant_id,
+       CASE WHEN x.shadow_version IS NULL THEN NULL ELSE {
+         version: x.shadow_version, outcome: x.shadow_outcome, kinds: x.shadow_kinds,
+         policies: x.shadow_policies, intent: x.shadow_intent, at: toString(x.shadow_at)
+       } END AS shadow,
        [e IN collect(CASE WHEN r IS NULL THEN NULL ELSE {
           type: type(r), kind: labels(n)[0], id: n.id, props: properties(r)} END)
         WHERE e IS NOT NULL] AS edges

@@ -157,7 +157,12 @@ def test_when_a_denying_candidate_is_shadowed_then_report_and_replay_count_allow
     shadowed = report.json()
     assert shadowed["decisions"] == len(PROMPTS)
     assert set(shadowed["examples"][ALLOW_TO_DENY]) == allowed
-    assert "allow->deny" in shadowed["text"] or ALLOW_TO_DENY in shadowed["text"]
+    assert ALLOW_TO_DENY in shadowed["text"]
+    drilled = client.get(f"/v1/decisions/{sorted(allowed)[0]}", headers=bearer(US_ANALYST))
+    assert drilled.status_code == 200, drilled.text
+    assert drilled.json()["shadow"]["outcome"] == "deny"  # what the candidate decided
+    assert ALLOW_TO_DENY in drilled.json()["shadow"]["kinds"]
+    assert drilled.json()["shadow"]["version"] == f"policyset-v{version}"
 
     replayed = client.post(
         f"/v1/admin/policies/{version}/replay",
