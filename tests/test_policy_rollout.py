@@ -224,9 +224,11 @@ def test_when_a_candidate_that_denies_more_is_shadowed_then_served_decisions_are
     # The served record stays as written (part E hash-chains it); the shadow sits beside.
     stored = read_decision(w.graph, flipped[0])
     assert stored is not None
-    assert {k: v for k, v in stored.items() if k not in ("provenance", "attempts")} == next(
-        r for r in served if r["id"] == flipped[0]
-    )
+    assert {
+        k: v for k, v in stored.items() if k not in ("provenance", "attempts", "shadow")
+    } == next(r for r in served if r["id"] == flipped[0])
+    assert stored["shadow"]["outcome"] == "deny"
+    assert stored["shadow"]["version"] == candidate.version
     assert any(
         e["type"] == "SHADOWED_UNDER" and e["target"] == f"PolicySet:{candidate.version}"
         for e in stored["provenance"]
