@@ -14,56 +14,32 @@ from typing import Annotated
 
 import typer
 
-from api.settings import Settings
-from engine.errors import GovroutError, GraphUnavailable
+from api.versions_cli import KeyOption, admin_of, connected, guarded
 from graph.connection import GraphClient
-from lifecycle.actors import admin_for_key
 from lifecycle.rollout_control import shadow_report, start_canary, start_shadow, stop_rollout
 from lifecycle.since import parse_since
 
-KeyOption = Annotated[
-    str,
-    typer.Option(
-        "--key",
-        envvar="GOVROUTE_ADMIN_KEY",
-        help="An admin key (a principal with permission policy_admin)",
-        show_default=False,
-    ),
-]
 
-
-def _stop(exc: GovroutError) -> typer.Exit:
-    typer.echo(f"error [{exc.code}] {exc.message}", err=True)
-    return typer.Exit(code=3 if isinstance(exc, GraphUnavailable) else 2)
-
-
-def _connect() -> GraphClient:
-    settings = Settings()
-    return GraphClient.connect(settings.neo4j, settings.local)
+def _stopped(client: GraphClient, version: int, key: str | None, reason: str) -> None:
+    ended = guarded(
+        lambda: stop_rollout(client, version, admin=admin_of(client, key), reason=reason)
+    )
+    typer.echo(f"v{ended.version}: rollout ended; the active version serves everyone")
 
 
 def policy_shadow(
     version: Annotated[int, typer.Argument(help="The candidate version")],
-    key: KeyOption = "",
+    key: KeyOption = None,
     stop: Annotated[bool, typer.Option("--stop", help="End the rollout of VERSION")] = False,
     reason: Annotated[str, typer.Option(help="Why it stops (kept on the PolicySet)")] = "",
 ) -> None:
     """Decide live traffic under candidate VERSION too, off the request path; never serve it."""
-    try:
-        client = _connect()
-    except GovroutError as exc:
-        raise _stop(exc) from exc
-    try:
-        admin = admin_for_key(client, key)
+    with connected() as client:
         if stop:
-            ended = stop_rollout(client, version, admin=admin, reason=reason)
-            typer.echo(f"v{ended.version}: rollout ended; the active version serves everyone")
-        else:
-            typer.echo(start_shadow(client, version, admin=admin).text())
-    except GovroutError as exc:
-        raise _stop(exc) from exc
-    finally:
-        client.close()
+            _stopped(client, version, key, reason)
+            return
+        admin = admin_of(client, key)
+        typer.echo(guarded(lambda: start_shadow(client, version, admin=admin)).text())
 
 
 def policy_canary(
@@ -77,34 +53,27 @@ def policy_canary(
     principal: Annotated[
         list[str] | None, typer.Option("--principal", help="A principal it serves (repeatable)")
     ] = None,
-    key: KeyOption = "",
+    key: KeyOption = None,
     stop: Annotated[bool, typer.Option("--stop", help="End the rollout of VERSION")] = False,
     reason: Annotated[str, typer.Option(help="Why it stops (kept on the PolicySet)")] = "",
 ) -> None:
     """Let candidate VERSION decide and serve a share of principals and the named ones."""
-    try:
-        client = _connect()
-    except GovroutError as exc:
-        raise _stop(exc) from exc
-    try:
-        admin = admin_for_key(client, key)
+    with connected() as client:
         if stop:
-            ended = stop_rollout(client, version, admin=admin, reason=reason)
-            typer.echo(f"v{ended.version}: rollout ended; the active version serves everyone")
+            _stopped(client, version, key, reason)
             return
-        status = start_canary(
-            client,
-            version,
-            admin=admin,
-            percent=percent,
-            tenants=tenant or (),
-            principals=principal or (),
+        admin = admin_of(client, key)
+        status = guarded(
+            lambda: start_canary(
+                client,
+                version,
+                admin=admin,
+                percent=percent,
+                tenants=tenant or (),
+                principals=principal or (),
+            )
         )
-        typer.echo(status.text())
-    except GovroutError as exc:
-        raise _stop(exc) from exc
-    finally:
-        client.close()
+    typer.echo(status.text())
 
 
 def policy_shadow_report(
@@ -115,17 +84,9 @@ def policy_shadow_report(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable")] = False,
 ) -> None:
     """How candidate VERSION's shadow decisions differed from the served ones."""
-    try:
-        start = parse_since(since, now=datetime.now(UTC))
-        client = _connect()
-    except GovroutError as exc:
-        raise _stop(exc) from exc
-    try:
-        report = shadow_report(client, version, since=start)
-    except GovroutError as exc:
-        raise _stop(exc) from exc
-    finally:
-        client.close()
+    start = guarded(lambda: parse_since(since, now=datetime.now(UTC)))
+    with connected() as client:
+        report = guarded(lambda: shadow_report(client, version, since=start))
     if as_json:
         sys.stdout.write(json.dumps(report.as_dict(), indent=2, sort_keys=True) + "\n")
     else:

@@ -74,7 +74,8 @@ def connected() -> Iterator[GraphClient]:
         client.close()
 
 
-def _admin(client: GraphClient, key: str | None) -> Principal:
+def admin_of(client: GraphClient, key: str | None) -> Principal:
+    """The policy administrator of `key`, or the command refused (exit 2)."""
     return guarded(lambda: admin_for_key(client, key))
 
 
@@ -111,7 +112,7 @@ def policy_approve(
 ) -> None:
     """Approve candidate VERSION (an admin other than its author; one approval each)."""
     with connected() as client:
-        actor = _admin(client, key)
+        actor = admin_of(client, key)
         item = guarded(lambda: versions.approve(client, version, actor=actor, comment=comment))
     out.print(review_text(item), highlight=False)
 
@@ -123,7 +124,7 @@ def policy_reject(
 ) -> None:
     """Reject candidate VERSION: it can no longer be approved, rolled out or activated."""
     with connected() as client:
-        actor = _admin(client, key)
+        actor = admin_of(client, key)
         if not comment.strip():
             raise refused(InvalidRequest("say why with --comment", field="comment"))
         state = guarded(lambda: versions.reject(client, version, actor=actor, comment=comment))
@@ -144,7 +145,7 @@ def policy_activate(
 ) -> None:
     """Make candidate VERSION active, once it has the approvals its governance requires."""
     with connected() as client:
-        actor = _admin(client, key)
+        actor = admin_of(client, key)
         done = guarded(lambda: versions.activate(client, version, actor=actor, rebase_ok=rebase_ok))
     out.print(activation_text(done), highlight=False)
 
@@ -160,7 +161,7 @@ def policy_rollback(
     """Make an earlier version's content active again, as a new version (no approvals:
     the emergency path; who and why are recorded)."""
     with connected() as client:
-        actor = _admin(client, key)
+        actor = admin_of(client, key)
         if not reason.strip():
             raise refused(InvalidRequest("say why with --reason", field="reason"))
         facts = guarded(lambda: _evidence(evidence))
