@@ -67,6 +67,7 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "description": Values.ONE,
         "requests_per_minute": Values.ONE,
         "tokens_per_minute": Values.ONE,
+        "record_prompts": Values.ONE,
     },
     "Purpose": {"description": Values.ONE, "dpv": Values.IRI},
     "Role": {

@@ -203,6 +203,7 @@ class GR(DefinedNamespace):
     permissions: URIRef
     requests_per_minute: URIRef
     tokens_per_minute: URIRef
+    record_prompts: URIRef
     category: URIRef
     exemplars: URIRef
     threshold: URIRef

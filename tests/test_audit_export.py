@@ -236,7 +236,7 @@ def test_when_the_cli_exports_to_a_file_then_it_says_how_many(
     assert f"exported {COUNT} decisions" in done.output
     assert len(json.loads(target.read_text())["@graph"]) > COUNT
     assert refused.exit_code == 2
-    assert "--since 'yesterday'" in refused.output
+    assert "--since: 'yesterday'" in refused.output
 
 
 def test_when_a_time_is_relative_or_iso_then_it_becomes_a_utc_instant() -> None:
@@ -248,7 +248,7 @@ def test_when_a_time_is_relative_or_iso_then_it_becomes_a_utc_instant() -> None:
         parse_time("2026-12-01T09:30:00+01:00", now=now, option="--until")
         == "2026-12-01T08:30:00+00:00"
     )
-    with pytest.raises(InvalidRequest, match="--since '3 days'"):
+    with pytest.raises(InvalidRequest, match="--since: '3 days'"):
         parse_time("3 days", now=now, option="--since")
 
 
