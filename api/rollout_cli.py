@@ -19,6 +19,9 @@ from graph.connection import GraphClient
 from lifecycle.rollout_control import shadow_report, start_canary, start_shadow, stop_rollout
 from lifecycle.since import parse_since
 
+StopOption = Annotated[bool, typer.Option("--stop", help="End the rollout of VERSION")]
+ReasonOption = Annotated[str, typer.Option(help="Why it stops (kept on the PolicySet)")]
+
 
 def _stopped(client: GraphClient, version: int, key: str | None, reason: str) -> None:
     ended = guarded(
@@ -30,8 +33,8 @@ def _stopped(client: GraphClient, version: int, key: str | None, reason: str) ->
 def policy_shadow(
     version: Annotated[int, typer.Argument(help="The candidate version")],
     key: KeyOption = None,
-    stop: Annotated[bool, typer.Option("--stop", help="End the rollout of VERSION")] = False,
-    reason: Annotated[str, typer.Option(help="Why it stops (kept on the PolicySet)")] = "",
+    stop: StopOption = False,
+    reason: ReasonOption = "",
 ) -> None:
     """Decide live traffic under candidate VERSION too, off the request path; never serve it."""
     with connected() as client:
@@ -54,8 +57,8 @@ def policy_canary(
         list[str] | None, typer.Option("--principal", help="A principal it serves (repeatable)")
     ] = None,
     key: KeyOption = None,
-    stop: Annotated[bool, typer.Option("--stop", help="End the rollout of VERSION")] = False,
-    reason: Annotated[str, typer.Option(help="Why it stops (kept on the PolicySet)")] = "",
+    stop: StopOption = False,
+    reason: ReasonOption = "",
 ) -> None:
     """Let candidate VERSION decide and serve a share of principals and the named ones."""
     with connected() as client:

@@ -33,10 +33,10 @@ from engine.errors import Forbidden, GovroutError
 from engine.model import Principal
 from graph.admin_audit import OK, REFUSED, ActionEnd, ActionStart, begin_action, finish_action
 from graph.connection import GraphClient
+from loaders.spec import Permission
 
 log = logging.getLogger("govroute.admin")
 
-ADMIN_PERMISSION = "policy_admin"
 MAX_RECORDED = 500  # characters of a parameter's value kept in the audit
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -82,7 +82,7 @@ AdminCallDep = Annotated[AdminCall, Depends(admin_call)]
 class AuditedRoute(APIRoute):
     """The route class of the admin routers; `permissions`: any one of them admits."""
 
-    permissions: frozenset[str] = frozenset({ADMIN_PERMISSION})
+    permissions: frozenset[str] = frozenset({Permission.POLICY_ADMIN})
 
     def get_route_handler(self) -> Handler:
         handle = super().get_route_handler()
@@ -127,7 +127,7 @@ class AuditedRoute(APIRoute):
 class AuditReadRoute(AuditedRoute):
     """Reading the audit trail: administrators, and auditors (the 'audit' permission)."""
 
-    permissions = frozenset({ADMIN_PERMISSION, "audit"})
+    permissions = frozenset({Permission.POLICY_ADMIN, Permission.AUDIT})
 
 
 async def _charge(limiter: RateLimiter, principal: Principal) -> None:
