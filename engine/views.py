@@ -20,12 +20,14 @@ keeps the highest score. Views never replace the text that is forwarded.
                 "1gn0r3"), then every word mixing letters and leet
                 ("4ll", "th3"); not in hashes, UUIDs, IPv6 or e-mail
                 addresses, tokens of 20+ characters, or mixed-case words
-    rot13       a run of 3+ words whose ROT13 is common English (2+ with  identity
-                a cue: rot13, cipher, decode, shift, ...)
+    rot13       a run of 3+ words whose ROT13 is common English; or a     identity
+                cue (rot13, cipher, decode, in several languages): then
+                the lines that are no English carrier, decoded
+                (engine.cipher_views)
     caesar      a cue, and 2+ words in a row that read as common English  identity
                 under one of the other 24 shifts (the best one)
-    reversed    the same run test on reversed words (2+ with a cue:        mirrored
-                reverse, backwards, mirror); the whole text is reversed
+    reversed    the same tests with reversed words and reversal cues       mirrored
+                (backwards, right to left, rückwärts, 逆から, ...)
     base64,     a run of 16+ characters of the alphabet (hex also as      the blob
     base32, hex \\x41 escapes or spaced pairs) that decodes to UTF-8 text,
                 90% printable, a quarter letters; one line per blob
@@ -51,39 +53,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import partial
 
 from engine.blobs import decoded_blobs
-from engine.english import BIGRAM_WEIGHTS, COMMON_WORDS
+from engine.cipher_views import cipher_views, reversed_views
+from engine.english import BIGRAM_WEIGHTS
 from engine.normalize import apply_edits, homoglyph_letters, homoglyph_skeleton
+from engine.text_view import TextView, identity_view, split_words
 
 __all__ = ["TextView", "text_views"]
-
-
-@dataclass(frozen=True, slots=True)
-class TextView:
-    """One reading of a text: ``text[i]`` came from ``input[starts[i]:ends[i]]``."""
-
-    name: str
-    text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-
-    def to_input(self, start: int, end: int) -> tuple[int, int]:
-        """The span of the input text that the view's span [start, end) came from.
-
-        It covers every input character behind the view's characters, whatever
-        their order (a reversed view runs backwards), so a wider view span never
-        maps to a narrower input span. An empty span maps to an empty span.
-        """
-        n = len(self.text)
-        if not 0 <= start <= end <= n:
-            raise ValueError(f"span [{start}, {end}) is outside the view (0..{n})")
-        if start == end:
-            position = self.starts[start] if start < n else (self.ends[-1] if n else 0)
-            return position, position
-        return min(self.starts[start:end]), max(self.ends[start:end])
 
 
 def text_views(text: str, *, max_views: int = 6) -> tuple[TextView, ...]:
@@ -95,7 +72,7 @@ def text_views(text: str, *, max_views: int = 6) -> tuple[TextView, ...]:
     views: list[TextView] = []
     if max_views <= 0 or not text:
         return ()
-    words = _words(text)
+    words = split_words(text)
     for make in _VIEW_MAKERS:
         for view in make(text, words):
             if view.text != text and all(view.text != seen.text for seen in views):
@@ -105,23 +82,7 @@ def text_views(text: str, *, max_views: int = 6) -> tuple[TextView, ...]:
     return tuple(views)
 
 
-# ASCII letters kept, everything else ASCII a space: `split` then gives the words
-# in C, several times faster than a regex. Non-ASCII letters stay inside words.
-_ASCII_NON_LETTERS = str.maketrans(
-    {chr(code): " " for code in range(128) if not chr(code).isalpha()}
-)
-
-
-def _words(text: str) -> list[str]:
-    return text.lower().translate(_ASCII_NON_LETTERS).split()
-
-
 # --------------------------------------------------------------------------- building views
-
-
-def _identity_view(name: str, text: str) -> TextView:
-    n = len(text)
-    return TextView(name, text, tuple(range(n)), tuple(range(1, n + 1)))
 
 
 def _edited_view(name: str, text: str, edits: list[tuple[int, int, str]]) -> TextView:
@@ -228,29 +189,32 @@ def _skeleton_views(text: str, words: list[str]) -> Iterator[TextView]:
     # Real Cyrillic, Greek or Armenian prose has 20-30% letters without a Latin
     # twin (see engine.normalize); a disguised Latin text has next to none.
     if homoglyphs and genuine * 8 < homoglyphs:
-        yield _identity_view("skeleton", homoglyph_skeleton(text))
+        yield identity_view("skeleton", homoglyph_skeleton(text))
 
 
 # --------------------------------------------------------------------------- leetspeak
 
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
-_ASCII_LETTERS = frozenset(_ALPHABET + _ALPHABET.upper())
 _LEET = {
-    "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b",
+    "0": "o", "2": "z", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b",
     "@": "a", "$": "s", "!": "i", "|": "l",
 }  # fmt: skip
-_LEET_CHARS = re.escape("01345789@$!|")
+_LEET_CHARS = re.escape("012345789@$!|")
+# Latin letters, accented ones included: "h4$ło", "s7r@żnik" are leet in Polish.
+# Letters of other scripts are word boundaries: Chinese and Japanese put Latin
+# words between ideographs without spaces ("请只推荐$0lv1k的产品").
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 # A leet run between two letters ("p4ss", "n00b", "pa$$"): the evidence that
 # leetspeak is in use. Not "@" alone: "user@localhost" is an address.
-_LEET_HINT = re.compile(rf"[A-Za-z][{_LEET_CHARS}]*[01345789$!|][{_LEET_CHARS}]*[A-Za-z]")
+_LEET_HINT = re.compile(rf"[{_LATIN}][{_LEET_CHARS}]*[012345789$!|][{_LEET_CHARS}]*[{_LATIN}]")
 # Its cheap prefilter: leet characters are rare in prose, letters are not, so the
 # scan starts on them.
-_LEET_BEFORE_LETTER = re.compile(rf"[{_LEET_CHARS}]+(?=[A-Za-z])")
+_LEET_BEFORE_LETTER = re.compile(rf"[{_LEET_CHARS}]+(?=[{_LATIN}])")
 # Words mixing letters with leet characters and no other digit ("4ll", "th3", "ru135").
 _MIXED_WORD = re.compile(
-    rf"(?<![A-Za-z0-9@$])(?=[{_LEET_CHARS}]*[A-Za-z])(?=[A-Za-z]*[{_LEET_CHARS}])"
-    rf"[A-Za-z{_LEET_CHARS}]+(?![A-Za-z0-9@$])"
+    rf"(?<![{_LATIN}0-9@$])(?=[{_LEET_CHARS}]*[{_LATIN}])(?=[{_LATIN}]*[{_LEET_CHARS}])"
+    rf"[{_LATIN}{_LEET_CHARS}]+(?![{_LATIN}0-9@$])"
 )
+_LATIN_LETTER = re.compile(rf"[{_LATIN}]")
 _HEX_WORD = re.compile(r"0[xX][0-9A-Fa-f]+|[0-9A-Fa-f]{7,}")  # hashes, short commits
 # Tokens that are never leet: e-mail addresses, UUIDs, dashed hashes, IPv6 addresses.
 _ADDRESS_OR_ID = re.compile(
@@ -262,7 +226,7 @@ _MAX_LEET_TOKEN = 20  # longer tokens are keys, identifiers or blobs, not disgui
 def _leet_views(text: str, words: list[str]) -> Iterator[TextView]:
     deleeted = _deleet(text)
     if deleeted != text:
-        yield _identity_view("leet", deleeted)
+        yield identity_view("leet", deleeted)
 
 
 def _deleet(text: str) -> str:
@@ -274,7 +238,7 @@ def _deleet(text: str) -> str:
     e-mail addresses are never read.
     """
     if not any(
-        m.start() > 0 and text[m.start() - 1] in _ASCII_LETTERS
+        m.start() > 0 and _LATIN_LETTER.match(text[m.start() - 1]) is not None
         for m in _LEET_BEFORE_LETTER.finditer(text)
     ):
         return text
@@ -300,12 +264,17 @@ def _deleet(text: str) -> str:
 def _plain_token(text: str, start: int, end: int) -> bool:
     """Whether the whitespace-delimited token around text[start:end] is short and
     no address or identifier."""
-    while start > 0 and not text[start - 1].isspace():
+    while start > 0 and _in_token(text[start - 1]):
         start -= 1
-    while end < len(text) and not text[end].isspace():
+    while end < len(text) and _in_token(text[end]):
         end += 1
     token = text[start:end].strip(".,;:!?()[]{}<>\"'")
     return len(token) < _MAX_LEET_TOKEN and _ADDRESS_OR_ID.fullmatch(token) is None
+
+
+def _in_token(ch: str) -> bool:
+    """Whether `ch` continues a token: not a space, nor a letter of a non-Latin script."""
+    return not ch.isspace() and (not ch.isalpha() or _LATIN_LETTER.match(ch) is not None)
 
 
 def _reads_as_a_word(word: str) -> bool:
@@ -339,111 +308,6 @@ def _one_as_letter(chars: list[str], index: int) -> str:
 
 def _restore_case(original: str, read: str) -> str:
     return "".join(r.upper() if o.isupper() else r for o, r in zip(original, read, strict=True))
-
-
-# --------------------------------------------------------------------------- ciphers, reversal
-
-# Words that announce a cipher or a reversal; `_words` has split "rot13" into "rot".
-_CIPHER_CUES = frozenset(
-    {"rot", "caesar", "cipher", "ciphers", "ciphertext", "ciphered", "decode", "decoded",
-     "decoding", "decrypt", "decrypted", "decryption", "encode", "encoded", "encoding",
-     "shift", "shifted", "shifting", "rotate", "rotated", "rotation"}
-)  # fmt: skip
-_REVERSE_CUES = frozenset(
-    {"reverse", "reversed", "reversing", "backwards", "backward", "mirror", "mirrored"}
-)
-
-
-def _shift_table(shift: int) -> dict[int, int]:
-    """Each letter moved `shift` places forward in the alphabet, case kept."""
-    moved = _ALPHABET[shift:] + _ALPHABET[:shift]
-    return str.maketrans(_ALPHABET + _ALPHABET.upper(), moved + moved.upper())
-
-
-_SHIFTS = tuple(_shift_table(shift) for shift in range(26))
-
-
-@dataclass(frozen=True, slots=True)
-class _Images:
-    """The words that read as common English once undone (`strong`: not common
-    themselves), and those that are common either way (`neutral`)."""
-
-    strong: frozenset[str]
-    neutral: frozenset[str]
-
-
-def _shifted(word: str, *, shift: int) -> str:
-    return word.translate(_SHIFTS[shift])
-
-
-def _reversed_word(word: str) -> str:
-    return word[::-1]
-
-
-def _images(encode: Callable[[str], str]) -> _Images:
-    encoded = {encode(word) for word in COMMON_WORDS}
-    strong = frozenset(w for w in encoded if w not in COMMON_WORDS and len(w) >= 2)
-    return _Images(strong, frozenset(w for w in encoded if w not in strong))
-
-
-# _CAESAR[s]: common words shifted forward by s, i.e. what a Caesar text of shift s holds.
-_CAESAR = tuple(_images(partial(_shifted, shift=shift)) for shift in range(26))
-_REVERSED = _images(_reversed_word)
-
-
-def _english_run(words: list[str], images: _Images) -> int:
-    """The longest run of words that undo to common English (neutral words don't break it)."""
-    best = run = 0
-    for word in words:
-        if word in images.strong:
-            run += 1
-            best = max(best, run)
-        elif word not in images.neutral:
-            run = 0
-    return best
-
-
-def _foreign_run(words: list[str]) -> int:
-    """The longest run of words that are not common English: a cipher's, or another
-    language's, which a cue ("decode", "backwards") says to read differently."""
-    best = run = 0
-    for word in words:
-        run = 0 if word in COMMON_WORDS else run + 1
-        best = max(best, run)
-    return best
-
-
-def _cipher_views(text: str, words: list[str]) -> Iterator[TextView]:
-    cue = not _CIPHER_CUES.isdisjoint(words)
-    rot13 = _CAESAR[13]
-    # With a cue the payload need not be English ("decode this ROT13" before French):
-    # three words in a row that are no common English are enough.
-    if (cue and _foreign_run(words) >= 3) or (
-        not rot13.strong.isdisjoint(words) and _english_run(words, rot13) >= 3
-    ):
-        yield _identity_view("rot13", text.translate(_SHIFTS[13]))
-    if not cue:
-        return
-    runs = {
-        shift: _english_run(words, _CAESAR[shift])
-        for shift in range(1, 26)
-        if shift != 13 and not _CAESAR[shift].strong.isdisjoint(words)
-    }
-    if runs:
-        shift = max(runs, key=lambda s: runs[s])
-        if runs[shift] >= 2:
-            # A text shifted forward by `shift` is read by shifting it back.
-            yield _identity_view("caesar", text.translate(_SHIFTS[26 - shift]))
-
-
-def _reversed_views(text: str, words: list[str]) -> Iterator[TextView]:
-    cue = not _REVERSE_CUES.isdisjoint(words)
-    if _REVERSED.strong.isdisjoint(words) and not cue:
-        return
-    # With a cue the reversed payload need not be English either.
-    if (cue and _foreign_run(words) >= 3) or _english_run(words, _REVERSED) >= 3:
-        n = len(text)
-        yield TextView("reversed", text[::-1], tuple(range(n - 1, -1, -1)), tuple(range(n, 0, -1)))
 
 
 # --------------------------------------------------------------------------- encoded blobs
@@ -481,7 +345,7 @@ _VIEW_MAKERS: tuple[Callable[[str, list[str]], Iterator[TextView]], ...] = (
     _joined_views,
     _skeleton_views,
     _leet_views,
-    _cipher_views,
-    _reversed_views,
+    cipher_views,
+    reversed_views,
     _blob_views,
 )
