@@ -215,6 +215,11 @@ _MIXED_WORD = re.compile(
     rf"[{_LATIN}{_LEET_CHARS}]+(?![{_LATIN}0-9@$])"
 )
 _LATIN_LETTER = re.compile(rf"[{_LATIN}]")
+# Short tokens of leet characters alone ("8@$3", "415", "@"): read only in a
+# text that is leet already, and never 4+ digits (years, amounts, codes).
+_ALL_LEET_WORD = re.compile(
+    rf"(?<![{_LATIN}0-9{_LEET_CHARS}])(?!\d{{4}})[{_LEET_CHARS}]{{1,4}}(?![{_LATIN}0-9{_LEET_CHARS}])"
+)
 _HEX_WORD = re.compile(r"0[xX][0-9A-Fa-f]+|[0-9A-Fa-f]{7,}")  # hashes, short commits
 # Tokens that are never leet: e-mail addresses, UUIDs, dashed hashes, IPv6 addresses.
 _ADDRESS_OR_ID = re.compile(
@@ -233,9 +238,10 @@ def _deleet(text: str) -> str:
     """`text` with leet words read as letters, one character for one.
 
     A word with a leet run between letters ("p4ssw0rd", "1gn0r3") is read as
-    leet; once one is, so are the words with leet at an edge ("4ll", "th3"),
-    which alone are too often ordinary ("3rd", "mp3", "4k"). Hex strings and
-    e-mail addresses are never read.
+    leet; once one is, so are the words with leet at an edge ("4ll", "th3")
+    and short tokens of leet alone ("8@$3", "415"), which alone are too often
+    ordinary ("3rd", "mp3", "4k", "13"). Hex strings and e-mail addresses are
+    never read.
     """
     if not any(
         m.start() > 0 and _LATIN_LETTER.match(text[m.start() - 1]) is not None
@@ -251,6 +257,8 @@ def _deleet(text: str) -> str:
     ]
     if not any(_LEET_HINT.search(match.group()) for match in candidates):
         return text
+    candidates += [m for m in _ALL_LEET_WORD.finditer(text) if _plain_token(text, *m.span())]
+    candidates.sort(key=lambda match: match.start())
     pieces: list[str] = []
     position = 0
     for match in candidates:
