@@ -131,39 +131,35 @@ def _payload_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _payload_view(name: str, text: str, spans: list[tuple[int, int]], reverse: bool) -> TextView:
-    """The payload lines, undone (shifted by ROT13, or mirrored), one per line."""
+def _beside_a_carrier(text: str, payload: list[tuple[int, int]]) -> bool:
+    """Whether some line of `text` is no payload line: the carrier that announced them."""
+    return bool(payload) and len(payload) < text.count("\n") + 1
+
+
+def _payload_view(
+    name: str, text: str, spans: list[tuple[int, int]], *, shift: int = 0, mirror: bool = False
+) -> TextView:
+    """The payload lines undone (shifted back by `shift`, or mirrored), one per line."""
     # A reversed text runs backwards line by line too: its first line is read last.
-    ordered = spans[::-1] if reverse else spans
+    pieces: list[str] = []
     order: list[int] = []
-    for start, end in ordered:
+    for start, end in spans[::-1] if mirror else spans:
         if order:
+            pieces.append("\n")
             order.append(order[-1])  # the line break points where the last line ended
-        order.extend(range(end - 1, start - 1, -1) if reverse else range(start, end))
-    chars = [text[i] for i in order]
-    line_breaks = set(_line_break_positions(ordered))
-    read = "".join("\n" if k in line_breaks else ch for k, ch in enumerate(chars))
-    if not reverse:
-        read = read.translate(_SHIFTS[13])
+        line = range(end - 1, start - 1, -1) if mirror else range(start, end)
+        pieces.append("".join(text[i] for i in line))
+        order.extend(line)
+    read = "".join(pieces).translate(_SHIFTS[(26 - shift) % 26])
     return TextView(name, read, tuple(order), tuple(i + 1 for i in order))
-
-
-def _line_break_positions(spans: list[tuple[int, int]]) -> list[int]:
-    positions, length = [], 0
-    for k, (start, end) in enumerate(spans):
-        if k:
-            positions.append(length)
-            length += 1
-        length += end - start
-    return positions
 
 
 def cipher_views(text: str, words: list[str]) -> Iterator[TextView]:
     cue = not _CIPHER_CUES.isdisjoint(words)
     rot13 = _CAESAR[13]
     payload = _payload_lines(text) if cue else []
-    if cue and payload and len(payload) < text.count("\n") + 1:
-        yield _payload_view("rot13", text, payload, reverse=False)
+    if _beside_a_carrier(text, payload):
+        yield _payload_view("rot13", text, payload, shift=13)
     elif (cue and _foreign_run(words) >= 3) or (
         not rot13.strong.isdisjoint(words) and _english_run(words, rot13) >= 3
     ):
@@ -188,8 +184,8 @@ def reversed_views(text: str, words: list[str]) -> Iterator[TextView]:
         return
     payload = _payload_lines(text) if cue else []
     n = len(text)
-    if cue and payload and len(payload) < text.count("\n") + 1:
-        yield _payload_view("reversed", text, payload, reverse=True)
+    if _beside_a_carrier(text, payload):
+        yield _payload_view("reversed", text, payload, mirror=True)
     elif (cue and (_foreign_run(words) >= 3 or payload)) or _english_run(words, _REVERSED) >= 3:
         yield TextView("reversed", text[::-1], tuple(range(n - 1, -1, -1)), tuple(range(n, 0, -1)))
 

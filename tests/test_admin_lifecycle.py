@@ -24,11 +24,11 @@ from lifecycle.replay_run import replay_version
 from loaders.policy_load import read_bundle
 from tests.conftest import ENTERPRISE
 from tests.test_admin_api import APPROVER, ENGINEER, bearer, reset_lifecycle, served_app
+from tests.test_policy_rollout import freeze_us_analysts
 
 pytestmark = pytest.mark.neo4j
 
 US_ANALYST = "gr_demo_us_analyst_eScKLkQFJDKL1jQv"  # us-analyst (role analyst_us)
-FREEZE = "deny-us-analysts-freeze"
 PROMPTS = (
     "Analyse the quarterly financial report and list the main revenue drivers.",
     "Summarise the travel and expense policy for a new joiner.",
@@ -51,15 +51,7 @@ def reset(graph: GraphClient) -> GraphClient:
 def frozen_content() -> dict[str, Any]:
     """The enterprise with every US analyst denied: a candidate that denies more."""
     doc = copy.deepcopy(read_bundle(ENTERPRISE).canonical())
-    doc["policies"].append(
-        {
-            "id": FREEZE,
-            "description": "US analysts are frozen out while the warehouse is migrated.",
-            "effect": "deny",
-            "priority": 950,
-            "applies_to": {"roles": ["analyst_us"]},
-        }
-    )
+    freeze_us_analysts(doc)
     return doc
 
 

@@ -66,7 +66,8 @@ def _edited(edit: Any) -> Bundle:
     return Bundle.from_document(PolicyDocument.model_validate(doc), "edited")
 
 
-def _freeze_us_analysts(doc: dict[str, Any]) -> None:
+def freeze_us_analysts(doc: dict[str, Any]) -> None:
+    """Every US analyst denied: a candidate that denies more than the enterprise."""
     doc["policies"].append(
         {
             "id": FREEZE,
@@ -116,7 +117,7 @@ def world(graph: GraphClient, tmp_path_factory: pytest.TempPathFactory) -> Itera
     load_policy_path(graph, ENTERPRISE, author="tests", message="reference enterprise")
     active = store.active_policy_set(graph)
     assert active is not None
-    staged = stage_bundle(graph, _edited(_freeze_us_analysts), author="ana", message="freeze")
+    staged = stage_bundle(graph, _edited(freeze_us_analysts), author="ana", message="freeze")
     assert staged.policy_set is not None
     writer = ProvenanceWriter.for_graph(
         graph, tmp_path_factory.mktemp("journal"), flush_interval_s=0.01
@@ -172,7 +173,7 @@ def test_when_the_candidate_edits_only_policies_then_it_shares_the_active_analys
     world: World,
 ) -> None:
     live = load_snapshot(world.graph)  # the active snapshot as the runtime loads it
-    assert shares_analysis(live, offline_world(_edited(_freeze_us_analysts)).snapshot)
+    assert shares_analysis(live, offline_world(_edited(freeze_us_analysts)).snapshot)
     assert not shares_analysis(live, offline_world(_edited(_new_exemplar)).snapshot)
 
 
