@@ -4,7 +4,8 @@
 assistant messages, context items; never the operator's system prompt, which
 is not an attack on itself) with the trained model, on the text and on each
 view that undoes a spelling game (engine.views: spaced letters re-joined,
-ROT13, base64, look-alikes...). A head's verdict for a segment is its maximum
+ROT13, base64, look-alikes...; engine.threats.spelling: typos read as the
+model's own vocabulary). A head's verdict for a segment is its maximum
 over views: an attacker gains nothing by encoding. Spans are mapped back to
 the caller's original offsets, so a decision can show what drove a score.
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from engine.normalize import NormalizedText
 from engine.threats.model import DEFAULT_ARTIFACT, ThreatModel
+from engine.threats.spelling import respelled_view
 from engine.views import TextView, text_views
 
 __all__ = ["ThreatAssessment", "ThreatDetector", "ThreatFinding", "ViewFn", "default_views"]
@@ -84,7 +86,11 @@ class ThreatDetector:
         candidates: list[tuple[str, str, Callable[[int, int], tuple[int, int]]]] = [
             ("text", normalized.text, _identity)
         ]
-        candidates += [(v.name, v.text, v.to_input) for v in self._views(normalized.text)]
+        views = list(self._views(normalized.text))
+        respelled = respelled_view(normalized.text, self.model.lexicon)
+        if respelled is not None:
+            views.append(respelled)
+        candidates += [(v.name, v.text, v.to_input) for v in views]
         for name, text, to_input in candidates:
             for score in self.model.score(text):
                 current = best.get(score.head)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ import numpy.typing as npt
 from engine.errors import InvalidArtifact
 from engine.threats.categories import ANY_ATTACK
 from engine.threats.features import NGRAM_SIZES, ngrams
+from engine.threats.spelling import LEXICON_FILE, Lexicon
 
 __all__ = ["ANY_ATTACK", "DEFAULT_ARTIFACT", "HeadScore", "ThreatModel"]
 
@@ -65,6 +66,8 @@ class ThreatModel:
     bias: npt.NDArray[np.float32]  # (len(heads),)
     calibration: npt.NDArray[np.float32]  # (len(heads), 2): p = sigmoid(a * logit + b)
     meta: dict[str, Any]
+    # The training texts' vocabulary, which the respelled view corrects typos into.
+    lexicon: Lexicon = field(default_factory=Lexicon.empty)
 
     # ------------------------------------------------------------------ loading
 
@@ -93,6 +96,9 @@ class ThreatModel:
             problems.append(f"no '{ANY_ATTACK}' head")
         if meta.get("weights_sha256") != _digest(weights, bias, calibration):
             problems.append("weights do not match the digest in meta.json (a partial copy?)")
+        lexicon = Lexicon.load(directory / LEXICON_FILE)
+        if meta.get("lexicon_sha256", _lexicon_digest(Lexicon.empty())) != _lexicon_digest(lexicon):
+            problems.append(f"{LEXICON_FILE} does not match the digest in meta.json")
         if problems:
             raise InvalidArtifact(where, problems)
         return cls(
@@ -106,6 +112,7 @@ class ThreatModel:
             bias=bias,
             calibration=calibration,
             meta=meta,
+            lexicon=lexicon,
         )
 
     def save(self, directory: Path) -> None:
@@ -117,6 +124,7 @@ class ThreatModel:
             bias=self.bias,
             calibration=self.calibration,
         )
+        self.lexicon.save(directory / LEXICON_FILE)
         stored = self.weights.astype(np.float16).astype(np.float32)
         meta = {
             **self.meta,
@@ -128,6 +136,8 @@ class ThreatModel:
             "stride": self.stride,
             "short_window": self.short_window,
             "weights_sha256": _digest(stored, self.bias, self.calibration),
+            "lexicon_sha256": _lexicon_digest(self.lexicon),
+            "lexicon_words": len(self.lexicon),
         }
         (directory / _META_FILE).write_text(
             json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -205,4 +215,11 @@ def _digest(*arrays: npt.NDArray[np.float32]) -> str:
     sha = hashlib.sha256()
     for array in arrays:
         sha.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+    return sha.hexdigest()
+
+
+def _lexicon_digest(lexicon: Lexicon) -> str:
+    sha = hashlib.sha256()
+    for word, count in sorted(lexicon.counts.items()):
+        sha.update(f"{word}\t{count}\n".encode())
     return sha.hexdigest()

