@@ -20,7 +20,10 @@ views, windows, every head), and:
   attacks the fold's model blocks as written; bypass rate per trick;
 - beside it, the old detector (threat intents by MiniLM similarity plus the
   phrase signals of engine/signals.py, through the reference enterprise's
-  threat policies) on the same items, so the two are compared in one run.
+  threat policies) on the same items, so the two are compared in one run;
+- and "both": blocked by either, on the items the old detector scored. That is
+  what the reference enterprise deploys, whose policies deny on threat intents
+  and on detector scores alike; its benign column is the price of the union.
 
 The bench corpus's held-out split (bench-heldout) is never trained on by any
 fold. A number from a group this project wrote is still ours: the groups that
@@ -71,6 +74,8 @@ class Tally:
     flagged: int = 0
     flagged_old: int = 0
     old_benign_seen: int = 0
+    blocked_both: int = 0
+    flagged_both: int = 0
 
     def add(self, sample: Sample, new: bool, old: bool | None) -> None:
         if sample.attack:
@@ -79,12 +84,14 @@ class Tally:
             if old is not None:
                 self.old_seen += 1
                 self.blocked_old += old
+                self.blocked_both += old or new
         else:
             self.benign += 1
             self.flagged += new
             if old is not None:
                 self.old_benign_seen += 1
                 self.flagged_old += old
+                self.flagged_both += old or new
 
     def row(self) -> dict[str, Any]:
         def pct(n: int, d: int) -> float | None:
@@ -97,6 +104,8 @@ class Tally:
             "benign": self.benign,
             "benign_blocked_pct": pct(self.flagged, self.benign),
             "benign_blocked_old_pct": pct(self.flagged_old, self.old_benign_seen),
+            "blocked_both_pct": pct(self.blocked_both, self.old_seen),
+            "benign_blocked_both_pct": pct(self.flagged_both, self.old_benign_seen),
         }
 
 
@@ -211,14 +220,16 @@ def print_report(report: Report) -> None:
     def table(title: str, rows: dict[str, Tally]) -> None:
         print(f"\n{title}")
         print(
-            f"  {'':34} {'attacks':>7} {'new':>6} {'old':>6}   {'benign':>6} {'new':>5} {'old':>5}"
+            f"  {'':34} {'attacks':>7} {'new':>6} {'old':>6} {'both':>6}"
+            f"   {'benign':>6} {'new':>5} {'old':>5} {'both':>5}"
         )
         for name, tally in sorted(rows.items()):
             r = tally.row()
             print(
                 f"  {name[:34]:34} {r['attacks']:>7} {_p(r['blocked_pct']):>6} "
-                f"{_p(r['blocked_old_pct']):>6}   {r['benign']:>6} "
-                f"{_p(r['benign_blocked_pct']):>5} {_p(r['benign_blocked_old_pct']):>5}"
+                f"{_p(r['blocked_old_pct']):>6} {_p(r['blocked_both_pct']):>6}   {r['benign']:>6} "
+                f"{_p(r['benign_blocked_pct']):>5} {_p(r['benign_blocked_old_pct']):>5} "
+                f"{_p(r['benign_blocked_both_pct']):>5}"
             )
 
     table(
