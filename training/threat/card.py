@@ -126,10 +126,11 @@ def _left_out(groups: dict[str, dict[str, Any]], prefix: str) -> tuple[str, str]
     blocked = sum(r["attacks"] * (r["blocked_pct"] or 0) for r in rows) / max(attacks, 1)
     old_rows = [r for r in rows if r["attacks"] and r["blocked_old_pct"] is not None]
     old = sum(r["blocked_old_pct"] for r in old_rows) / max(len(old_rows), 1)
+    both = sum(r.get("blocked_both_pct") or 0 for r in old_rows) / max(len(old_rows), 1)
     flagged = sum(r["benign"] * (r["benign_blocked_pct"] or 0) for r in rows) / max(benign, 1)
     return (
-        f"{blocked:.1f}% of {attacks} attacks blocked (old detector {old:.1f}%, "
-        "mean over families of a sample each)",
+        f"{blocked:.1f}% of {attacks} attacks blocked (old detector {old:.1f}%, model or old "
+        f"detector {both:.1f}%, means over families of a sample each)",
         f"{flagged:.1f}% of {benign} benign prompts blocked",
     )
 
@@ -157,7 +158,9 @@ def render(meta: dict[str, Any], holdout: dict[str, Any] | None) -> str:
                 f"{_pct(row, 'blocked_pct')}% of {row['attacks']} attacks blocked "
                 f"(old detector {_pct(row, 'blocked_old_pct')}%), "
                 f"{_pct(row, 'benign_blocked_pct')}% of {row['benign']} benign prompts "
-                f"(old {_pct(row, 'benign_blocked_old_pct')}%)"
+                f"(old {_pct(row, 'benign_blocked_old_pct')}%); model or old detector, as the "
+                f"reference enterprise deploys them: {_pct(row, 'blocked_both_pct')}% of "
+                f"attacks at {_pct(row, 'benign_blocked_both_pct')}% of benign prompts"
             )
 
         families, benign_families = _left_out(holdout["groups"], "generated:")
