@@ -384,9 +384,12 @@ def test_when_decisions_are_made_then_metrics_count_outcomes_policies_and_redact
         == 1
     )
     assert grew("govroute_redactions_total", label="financial_account", action="hash") == 1
-    # The injection deny came from a threat intent; the other two decisions denied nothing.
-    assert grew("govroute_threat_denies_total", policy="deny-prompt-injection") == 1
-    assert grew("govroute_threat_denies_total") == 1
+    # One count per threat policy that denied the injection; the other two denied nothing.
+    threat_denies = {r["policy_id"] for r in made[2]["reasons"] if r["threat"]}
+    assert "deny-prompt-injection" in threat_denies
+    for policy in threat_denies:
+        assert grew("govroute_threat_denies_total", policy=policy) == 1, policy
+    assert grew("govroute_threat_denies_total") == len(threat_denies)
     assert grew("govroute_decision_seconds_count") == 3
     for phase in ("auth", "detection", "intent", "graph_lookup", "policy"):
         assert grew("govroute_phase_seconds_count", phase=phase) == 3, phase
