@@ -131,7 +131,7 @@ def test_when_expressions_are_read_then_only_metric_names_are_taken() -> None:
     expr = (
         'sum by (le, phase) (rate(govroute_phase_seconds_bucket{job=~"$job", phase!="auth"}'
         "[$__rate_interval] offset 5m)) / on (job) group_left (version) "
-        'max(govroute_active_policy_version_info) > bool 0.5 and vector(1e3) or label_replace('
+        "max(govroute_active_policy_version_info) > bool 0.5 and vector(1e3) or label_replace("
         'govroute_graph_up, "x", "$1", "job", "(.*)")'
     )
 
