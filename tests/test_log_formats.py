@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from graph.connection import GraphClient
+from graph.schema import apply_schema
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
 from tests.conftest import load_enterprise, wipe
@@ -231,9 +232,32 @@ def test_when_a_catalog_loads_on_a_terminal_then_progress_shows_and_off_it_nothi
 
     assert code == 0, screen
     # One bar per phase, each ending at its total.
+    assert re.search(r"building indexes \(%\) +━+ 100/100", screen)
     for phase in ("reading documents.csv", "writing documents", "writing lineage"):
         assert re.search(rf"{re.escape(phase)} +━+ 6/6", screen), phase
     assert piped.returncode == 0, piped.stderr
     assert piped.stderr == ""
     assert "━" not in piped.stdout
-    assert "loaded catalog as PolicySet" in piped.stdout
+    assert "6 documents, 5 lineage edges" in piped.stdout  # the report: "unchanged" this time
+
+
+def test_when_an_index_is_built_on_existing_nodes_then_its_population_is_reported(
+    empty_graph: GraphClient,
+) -> None:
+    empty_graph.run_statement(
+        "UNWIND range(1, 20000) AS i CREATE (:Document {id: 'populate-' + i, origin: 'test'})"
+    )
+    empty_graph.run_statement("DROP INDEX document_origin IF EXISTS")
+    heard: list[float] = []
+    try:
+        apply_schema(empty_graph, on_population=heard.append)
+        [online] = empty_graph.run_statement(
+            "SHOW INDEXES YIELD name, state WHERE name = 'document_origin' RETURN state"
+        )
+    finally:
+        wipe(empty_graph)
+
+    assert heard, "the population was never reported"
+    assert heard[-1] == 100.0
+    assert all(0.0 <= p <= 100.0 for p in heard)
+    assert online["state"] == "ONLINE"
