@@ -25,13 +25,13 @@ from api.app import create_app
 from api.settings import ApiSettings, RateLimitSettings, Settings, TelemetrySettings
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
+from tests.conftest import load_enterprise
 from tests.promql_names import (
     dashboard_expressions,
     exported_series,
     metric_names,
     rule_expressions,
 )
-from tests.test_telemetry import fresh_enterprise
 
 pytestmark = pytest.mark.neo4j
 
@@ -44,7 +44,7 @@ RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
 def client(
     neo4j_settings: Neo4jSettings, graph: GraphClient, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
-    fresh_enterprise(graph)
+    load_enterprise(graph)
     settings = Settings(
         neo4j=neo4j_settings,
         api=ApiSettings(
