@@ -89,7 +89,7 @@ def startup_block(summary: dict[str, Any]) -> Table:
     size = (
         f"{graph['nodes']:,} nodes, {graph['relationships']:,} relationships"
         if graph["nodes"] is not None
-        else "not answering: decisions wait for it (503)"
+        else "not answering: decisions get 503 until it does"
     )
     rows = [
         ("graph", f"{graph['uri']}  {size}"),

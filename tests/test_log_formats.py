@@ -22,7 +22,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from rich.console import Console
 
+from api.log_terminal import startup_block
+from api.startup import GraphSummary, StartupSummary
 from graph.connection import GraphClient
 from graph.schema import apply_schema
 from graph.settings import Neo4jSettings
@@ -261,3 +264,26 @@ def test_when_an_index_is_built_on_existing_nodes_then_its_population_is_reporte
     assert heard[-1] == 100.0
     assert all(0.0 <= p <= 100.0 for p in heard)
     assert online["state"] == "ONLINE"
+
+
+def test_when_the_graph_did_not_answer_at_start_then_the_block_says_not_ready() -> None:
+    summary = StartupSummary(
+        graph=GraphSummary("bolt://127.0.0.1:7999", None, None),
+        policy=None,
+        embedding_model="all-MiniLM-L6-v2 (onnx)",
+        threat_detector="ngram-linear-0",
+        api_url="http://127.0.0.1:9000",
+        console_url="http://127.0.0.1:9000/console",
+        browser_url=None,
+    )
+    console = Console(record=True, width=120)
+
+    console.print(startup_block(summary.fields()))
+
+    screen = console.export_text()
+    assert summary.message() == "govroute serving no PolicySet yet at http://127.0.0.1:9000"
+    assert (
+        "graph    bolt://127.0.0.1:7999  not answering: decisions get 503 until it does" in screen
+    )
+    assert "policy   none loaded yet: not ready" in screen
+    assert "console  http://127.0.0.1:9000/console" in screen
