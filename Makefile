@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install redis clean-neo4j
+.PHONY: run test lint install redis promtool clean-neo4j
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,17 @@ redis:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } \
 	    >/dev/null || { echo "could not install redis-server: install Debian's package"; exit 1; }; }
 
-test: lint redis
+# The alert-rule tests run `promtool check rules` and `promtool test rules`; Debian's
+# prometheus package ships it. No recommends (node-exporter is a daemon), and Debian's
+# policy-rc.d on these images keeps the prometheus service from starting.
+promtool:
+	@command -v promtool >/dev/null || { \
+	  echo "installing promtool (Debian's prometheus) for the alert-rule tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      -o DPkg::Lock::Timeout=300 --no-install-recommends prometheus; } \
+	    >/dev/null || { echo "could not install promtool: install Debian's prometheus"; exit 1; }; }
+
+test: lint redis promtool
 	$(BIN)/pytest
 
 clean-neo4j:

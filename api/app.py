@@ -8,7 +8,6 @@ shutdown it drains provenance to Neo4j or the journal and flushes the traces.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -30,6 +29,7 @@ from api.ratelimit import RateLimiter
 from api.routes import decide, health, metrics
 from api.runtime import Runtime
 from api.settings import Settings
+from api.startup import log_startup, summarize
 from api.telemetry import ServiceStatus, Telemetry, TelemetryHooks, TelemetryMiddleware
 from api.vault import detokenize as vault_routes
 from api.vault.vault import Vault
@@ -37,8 +37,6 @@ from engine.embedding import Embedder, OnnxEmbedder, TorchEmbedder
 from engine.threats.custom import ThreatCategoryFitter
 from graph.connection import GraphClient
 from graph.provenance_writer import ProvenanceWriter
-
-log = logging.getLogger("govroute.api")
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -126,8 +124,7 @@ def create_app(
             if interval > 0
             else None
         )
-        if runtime.loaded:
-            log.info("serving PolicySet %s", runtime.state.snapshot.version)
+        log_startup(summarize(runtime, settings))
         try:
             yield
         finally:

@@ -306,9 +306,8 @@ def _serve(settings: Settings) -> None:
         settings.api = settings.api.model_copy(
             update={"drift_check_interval_s": DRIFT_CHECK_DEFAULT_S}
         )
-    out.print(f"serving on http://{settings.api.host}:{settings.api.port} (OpenAPI at /docs)")
     # Every line, uvicorn's too (log_config=None), in GOVROUTE_LOG_FORMAT, written off the
-    # request threads.
+    # request threads; the app logs one startup summary with the URLs once it serves.
     logs = configure_logging(settings.telemetry.log_format, settings.telemetry.log_level)
     try:
         uvicorn.run(
@@ -322,10 +321,33 @@ def _serve(settings: Settings) -> None:
         logs.stop()
 
 
+class LogFormatChoice(StrEnum):
+    AUTO = "auto"
+    JSON = "json"
+    TEXT = "text"
+
+
+LogFormatOption = Annotated[
+    LogFormatChoice | None,
+    typer.Option(
+        "--log-format",
+        help="auto (text on a terminal, else JSON), json or text; default GOVROUTE_LOG_FORMAT "
+        "or auto",
+    ),
+]
+
+
+def _settings(log_format: LogFormatChoice | None) -> Settings:
+    settings = Settings()
+    if log_format is not None:  # the option wins over GOVROUTE_LOG_FORMAT
+        settings.telemetry = settings.telemetry.model_copy(update={"log_format": log_format.value})
+    return settings
+
+
 @app.command("serve")
-def serve() -> None:
+def serve(log_format: LogFormatOption = None) -> None:
     """Serve the API against the configured Neo4j (which must be running and loaded)."""
-    _serve(Settings())
+    _serve(_settings(log_format))
 
 
 @app.command("up")
@@ -334,9 +356,10 @@ def up(
         Path | None,
         typer.Option(help="Policy content to load first (default: GOVROUTE_POLICY_DIR)"),
     ] = None,
+    log_format: LogFormatOption = None,
 ) -> None:
     """Start a local Neo4j (unless NEO4J_URI is set), load the reference enterprise, serve."""
-    settings = Settings()
+    settings = _settings(log_format)
     if not settings.neo4j.external:
         neo4j_start()
     path = policy or settings.api.policy_dir

@@ -1,4 +1,9 @@
-"""Logs: one JSON object per line, carrying the request's decision, caller and policy version.
+"""Logs: one JSON object per line for machines, short lines for a person at a terminal.
+
+Every line carries the request's decision, caller and policy version when known. The
+format is `json`, `text` or `auto` (the default: text when stderr is a terminal, JSON
+otherwise); text on a terminal is drawn by rich (api/log_terminal.py), elsewhere it is
+plain `TextFormatter` lines.
 
 Each HTTP request gets a fresh log context (`request_context`); the request path adds
 to it (`bind`) as it learns who is calling and which decision it makes, so every line
@@ -15,13 +20,18 @@ import logging
 import logging.handlers
 import queue
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from opentelemetry import trace
+from rich.console import Console
+
+from api.log_terminal import TerminalHandler
+
+LogFormat = Literal["json", "text", "auto"]
 
 # The request-scoped fields, in the order JSON lines show them.
 CONTEXT_FIELDS = ("decision_id", "principal_id", "tenant_id", "policy_version")
@@ -32,6 +42,10 @@ _context: ContextVar[dict[str, str] | None] = ContextVar("govroute_log_context",
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
 # uvicorn's own terminal-coloured copy of its message
 _DROPPED = frozenset({"color_message"})
+# Libraries that log routine work at INFO. Presidio logs "Loaded recognizer: <name>" for
+# every recognizer it builds (presidio_analyzer.EntityRecognizer.__init__), twenty lines
+# and more each time a PolicySet's detector is built; its warnings still come through.
+QUIET_LOGGERS: Mapping[str, int] = {"presidio-analyzer": logging.WARNING}
 
 
 @contextmanager
@@ -127,17 +141,33 @@ def formatter(kind: Literal["json", "text"]) -> logging.Formatter:
     return JsonFormatter() if kind == "json" else TextFormatter()
 
 
-def configure_logging(
-    kind: Literal["json", "text"], level: str = "INFO"
-) -> logging.handlers.QueueListener:
+def resolve_format(kind: LogFormat, stream: TextIO) -> Literal["json", "text"]:
+    """`auto` is text for a person (the stream is a terminal) and JSON for machines."""
+    if kind != "auto":
+        return kind
+    return "text" if stream.isatty() else "json"
+
+
+def sink_for(kind: LogFormat, stream: TextIO) -> logging.Handler:
+    """The handler that writes the lines: rich on a terminal, else one line per record."""
+    resolved = resolve_format(kind, stream)
+    if resolved == "text" and stream.isatty():
+        return TerminalHandler(Console(file=stream))
+    sink = logging.StreamHandler(stream)
+    sink.setFormatter(formatter(resolved))
+    return sink
+
+
+def configure_logging(kind: LogFormat, level: str = "INFO") -> logging.handlers.QueueListener:
     """Route every log line (govroute's, uvicorn's, libraries') through one queue to stderr.
 
     For the process entry points (`govroute serve`/`up`); returns the started listener,
     which the caller stops on exit to flush what is queued.
     """
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    sink = logging.StreamHandler(sys.stderr)
-    sink.setFormatter(formatter(kind))
+    sink = sink_for(kind, sys.stderr)
+    for name, quiet in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(quiet)
     handler = _QueueHandler(records)
     handler.addFilter(ContextFilter())
     root = logging.getLogger()

@@ -169,7 +169,10 @@ class VaultSettings(BaseSettings):
 class TelemetrySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVROUTE_", extra="ignore", populate_by_name=True)
 
-    log_format: Literal["json", "text"] = "json"
+    log_format: Literal["json", "text", "auto"] = Field(
+        default="auto",
+        description="auto: short text lines on a terminal, JSON lines otherwise.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     otlp_endpoint: str | None = Field(
         default=None,

@@ -42,8 +42,8 @@ from api import logs
 from api.gateway.breaker import Transition
 from api.gateway.hooks import GatewayHooks, ResponseEvent
 from api.settings import TelemetrySettings
-from engine.decision import Decision
-from engine.model import Principal
+from engine.decision import Decision, Outcome
+from engine.model import Effect, Principal
 from engine.provenance import Attempt
 
 log = logging.getLogger("govroute.decision")
@@ -169,6 +169,22 @@ class Metrics:
                 "govroute_breaker_state",
                 "Circuit breaker per model: 0 closed, 1 half-open, 2 open.",
                 ["model"],
+                registry=registry,
+            )
+        )
+        self.threat_denies = counter(
+            "govroute_threat_denies",
+            "Denied decisions whose deny came from a threat (a threat intent or a detector "
+            "score), by the denying policy.",
+            ["policy"],
+        )
+        self.chat_seconds = Labeled(
+            Histogram(
+                "govroute_chat_seconds",
+                "Gateway chat requests past the decision, from arrival to the last byte, by "
+                "how they ended (the status of govroute_chat_responses_total).",
+                ["status"],
+                buckets=_SLOW,
                 registry=registry,
             )
         )
@@ -323,11 +339,14 @@ class Telemetry:
         m.decisions.labels(decision.outcome.value).inc()
         m.decision_seconds.observe(seconds)
         policies: set[str] = set()
+        denied = decision.outcome is Outcome.DENY
         for reason in decision.reasons:
             if reason.policy_id is not None:
                 effect = reason.effect.value if reason.effect else ""
                 m.policy_applications.labels(reason.policy_id, effect).inc()
                 policies.add(reason.policy_id)
+                if denied and reason.threat and reason.effect is Effect.DENY:
+                    m.threat_denies.labels(reason.policy_id).inc()
         by_label: dict[str, int] = {}
         if decision.redactions:
             pairs = Tally((r.label, r.action.value) for r in decision.redactions)
@@ -503,6 +522,7 @@ class Telemetry:
     def chat_finished(self, event: ResponseEvent) -> None:
         """A chat request's end: counted by status, and one log line without text."""
         self.metrics.chat_responses.labels(event.status).inc()
+        self.metrics.chat_seconds.labels(event.status).observe(event.latency_ms / 1000)
         if event.output_redactions:
             self.metrics.output_redactions.inc(event.output_redactions)
         log.info(

@@ -31,6 +31,7 @@ class Liveness:
         self._thread = threading.Thread(target=self._run, name="govroute-liveness", daemon=True)
         self.up = False
         """The last probe's answer (False until the first one succeeds)."""
+        self._probed = False  # a first answer is no news ("answers again") to log
 
     def start(self) -> Liveness:
         self._thread.start()
@@ -52,9 +53,10 @@ class Liveness:
             up = False
         if up != self.up:
             self.up = up
-            if up:
+            if up and self._probed:
                 log.info("Neo4j answers again")
             self._on_change(up)
+        self._probed = True
         return up
 
     def _run(self) -> None:

@@ -293,5 +293,6 @@ class ProvenanceWriter:
                 self.journal.retire(seq)
                 self._written.pop(seq, None)
             self.stats.replayed += len(entries)
-            log.info("replayed %d provenance records from %s", len(entries), path.name)
+            if entries:  # a segment that held only what was already written is no news
+                log.info("replayed %d provenance records from %s", len(entries), path.name)
         self.behind = False

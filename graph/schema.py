@@ -7,10 +7,15 @@ which tests/test_ontology.py checks.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, LiteralString
 
 if TYPE_CHECKING:
     from graph.connection import GraphClient
+
+Population = Callable[[float], None]
+"""Told how far the indexes' population is, in percent (100: every index online)."""
 
 NODE_LABELS: tuple[LiteralString, ...] = (
     "Tenant",
@@ -182,14 +187,38 @@ MIGRATIONS: tuple[LiteralString, ...] = (
 )
 
 
-def apply_schema(client: GraphClient) -> None:
+def apply_schema(client: GraphClient, on_population: Population | None = None) -> None:
     """Create every constraint and index and apply the renames; every statement is
-    idempotent, so re-runs are no-ops."""
+    idempotent, so re-runs are no-ops.
+
+    A new index on a large graph populates for a while: `on_population`, if given,
+    hears its progress (a few times a second) until every index is online. The wait
+    itself, with its failure and its 300 s limit, is Neo4j's `db.awaitIndexes`."""
     for statement in (*CONSTRAINTS, *INDEXES):
         client.run_statement(statement)
+    if on_population is not None:
+        _watch_population(client, on_population)
     client.run_statement(AWAIT_INDEXES)
     for statement in MIGRATIONS:
         client.run_statement(statement)
 
 
+def _watch_population(client: GraphClient, on_population: Population) -> None:
+    deadline = time.monotonic() + AWAIT_LIMIT_S
+    while True:
+        [row] = client.run_statement(INDEX_POPULATION)
+        on_population(float(row["percent"]) if row["populating"] else 100.0)
+        if not row["populating"] or time.monotonic() > deadline:
+            return  # db.awaitIndexes says what went wrong, if anything did
+        time.sleep(POPULATION_POLL_S)
+
+
+AWAIT_LIMIT_S = 300
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
+POPULATION_POLL_S = 0.25
+# The least populated index still populating (a FAILED one is db.awaitIndexes' to report).
+INDEX_POPULATION: LiteralString = """
+SHOW INDEXES YIELD state, populationPercent
+WHERE state = 'POPULATING'
+RETURN count(*) AS populating, coalesce(min(populationPercent), 100.0) AS percent
+"""

@@ -774,8 +774,11 @@ def load_catalog(
         )
     seconds: dict[str, float] = {}
     clock = _Clock(seconds)
-    apply_schema(client)
     with _ProgressBar(enabled=progress) as bar:
+        # A new index on a large graph populates before anything is read or written.
+        bar.phase("building indexes (%)", 100, rows=False)
+        apply_schema(client, on_population=bar.reached if bar.shown else None)
+        clock.lap("schema")
         problems = _Problems()
         refs = catalog_store.read_references(client)
         if not refs.data_sources:
@@ -899,7 +902,8 @@ def catalog_root(path: Path) -> Path | None:
 class _RateColumn(ProgressColumn):
     def render(self, task: RichTask) -> Text:
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:>9,.0f} rows/s" if speed else "", style="progress.data.speed")
+        rows = task.fields.get("rows", True)  # a percentage (index population) is no rate
+        return Text(f"{speed:>9,.0f} rows/s" if speed and rows else "", style="progress.data.speed")
 
 
 class _ProgressBar:
@@ -928,13 +932,21 @@ class _ProgressBar:
         self._finish()
         self.bar.stop()
 
-    def phase(self, name: str, total: int | None) -> None:
+    def phase(self, name: str, total: int | None, *, rows: bool = True) -> None:
         self._finish()
-        self.task = self.bar.add_task(name, total=total)
+        self.task = self.bar.add_task(name, total=total, rows=rows)
+
+    @property
+    def shown(self) -> bool:
+        return not self.bar.disable
 
     def advance(self, rows: int) -> None:
         if self.task is not None:
             self.bar.advance(self.task, rows)
+
+    def reached(self, completed: float) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, completed=completed)
 
     def _finish(self) -> None:
         if self.task is not None:

@@ -52,6 +52,11 @@ class ApiServer:
         }
         self.process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment `govroute serve` runs with (a copy), for a test running it itself."""
+        return dict(self._env)
+
     def start(self) -> ApiServer:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(

@@ -384,6 +384,12 @@ def test_when_decisions_are_made_then_metrics_count_outcomes_policies_and_redact
         == 1
     )
     assert grew("govroute_redactions_total", label="financial_account", action="hash") == 1
+    # One count per threat policy that denied the injection; the other two denied nothing.
+    threat_denies = {r["policy_id"] for r in made[2]["reasons"] if r["threat"]}
+    assert "deny-prompt-injection" in threat_denies
+    for policy in threat_denies:
+        assert grew("govroute_threat_denies_total", policy=policy) == 1, policy
+    assert grew("govroute_threat_denies_total") == len(threat_denies)
     assert grew("govroute_decision_seconds_count") == 3
     for phase in ("auth", "detection", "intent", "graph_lookup", "policy"):
         assert grew("govroute_phase_seconds_count", phase=phase) == 3, phase
@@ -657,6 +663,12 @@ def test_when_an_attempt_fails_then_each_attempt_is_a_span_and_counted_by_provid
         == 1
     )
     assert value(after, "govroute_chat_responses_total", status="ok") > value(
+        before, "govroute_chat_responses_total", status="ok"
+    )
+    # The gateway's own latency histogram counts the same chats, by the same status.
+    assert value(after, "govroute_chat_seconds_count", status="ok") - value(
+        before, "govroute_chat_seconds_count", status="ok"
+    ) == value(after, "govroute_chat_responses_total", status="ok") - value(
         before, "govroute_chat_responses_total", status="ok"
     )
     assert value(after, "govroute_phase_seconds_count", phase="output_filter") > value(
