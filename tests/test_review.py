@@ -3,14 +3,13 @@ gateway serves or refuses it, the webhook hears of it. All real: Neo4j, the API 
 uvicorn on 127.0.0.1, the official `openai` client, a fake provider speaking the real
 wire format, and a webhook receiver on 127.0.0.1.
 
-The policy content is the reference enterprise plus review.yaml below: board reporting
+The policy content is the reference enterprise plus tests/data/review/review.yaml: board reporting
 by EU analysts (purpose `reporting`) needs a second person; reviewers are a role per
 tenant (permission `review`); one analyst is also a reviewer, to try self-review.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -20,12 +19,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import openai
 import pytest
+from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -57,48 +56,14 @@ QUEUE_LIMIT = 4
 PROMPT = "Summarize this quarterly report for me in three bullet points."
 PURPOSE = {"X-Govroute-Purpose": "reporting"}
 
-REVIEW_YAML = """
-roles:
-  - id: reviewer_eu
-    name: Reviewer (EU)
-    tenant: nw-eu
-    description: Approves or rejects the EU requests that review policies hold.
-    permissions: [review]
-  - id: reviewer_us
-    name: Reviewer (US)
-    tenant: nw-us
-    description: Approves or rejects the US requests that review policies hold.
-    permissions: [review]
-principals:
-  - id: eu-reviewer
-    name: Rita Janssen (reviewer, Amsterdam)
-    tenant: nw-eu
-    roles: [reviewer_eu]
-    api_keys: ["sha256:{reviewer}"]
-  - id: eu-analyst-reviewer
-    name: Piet Bakker (analyst and reviewer, Amsterdam)
-    tenant: nw-eu
-    roles: [employee, analyst_eu, reviewer_eu]
-    api_keys: ["sha256:{analyst_reviewer}"]
-  - id: us-reviewer
-    name: Dana Cole (reviewer, New York)
-    tenant: nw-us
-    roles: [reviewer_us]
-    api_keys: ["sha256:{us_reviewer}"]
-policies:
-  - id: review-board-reporting
-    description: Board reporting by EU analysts is checked by a second person first.
-    effect: review
-    priority: 150
-    review_ttl_minutes: 30
-    applies_to:
-      roles: [analyst_eu]
-      purposes: [reporting]
-"""
+REVIEW_CONTENT = ROOT / "tests" / "data" / "review" / "review.yaml"
 
 
-def sha(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+def govroute(completion: Any) -> dict[str, Any]:
+    """The `govroute` field of a completion the openai client parsed."""
+    extra: dict[str, Any] | None = completion.model_extra
+    assert extra is not None
+    return dict(extra["govroute"])
 
 
 class Receiver:
@@ -194,11 +159,7 @@ def env(
 ) -> Iterator[Env]:
     content = tmp_path_factory.mktemp("review-content") / "enterprise"
     shutil.copytree(ENTERPRISE, content, ignore=shutil.ignore_patterns("cases"))
-    (content / "review.yaml").write_text(
-        REVIEW_YAML.replace("{reviewer}", sha(REVIEWER))
-        .replace("{analyst_reviewer}", sha(ANALYST_REVIEWER))
-        .replace("{us_reviewer}", sha(US_REVIEWER))
-    )
+    shutil.copy(REVIEW_CONTENT, content / "review.yaml")
     wipe(graph)
     load_policy_path(graph, content, author="tests", message="enterprise with review")
     upstream = BackgroundServer(create_fake_upstream()).start()
@@ -215,7 +176,7 @@ def env(
         review=ReviewSettings(
             queue_limit=QUEUE_LIMIT,
             webhook_url=receiver.url,
-            webhook_secret=WEBHOOK_SECRET,
+            webhook_secret=SecretStr(WEBHOOK_SECRET),
             webhook_backoff_s=0.05,
             webhook_backoff_cap_s=0.2,
             worker_interval_s=0.1,
@@ -288,7 +249,7 @@ def test_when_a_chat_request_is_held_then_the_openai_client_reads_a_notice_and_n
 
     assert raw.http_response.status_code == 202
     assert completion.choices[0].finish_reason == "content_filter"
-    review = completion.model_extra["govroute"]
+    review = govroute(completion)
     assert review["status"] == "held_for_review"
     assert review["decision_id"] in (completion.choices[0].message.content or "")
     assert raw.headers["x-govroute-decision-id"] == review["decision_id"]
@@ -324,7 +285,7 @@ def test_when_approved_then_the_held_chat_request_is_served_and_kept_for_the_pol
         temperature=0.3,
         extra_headers=PURPOSE,
     )
-    review_id = held.model_extra["govroute"]["review_id"]
+    review_id = govroute(held)["review_id"]
 
     approved = rv.verdict(review_id, "approve")
     assert approved.status_code == 200, approved.text
@@ -482,10 +443,13 @@ def test_when_decided_then_the_webhook_gets_a_signed_body(rv: Env) -> None:
     headers, body = delivered["headers"], delivered["body"]
     timestamp = headers[TIMESTAMP_HEADER.lower()]
     assert verify(WEBHOOK_SECRET.encode(), timestamp, body, headers[SIGNATURE_HEADER.lower()])
-    assert not verify(b"another-secret-0123456789", timestamp, body, headers["x-govroute-signature"])
+    assert not verify(
+        b"another-secret-0123456789", timestamp, body, headers["x-govroute-signature"]
+    )
     review = json.loads(body)["review"]
     assert review["status"] == "approved"
-    assert "request" not in review and "answer" not in review
+    assert "request" not in review
+    assert "answer" not in review
 
 
 def test_when_the_receiver_fails_then_the_webhook_is_retried_until_delivered(rv: Env) -> None:
@@ -513,8 +477,9 @@ def test_when_the_cli_approves_then_the_api_worker_serves_it(rv: Env) -> None:
     held = client.chat.completions.create(
         model="auto", messages=[{"role": "user", "content": PROMPT}], extra_headers=PURPOSE
     )
-    review_id = held.model_extra["govroute"]["review_id"]
-    assert rv.neo4j.uri is not None and rv.neo4j.password is not None
+    review_id = govroute(held)["review_id"]
+    assert rv.neo4j.uri is not None
+    assert rv.neo4j.password is not None
     env = {
         **os.environ,
         "NEO4J_URI": rv.neo4j.uri,
@@ -534,7 +499,8 @@ def test_when_the_cli_approves_then_the_api_worker_serves_it(rv: Env) -> None:
     assert listed.returncode == 0, listed.stderr
     assert review_id in listed.stdout
     assert approved.returncode == 0, approved.stderr
-    assert "approved" in approved.stdout and "fine for the board pack" in approved.stdout
+    assert "approved" in approved.stdout
+    assert "fine for the board pack" in approved.stdout
     assert twice.returncode == 2
     assert "already approved" in twice.stderr
     served = rv.until(review_id, lambda r: r["served"] is not None)
