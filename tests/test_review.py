@@ -302,6 +302,10 @@ def test_when_approved_then_the_held_chat_request_is_served_and_kept_for_the_pol
     as_reviewer = rv.poll(review_id, key=REVIEWER)
     assert "answer" not in as_reviewer
     assert as_reviewer["request"]["messages"] == [{"role": "user", "content": PROMPT}]
+    # The webhook hears of the answer too, with the verdict (poll for the answer itself).
+    served_event = json.loads(rv.announced(review_id, "served")["body"])["review"]
+    assert served_event["verdict"]["reviewer_id"] == "eu-reviewer"
+    assert "answer" not in served_event
 
 
 def test_when_rejected_then_the_request_is_refused_and_never_sent(rv: Env) -> None:

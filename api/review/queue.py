@@ -197,6 +197,8 @@ def review_view(review: StoredReview, *, requester: bool) -> dict[str, Any]:
     if requester:
         out["answer"] = dict(review.answer) if review.answer is not None else None
     else:
+        # The webhook's fate of the latest change (api/review/webhook.py), for operators.
+        out["webhook"] = review.webhook_status
         held = review.request.get("decision", {})
         out["request"] = {
             "messages": [{"role": r, "content": c} for r, c in held.get("messages", [])],

@@ -2,12 +2,13 @@
 
 Each tick (every `worker_interval_s`, or at once when the desk is woken):
 1. expires pending holds whose time has come (refused, with the reason);
-2. claims approved chat requests nobody has served yet and serves them through the
-   gateway (the stored, redacted request to the decision's candidates), keeping the
-   filtered answer on the Review for the poller for `answer_keep_s`;
-3. removes answers kept longer than that;
-4. claims review changes not yet announced (the outbox, graph/review_queries.py),
+2. claims review changes not yet announced (the outbox, graph/review_queries.py),
    observes time to review and POSTs the webhook, then marks them announced;
+3. claims approved chat requests nobody has served yet and serves them through the
+   gateway (the stored, redacted request to the decision's candidates), keeping the
+   filtered answer on the Review for the poller for `answer_keep_s`; then announces
+   again (the `served` events);
+4. removes answers kept longer than that;
 5. sets the queue-depth gauge from the graph.
 
 Approvals made with the CLI reach the same outbox, so they are served and announced
@@ -88,16 +89,26 @@ class ReviewWorker:
     async def tick(self) -> None:
         now = datetime.now(UTC)
         await run_in_threadpool(review_store.expire_due, self.graph, now)
+        # Announce before serving too: a verdict is heard before its (slower) answer,
+        # rather than folded into the `served` event that follows it.
+        await self._announce_changes()
         claimed = await run_in_threadpool(
             review_store.claim_serving,
             self.graph,
-            now,
+            datetime.now(UTC),
             lease_s=self.settings.lease_s,
             limit=BATCH,
         )
         for review_id, held in claimed:
             await self._serve(review_id, held)
+        if claimed:
+            await self._announce_changes()
         await run_in_threadpool(review_store.purge_answers, self.graph, datetime.now(UTC))
+        depths = await run_in_threadpool(review_store.queue_depth, self.graph, datetime.now(UTC))
+        self._tenants |= depths.keys()
+        self.telemetry.review_queue({t: depths.get(t, 0) for t in self._tenants})
+
+    async def _announce_changes(self) -> None:
         events = await run_in_threadpool(
             review_store.claim_events,
             self.graph,
@@ -106,9 +117,6 @@ class ReviewWorker:
             limit=BATCH,
         )
         await asyncio.gather(*(self._announce(r) for r in events))
-        depths = await run_in_threadpool(review_store.queue_depth, self.graph, datetime.now(UTC))
-        self._tenants |= depths.keys()
-        self.telemetry.review_queue({t: depths.get(t, 0) for t in self._tenants})
 
     async def _serve(self, review_id: str, held: Mapping[str, Any]) -> None:
         answer: dict[str, Any] | None = None
@@ -152,6 +160,7 @@ class ReviewWorker:
         else:
             view = review_view(review, requester=False)
             view.pop("request")  # the held text stays in govroute: poll for it with a key
+            view.pop("webhook")
             delivery = await self.webhook.send(event, view)
             status = delivery.status
         await run_in_threadpool(review_store.event_done, self.graph, review.id, event, status)
