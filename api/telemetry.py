@@ -183,7 +183,7 @@ class Metrics:
         self.chat_responses = counter(
             "govroute_chat_responses",
             "Gateway chat requests past the decision, by how they ended (ok, denied, "
-            "blocked, upstream_failed, stream_error, client_closed).",
+            "blocked, upstream_failed, stream_error, client_closed, held, hold_refused).",
             ["status"],
         )
         self.output_redactions = Counter(

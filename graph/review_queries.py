@@ -83,9 +83,13 @@ RETURN r.id AS id
 """
 
 # Held requests nobody decided in time: refused, with the reason. Returns what it expired.
+# The lock is taken before the status is read again, so a verdict committed meanwhile
+# (graph/review_store.py, `_decide`) is never overwritten by an expiry.
 EXPIRE_DUE: LiteralString = """
 MATCH (r:Review {status: 'pending'})
 WHERE r.expires_at <= datetime($now)
+SET r.lock_seq = coalesce(r.lock_seq, 0) + 1
+WITH r WHERE r.status = 'pending'
 SET r.status = 'expired', r.decided_at = r.expires_at,
     r.verdict_reason = 'No reviewer decided before the hold expired at '
       + toString(r.expires_at) + '.',
@@ -100,6 +104,8 @@ RETURN r.id AS id
 EXPIRE_ONE: LiteralString = """
 MATCH (r:Review {id: $id, status: 'pending'})
 WHERE r.expires_at <= datetime($now)
+SET r.lock_seq = coalesce(r.lock_seq, 0) + 1
+WITH r WHERE r.status = 'pending'
 SET r.status = 'expired', r.decided_at = r.expires_at,
     r.verdict_reason = 'No reviewer decided before the hold expired at '
       + toString(r.expires_at) + '.',
@@ -114,6 +120,9 @@ MATCH (r:Review {status: 'approved', kind: 'chat'})
 WHERE r.served_at IS NULL
   AND (r.serve_claim_until IS NULL OR r.serve_claim_until <= datetime($now))
 WITH r ORDER BY r.decided_at LIMIT $limit
+SET r.lock_seq = coalesce(r.lock_seq, 0) + 1
+WITH r WHERE r.served_at IS NULL
+  AND (r.serve_claim_until IS NULL OR r.serve_claim_until <= datetime($now))
 SET r.serve_claim_until = datetime($now) + duration({seconds: $lease_s})
 RETURN r.id AS id, r.request AS request
 """

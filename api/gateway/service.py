@@ -241,8 +241,10 @@ class ChatService:
         params.pop("stream_options", None)
         try:
             held = await self.hold(ex.decision, ex.principal, params)
-        finally:
-            self._respond(ex, "held", None)
+        except BaseException:
+            self._respond(ex, "hold_refused", None)  # e.g. the tenant's queue is full
+            raise
+        self._respond(ex, "held", None)
         created = int(time.time())
         headers = {DECISION_HEADER: ex.decision.id, **held_headers(held)}
         if body.stream:
