@@ -48,7 +48,7 @@ class ReviewKind(StrEnum):
     CHAT = "chat"  # POST /v1/chat/completions: approval sends the held request upstream
 
 
-class Verdict(StrEnum):
+class ReviewVerdict(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
 

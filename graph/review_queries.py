@@ -8,9 +8,11 @@ until answer_expires_at). `(Review)-[:REVIEWS]->(Decision)` and
 `(Review)-[:REVIEWED_BY]->(Principal)` make it provenance, PROV-O shaped like an
 Approval: an activity that used the decision and was associated with the reviewer.
 
-Every state change is one statement or one transaction. `notify` marks a Review whose
-latest change (`event`) the API's review worker has not yet handled (webhook, metrics):
-an outbox, so a change made by the CLI is announced just like one made over HTTP.
+Every state change is one statement or one transaction, and appends its event
+(approved, rejected, expired, served, serve_failed) to `pending_events`: an outbox the
+API's review worker empties in order (webhook, metrics), so a change made by the CLI is
+announced just like one made over HTTP, and none is folded into a later one. `notify`
+(indexed) marks a Review with events pending.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ r.reviewer_id AS reviewer_id, r.verdict_reason AS verdict_reason, r.reasons AS r
 toString(r.served_at) AS served_at, r.serve_status AS serve_status, r.serve_error AS serve_error,
 CASE WHEN r.answer_expires_at > datetime($now) THEN r.answer END AS answer,
 toString(r.answer_expires_at) AS answer_expires_at, r.request AS request,
-r.event AS event, r.webhook_status AS webhook_status
+r.event AS event, coalesce(r.pending_events, []) AS pending_events,
+r.webhook_status AS webhook_status
 """
 
 GET_REVIEW: LiteralString = "MATCH (r:Review {id: $id}) RETURN " + _FIELDS
@@ -71,7 +74,8 @@ LOCK_REVIEW: LiteralString = (
 DECIDE_REVIEW: LiteralString = """
 MATCH (r:Review {id: $id})
 SET r.status = $status, r.decided_at = datetime($at), r.reviewer_id = $reviewer_id,
-    r.verdict_reason = $reason, r.event = $status, r.notify = true
+    r.verdict_reason = $reason, r.event = $status,
+    r.pending_events = coalesce(r.pending_events, []) + $status, r.notify = true
 WITH r
 MATCH (p:Principal {id: $reviewer_id})
 CREATE (r)-[:REVIEWED_BY]->(p)
@@ -93,7 +97,8 @@ WITH r WHERE r.status = 'pending'
 SET r.status = 'expired', r.decided_at = r.expires_at,
     r.verdict_reason = 'No reviewer decided before the hold expired at '
       + toString(r.expires_at) + '.',
-    r.event = 'expired', r.notify = true
+    r.event = 'expired', r.pending_events = coalesce(r.pending_events, []) + 'expired',
+    r.notify = true
 WITH r
 OPTIONAL MATCH (d:Decision {id: r.id})
 WHERE NOT (r)-[:REVIEWS]->(d)
@@ -109,7 +114,8 @@ WITH r WHERE r.status = 'pending'
 SET r.status = 'expired', r.decided_at = r.expires_at,
     r.verdict_reason = 'No reviewer decided before the hold expired at '
       + toString(r.expires_at) + '.',
-    r.event = 'expired', r.notify = true
+    r.event = 'expired', r.pending_events = coalesce(r.pending_events, []) + 'expired',
+    r.notify = true
 RETURN r.id AS id
 """
 
@@ -131,7 +137,8 @@ SERVED: LiteralString = """
 MATCH (r:Review {id: $id})
 SET r.served_at = datetime($at), r.serve_status = $serve_status, r.serve_error = $error,
     r.answer = $answer, r.answer_expires_at = datetime($answer_expires_at),
-    r.serve_claim_until = null, r.event = $event, r.notify = true
+    r.serve_claim_until = null, r.event = $event,
+    r.pending_events = coalesce(r.pending_events, []) + $event, r.notify = true
 RETURN r.id AS id
 """
 
@@ -154,11 +161,14 @@ RETURN """
     + _FIELDS
 )
 
-# Announced (or given up on): only if no newer change came meanwhile.
+# One event announced (or given up on); the Review leaves the outbox once none is left.
 EVENT_DONE: LiteralString = """
 MATCH (r:Review {id: $id})
-WHERE r.event = $event
-SET r.notify = null, r.notify_claim_until = null, r.webhook_status = $webhook_status
+SET r.pending_events = [e IN coalesce(r.pending_events, []) WHERE e <> $event],
+    r.webhook_status = $webhook_status
+WITH r
+SET r.notify = CASE WHEN size(r.pending_events) = 0 THEN null ELSE true END,
+    r.notify_claim_until = null
 RETURN r.id AS id
 """
 

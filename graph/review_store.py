@@ -17,7 +17,7 @@ from neo4j import ManagedTransaction
 
 from engine.errors import Conflict, Forbidden, NotFound, ReviewQueueFull
 from engine.model import Principal
-from engine.review import Hold, ReviewStatus, Verdict, expired
+from engine.review import Hold, ReviewStatus, ReviewVerdict, expired
 from graph import review_queries as q
 from graph.connection import GraphClient, records
 
@@ -41,7 +41,8 @@ class StoredReview:
     serve_error: str | None = None
     answer: Mapping[str, Any] | None = None  # until answer_expires_at, then None
     answer_expires_at: datetime | None = None
-    event: str | None = None
+    event: str | None = None  # the latest change
+    pending_events: tuple[str, ...] = ()  # changes not yet announced, oldest first
     webhook_status: str | None = None
 
 
@@ -113,7 +114,7 @@ def decide_review(
     client: GraphClient,
     review_id: str,
     reviewer: Principal,
-    verdict: Verdict,
+    verdict: ReviewVerdict,
     reason: str,
     now: datetime,
 ) -> StoredReview:
@@ -131,7 +132,7 @@ def _decide(
     tx: ManagedTransaction,
     review_id: str,
     reviewer: Principal,
-    verdict: Verdict,
+    verdict: ReviewVerdict,
     reason: str,
     now: datetime,
 ) -> StoredReview | Conflict:
@@ -158,7 +159,7 @@ def _decide(
             f"review {review_id} expired at {current.expires_at.isoformat()} and was refused; "
             "it can no longer be approved or rejected"
         )
-    status = ReviewStatus.APPROVED if verdict is Verdict.APPROVE else ReviewStatus.REJECTED
+    status = ReviewStatus.APPROVED if verdict is ReviewVerdict.APPROVE else ReviewStatus.REJECTED
     records(
         tx,
         q.DECIDE_REVIEW,
@@ -258,5 +259,6 @@ def _review(row: Mapping[str, Any]) -> StoredReview:
         answer=parsed("answer"),
         answer_expires_at=when("answer_expires_at"),
         event=row.get("event"),
+        pending_events=tuple(row.get("pending_events") or ()),
         webhook_status=row.get("webhook_status"),
     )

@@ -306,6 +306,7 @@ def test_when_approved_then_the_held_chat_request_is_served_and_kept_for_the_pol
     served_event = json.loads(rv.announced(review_id, "served")["body"])["review"]
     assert served_event["verdict"]["reviewer_id"] == "eu-reviewer"
     assert "answer" not in served_event
+    assert rv.receiver.events(review_id) == ["review.approved", "review.served"]
 
 
 def test_when_rejected_then_the_request_is_refused_and_never_sent(rv: Env) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from engine.decision import Decision
 from engine.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
 from engine.model import Principal
-from engine.review import Hold, ReviewKind, Verdict, hold_for
+from engine.review import Hold, ReviewKind, ReviewVerdict, hold_for
 from graph.connection import GraphClient
 from graph.facts import principal_for_key
 from graph.review_store import (
@@ -103,21 +103,21 @@ def approve(
     graph: GraphClient, reviewer: Principal, review_id: str, reason: str, now: datetime
 ) -> dict[str, Any]:
     """Approve a pending hold; a chat request is then served by the API's review worker."""
-    return _decide(graph, reviewer, review_id, Verdict.APPROVE, reason, now)
+    return _decide(graph, reviewer, review_id, ReviewVerdict.APPROVE, reason, now)
 
 
 def reject(
     graph: GraphClient, reviewer: Principal, review_id: str, reason: str, now: datetime
 ) -> dict[str, Any]:
     """Reject a pending hold: it is refused, and never sent anywhere."""
-    return _decide(graph, reviewer, review_id, Verdict.REJECT, reason, now)
+    return _decide(graph, reviewer, review_id, ReviewVerdict.REJECT, reason, now)
 
 
 def _decide(
     graph: GraphClient,
     reviewer: Principal,
     review_id: str,
-    verdict: Verdict,
+    verdict: ReviewVerdict,
     reason: str,
     now: datetime,
 ) -> dict[str, Any]:

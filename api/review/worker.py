@@ -151,16 +151,17 @@ class ReviewWorker:
         )
 
     async def _announce(self, review: StoredReview) -> None:
-        event = review.event or review.status.value
-        if event in _VERDICTS and review.decided_at is not None:
-            seconds = (review.decided_at - review.created_at).total_seconds()
-            self.telemetry.review_decided(event, seconds)
-        if self.webhook is None:
-            status = "no webhook configured"
-        else:
-            view = review_view(review, requester=False)
-            view.pop("request")  # the held text stays in govroute: poll for it with a key
-            view.pop("webhook")
-            delivery = await self.webhook.send(event, view)
-            status = delivery.status
-        await run_in_threadpool(review_store.event_done, self.graph, review.id, event, status)
+        """Each pending change of one review, in order: metrics, webhook, done."""
+        for event in review.pending_events:
+            if event in _VERDICTS and review.decided_at is not None:
+                seconds = (review.decided_at - review.created_at).total_seconds()
+                self.telemetry.review_decided(event, seconds)
+            if self.webhook is None:
+                status = "no webhook configured"
+            else:
+                view = review_view(review, requester=False)
+                view.pop("request")  # the held text stays in govroute: poll for it with a key
+                view.pop("webhook")
+                delivery = await self.webhook.send(event, view)
+                status = delivery.status
+            await run_in_threadpool(review_store.event_done, self.graph, review.id, event, status)
