@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +48,7 @@ from api.settings import ApiSettings, Settings  # noqa: E402
 from graph.connection import GraphClient  # noqa: E402
 from graph.schema import apply_schema  # noqa: E402
 from graph.server import throwaway_server  # noqa: E402
+from graph.settings import Neo4jSettings  # noqa: E402
 from loaders.policy_load import load_policy_path  # noqa: E402
 
 ANALYST = "gr_demo_eu_analyst_7yv3K_rT96Ry0XZC"
@@ -87,7 +89,22 @@ def show(title: str, method: str, path: str, key: str, body: Any, response: http
     print(json.dumps(response.json(), indent=2, ensure_ascii=False))
 
 
-def transcript(http: httpx.Client, bodies: list[bytes]) -> None:
+def transcript(http: httpx.Client, bodies: list[bytes], neo4j: Neo4jSettings) -> None:
+    def cli(*args: str) -> None:
+        assert neo4j.uri is not None
+        assert neo4j.password is not None
+        env = {
+            **os.environ,
+            "NEO4J_URI": neo4j.uri,
+            "NEO4J_USER": neo4j.user,
+            "NEO4J_PASSWORD": neo4j.password.get_secret_value(),
+            "GOVROUTE_REVIEW_KEY": REVIEWER,
+        }
+        command = [sys.executable, "-m", "api.cli", "review", *args]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        said = f"{done.stdout}{done.stderr}"
+        print(f"\n$ govroute review {' '.join(args)}\n{said}exit {done.returncode}")
+
     def call(method: str, path: str, key: str, body: Any = None) -> httpx.Response:
         return http.request(method, path, headers={"Authorization": f"Bearer {key}"}, json=body)
 
@@ -121,6 +138,7 @@ def transcript(http: httpx.Client, bodies: list[bytes]) -> None:
     print(f"HTTP {held_chat.status_code}")
     print(json.dumps(held_chat.json(), indent=2, ensure_ascii=False))
     chat_id = held_chat.json()["govroute"]["review_id"]
+    cli("list")
     show(
         "The queue",
         "GET",
@@ -158,6 +176,14 @@ def transcript(http: httpx.Client, bodies: list[bytes]) -> None:
         no,
         call("POST", f"/v1/admin/reviews/{review_id}/reject", REVIEWER, no),
     )
+    cli("reject", review_id, "--reason", "again")
+    third = http.post(
+        "/v1/decide",
+        headers={"Authorization": f"Bearer {ANALYST}"},
+        json={"prompt": PROMPT, "purpose": "reporting"},
+    ).json()["review_id"]
+    cli("approve", third, "--reason", "Figures checked against the Q3 release.")
+    cli("approve", third)
     while call("GET", f"/v1/reviews/{chat_id}", ANALYST).json()["served"] is None:
         time.sleep(0.05)
     show(
@@ -217,7 +243,7 @@ def main() -> None:
         try:
             with httpx.Client(base_url=server.url, timeout=30) as http:
                 if args.transcript:
-                    transcript(http, bodies)
+                    transcript(http, bodies, neo4j_settings)
                 run(http, args.holds)
         finally:
             server.stop()
