@@ -22,10 +22,14 @@ from api.errors import install_error_handlers
 from api.gateway import routes as gateway_routes
 from api.gateway.errors import install_gateway_error_handlers
 from api.gateway.hooks import GatewayHooks
-from api.gateway.service import Gateway
+from api.gateway.service import ChatService, Gateway
 from api.limits import BodySizeLimit
 from api.openapi import truthful_openapi
 from api.ratelimit import RateLimiter
+from api.review import routes as review_routes
+from api.review.desk import ReviewDesk
+from api.review.webhook import Webhook
+from api.review.worker import ReviewWorker
 from api.routes import decide, health, metrics
 from api.runtime import Runtime
 from api.settings import Settings
@@ -113,6 +117,15 @@ def create_app(
             redis_url=redis_url.get_secret_value() if redis_url is not None else None,
         )
         app.state.gateway = gateway
+        # Human review (api/review/): holds, and the worker that carries verdicts out.
+        desk = ReviewDesk(graph, settings.review)
+        app.state.review_desk = desk
+        reviews = ReviewWorker(
+            desk,
+            partial(ChatService, runtime, gateway, max_prompt_chars=settings.api.max_prompt_chars),
+            telemetry,
+            Webhook.from_settings(settings.review),
+        ).start()
         telemetry.watch(partial(service_status, runtime))
         # Drift checks (lifecycle.drift_check) on a thread of their own; each replica may
         # run them, acting on a breach is conditional in one transaction.
@@ -128,6 +141,7 @@ def create_app(
         try:
             yield
         finally:
+            await reviews.aclose()
             await gateway.aclose()
             if drift is not None:
                 drift.close()
@@ -162,6 +176,7 @@ def create_app(
     app.include_router(decide.router)
     app.include_router(gateway_routes.router)
     app.include_router(vault_routes.router)
+    app.include_router(review_routes.router)
     app.include_router(admin_policies.router)
     app.include_router(admin_policies.audit_router)
     app.include_router(admin_lifecycle.router)

@@ -22,6 +22,7 @@ govroute redteam --url --key      send the attack suite to a deployment, report 
 govroute detokenize TEXT          pseudonyms back to values (a 'detokenize' key; audited)
 govroute audit export --since 24h decisions as PROV-O (Turtle or JSON-LD), streamed
 govroute audit verify|head        check the provenance hash chain; print its head to anchor
+govroute review list|approve ID|reject ID --reason   held requests (a 'review' key: --key)
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from api.gateway.cli import fake_upstream
 from api.policy_cli import policy_diff, policy_schema, policy_test
 from api.redteam import redteam
 from api.replay_cli import policy_replay
+from api.review.cli import review_app
 from api.rollout_cli import policy_canary, policy_shadow, policy_shadow_report
 from api.settings import DRIFT_CHECK_DEFAULT_S, Settings
 from api.vault.cli import detokenize_command
@@ -86,6 +88,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(drift_app, name="drift")
 app.add_typer(admin_app, name="admin")
 app.add_typer(audit_app, name="audit")
+app.add_typer(review_app, name="review")
 app.command("fake-upstream")(fake_upstream)
 app.command("redteam")(redteam)
 policy_app.command("test")(policy_test)

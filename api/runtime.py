@@ -350,7 +350,9 @@ class Runtime:
             raise
         decision = inputs.decision
         self.telemetry.decided(decision, clock)
-        if decision.allowed:  # a later turn, or the answer, may bring these pseudonyms back
+        # A later turn, or the answer (of a held request too, once approved), may bring
+        # these pseudonyms back.
+        if decision.allowed or decision.held:
             self.vault.keep(decision.pseudonym_scope, entries_of(decision))
         record = decision_record(decision, inputs.replay)
         if candidate is not None:  # which version decided, while a candidate is out

@@ -212,7 +212,7 @@ class DecisionOut(BaseModel):
     created_at: str
     principal_id: str
     tenant_id: str
-    outcome: Literal["allow", "allow_with_redactions", "deny"]
+    outcome: Literal["allow", "allow_with_redactions", "deny", "review"]
     purpose: str | None
     purpose_defaulted: bool = Field(
         default=False,

@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.gateway.settings import GatewaySettings
+from api.review.settings import ReviewSettings
 from engine.errors import InvalidConfiguration
 from engine.vault import VaultScope
 from graph.settings import LocalServerSettings, Neo4jSettings
@@ -194,6 +195,7 @@ class Settings:
         telemetry: TelemetrySettings | None = None,
         gateway: GatewaySettings | None = None,
         vault: VaultSettings | None = None,
+        review: ReviewSettings | None = None,
     ) -> None:
         self.neo4j = neo4j or Neo4jSettings()
         self.local = local or LocalServerSettings()
@@ -202,6 +204,7 @@ class Settings:
         self.telemetry = telemetry or TelemetrySettings()
         self.gateway = gateway or GatewaySettings()
         self.vault = vault or VaultSettings()
+        self.review = review or ReviewSettings()
 
     def shared_state(self) -> str | None:
         """What this process shares with other replicas, if anything (see `load_secret`).

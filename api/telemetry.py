@@ -55,6 +55,8 @@ UNTRACED = frozenset({"/metrics", "/healthz", "/readyz"})
 
 _FAST = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 _SLOW = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
+# A person reviewing: from seconds to a day (a hold expires after a week at most).
+_HUMAN = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 14400.0, 86400.0)
 
 
 class PhaseClock:
@@ -197,7 +199,7 @@ class Metrics:
         self.chat_responses = counter(
             "govroute_chat_responses",
             "Gateway chat requests past the decision, by how they ended (ok, denied, "
-            "blocked, upstream_failed, stream_error, client_closed).",
+            "blocked, upstream_failed, stream_error, client_closed, held, hold_refused).",
             ["status"],
         )
         self.output_redactions = Counter(
@@ -232,6 +234,24 @@ class Metrics:
             "govroute_shadow_dropped",
             "Shadow decisions not made because the shadow queue was full.",
             registry=registry,
+        )
+        self.review_seconds = Labeled(
+            Histogram(
+                "govroute_review_seconds",
+                "Time from a held request to its verdict, by verdict (approved, rejected, "
+                "expired).",
+                ["verdict"],
+                buckets=_HUMAN,
+                registry=registry,
+            )
+        )
+        self.review_queue_depth = Labeled(
+            Gauge(
+                "govroute_review_queue_depth",
+                "Held requests waiting for a reviewer, by tenant (read by the review worker).",
+                ["tenant"],
+                registry=registry,
+            )
         )
         self.errors = counter(
             "govroute_decision_errors",
@@ -490,6 +510,15 @@ class Telemetry:
         if error_kind is not None:
             span.set_status(Status(StatusCode.ERROR, error_kind))
         span.end(end_time=end)
+
+    def review_decided(self, verdict: str, seconds: float) -> None:
+        """A held request got its verdict (approved, rejected, expired) after `seconds`."""
+        self.metrics.review_seconds.labels(verdict).observe(max(0.0, seconds))
+
+    def review_queue(self, depths: Mapping[str, int]) -> None:
+        """Held requests per tenant, as the graph has them now."""
+        for tenant, depth in depths.items():
+            self.metrics.review_queue_depth.labels(tenant).set(depth)
 
     def breaker_changed(self, model: str, state: str) -> None:
         """state: closed, half_open or open."""

@@ -12,7 +12,7 @@ Order of work:
    detected in the messages and candidate items (with their ancestors);
 3. policies that apply; `drop` actions withhold items (and stay reasons); labels
    and policies are then recomputed without the dropped items, so they constrain nothing;
-4. verdict: deny wins, default deny;
+4. verdict: deny wins, default deny, then review holds (engine.policy.verdict);
 5. text: each detected entity gets the most restrictive action governing its labels;
 6. route: compliant candidates under the intersected constraints, or deny.
 """
@@ -63,6 +63,7 @@ from engine.policy import (
     verdict,
 )
 from engine.redact import Choice, redact
+from engine.review import DEFAULT_REVIEW_TTL_S
 from engine.route import RouteNeeds, estimate_tokens, plan_route
 from engine.threats.detector import ThreatAssessment, ThreatFinding
 
@@ -237,6 +238,8 @@ def decide(
 
     if deny:
         outcome = Outcome.DENY
+    elif judged.held:  # routed and redacted like an allow: that is what approval sends
+        outcome = Outcome.REVIEW
     elif redactions or withheld:
         outcome = Outcome.ALLOW_WITH_REDACTIONS
     else:
@@ -278,6 +281,9 @@ def decide(
         threats=tuple(sorted(threats.best().values(), key=lambda f: f.head)) if threats else (),
         pseudonyms=pseudonyms,
         pseudonym_scope=request.pseudonym_key,
+        review_ttl_s=(judged.review_ttl_s or DEFAULT_REVIEW_TTL_S)
+        if outcome is Outcome.REVIEW
+        else None,
     )
 
 

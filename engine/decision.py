@@ -21,6 +21,9 @@ class Outcome(StrEnum):
     ALLOW = "allow"
     ALLOW_WITH_REDACTIONS = "allow_with_redactions"
     DENY = "deny"
+    # Allowed by the policies, but a review policy applies: held until a reviewer
+    # approves it (then served) or rejects it or it expires (then refused). api/review/.
+    REVIEW = "review"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +154,15 @@ class Decision:
     pseudonyms: Mapping[str, str] = field(default_factory=dict, repr=False)
     # The scope the pseudonyms were keyed to (engine.vault.scope_key); empty: the principal.
     pseudonym_scope: str = ""
+    # Outcome review: seconds a reviewer has before the held request expires (refused).
+    review_ttl_s: int | None = None
 
     @property
     def allowed(self) -> bool:
-        return self.outcome is not Outcome.DENY
+        """May be sent now: allowed, with or without redactions (not denied, not held)."""
+        return self.outcome in (Outcome.ALLOW, Outcome.ALLOW_WITH_REDACTIONS)
+
+    @property
+    def held(self) -> bool:
+        """Allowed by the policies but waiting for a reviewer (outcome review)."""
+        return self.outcome is Outcome.REVIEW

@@ -9,6 +9,7 @@
     ├── Conflict                      conflict              (the state forbids it: e.g. a
     │                                                        candidate short of approvals)
     ├── RateLimited                   rate_limited          (carries retry_after seconds)
+    │   └── ReviewQueueFull           review_queue_full     (the tenant's review queue is full)
     ├── InvalidPolicyData             invalid_policy_data   (a load was refused; lists problems)
     ├── InvalidCases                  invalid_cases         (decision case files; lists problems)
     ├── GraphUnavailable              graph_unavailable     (retryable)
@@ -85,6 +86,13 @@ class RateLimited(GovroutError):
 
     def is_retryable(self) -> bool:
         return True
+
+
+class ReviewQueueFull(RateLimited):
+    """A request a review policy holds, refused because its tenant already has as many
+    held requests as it may (api/review/settings.py); nothing was held."""
+
+    code = "review_queue_full"
 
 
 @dataclass(frozen=True, slots=True)

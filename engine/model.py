@@ -43,9 +43,10 @@ _LEVEL_RANK = {Level.PUBLIC: 0, Level.INTERNAL: 1, Level.CONFIDENTIAL: 2, Level.
 class Effect(StrEnum):
     """What a policy does when it applies.
 
-    allow / deny decide the request; redact, mask, hash, pseudonymize and drop are
-    per-label actions on the labels the policy governs; constrain only adds route
-    constraints and preferences.
+    allow / deny decide the request; review holds a request that would be allowed
+    until a person approves it (engine.policy.verdict: deny beats review beats allow);
+    redact, mask, hash, pseudonymize and drop are per-label actions on the labels the
+    policy governs; constrain only adds route constraints and preferences.
     """
 
     ALLOW = "allow"
@@ -56,6 +57,7 @@ class Effect(StrEnum):
     PSEUDONYMIZE = "pseudonymize"
     DROP = "drop"
     CONSTRAIN = "constrain"
+    REVIEW = "review"
 
 
 LABEL_ACTIONS = frozenset(
@@ -247,6 +249,9 @@ class PolicySpec:
     prefer_providers: tuple[str, ...] = ()
     block_output: bool = False
     tenant: str | None = None  # None: shared; otherwise it applies to that tenant's requests only
+    # effect review: how long a held request waits for a reviewer before it is refused
+    # (None: engine.review.DEFAULT_TTL_S).
+    review_ttl_s: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,15 @@ reason then says which category, score, threshold, segment and view decided. Lab
 present include their ancestors, so a policy on `pii` applies to `contact_info`.
 
 The combining rule (`verdict`) is deliberately tiny: an applicable deny wins;
-otherwise the request needs at least one applicable allow (default deny); a
-policy that cannot be evaluated is skipped and recorded, and if it was a deny
-the request is denied anyway (fail closed).
+otherwise the request needs at least one applicable allow (default deny); then an
+applicable review holds the allowed request for a person; a policy that cannot be
+evaluated is skipped and recorded, and if it was a deny the request is denied
+anyway, if it was a review the request is held anyway (fail closed).
+
+Deny beats review beats allow. A review is a brake, not a key: it only ever holds a
+request the policies already allow, so a reviewer confirms a permit and can never
+create one (what no policy allows is denied without wasting a reviewer's time), and
+nothing a reviewer does can send a request that a deny refuses.
 """
 
 from __future__ import annotations
@@ -71,6 +77,14 @@ class Applicable:
 class Verdict:
     deny: bool
     reasons: tuple[Reason, ...]
+    # The review policies that hold an allowed request (their reasons lead `reasons`),
+    # and the shortest wait any of them sets (None: none set one).
+    review: tuple[Reason, ...] = ()
+    review_ttl_s: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return not self.deny and bool(self.review)
 
 
 def applicable_policies(
@@ -176,7 +190,8 @@ def threat_detail(policy: PolicySpec, view: RequestView) -> str:
 def verdict(
     applicable: tuple[Applicable, ...], issues: tuple[RuleIssue, ...], snapshot: Snapshot
 ) -> Verdict:
-    """Deny wins; default deny; a deny that errored still denies."""
+    """Deny wins; default deny; then review holds; a deny or review that errored still
+    denies or holds."""
     denies = [a.reason() for a in applicable if a.policy.effect is Effect.DENY]
     errored_denies = [
         Reason(i.policy_id, Effect.DENY, f"a deny policy could not be evaluated ({i.message})")
@@ -188,7 +203,14 @@ def verdict(
     allows = [a.reason() for a in applicable if a.policy.effect is Effect.ALLOW]
     if not allows:
         return Verdict(True, (Reason(None, None, "No policy allows this request (default deny)."),))
-    return Verdict(False, tuple(allows))
+    holding = [a for a in applicable if a.policy.effect is Effect.REVIEW]
+    reviews = [a.reason() for a in holding] + [
+        Reason(i.policy_id, Effect.REVIEW, f"a review policy could not be evaluated ({i.message})")
+        for i in issues
+        if _effect_of(snapshot, i.policy_id) is Effect.REVIEW
+    ]
+    ttls = [a.policy.review_ttl_s for a in holding if a.policy.review_ttl_s is not None]
+    return Verdict(False, tuple(reviews + allows), tuple(reviews), min(ttls) if ttls else None)
 
 
 def _effect_of(snapshot: Snapshot, policy_id: str) -> Effect | None:

@@ -50,6 +50,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "GovernanceSettings",
     "Approval",  # an admin's approval of a candidate PolicySet (lifecycle.versions)
     "AdminAction",
+    "Review",  # a reviewer's verdict on a held decision (api/review/)
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -112,6 +113,9 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     "PERFORMED_BY",  # AdminAction -> Principal
     "ACTED_ON",  # AdminAction -> PolicySet (the version the call named)
     "PRODUCED",  # AdminAction -> PolicySet (the version the call created)
+    # human review (graph/review_queries.py)
+    "REVIEWS",  # Review -> Decision (the held decision)
+    "REVIEWED_BY",  # Review -> Principal (who approved or rejected it)
 )
 
 # Uniqueness on every node type's id; the constraint also gives the id index.
@@ -153,6 +157,8 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     # construction as well as by the check before it is written.
     "CREATE CONSTRAINT approval_id IF NOT EXISTS FOR (n:Approval) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT adminaction_id IF NOT EXISTS FOR (n:AdminAction) REQUIRE n.id IS UNIQUE",
+    # A review's id is its decision's: one hold per decision, whatever retries do.
+    "CREATE CONSTRAINT review_id IF NOT EXISTS FOR (n:Review) REQUIRE n.id IS UNIQUE",
     # The provenance hash chain (graph/provenance_chain.py): one batch per seq, one head.
     "CREATE CONSTRAINT provenancebatch_seq IF NOT EXISTS "
     "FOR (n:ProvenanceBatch) REQUIRE n.seq IS UNIQUE",
@@ -175,6 +181,10 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_batch IF NOT EXISTS FOR (n:Decision) ON (n.batch_seq)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
     "CREATE INDEX adminaction_started IF NOT EXISTS FOR (n:AdminAction) ON (n.started_at)",
+    # the review queue: a tenant's pending holds, oldest first (graph/review_queries.py)
+    "CREATE INDEX review_queue IF NOT EXISTS FOR (n:Review) ON (n.tenant_id, n.status)",
+    "CREATE INDEX review_status IF NOT EXISTS FOR (n:Review) ON (n.status)",
+    "CREATE INDEX review_notify IF NOT EXISTS FOR (n:Review) ON (n.notify)",
 )
 
 

@@ -218,6 +218,9 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
                 prefer_providers=prefer_p.get(pid, ()),
                 block_output=bool(row.get("block_output", False)),
                 tenant=policy_tenant.get(pid),
+                review_ttl_s=int(row["review_ttl_minutes"]) * 60
+                if row.get("review_ttl_minutes") is not None
+                else None,
             )
         )
     policies.sort(key=lambda p: (-p.priority, p.id))

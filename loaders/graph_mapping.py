@@ -223,6 +223,7 @@ def to_graph(bundle: Bundle) -> GraphContent:
             no_training=cons["no_training"],
             max_retention_days=cons["max_retention_days"],
             block_output=pol["block_output"],
+            review_ttl_minutes=pol["review_ttl_minutes"],
         )
         pid = pol["id"]
         belongs("Policy", pol)
@@ -503,7 +504,15 @@ def from_graph(content: GraphContent) -> PolicyDocument:
 
         out["policies"].append(
             {
-                **_pick(pol, "id", "description", "effect", "priority", "block_output"),
+                **_pick(
+                    pol,
+                    "id",
+                    "description",
+                    "effect",
+                    "priority",
+                    "block_output",
+                    "review_ttl_minutes",
+                ),
                 "tenant": policy_tenant.get(pid),
                 "applies_to": {
                     "intents": scope["Intent"].get(pid, []),

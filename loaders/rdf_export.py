@@ -145,6 +145,7 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "no_training": Values.ONE,
         "max_retention_days": Values.ONE,
         "block_output": Values.ONE,
+        "review_ttl_minutes": Values.ONE,
     },
     "DetectionSettings": {
         "phone_regions": Values.MANY,

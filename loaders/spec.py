@@ -146,6 +146,9 @@ class Permission(StrEnum):
     # The policy lifecycle: stage, approve, activate, roll out and roll back versions, read
     # shadow and replay reports and export decisions (the CLI with --key, /v1/admin/*).
     POLICY_ADMIN = "policy_admin"
+    # Human review: list its tenant's held requests, approve or reject them (never its
+    # principal's own): /v1/admin/reviews, `govroute review` (docs/review.md).
+    REVIEW = "review"
 
 
 class Role(_Spec):
@@ -436,6 +439,10 @@ class RoutePreference(_Spec):
     providers: list[Id] = []
 
 
+MAX_REVIEW_TTL_MINUTES = 7 * 24 * 60
+"""A held request waits a week at most: a caller cannot be left hanging for longer."""
+
+
 class Policy(_Spec):
     id: Id
     description: str = Field(min_length=1, description="One plain sentence: what and why.")
@@ -451,11 +458,23 @@ class Policy(_Spec):
     block_output: bool = Field(
         default=False, description="Block a model answer that contains a governed label."
     )
+    review_ttl_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_REVIEW_TTL_MINUTES,
+        description="Effect review only: how long a held request waits for a reviewer before "
+        "it is refused (default 60).",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Policy:
         if self.effect in LABEL_ACTIONS and not self.governs:
             raise ValueError(f"effect '{self.effect}' acts on labels: list them under 'governs'")
+        if self.review_ttl_minutes is not None and self.effect is not Effect.REVIEW:
+            raise ValueError(
+                f"review_ttl_minutes is for effect 'review'; this policy's effect is "
+                f"'{self.effect}'"
+            )
         if self.block_output and not self.governs:
             raise ValueError("block_output needs the labels to block under 'governs'")
         return self

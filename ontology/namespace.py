@@ -106,6 +106,7 @@ class GR(DefinedNamespace):
     GovernanceSettings: URIRef
     Approval: URIRef
     AdminAction: URIRef
+    Review: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
@@ -174,6 +175,9 @@ class GR(DefinedNamespace):
     AUTHORED_BY: URIRef
     APPROVES: URIRef
     APPROVED_BY: URIRef
+    # human review
+    REVIEWS: URIRef
+    REVIEWED_BY: URIRef
 
     # object properties that are RDF plumbing, not relationship types
     qualified: URIRef
@@ -224,6 +228,7 @@ class GR(DefinedNamespace):
     no_training: URIRef
     max_retention_days: URIRef
     block_output: URIRef
+    review_ttl_minutes: URIRef
     threats: URIRef
     rank: URIRef
     content_hash: URIRef

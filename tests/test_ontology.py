@@ -572,7 +572,7 @@ def _rank_policy_preference_negative(g: Graph) -> None:
             _set("Policy", "eu-only", GR.effect, Literal("permit")),
             node_iri("Policy", "eu-only"),
             "A policy's effect must be exactly one of: allow, deny, redact, mask, hash, "
-            "pseudonymize, drop, constrain.",
+            "pseudonymize, drop, constrain, review.",
         ),
         (
             _set("Policy", "eu-only", GR.effect, Literal("mask")),

@@ -12,6 +12,7 @@ from api.gateway.catalog import routable_models
 from api.gateway.schemas import ChatCompletionOut, ChatCompletionRequest, read_context
 from api.gateway.service import ChatService, Gateway
 from api.ratelimit import AdmissionDep
+from api.review.desk import ReviewDeskDep
 from engine.errors import NotFound
 from engine.model import ModelSpec, Principal
 
@@ -48,12 +49,19 @@ GatewayDep = Annotated[Gateway, Depends(get_gateway)]
             # The schema of one event: its data a chat.completion.chunk as JSON, or [DONE].
             "content": {"text/event-stream": {"schema": SSE_EVENT}},
         },
+        202: {
+            "description": "Held for human review: a chat.completion whose `govroute` field "
+            "has the decision id and poll URL (docs/review.md)"
+        },
         400: {"description": "Malformed or unsupported request, or refused by the model"},
         401: {"description": "Missing or unknown API key"},
         403: {"description": "No 'chat' permission, or the decision denied the request"},
         404: {"description": "`model` names no govroute model"},
         413: {"description": "Messages and context exceed the size limit"},
-        429: {"description": "Over a rate limit or token budget; see Retry-After"},
+        429: {
+            "description": "Over a rate limit or token budget, or the tenant's review queue "
+            "is full; see Retry-After"
+        },
         502: {"description": "Every compliant candidate failed or was skipped"},
         503: {"description": "The graph is unavailable for facts this request needs"},
     },
@@ -65,6 +73,7 @@ async def chat_completions(
     settings: SettingsDep,
     gateway: GatewayDep,
     admission: AdmissionDep,  # after the permission check, before the decision
+    desk: ReviewDeskDep,
     x_govroute_context: Annotated[str | None, Header()] = None,
     x_govroute_purpose: Annotated[str | None, Header()] = None,
     x_govroute_conversation: Annotated[str | None, Header()] = None,
@@ -72,12 +81,19 @@ async def chat_completions(
     ctx = read_context(
         body.metadata, x_govroute_context, x_govroute_purpose, x_govroute_conversation
     )
-    service = ChatService(runtime, gateway, max_prompt_chars=settings.api.max_prompt_chars)
+    service = ChatService(
+        runtime,
+        gateway,
+        max_prompt_chars=settings.api.max_prompt_chars,
+        hold=desk.hold_chat,
+    )
     reply = await service.chat(principal, body, ctx, settle=admission.settle)
     if reply.events is not None:
         headers = {**reply.headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-        return StreamingResponse(reply.events, media_type="text/event-stream", headers=headers)
-    return JSONResponse(reply.body, headers=reply.headers)
+        return StreamingResponse(
+            reply.events, status_code=reply.status, media_type="text/event-stream", headers=headers
+        )
+    return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)
 
 
 _NO_CHAT: dict[int | str, dict[str, Any]] = {

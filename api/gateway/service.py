@@ -33,7 +33,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -63,6 +63,7 @@ from api.gateway.upstream import (
     UpstreamHttp,
     endpoint_for,
 )
+from api.review.held import held_completion, held_events, held_headers
 from api.runtime import Runtime
 from engine.decision import Decision
 from engine.errors import NotFound
@@ -76,6 +77,8 @@ CONTEXT_HEADING = "Context:"
 
 Settle = Callable[[int | None], None]
 """Told once per request how many tokens the upstream reported (rate-limit budgets)."""
+Holder = Callable[[Decision, Principal, dict[str, Any]], Awaitable[dict[str, Any]]]
+"""Holds a `review` decision with the request's parameters; the held answer (api/review/)."""
 _REFUSED_BY_MODEL = frozenset({400, 413, 422})
 INLINE_FILTER_CHARS = 2_000
 """A non-streamed answer this short is filtered on the event loop (a few hundred
@@ -172,13 +175,22 @@ class Reply:
     headers: dict[str, str]
     body: dict[str, Any] | None = None
     events: AsyncIterator[bytes] | None = None
+    status: int = 200  # 202: held for review
 
 
 class ChatService:
-    def __init__(self, runtime: Runtime, gateway: Gateway, *, max_prompt_chars: int) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        gateway: Gateway,
+        *,
+        max_prompt_chars: int,
+        hold: Holder | None = None,
+    ) -> None:
         self.runtime = runtime
         self.gateway = gateway
         self.max_prompt_chars = max_prompt_chars
+        self.hold = hold
 
     # ------------------------------------------------------------ entry point
 
@@ -203,6 +215,8 @@ class ChatService:
         decide_request.check_size(self.max_prompt_chars, "messages and context")
         decision = (await self.runtime.decide_async(principal, decide_request)).decision
         exchange = Exchange(decision, principal, started, stream=bool(body.stream), settle=settle)
+        if decision.held:
+            return await self._held(exchange, body)
         if not decision.allowed:
             self._respond(exchange, "denied", None)
             raise RequestDenied(decision)
@@ -216,6 +230,41 @@ class ChatService:
         if answer.completion is not None:
             return Reply(headers, body=await self._finish_completion(exchange, answer))
         return Reply(headers, events=self._events(exchange, answer, body))
+
+    async def _held(self, ex: Exchange, body: ChatCompletionRequest) -> Reply:
+        """A `review` decision: held (api/review/), answered 202; nothing is sent now."""
+        if self.hold is None:
+            self._respond(ex, "denied", None)
+            raise RequestDenied(ex.decision)  # no review desk here: refuse, never send
+        params = {**body.forwarded(), "model": body.model}
+        params.pop("stream", None)
+        params.pop("stream_options", None)
+        try:
+            held = await self.hold(ex.decision, ex.principal, params)
+        except BaseException:
+            self._respond(ex, "hold_refused", None)  # e.g. the tenant's queue is full
+            raise
+        self._respond(ex, "held", None)
+        created = int(time.time())
+        headers = {DECISION_HEADER: ex.decision.id, **held_headers(held)}
+        if body.stream:
+            return Reply(headers, events=held_events(held, created), status=202)
+        return Reply(headers, body=held_completion(held, created), status=202)
+
+    async def serve_approved(
+        self, principal: Principal, decision: Decision, body: ChatCompletionRequest
+    ) -> dict[str, Any]:
+        """A held request a reviewer approved, served like an allowed one: the stored,
+        already sanitized messages to the decision's candidates, the answer filtered.
+        Never streamed: the poller reads a whole completion."""
+        exchange = Exchange(decision, principal, time.monotonic(), stream=False)
+        exchange.pseudonyms = await self._restorable(decision, principal)
+        try:
+            answer = await self._call_candidates(exchange, body)
+        except (UpstreamsExhausted, UpstreamRejected):
+            self._respond(exchange, "upstream_failed", None)
+            raise
+        return await self._finish_completion(exchange, answer)
 
     async def _restorable(self, decision: Decision, principal: Principal) -> Mapping[str, str]:
         """What the answer may restore (`Runtime.restorable`); a shared vault is I/O, so

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
+from fastapi.responses import JSONResponse
 
 from api.deps import PrincipalDep, RuntimeDep, SettingsDep, require
 from api.ratelimit import AdmissionDep
+from api.review.desk import ReviewDeskDep
+from api.review.held import held_headers
+from api.review.schemas import HeldOut
 from api.schemas import DecideRequest, DecisionOut, RecordedDecisionOut
 from engine.model import Principal
 
@@ -23,9 +27,16 @@ Decider = Annotated[Principal, Depends(require("decide"))]
     responses={
         400: {"description": "Malformed request"},
         401: {"description": "Missing or unknown API key"},
+        202: {
+            "model": HeldOut,
+            "description": "Held for human review: poll `poll_url` (docs/review.md)",
+        },
         403: {"description": "The key's roles lack the 'decide' permission"},
         413: {"description": "Prompt and context exceed the size limit"},
-        429: {"description": "Over a rate limit or token budget; see Retry-After"},
+        429: {
+            "description": "Over a rate limit or token budget, or the tenant's review queue "
+            "is full; see Retry-After"
+        },
         503: {"description": "The graph is unavailable for facts this request needs"},
     },
 )
@@ -35,9 +46,16 @@ async def decide(
     _admitted: AdmissionDep,  # after the permission check: 403 before 429
     runtime: RuntimeDep,
     settings: SettingsDep,
+    desk: ReviewDeskDep,
 ) -> Any:
     body.check_size(settings.api.max_prompt_chars, "prompt and context")
-    return (await runtime.decide_async(principal, body)).record
+    decided = await runtime.decide_async(principal, body)
+    if decided.decision.held:
+        held = await desk.hold_decide(decided.decision, principal)
+        return JSONResponse(
+            {**held, "decision": decided.record}, status_code=202, headers=held_headers(held)
+        )
+    return decided.record
 
 
 @router.get(
