@@ -205,7 +205,9 @@ def test_when_a_response_request_is_malformed_then_400_names_the_field(
         headers={"Authorization": f"Bearer {ANALYST}"},
     )
     assert answer.status_code == 400
-    assert names in answer.json()["error"]["message"]
+    error = answer.json()["error"]
+    assert names in error["message"]
+    assert error["param"] is not None  # the field at fault, for the client to show
 
 
 def test_when_a_response_input_is_oversized_or_the_model_unknown_then_413_and_404(
@@ -304,7 +306,9 @@ def test_when_an_embeddings_input_is_malformed_then_400_names_it(
 ) -> None:
     with pytest.raises(openai.BadRequestError) as refused:
         gw.client(ANALYST).embeddings.create(model="auto", input=value, encoding_format="float")
-    assert names in str(refused.value.body)
+    assert isinstance(refused.value.body, dict)
+    assert names in refused.value.body["message"]
+    assert str(refused.value.body["param"]).startswith("input")
     assert gw.private.received() == []
 
 
@@ -425,7 +429,9 @@ def test_when_a_completion_request_is_malformed_then_400_names_the_field(
         headers={"Authorization": f"Bearer {ANALYST}"},
     )
     assert answer.status_code == 400
-    assert names in answer.json()["error"]["message"]
+    error = answer.json()["error"]
+    assert names in error["message"]
+    assert error["param"] is not None  # the field at fault, for the client to show
 
 
 def test_when_a_completion_is_oversized_or_the_model_unknown_then_413_and_404(gw: Env) -> None:

@@ -57,16 +57,22 @@ class CompletionRequest(_Strict):
             return data
         prompt = data.get("prompt")
         if isinstance(prompt, list) and prompt and not isinstance(prompt[0], str):
-            raise ValueError(
+            # Raised as they are (not ValueErrors), so the 400's param names the field.
+            raise InvalidRequest(
                 "prompt: token arrays are not supported: govroute decides text, and token "
-                "ids cannot be inspected for sensitive data; send the prompt as a string"
+                "ids cannot be inspected for sensitive data; send the prompt as a string",
+                field="prompt",
             )
         if isinstance(prompt, list) and len(prompt) > 1 and data.get("stream"):
-            raise ValueError("prompt: a stream serves one prompt; send the others separately")
+            raise InvalidRequest(
+                "prompt: a stream serves one prompt; send the others separately", field="prompt"
+            )
         for key, why in REFUSED.items():
             if key in data:
                 if data[key] not in (None, False, 0, ""):
-                    raise ValueError(f"'{key}' is not supported by the govroute gateway: {why}")
+                    raise InvalidRequest(
+                        f"{key}: not supported by the govroute gateway: {why}", field=key
+                    )
                 data = {k: v for k, v in data.items() if k != key}
         return data
 

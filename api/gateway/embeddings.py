@@ -70,7 +70,8 @@ class EmbeddingsRequest(_Strict):
                 if isinstance(first, int) or (
                     isinstance(first, list) and first and isinstance(first[0], int)
                 ):
-                    raise ValueError(f"input: {WHY_TEXT_ONLY}")
+                    # Raised as it is (not a ValueError), so the 400's param names the field.
+                    raise InvalidRequest(f"input: {WHY_TEXT_ONLY}", field="input")
         return data
 
     def texts(self) -> list[str]:

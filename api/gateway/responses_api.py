@@ -154,7 +154,9 @@ class ResponsesRequest(_Strict):
         for key, why in REFUSED.items():
             if key in data:
                 if data[key] not in (None, False, [], {}, "none", "auto"):
-                    raise ValueError(f"'{key}' is not supported by the govroute gateway: {why}")
+                    raise InvalidRequest(
+                        f"{key}: not supported by the govroute gateway: {why}", field=key
+                    )
                 data = {k: v for k, v in data.items() if k != key}
         return data
 
