@@ -167,6 +167,27 @@ def test_when_a_response_carries_a_customer_name_then_the_model_sees_a_pseudonym
     assert response.model_extra["govroute"]["outcome"] == "allow_with_redactions"
 
 
+def test_when_the_answer_holds_an_api_key_then_the_response_is_incomplete_by_policy(
+    gw: Env,
+) -> None:
+    secret = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
+    gw.private.script({"text": f"Sure, use {secret} for that.", "times": 1})
+    response = gw.client(ANALYST).responses.create(model="auto", input=SUMMARY)
+    assert response.status == "incomplete"
+    assert response.incomplete_details is not None
+    assert response.incomplete_details.reason == "content_filter"
+    assert "redact-credentials-everywhere" in response.output_text
+    assert "sk-proj" not in response.output_text
+
+    gw.private.script(
+        {"chunks": ["Sure, use sk-pr", "oj-abcdefghijklmno", "pqrstuvwxyz0123456789"]}
+    )
+    events = list(gw.client(ANALYST).responses.create(model="auto", input=SUMMARY, stream=True))
+    assert events[-1].type == "response.incomplete"
+    assert events[-1].response.incomplete_details.reason == "content_filter"
+    assert not any("sk-pr" in getattr(e, "delta", "") for e in events)
+
+
 def test_when_a_response_is_denied_then_the_client_raises_with_the_decision(gw: Env) -> None:
     with pytest.raises(openai.PermissionDeniedError) as denied:
         gw.client(ANALYST).responses.create(model="auto", input=THREAT)
