@@ -69,7 +69,12 @@ class Upstream:
 
     def __init__(self) -> None:
         self.server = BackgroundServer(create_fake_upstream()).start()
-        self.http = httpx.Client(base_url=self.server.url, timeout=10)
+        # A connection per control call: uvicorn closes a keep-alive connection idle for
+        # 5 s, and a test that waits longer than that (for provenance to reach Neo4j)
+        # would otherwise race that close with its next call and read a disconnect.
+        self.http = httpx.Client(
+            base_url=self.server.url, timeout=10, headers={"Connection": "close"}
+        )
 
     @property
     def base(self) -> str:

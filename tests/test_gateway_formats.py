@@ -93,17 +93,20 @@ def test_when_input_items_and_a_json_schema_come_async_then_both_reach_the_model
     gw: Env,
 ) -> None:
     schema = {"type": "object", "properties": {"bullets": {"type": "array"}}}
+    # Plain JSON, as an application builds it (the SDK's TypedDicts are not the point).
+    items: Any = [
+        {"role": "user", "content": [{"type": "input_text", "text": "Hello."}]},
+        {"role": "assistant", "content": "Hello, how can I help?"},
+        {"role": "user", "content": SUMMARY},
+    ]
+    text: Any = {"format": {"type": "json_schema", "name": "summary", "schema": schema}}
 
     async def ask() -> Any:
         async with async_client(gw, ANALYST) as client:
             return await client.responses.create(
                 model="auto",
-                input=[
-                    {"role": "user", "content": [{"type": "input_text", "text": "Hello."}]},
-                    {"role": "assistant", "content": "Hello, how can I help?"},
-                    {"role": "user", "content": SUMMARY},
-                ],
-                text={"format": {"type": "json_schema", "name": "summary", "schema": schema}},
+                input=items,
+                text=text,
             )
 
     response = asyncio.run(ask())
@@ -122,7 +125,7 @@ def test_when_a_response_streams_then_the_events_come_in_the_responses_order(gw:
     answer = "Revenue grew in every region this quarter. " * 20  # longer than the hold
     gw.private.script({"text": answer})
     stream = gw.client(ANALYST).responses.create(model="auto", input=SUMMARY, stream=True)
-    events = list(stream)
+    events: list[Any] = list(stream)  # read by `type`, as a caller does
     kinds = [e.type for e in events]
     deltas = [e.delta for e in events if e.type == "response.output_text.delta"]
     assert len(deltas) > 1
@@ -182,7 +185,9 @@ def test_when_the_answer_holds_an_api_key_then_the_response_is_incomplete_by_pol
     gw.private.script(
         {"chunks": ["Sure, use sk-pr", "oj-abcdefghijklmno", "pqrstuvwxyz0123456789"]}
     )
-    events = list(gw.client(ANALYST).responses.create(model="auto", input=SUMMARY, stream=True))
+    events: list[Any] = list(
+        gw.client(ANALYST).responses.create(model="auto", input=SUMMARY, stream=True)
+    )
     assert events[-1].type == "response.incomplete"
     assert events[-1].response.incomplete_details.reason == "content_filter"
     assert not any("sk-pr" in getattr(e, "delta", "") for e in events)
@@ -243,7 +248,9 @@ def test_when_a_response_input_is_oversized_or_the_model_unknown_then_413_and_40
 
 def test_when_a_response_stream_breaks_then_an_error_event_and_failed_end_it(gw: Env) -> None:
     gw.private.script({"text": "one two three four", "break_after": 2})
-    events = list(gw.client(ANALYST).responses.create(model="auto", input=SUMMARY, stream=True))
+    events: list[Any] = list(
+        gw.client(ANALYST).responses.create(model="auto", input=SUMMARY, stream=True)
+    )
     assert [e.type for e in events[-2:]] == ["error", "response.failed"]
     assert events[-2].code == "upstream_stream_broken"
     assert events[-1].response.status == "failed"
