@@ -30,7 +30,7 @@ import httpx
 from pydantic import Field, ValidationError, model_validator
 
 from api.gateway import answer_fields as fields
-from api.gateway.errors import RequestDenied
+from api.gateway.errors import RequestDenied, UpstreamRejected, UpstreamsExhausted
 from api.gateway.schemas import GovrouteContext, _problems, _Strict
 from api.gateway.service import ChatService, Exchange, Reply, Settle
 from api.gateway.upstream import Endpoint, UpstreamCallError, UpstreamHttp, post_json
@@ -203,7 +203,7 @@ class EmbeddingsService(ChatService):
             answer = await self._call_candidates(
                 exchange, partial(upstream_request, decision, body), clients
             )
-        except Exception:
+        except (UpstreamsExhausted, UpstreamRejected):
             self._respond(exchange, "upstream_failed", None)
             raise
         assert answer.completion is not None
