@@ -336,7 +336,7 @@ def test_when_the_key_lacks_the_chat_permission_then_403_before_any_decision(gw:
 
 
 def test_when_a_tool_call_is_asked_for_then_400_says_why(gw: Env) -> None:
-    tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    tool: Any = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
     with pytest.raises(openai.BadRequestError, match="output filtering"):
         gw.client(ANALYST).chat.completions.create(
             model="auto", messages=[{"role": "user", "content": SUMMARY}], tools=[tool]
