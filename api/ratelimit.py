@@ -126,12 +126,16 @@ def estimate_request_tokens(body: object) -> int:
 
     Reads the JSON of /v1/decide (prompt, messages, context, max_output_tokens) and of
     OpenAI chat completions (messages with string or text-part content, max_tokens or
-    max_completion_tokens) alike; anything else counts as no text.
+    max_completion_tokens) alike, and the texts of the other formats: the Responses API's
+    `instructions` and `input` (a string or message items), the embeddings' `input` and
+    the legacy completions' `prompt` (a string or a list of them); anything else counts
+    as no text.
     """
     if not isinstance(body, Mapping):
         return DEFAULT_OUTPUT_TOKENS
-    chars = _text_chars(body.get("prompt"))
-    for message in _dicts(body.get("messages")):
+    chars = _text_chars(body.get("prompt")) + _text_chars(body.get("instructions"))
+    chars += _text_chars(body.get("input"))
+    for message in _dicts(body.get("messages")) + _dicts(body.get("input")):
         chars += _text_chars(message.get("content"))
     for item in _dicts(body.get("context")):
         chars += _text_chars(item.get("text"))
@@ -148,14 +152,19 @@ def _dicts(value: object) -> list[Mapping[str, Any]]:
     return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
+_TEXT_PARTS = frozenset({"text", "input_text", "output_text"})
+
+
 def _text_chars(content: object) -> int:
     if isinstance(content, str):
         return len(content)
-    # Content parts: only text counts; an image's data URL is not prompt text.
-    return sum(
+    # A list of strings (prompts, inputs to embed); content parts, where only text
+    # counts: an image's data URL is not prompt text.
+    strings = sum(len(v) for v in content if isinstance(v, str)) if isinstance(content, list) else 0
+    return strings + sum(
         len(part["text"])
         for part in _dicts(content)
-        if part.get("type", "text") == "text" and isinstance(part.get("text"), str)
+        if part.get("type", "text") in _TEXT_PARTS and isinstance(part.get("text"), str)
     )
 
 

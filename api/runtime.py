@@ -414,6 +414,7 @@ class Runtime:
             preferred_model=body.preferred_model,
             user_region=body.user_region,
             max_output_tokens=body.max_output_tokens,
+            task=body.task,
             pseudonym_scope=self.vault.scope_for(principal, body.conversation_id, decision_id),
         )
         # The graph read needs only the ids and the roles, so it runs while the text is

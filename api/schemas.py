@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from engine.errors import PayloadTooLarge
+from engine.model import Task
 from loaders.spec import Id, Purpose
 
 Role = Literal["system", "developer", "user", "assistant", "tool"]
@@ -65,6 +66,12 @@ class DecideRequest(_In):
     preferred_model: Id | None = None
     user_region: Id | None = None
     max_output_tokens: int = Field(default=1024, ge=1, le=1_000_000)
+    task: Task = Field(
+        default=Task.CHAT,
+        strict=False,  # the enum's JSON string (see _In)
+        description="'chat', or 'embeddings' for texts sent to an embedding model: "
+        "decided the same way, routed to models with the 'embeddings' capability.",
+    )
     conversation_id: Id | None = Field(
         default=None,
         description="The caller's conversation, for a vault kept per conversation "

@@ -49,6 +49,7 @@ from engine.model import (
     LabelEvidence,
     Restrictiveness,
     Snapshot,
+    Task,
 )
 from engine.normalize import NormalizedText
 from engine.policy import (
@@ -453,17 +454,29 @@ def _route(
     contexts: tuple[SanitizedContext, ...],
 ) -> Route:
     intent = snapshot.intents.get(analysis.intent.intent_id)
-    # Every request is a conversation: a model must at least chat, whatever the intent
-    # (an embeddings-only model is never a candidate), if the graph names that capability.
-    base = frozenset({BASE_CAPABILITY}) if BASE_CAPABILITY in snapshot.capabilities else frozenset()
+    if request.task is Task.EMBEDDINGS:
+        # Texts to embed are not a conversation: the model must embed (whether or not the
+        # graph names the capability: fail closed), the intent's needs describe an answer
+        # that never comes, and nothing is generated.
+        base = frozenset({Task.EMBEDDINGS.value})
+        output_tokens = 0
+        # Each input is embedded on its own: the window must hold the longest, not the sum.
+        input_chars = max((len(m.content) for m in messages), default=0)
+    else:
+        # Every other request is a conversation: a model must at least chat, whatever the
+        # intent (an embeddings-only model is never a candidate), if the graph names it.
+        base = (
+            frozenset({BASE_CAPABILITY})
+            if BASE_CAPABILITY in snapshot.capabilities
+            else frozenset()
+        )
+        base |= intent.requires if intent else frozenset()
+        output_tokens = request.max_output_tokens
+        input_chars = sum(len(m.content) for m in messages) + sum(len(c.text) for c in contexts)
     needs = RouteNeeds(
-        capabilities=base
-        | (intent.requires if intent else frozenset())
-        | request.required_capabilities,
-        input_tokens=estimate_tokens(
-            sum(len(m.content) for m in messages) + sum(len(c.text) for c in contexts)
-        ),
-        output_tokens=request.max_output_tokens,
+        capabilities=base | request.required_capabilities,
+        input_tokens=estimate_tokens(input_chars),
+        output_tokens=output_tokens,
         preferred_model=request.preferred_model,
         user_region=request.user_region,
     )

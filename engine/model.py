@@ -357,6 +357,15 @@ class ChatMessage:
     content: str
 
 
+class Task(StrEnum):
+    """What the texts are sent to a model for; each task names the capability every
+    candidate must have. Embedding is data leaving the company as much as a prompt is,
+    so it is decided the same way; only the route differs (no answer, no intent needs)."""
+
+    CHAT = "chat"
+    EMBEDDINGS = "embeddings"
+
+
 @dataclass(frozen=True, slots=True)
 class DecisionRequest:
     principal: Principal
@@ -369,6 +378,7 @@ class DecisionRequest:
     max_output_tokens: int = 1024
     # Whose pseudonyms these are (engine.vault.scope_key); empty: the principal's own.
     pseudonym_scope: str = ""
+    task: Task = Task.CHAT
 
     @property
     def pseudonym_key(self) -> str:

@@ -50,6 +50,7 @@ from engine.model import (
     ItemFacts,
     LabelEvidence,
     Principal,
+    Task,
 )
 from engine.normalize import NormalizedText
 from engine.threats.detector import ThreatAssessment, ThreatFinding
@@ -108,6 +109,8 @@ def input_record(
             "max_tokens": request.max_output_tokens,
             "messages": [[m.role, len(m.content)] for m in request.messages],
             "context": [[c.id, len(c.text)] for c in request.context],
+            # Written only for embeddings, so chat records read as they always did.
+            **({"task": request.task.value} if request.task is not Task.CHAT else {}),
         },
         "segments": segments,
         "intent": {
@@ -180,6 +183,7 @@ def _read(raw: Mapping[str, Any]) -> RecordedInput:
         preferred_model=r["preferred_model"],
         user_region=r["region"],
         max_output_tokens=int(r["max_tokens"]),
+        task=Task(r.get("task", Task.CHAT.value)),
     )
     i = raw["intent"]
     analysis = Analysis(

@@ -5,12 +5,27 @@ compliant ones are ranked, on small snapshots built in the test (no YAML, no gra
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from engine.decision import RejectedCandidate, Route
-from engine.model import NOWHERE, ModelSpec, ProviderSpec, RouteConstraints, Snapshot
+from engine.decide import Analysis, decide
+from engine.decision import Decision, IntentMatch, RejectedCandidate, Route
+from engine.model import (
+    NOWHERE,
+    ChatMessage,
+    DecisionRequest,
+    Effect,
+    IntentCategory,
+    ModelSpec,
+    PolicySpec,
+    Principal,
+    ProviderSpec,
+    RouteConstraints,
+    Snapshot,
+    Task,
+)
 from engine.route import MAX_FALLBACKS, RouteNeeds, estimate_tokens, plan_route
 
 
@@ -484,3 +499,49 @@ def test_when_tokens_are_estimated_then_four_characters_make_a_token_rounded_up(
     chars: int, tokens: int
 ) -> None:
     assert estimate_tokens(chars) == tokens
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def embedding_request(task: Task) -> Decision:
+    """Two inputs of 100 characters (25 tokens each) under one allow-all policy."""
+    snap = replace(
+        snapshot(
+            [provider()],
+            [
+                model("chat-m"),
+                model("embed-small", capabilities=("embeddings",), context_window=30),
+                model("embed-big", capabilities=("embeddings",), context_window=1_000, cost=9),
+            ],
+        ),
+        policies=(PolicySpec(id="allow-all", description="everyone", effect=Effect.ALLOW),),
+        capabilities=frozenset({"chat", "embeddings"}),  # the graph names both
+    )
+    request = DecisionRequest(
+        principal=Principal(id="alice", tenant="t", roles=frozenset({"r"})),
+        messages=(ChatMessage("user", "x" * 100), ChatMessage("user", "y" * 100)),
+        max_output_tokens=10,
+        task=task,
+    )
+    analysis = Analysis(intent=IntentMatch("unknown", IntentCategory.BUSINESS, 0.0), texts={})
+    return decide(
+        request, snap, {}, analysis, decision_id="dec_task", now=datetime.now(UTC), secret=b"s"
+    )
+
+
+def test_when_texts_are_to_be_embedded_then_only_embedders_with_room_for_the_longest_qualify() -> (
+    None
+):
+    decision = embedding_request(Task.EMBEDDINGS)
+    # embed-small holds 30 tokens: each input (25), not their sum (50); cheaper, so first.
+    assert decision.route.candidates == ("embed-small", "embed-big")
+    assert {c.model_id: c.reasons for c in decision.route.rejected} == {
+        "chat-m": ("lacks capability embeddings",)
+    }
+
+
+def test_when_the_same_texts_are_a_chat_then_no_embedder_qualifies() -> None:
+    decision = embedding_request(Task.CHAT)
+    assert decision.route.candidates == ("chat-m",)
+    assert {c.model_id for c in decision.route.rejected} == {"embed-small", "embed-big"}

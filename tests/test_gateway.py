@@ -69,7 +69,12 @@ class Upstream:
 
     def __init__(self) -> None:
         self.server = BackgroundServer(create_fake_upstream()).start()
-        self.http = httpx.Client(base_url=self.server.url, timeout=10)
+        # A connection per control call: uvicorn closes a keep-alive connection idle for
+        # 5 s, and a test that waits longer than that (for provenance to reach Neo4j)
+        # would otherwise race that close with its next call and read a disconnect.
+        self.http = httpx.Client(
+            base_url=self.server.url, timeout=10, headers={"Connection": "close"}
+        )
 
     @property
     def base(self) -> str:
@@ -331,7 +336,7 @@ def test_when_the_key_lacks_the_chat_permission_then_403_before_any_decision(gw:
 
 
 def test_when_a_tool_call_is_asked_for_then_400_says_why(gw: Env) -> None:
-    tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    tool: Any = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
     with pytest.raises(openai.BadRequestError, match="output filtering"):
         gw.client(ANALYST).chat.completions.create(
             model="auto", messages=[{"role": "user", "content": SUMMARY}], tools=[tool]

@@ -264,10 +264,32 @@ def test_when_a_refund_exceeds_the_window_then_the_counter_stops_at_zero() -> No
             },
             4 + 7,
         ),
+        (
+            {
+                "instructions": "i" * 8,
+                "input": [
+                    {"role": "user", "content": [{"type": "input_text", "text": "u" * 8}]},
+                    {"role": "assistant", "content": "a" * 8},
+                ],
+                "max_output_tokens": 5,
+            },
+            6 + 5,
+        ),
+        ({"input": ["e" * 8, "f" * 8]}, 4 + DEFAULT_OUTPUT_TOKENS),
+        ({"prompt": ["p" * 8, "q" * 4], "max_tokens": 2}, 3 + 2),
         ({"messages": "not a list", "max_completion_tokens": 9}, 9),
         ([1, 2, 3], DEFAULT_OUTPUT_TOKENS),
     ],
-    ids=["decide-prompt", "decide-messages-context", "chat-parts", "malformed", "not-an-object"],
+    ids=[
+        "decide-prompt",
+        "decide-messages-context",
+        "chat-parts",
+        "responses-items",
+        "embeddings-inputs",
+        "completions-prompts",
+        "malformed",
+        "not-an-object",
+    ],
 )
 def test_when_a_body_is_estimated_then_text_counts_a_quarter_token_per_character(
     body: object, tokens: int

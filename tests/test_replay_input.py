@@ -4,14 +4,19 @@ decided again (lifecycle.replay), without Neo4j."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from engine.decide import Analysis
+from engine.decision import IntentMatch
 from engine.errors import InvalidRequest
 from engine.intent import BUSINESS_MARGIN, IntentIndex, choose, rescore
+from engine.model import ChatMessage, DecisionRequest, IntentCategory, Principal, Task
+from engine.normalize import normalize
 from engine.provenance import dumps
-from engine.replay_input import read_input
+from engine.replay_input import input_record, read_input
 from lifecycle.case_run import CaseRunner
 from lifecycle.cases import case_files, read_cases
 from lifecycle.offline import offline_world
@@ -152,3 +157,22 @@ def test_when_replayed_by_worker_processes_then_the_counts_are_those_of_one_proc
     assert one[0].as_dict() == two[0].as_dict()
     assert one[0].kinds["exposure_changed"] > 0
     assert (two[1].replayed, two[1].unreadable, two[1].unreadable_ids) == (2_100, 1, ["dec_cut"])
+
+
+def test_when_an_embeddings_decision_is_recorded_then_replay_reads_its_task_back() -> None:
+    request = DecisionRequest(
+        principal=Principal(id="alice", tenant="t", roles=frozenset({"r"})),
+        messages=(ChatMessage("user", "a document to embed"),),
+        task=Task.EMBEDDINGS,
+    )
+    analysis = Analysis(
+        intent=IntentMatch("unknown", IntentCategory.BUSINESS, 0.0),
+        texts={"messages[0]": normalize("a document to embed")},
+    )
+    stored = _stored({"id": "dec_embed", "input": input_record(request, analysis, {})})
+    recorded = read_input(stored)
+    assert recorded is not None
+    assert recorded.request.task is Task.EMBEDDINGS
+    # A chat record says nothing of its task, so records made before tasks read the same.
+    chat = input_record(replace(request, task=Task.CHAT), analysis, {})
+    assert "task" not in chat["request"]

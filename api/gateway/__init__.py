@@ -1,4 +1,5 @@
-"""The OpenAI-compatible gateway: POST /v1/chat/completions and GET /v1/models.
+"""The OpenAI-compatible gateway: POST /v1/chat/completions, /v1/responses,
+/v1/embeddings, /v1/completions and GET /v1/models.
 
     routes.py      HTTP surface (OpenAI shapes), the rate-limit seam
     schemas.py     the accepted request, context references, -> DecideRequest
@@ -13,6 +14,10 @@
     errors.py      deny / upstream failures as OpenAI errors with the decision id
     settings.py    GatewaySettings (GOVROUTE_UPSTREAM_*, GOVROUTE_RETRY_*, ...)
     fake_upstream.py  a local OpenAI-compatible server for demos and tests
+    format_routes.py  POST /v1/responses, /v1/embeddings, /v1/completions
+    responses_api.py  the Responses API <-> chat completions (request, answer, events)
+    completions_api.py  legacy text completions <-> chat completions
+    embeddings.py  texts to embed: decided like prompts, one batch to one embeddings model
 
 docs/gateway.md describes the behaviour.
 """

@@ -1,9 +1,11 @@
 """A local OpenAI-compatible server for demos and tests: `govroute fake-upstream`.
 
 It answers POST /v1/chat/completions (JSON or SSE) by echoing the last user
-message it received, and remembers the last requests it got, so a demo can show
-exactly what a provider would have seen (the redacted messages, the model name,
-whether a key came along). Tests script its behaviour:
+message it received, and POST /v1/embeddings with deterministic vectors (a unit
+vector drawn from the SHA-256 of each input, 8 dimensions unless `dimensions`
+says otherwise, floats or base64 as `encoding_format` asks), and remembers the
+last requests it got, so a demo can show exactly what a provider would have
+seen (the redacted messages, the model name, whether a key came along). Tests script its behaviour:
 
     POST /_control        {"rules": [{"model": "*", "times": 3, "status": 500}, ...]}
     POST /_control/reset  forget rules and received requests
@@ -32,11 +34,14 @@ tests and notebooks.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
+import math
 import random
 import re
 import socket
+import struct
 import threading
 import time
 import uuid
@@ -126,6 +131,46 @@ def create_fake_upstream() -> FastAPI:
     @app.get("/v1/models")
     def models() -> dict[str, Any]:
         return {"object": "list", "data": []}
+
+    @app.post("/v1/embeddings")
+    async def embeddings(request: Request) -> Response:
+        body = await request.json()
+        model = str(body.get("model", ""))
+        texts = body.get("input")
+        texts = [texts] if isinstance(texts, str) else list(texts or [])
+        with state.lock:
+            state.received.append(
+                {
+                    "at": time.time(),
+                    "model": model,
+                    "input": texts,
+                    "params": {k: v for k, v in body.items() if k not in ("model", "input")},
+                    **_key_fields(request),
+                }
+            )
+        rule = state.take(model)
+        if rule.delay_s:
+            await asyncio.sleep(rule.delay_s)
+        if rule.status != 200:
+            return _failure(rule)
+        dimensions = int(body.get("dimensions") or EMBEDDING_DIMENSIONS)
+        as_base64 = body.get("encoding_format") == "base64"
+        data = [
+            {
+                "object": "embedding",
+                "index": index,
+                "embedding": _encoded(fake_vector(text, dimensions), as_base64),
+            }
+            for index, text in enumerate(texts)
+        ]
+        tokens = sum(_tokens(str(t)) for t in texts)
+        answer = {
+            "object": "list",
+            "data": data,
+            "model": model,
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        }
+        return JSONResponse(answer | (rule.fields or {}))
 
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Response:
@@ -237,6 +282,49 @@ def _hostile(
     for choice in answer.get("choices", []):
         choice |= choice_fields or {}
     return answer
+
+
+EMBEDDING_DIMENSIONS = 8
+
+
+def fake_vector(text: str, dimensions: int = EMBEDDING_DIMENSIONS) -> list[float]:
+    """A deterministic unit vector for `text`: the same text, the same vector, every run."""
+    raw = b""
+    counter = 0
+    while len(raw) < dimensions * 4:
+        raw += hashlib.sha256(f"{counter}:{text}".encode()).digest()
+        counter += 1
+    values = [v / 2**31 - 1.0 for v in struct.unpack(f"<{dimensions}I", raw[: dimensions * 4])]
+    norm = math.sqrt(sum(v * v for v in values)) or 1.0
+    return [v / norm for v in values]
+
+
+def _encoded(vector: list[float], as_base64: bool) -> list[float] | str:
+    """OpenAI's two encodings: the numbers, or base64 of little-endian float32."""
+    if not as_base64:
+        return vector
+    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode("ascii")
+
+
+def _key_fields(request: Request) -> dict[str, Any]:
+    """Whether a key came, and a short fingerprint of it: never the key."""
+    auth = request.headers.get("authorization", "")
+    key = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+    return {
+        "authorized": bool(key),
+        "key_sha256": hashlib.sha256(key.encode()).hexdigest()[:12] if key else None,
+    }
+
+
+def _failure(rule: Rule) -> JSONResponse:
+    headers = {"Retry-After": rule.retry_after} if rule.retry_after else {}
+    error = {
+        "message": f"fake upstream failure {rule.status}",
+        "type": "server_error" if rule.status >= 500 else "invalid_request_error",
+        "code": str(rule.status),
+        "param": None,
+    }
+    return JSONResponse({"error": error}, status_code=rule.status, headers=headers)
 
 
 def _echo(body: dict[str, Any]) -> str:

@@ -63,7 +63,7 @@ from api.gateway.upstream import (
     UpstreamHttp,
     endpoint_for,
 )
-from api.review.held import held_completion, held_events, held_headers
+from api.review.held import held_chunks, held_completion, held_headers
 from api.runtime import Runtime
 from engine.decision import Decision
 from engine.errors import NotFound
@@ -170,12 +170,20 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What the route returns: a JSON body or an SSE byte stream, and the headers."""
+    """What the route returns: a JSON body or a stream of chunks, and the headers.
+
+    `chunks` are filtered ``chat.completion.chunk`` objects; a broken stream ends with
+    an error body (``{"error": ...}``). Format adapters (api/gateway/responses_api.py,
+    completions_api.py) translate them; `events` is the chat completions SSE stream."""
 
     headers: dict[str, str]
     body: dict[str, Any] | None = None
-    events: AsyncIterator[bytes] | None = None
+    chunks: AsyncGenerator[dict[str, Any], None] | None = None
     status: int = 200  # 202: held for review
+
+    @property
+    def events(self) -> AsyncIterator[bytes] | None:
+        return None if self.chunks is None else chat_sse(self.chunks)
 
 
 class ChatService:
@@ -222,14 +230,16 @@ class ChatService:
             raise RequestDenied(decision)
         exchange.pseudonyms = await self._restorable(decision, principal)
         try:
-            answer = await self._call_candidates(exchange, body)
+            answer = await self._call_candidates(
+                exchange, partial(self.upstream_request, decision, body)
+            )
         except (UpstreamsExhausted, UpstreamRejected):
             self._respond(exchange, "upstream_failed", None)
             raise
         headers = self._headers(decision, answer, preferred, exchange.order)
         if answer.completion is not None:
             return Reply(headers, body=await self._finish_completion(exchange, answer))
-        return Reply(headers, events=self._events(exchange, answer, body))
+        return Reply(headers, chunks=self._chunks(exchange, answer, body))
 
     async def _held(self, ex: Exchange, body: ChatCompletionRequest) -> Reply:
         """A `review` decision: held (api/review/), answered 202; nothing is sent now."""
@@ -248,7 +258,7 @@ class ChatService:
         created = int(time.time())
         headers = {DECISION_HEADER: ex.decision.id, **held_headers(held)}
         if body.stream:
-            return Reply(headers, events=held_events(held, created), status=202)
+            return Reply(headers, chunks=held_chunks(held, created), status=202)
         return Reply(headers, body=held_completion(held, created), status=202)
 
     async def serve_approved(
@@ -260,7 +270,9 @@ class ChatService:
         exchange = Exchange(decision, principal, time.monotonic(), stream=False)
         exchange.pseudonyms = await self._restorable(decision, principal)
         try:
-            answer = await self._call_candidates(exchange, body)
+            answer = await self._call_candidates(
+                exchange, partial(self.upstream_request, decision, body)
+            )
         except (UpstreamsExhausted, UpstreamRejected):
             self._respond(exchange, "upstream_failed", None)
             raise
@@ -296,7 +308,15 @@ class ChatService:
 
     # ------------------------------------------------------------ candidates
 
-    async def _call_candidates(self, ex: Exchange, body: ChatCompletionRequest) -> Answer:
+    async def _call_candidates(
+        self,
+        ex: Exchange,
+        request_for: Callable[[Endpoint], dict[str, Any]],
+        clients: Mapping[str, UpstreamClient] | None = None,
+    ) -> Answer:
+        """The first answer of the decision's candidates; `request_for` builds the upstream
+        body for each, `clients` (default: the gateway's chat clients) call it by API kind."""
+        clients = self.gateway.clients_by_kind if clients is None else clients
         settings = self.gateway.settings
         # The version that decided routes: a canary's candidate may know other models.
         snapshot = self.runtime.state_for(ex.decision).snapshot
@@ -309,7 +329,7 @@ class ChatService:
             # the request while the model may still answer.
             alone = all(states.get(m) is BreakerState.OPEN for m in ex.order[position + 1 :])
             endpoint = endpoint_for(model_id, snapshot, settings)
-            client = self.gateway.clients_by_kind.get(endpoint.kind) if endpoint else None
+            client = clients.get(endpoint.kind) if endpoint else None
             if endpoint is None or client is None:
                 last = (
                     f"provider of {model_id} declares no API"
@@ -323,7 +343,7 @@ class ChatService:
             if allowed == 0:
                 spent = f"attempt budget of {retry.request_attempts} calls spent"
                 raise UpstreamsExhausted(ex.decision.id, ex.records(), f"{last}; {spent}")
-            request = self.upstream_request(ex.decision, body, endpoint)
+            request = request_for(endpoint)
             answer, last = await self._try_model(
                 ex, client, request, endpoint, role, deadline, alone=alone, allowed=allowed
             )
@@ -475,9 +495,9 @@ class ChatService:
         )
         return filtered.body
 
-    async def _events(
+    async def _chunks(
         self, ex: Exchange, answer: Answer, body: ChatCompletionRequest
-    ) -> AsyncIterator[bytes]:
+    ) -> AsyncGenerator[dict[str, Any], None]:
         assert answer.stream is not None
         assert answer.first_chunk is not None
         model_id = answer.endpoint.model_id
@@ -507,27 +527,24 @@ class ChatService:
             received += 1
             first = answer.first_chunk
             for out in filtered(lambda: chunks.on_chunk(first)):
-                yield _sse(out)
+                yield out
             if not chunks.done:
                 async for upstream_chunk in answer.stream:
                     received += 1
                     for out in filtered(partial(chunks.on_chunk, upstream_chunk)):
-                        yield _sse(out)
+                        yield out
                     if chunks.done:
                         break
             for out in filtered(chunks.finish):
-                yield _sse(out)
-            yield b"data: [DONE]\n\n"
+                yield out
         except UpstreamCallError as exc:
             status, detail = "error", f"; broke after {received} chunks: {exc.message}"
             await self.gateway.breakers.record(model_id, ok=False)
-            yield _sse(
-                error_body(
-                    f"the model's stream broke ({ex.decision.id}): {exc.message}",
-                    type_="upstream_error",
-                    code="upstream_stream_broken",
-                    decision_id=ex.decision.id,
-                )
+            yield error_body(
+                f"the model's stream broke ({ex.decision.id}): {exc.message}",
+                type_="upstream_error",
+                code="upstream_stream_broken",
+                decision_id=ex.decision.id,
             )
         except BaseException:  # the caller went away (cancelled or closed): the model was fine
             closed = True
@@ -665,6 +682,21 @@ def _status(exc: UpstreamCallError) -> str:
 
 def _sse(payload: dict[str, Any]) -> bytes:
     return b"data: " + json.dumps(payload, ensure_ascii=False).encode("utf-8") + b"\n\n"
+
+
+async def chat_sse(chunks: AsyncGenerator[dict[str, Any], None]) -> AsyncIterator[bytes]:
+    """Chat completion chunks as server-sent events, ``[DONE]`` after a stream that did
+    not break. Closing this closes `chunks`, so their attempt is recorded at once."""
+    broken = False
+    try:
+        async for chunk in chunks:
+            broken = "error" in chunk
+            yield _sse(chunk)
+        if not broken:
+            yield b"data: [DONE]\n\n"
+    finally:
+        with anyio.CancelScope(shield=True):
+            await chunks.aclose()
 
 
 def _answer_chars(completion: dict[str, Any]) -> int:

@@ -241,27 +241,9 @@ class OpenAICompatibleClient:
     async def complete(
         self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
     ) -> dict[str, Any]:
-        body = {**request, "stream": False}
-        key = _key(endpoint)
-        try:
-            response = await self._http.post(
-                _url(endpoint),
-                json=body,
-                headers=_headers(key, stream=False),
-                timeout=timeout,
-            )
-        except httpx.TimeoutException as exc:
-            raise _timeout(endpoint, exc) from exc
-        except httpx.TransportError as exc:
-            raise _network(endpoint, exc) from exc
-        if response.status_code >= 400:
-            raise _status_error(endpoint, response, response.content, key)
-        try:
-            data = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UpstreamCallError(
-                f"{endpoint.provider_id} answered with something other than JSON", kind="protocol"
-            ) from exc
+        data = await post_json(
+            self._http, endpoint, "/chat/completions", {**request, "stream": False}, timeout
+        )
         if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
             raise UpstreamCallError(
                 f"{endpoint.provider_id} answered without a 'choices' list", kind="protocol"
@@ -298,6 +280,37 @@ class OpenAICompatibleClient:
             raise _timeout(endpoint, exc) from exc
         except httpx.TransportError as exc:
             raise _network(endpoint, exc) from exc
+
+
+async def post_json(
+    http: UpstreamHttp,
+    endpoint: Endpoint,
+    path: str,
+    body: Mapping[str, Any],
+    timeout: httpx.Timeout,
+) -> Any:
+    """POST `body` to ``{base_url}{path}`` with the provider's key; the decoded JSON answer.
+    Every failure is an `UpstreamCallError` of the kind retries and breakers read."""
+    key = _key(endpoint)
+    try:
+        response = await http.post(
+            f"{endpoint.base_url}{path}",
+            json=body,
+            headers=_headers(key, stream=False),
+            timeout=timeout,
+        )
+    except httpx.TimeoutException as exc:
+        raise _timeout(endpoint, exc) from exc
+    except httpx.TransportError as exc:
+        raise _network(endpoint, exc) from exc
+    if response.status_code >= 400:
+        raise _status_error(endpoint, response, response.content, key)
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UpstreamCallError(
+            f"{endpoint.provider_id} answered with something other than JSON", kind="protocol"
+        ) from exc
 
 
 async def sse_data(lines: AsyncIterator[str]) -> AsyncIterator[str]:

@@ -11,8 +11,7 @@ completion; code that knows govroute checks `govroute.status` or the 202 status.
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 HELD_MODEL = "govroute-review"
@@ -46,8 +45,11 @@ def held_completion(held: Mapping[str, Any], created: int) -> dict[str, Any]:
     }
 
 
-async def held_events(held: Mapping[str, Any], created: int) -> AsyncIterator[bytes]:
-    chunk = {
+async def held_chunks(
+    held: Mapping[str, Any], created: int
+) -> AsyncGenerator[dict[str, Any], None]:
+    """The held notice as the one chunk of a stream (the route renders it as SSE)."""
+    yield {
         "id": f"chatcmpl-{held['decision_id']}",
         "object": "chat.completion.chunk",
         "created": created,
@@ -61,8 +63,6 @@ async def held_events(held: Mapping[str, Any], created: int) -> AsyncIterator[by
         ],
         "govroute": dict(held),
     }
-    yield f"data: {json.dumps(chunk, separators=(',', ':'))}\n\n".encode()
-    yield b"data: [DONE]\n\n"
 
 
 def held_headers(held: Mapping[str, Any]) -> dict[str, str]:
