@@ -1,4 +1,4 @@
-"""The OpenAI-compatible gateway: POST /v1/chat/completions and GET /v1/models.
+"""The gateway: POST /v1/chat/completions, GET /v1/models (OpenAI), POST /v1/messages (Anthropic).
 
     routes.py      HTTP surface (OpenAI shapes), the rate-limit seam
     schemas.py     the accepted request, context references, -> DecideRequest
@@ -13,6 +13,11 @@
     errors.py      deny / upstream failures as OpenAI errors with the decision id
     settings.py    GatewaySettings (GOVROUTE_UPSTREAM_*, GOVROUTE_RETRY_*, ...)
     fake_upstream.py  a local OpenAI-compatible server for demos and tests
+    translate.py   OpenAI chat <-> Anthropic Messages: requests, answers, events (pure)
+    anthropic_schemas.py  the accepted Messages request -> ChatCompletionRequest
+    anthropic_routes.py   POST /v1/messages (Anthropic shapes, SSE events)
+    anthropic_upstream.py provider kind "anthropic": the Messages API client
+    fake_anthropic.py     a local Anthropic Messages server for demos and tests
 
 docs/gateway.md describes the behaviour.
 """
