@@ -17,7 +17,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api.deps import RuntimeDep, SettingsDep
-from api.gateway.anthropic_schemas import MessagesRequest, check_version
+from api.gateway.anthropic_schemas import MessageOut, MessagesRequest, check_version
 from api.gateway.routes import Chatter, GatewayDep
 from api.gateway.schemas import read_context
 from api.gateway.service import ChatService
@@ -46,6 +46,7 @@ SSE_EVENT: dict[str, Any] = {
     response_model=None,
     responses={
         200: {
+            "model": MessageOut,
             "description": "A message object, or with `stream: true` Anthropic's events",
             "content": {"text/event-stream": {"schema": SSE_EVENT}},
         },

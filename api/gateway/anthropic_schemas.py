@@ -17,7 +17,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from api.gateway.schemas import ChatCompletionRequest, _first_field, _problems
+from api.gateway.schemas import (
+    ChatCompletionRequest,
+    GovrouteAnswerOut,
+    _first_field,
+    _problems,
+)
 from api.gateway.translate import messages_to_chat
 from engine.errors import InvalidRequest
 
@@ -135,3 +140,34 @@ def check_version(value: str | None) -> None:
             f"anthropic-version must be a date such as 2023-06-01, not {value!r}",
             field="anthropic-version",
         )
+
+
+# ---------------------------------------------------------------- answer (documented)
+# What api/gateway/translate.py `completion_to_message` builds; the OpenAPI document
+# describes it with these (the route returns the dict it built).
+
+StopReason = Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal"]
+
+
+class TextBlockOut(BaseModel):
+    type: Literal["text"]
+    text: str
+
+
+class MessageUsageOut(BaseModel):
+    input_tokens: int = Field(ge=0)
+    output_tokens: int = Field(ge=0)
+
+
+class MessageOut(BaseModel):
+    """An Anthropic `message` as the caller receives it: filtered, with govroute's record."""
+
+    id: str
+    type: Literal["message"]
+    role: Literal["assistant"]
+    model: str
+    content: list[TextBlockOut]
+    stop_reason: StopReason | None
+    stop_sequence: str | None = None
+    usage: MessageUsageOut
+    govroute: GovrouteAnswerOut

@@ -31,7 +31,8 @@ class RequestDenied(Forbidden):
     says content policy in each SDK's terms: OpenAI's ``invalid_request_error`` /
     ``content_policy_violation``, which litellm maps to ContentPolicyViolationError,
     and on /v1/messages Anthropic's ``permission_error`` with ``details.error_code``
-    ``request_denied``; always with the decision id."""
+    ``request_denied``; always with the decision id. The message ends with the words
+    litellm looks for in both formats."""
 
     code = "request_denied"
     openai_type = "invalid_request_error"
@@ -39,7 +40,12 @@ class RequestDenied(Forbidden):
 
     def __init__(self, decision: Decision) -> None:
         sentences = "; ".join(r.sentence for r in decision.reasons[:3])
-        super().__init__(f"govroute denied this request ({decision.id}): {sentences}")
+        # The last sentence is what litellm reads to raise ContentPolicyViolationError
+        # (its OpenAI and Anthropic mappings match these words in the message).
+        super().__init__(
+            f"govroute denied this request ({decision.id}): {sentences} The request was "
+            "rejected as a result of the safety system (content filtering policy)."
+        )
         self.decision_id = decision.id
         self.reasons = [
             {
