@@ -519,3 +519,25 @@ def test_when_an_unknown_model_is_asked_for_then_the_anthropic_client_gets_not_f
     with pytest.raises(anthropic.NotFoundError) as missing:
         gw.anthropic(ANALYST).messages.create(model="claude-x", max_tokens=8, messages=user("hi"))
     assert missing.value.type == "not_found_error"
+
+
+# --------------------------------------------------------------------------- litellm
+
+
+@pytest.fixture(scope="module")
+def litellm() -> Any:
+    # litellm fetches its model price list at import unless told to use the bundled one.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    return pytest.importorskip("litellm")
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+def test_when_litellm_asks_in_either_format_then_it_answers_and_a_deny_is_a_content_policy_error(
+    gw: Env, litellm: Any, kind: str
+) -> None:
+    base = f"{gw.url}/v1" if kind == "openai" else gw.url
+    ask = {"model": f"{kind}/auto", "api_base": base, "api_key": ANALYST, "max_tokens": 64}
+    answer = litellm.completion(messages=user(SUMMARY), **ask)
+    assert answer.choices[0].message.content == f"You said: {SUMMARY}"
+    with pytest.raises(litellm.ContentPolicyViolationError, match="safety system"):
+        litellm.completion(messages=user(THREAT), num_retries=0, **ask)
