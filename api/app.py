@@ -19,7 +19,7 @@ from api.admin import lifecycle_routes as admin_lifecycle
 from api.admin import policies as admin_policies
 from api.drift_watch import DriftWatch
 from api.errors import install_error_handlers
-from api.gateway import format_routes
+from api.gateway import anthropic_routes, format_routes
 from api.gateway import routes as gateway_routes
 from api.gateway.errors import install_gateway_error_handlers
 from api.gateway.hooks import GatewayHooks
@@ -177,6 +177,7 @@ def create_app(
     app.include_router(decide.router)
     app.include_router(gateway_routes.router)
     app.include_router(format_routes.router)  # responses, embeddings, completions
+    app.include_router(anthropic_routes.router)
     app.include_router(vault_routes.router)
     app.include_router(review_routes.router)
     app.include_router(admin_policies.router)

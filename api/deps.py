@@ -33,10 +33,18 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-async def bearer_key(authorization: Annotated[str | None, Header()] = None) -> str:
+async def bearer_key(
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> str:
+    """The govroute key from ``Authorization: Bearer``, or from ``x-api-key`` as Anthropic
+    clients send it (Bearer wins when both come)."""
+    if not authorization and x_api_key and x_api_key.strip():
+        return x_api_key.strip()
     if not authorization:
         raise NotAuthenticated(
-            "missing Authorization header: send 'Authorization: Bearer <govroute key>'"
+            "missing Authorization header: send 'Authorization: Bearer <govroute key>' "
+            "(or 'x-api-key: <govroute key>')"
         )
     scheme, _, key = authorization.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():

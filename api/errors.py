@@ -1,8 +1,11 @@
 """The one place that maps govroute's errors to HTTP.
 
 Every error body has the OpenAI shape, so the official `openai` client parses
-it too: {"error": {"message", "type", "code", "param", ...}}. Routes raise
-domain errors (engine/errors.py) and never build HTTPException themselves.
+it too: {"error": {"message", "type", "code", "param", ...}}; on Anthropic's
+routes (POST /v1/messages) it has Anthropic's ({"type": "error", "error": {"type",
+"message", ...}}, api/gateway/translate.py `anthropic_error`), so the `anthropic`
+client parses it. Routes raise domain errors (engine/errors.py) and never build
+HTTPException themselves.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.gateway.translate import anthropic_error
 from engine.errors import (
     Conflict,
     DependencyUnavailable,
@@ -58,6 +62,18 @@ def error_body(
     return {"error": {"message": message, "type": type_, "code": code, "param": param, **extra}}
 
 
+ANTHROPIC_PATHS = ("/v1/messages",)
+
+
+def speaks_anthropic(request: Request) -> bool:
+    return request.url.path.rstrip("/") in ANTHROPIC_PATHS
+
+
+def shaped(request: Request, body: dict[str, Any], status: int) -> dict[str, Any]:
+    """The error body in the format of the route that failed."""
+    return anthropic_error(body, status) if speaks_anthropic(request) else body
+
+
 def status_of(exc: GovroutError) -> tuple[int, str]:
     for cls, status, type_ in STATUS:
         if isinstance(exc, cls):
@@ -80,7 +96,7 @@ async def _govroute_error(request: Request, exc: Exception) -> JSONResponse:
         log.warning("request failed: %s", exc.message, extra={"error_code": exc.code})
     param = getattr(exc, "field", None)
     body = error_body(exc.message, type_=type_, code=exc.code, param=param, **extra)
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(shaped(request, body, status), status_code=status, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -100,14 +116,18 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     body = error_body(
         "; ".join(problems), type_="invalid_request_error", code="invalid_request", param=param
     )
-    return JSONResponse(body, status_code=400)
+    return JSONResponse(shaped(request, body, 400), status_code=400)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     body = error_body(str(exc.detail), type_="invalid_request_error", code=code)
-    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    return JSONResponse(
+        shaped(request, body, exc.status_code),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -323,8 +323,10 @@ class Intent(_Spec):
 
 
 class UpstreamApi(_Spec):
-    kind: Literal["openai"] = Field(
-        default="openai", description="Wire protocol; 'openai' covers any OpenAI-compatible server."
+    kind: Literal["openai", "anthropic"] = Field(
+        default="openai",
+        description="Wire protocol: 'openai' covers any OpenAI-compatible server, "
+        "'anthropic' Anthropic's Messages API.",
     )
     base_url: str = Field(pattern=r"^https?://\S+$")
     key_env: EnvVarName | None = Field(

@@ -318,7 +318,9 @@ def test_when_the_engine_denies_then_403_carries_the_decision_and_nothing_is_sen
         ask(gw.client(ANALYST), THREAT)
     error = denied.value.body
     assert isinstance(error, dict)
-    assert error["code"] == "request_denied"
+    # OpenAI's content-policy shape (what litellm maps), govroute's own code beside it
+    assert (error["type"], error["code"]) == ("invalid_request_error", "content_policy_violation")
+    assert error["govroute_code"] == "request_denied"
     assert error["decision_id"].startswith("dec_")
     assert denied.value.response.headers["x-govroute-decision-id"] == error["decision_id"]
     # Both defences deny it: the threat intent and the trained detector.
@@ -601,6 +603,16 @@ def test_when_the_stream_breaks_midway_then_the_client_gets_an_error_event(gw: E
     gw.private.script({"text": "one two three four five six", "break_after": 3})
     with pytest.raises(openai.APIError, match="stream broke"):
         streamed(gw.client(ANALYST), SUMMARY)
+
+
+def test_when_the_stream_stalls_after_its_role_only_chunk_then_it_falls_back(gw: Env) -> None:
+    # The role chunk comes at once, the first text later than the read timeout: the
+    # caller has seen nothing yet, so the stream is not committed to the primary.
+    gw.private.script({"chunk_delay_s": 1.6})
+    pieces, chunks = streamed(gw.client(ANALYST), SUMMARY)
+    assert "".join(pieces) == f"You said: {SUMMARY}"
+    assert {c.model for c in chunks} == {FALLBACK}
+    assert len(gw.private.received()) == 3  # timeouts are retried within the model's share
 
 
 def test_when_the_stream_fails_before_its_first_chunk_then_it_falls_back(gw: Env) -> None:

@@ -71,6 +71,7 @@ CHECKS = [
 EXAMPLES = {
     "POST /v1/decide": 200,
     "POST /v1/chat/completions": 200,
+    "POST /v1/messages": 100,
     "POST /v1/detokenize": 120,
     "GET /v1/decisions/{decision_id}": 60,
     "GET /v1/models/{model_id}": 40,
@@ -85,6 +86,7 @@ NEGATIVE_TOO = frozenset(
     (
         "POST /v1/decide",
         "POST /v1/chat/completions",
+        "POST /v1/messages",
         "POST /v1/detokenize",
         "GET /v1/decisions/{decision_id}",
         "POST /v1/admin/policies/candidates",
@@ -193,12 +195,15 @@ def steered(case: AnyCase, steer: bool) -> AnyCase:
     if not steer or case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return case
     body = case.body if isinstance(case.body, dict) else None
-    if case.operation.label == "POST /v1/chat/completions" and body is not None:
+    generating = case.operation.label in ("POST /v1/chat/completions", "POST /v1/messages")
+    if generating and body is not None:
         body["model"] = "auto"
         body.pop("metadata", None)
         if case.headers:
             for name in [h for h in case.headers if h.lower().startswith("x-govroute-")]:
                 del case.headers[name]
+            if "anthropic-version" in case.headers:
+                case.headers["anthropic-version"] = "2023-06-01"
     elif case.operation.label == "POST /v1/detokenize" and body is not None:
         if body.get("text") is not None and body.get("pseudonyms") is not None:
             body.pop("pseudonyms")

@@ -1,5 +1,5 @@
-"""The OpenAI-compatible gateway: POST /v1/chat/completions, /v1/responses,
-/v1/embeddings, /v1/completions and GET /v1/models.
+"""The gateway: POST /v1/chat/completions, /v1/responses, /v1/embeddings,
+/v1/completions and GET /v1/models (OpenAI); POST /v1/messages (Anthropic).
 
     routes.py      HTTP surface (OpenAI shapes), the rate-limit seam
     schemas.py     the accepted request, context references, -> DecideRequest
@@ -18,6 +18,11 @@
     responses_api.py  the Responses API <-> chat completions (request, answer, events)
     completions_api.py  legacy text completions <-> chat completions
     embeddings.py  texts to embed: decided like prompts, one batch to one embeddings model
+    translate.py   OpenAI chat <-> Anthropic Messages: requests, answers, events (pure)
+    anthropic_schemas.py  the accepted Messages request -> ChatCompletionRequest
+    anthropic_routes.py   POST /v1/messages (Anthropic shapes, SSE events)
+    anthropic_upstream.py provider kind "anthropic": the Messages API client
+    fake_anthropic.py     a local Anthropic Messages server for demos and tests
 
 docs/gateway.md describes the behaviour.
 """

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.errors import error_body, status_of
+from api.errors import error_body, shaped, speaks_anthropic, status_of
 from engine.decision import Decision
 from engine.errors import Forbidden, InvalidRequest, UpstreamError
 
@@ -25,13 +25,27 @@ DECISION_HEADER = "X-Govroute-Decision-Id"
 
 
 class RequestDenied(Forbidden):
-    """The engine denied the request; nothing was sent to a model."""
+    """The engine denied the request; nothing was sent to a model.
+
+    A 403 (the openai and anthropic clients raise PermissionDeniedError) whose body
+    says content policy in each SDK's terms: OpenAI's ``invalid_request_error`` /
+    ``content_policy_violation``, which litellm maps to ContentPolicyViolationError,
+    and on /v1/messages Anthropic's ``permission_error`` with ``details.error_code``
+    ``request_denied``; always with the decision id. The message ends with the words
+    litellm looks for in both formats."""
 
     code = "request_denied"
+    openai_type = "invalid_request_error"
+    openai_code = "content_policy_violation"
 
     def __init__(self, decision: Decision) -> None:
         sentences = "; ".join(r.sentence for r in decision.reasons[:3])
-        super().__init__(f"govroute denied this request ({decision.id}): {sentences}")
+        # The last sentence is what litellm reads to raise ContentPolicyViolationError
+        # (its OpenAI and Anthropic mappings match these words in the message).
+        super().__init__(
+            f"govroute denied this request ({decision.id}): {sentences} The request was "
+            "rejected as a result of the safety system (content filtering policy)."
+        )
         self.decision_id = decision.id
         self.reasons = [
             {
@@ -77,13 +91,22 @@ async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GatewayError)
     status, type_ = status_of(exc)
     extra: dict[str, Any] = {"decision_id": exc.decision_id}
+    code = exc.code
     if isinstance(exc, RequestDenied):
         extra["reasons"] = exc.reasons
+        extra["govroute_code"] = exc.code
+        if not speaks_anthropic(request):
+            type_, code = exc.openai_type, exc.openai_code
     else:
         extra["attempts"] = exc.attempts
-    body = error_body(exc.message, type_=type_, code=exc.code, **extra)
-    headers = {DECISION_HEADER: exc.decision_id, "x-should-retry": "false"}
-    return JSONResponse(body, status_code=status, headers=headers)
+    body = error_body(exc.message, type_=type_, code=code, **extra)
+    # request-id: what the anthropic client shows as the error's request_id
+    headers = {
+        DECISION_HEADER: exc.decision_id,
+        "x-should-retry": "false",
+        "request-id": exc.decision_id,
+    }
+    return JSONResponse(shaped(request, body, status), status_code=status, headers=headers)
 
 
 def install_gateway_error_handlers(app: FastAPI) -> None:

@@ -73,6 +73,8 @@ class Rule(BaseModel):
     fields: dict[str, Any] | None = None
     choice_fields: dict[str, Any] | None = None
     fail_rate: float | None = Field(default=None, ge=0, le=1)
+    # the Anthropic fake: an error event of this type at break_after, not a dropped stream
+    stream_error_type: str | None = None
 
 
 class Script(BaseModel):
@@ -86,6 +88,22 @@ class FakeUpstreamState:
     received: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=200))
     lock: threading.Lock = field(default_factory=threading.Lock)
     rng: random.Random = field(default_factory=random.Random)
+
+    def record(self, body: dict[str, Any], key: str, **extra: Any) -> None:
+        """Remember a request: what a provider would have seen, and a key's fingerprint."""
+        with self.lock:
+            self.received.append(
+                {
+                    "at": time.time(),
+                    "model": str(body.get("model", "")),
+                    "stream": bool(body.get("stream")),
+                    "messages": body.get("messages", []),
+                    "params": {k: v for k, v in body.items() if k not in ("model", "messages")},
+                    "authorized": bool(key),
+                    "key_sha256": hashlib.sha256(key.encode()).hexdigest()[:12] if key else None,
+                    **extra,
+                }
+            )
 
     def take(self, model: str) -> Rule:
         with self.lock:
@@ -107,26 +125,7 @@ class FakeUpstreamState:
 def create_fake_upstream() -> FastAPI:
     app = FastAPI(title="govroute fake upstream", docs_url=None, redoc_url=None)
     state = FakeUpstreamState()
-    app.state.fake = state
-
-    @app.post("/_control")
-    def control(script: Script) -> dict[str, int]:
-        with state.lock:
-            state.rules = list(script.rules)
-            state.rng = random.Random(script.seed)
-        return {"rules": len(script.rules)}
-
-    @app.post("/_control/reset")
-    def reset() -> dict[str, str]:
-        with state.lock:
-            state.rules.clear()
-            state.received.clear()
-        return {"status": "reset"}
-
-    @app.get("/_received")
-    def received() -> dict[str, list[dict[str, Any]]]:
-        with state.lock:
-            return {"requests": list(state.received)}
+    add_control_routes(app, state)
 
     @app.get("/v1/models")
     def models() -> dict[str, Any]:
@@ -178,18 +177,7 @@ def create_fake_upstream() -> FastAPI:
         model = str(body.get("model", ""))
         auth = request.headers.get("authorization", "")
         key = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
-        with state.lock:
-            state.received.append(
-                {
-                    "at": time.time(),
-                    "model": model,
-                    "stream": bool(body.get("stream")),
-                    "messages": body.get("messages", []),
-                    "params": {k: v for k, v in body.items() if k not in ("model", "messages")},
-                    "authorized": bool(key),
-                    "key_sha256": hashlib.sha256(key.encode()).hexdigest()[:12] if key else None,
-                }
-            )
+        state.record(body, key)
         rule = state.take(model)
         if rule.delay_s:
             await asyncio.sleep(rule.delay_s)
@@ -224,6 +212,30 @@ def create_fake_upstream() -> FastAPI:
         )
 
     return app
+
+
+def add_control_routes(app: FastAPI, state: FakeUpstreamState) -> None:
+    """POST /_control, POST /_control/reset and GET /_received (every fake provider)."""
+    app.state.fake = state
+
+    @app.post("/_control")
+    def control(script: Script) -> dict[str, int]:
+        with state.lock:
+            state.rules = list(script.rules)
+            state.rng = random.Random(script.seed)
+        return {"rules": len(script.rules)}
+
+    @app.post("/_control/reset")
+    def reset() -> dict[str, str]:
+        with state.lock:
+            state.rules.clear()
+            state.received.clear()
+        return {"status": "reset"}
+
+    @app.get("/_received")
+    def received() -> dict[str, list[dict[str, Any]]]:
+        with state.lock:
+            return {"requests": list(state.received)}
 
 
 # The OpenAI wire shapes both fake upstreams answer with (bench/fast_upstream.py too).

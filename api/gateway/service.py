@@ -22,8 +22,13 @@
    provenance (`attempt` numbers them in order across candidates) and goes to
    the hooks.
 5. The answer is filtered (api/gateway/output.py); a stream is committed to a
-   model at its first chunk, and a failure after that ends the stream with an
-   in-band error event, since the caller already has part of the answer.
+   model at its first content chunk (chunks before it, such as the role-only
+   chunk most servers start with, are held back), so a stall or failure before
+   any text falls back like any other; a failure after that ends the stream with
+   an in-band error event, since the caller already has part of the answer.
+
+Formats are adapters at the edges (api/gateway/translate.py): `Reply.chunks` are
+OpenAI chunks as dicts, for a route that speaks another format.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ import anyio
 import httpx
 
 from api.errors import error_body
+from api.gateway.anthropic_upstream import AnthropicClient
 from api.gateway.breaker import BreakerState, Grant, rank_by_state
 from api.gateway.breaker_board import BreakerBoard
 from api.gateway.errors import (
@@ -114,7 +120,10 @@ class Gateway:
         return cls(
             settings=settings,
             http=http,
-            clients_by_kind={"openai": OpenAICompatibleClient(http)},
+            clients_by_kind={
+                "openai": OpenAICompatibleClient(http),
+                "anthropic": AnthropicClient(http),
+            },
             breakers=BreakerBoard.create(
                 settings.breaker_config(),
                 redis_url=redis_url if settings.breaker_shared else None,
@@ -158,14 +167,15 @@ class Exchange:
 
 @dataclass
 class Answer:
-    """The candidate that answered: a whole completion, or a stream and its first chunk."""
+    """The candidate that answered: a whole completion, or a stream and the chunks read
+    before it was committed (up to and including the first that carries content)."""
 
     endpoint: Endpoint
     role: str  # "primary" | "fallback N"
     started: float
     completion: dict[str, Any] | None = None
     stream: AsyncGenerator[dict[str, Any], None] | None = None
-    first_chunk: dict[str, Any] | None = None
+    held: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,16 +449,21 @@ class ChatService:
             completion = await client.complete(request, endpoint=endpoint, timeout=timeout)
             return Answer(endpoint, role, started, completion=completion)
         chunks = client.stream(request, endpoint=endpoint, timeout=timeout)
+        held: list[dict[str, Any]] = []
         try:
-            first = await chunks.__anext__()
+            # Committed at the first chunk with content: a stall after a role-only
+            # chunk must still fall back, since the caller has seen nothing yet.
+            while not (held and _commits(held[-1])):
+                held.append(await chunks.__anext__())
         except StopAsyncIteration:
-            raise UpstreamCallError(
-                f"{endpoint.provider_id} ended the stream before any chunk", kind="protocol"
-            ) from None
+            if not held:
+                raise UpstreamCallError(
+                    f"{endpoint.provider_id} ended the stream before any chunk", kind="protocol"
+                ) from None
         except BaseException:
             await _close(chunks)
             raise
-        return Answer(endpoint, role, started, stream=chunks, first_chunk=first)
+        return Answer(endpoint, role, started, stream=chunks, held=held)
 
     def _delay(
         self, exc: UpstreamCallError, attempt: int, allowed: int, deadline: float
@@ -498,8 +513,9 @@ class ChatService:
     async def _chunks(
         self, ex: Exchange, answer: Answer, body: ChatCompletionRequest
     ) -> AsyncGenerator[dict[str, Any], None]:
+        """The filtered chunks, then the in-band error body if the stream broke."""
         assert answer.stream is not None
-        assert answer.first_chunk is not None
+        assert answer.held
         model_id = answer.endpoint.model_id
         output = output_filter_for(
             ex.decision, self.runtime.state_for(ex.decision), self.gateway.secret, ex.pseudonyms
@@ -507,7 +523,7 @@ class ChatService:
         chunks = ChunkFilter(
             output,
             model_id=model_id,
-            completion_id=completion_id(answer.first_chunk.get("id"), output, ex.decision),
+            completion_id=completion_id(answer.held[0].get("id"), output, ex.decision),
             choices_expected=body.n or 1,
             hold=self.gateway.settings.stream_hold_chars,
         )
@@ -524,10 +540,10 @@ class ChatService:
                 filtering += time.perf_counter() - began
 
         try:
-            received += 1
-            first = answer.first_chunk
-            for out in filtered(lambda: chunks.on_chunk(first)):
-                yield out
+            for held in answer.held:
+                received += 1
+                for out in filtered(partial(chunks.on_chunk, held)):
+                    yield out
             if not chunks.done:
                 async for upstream_chunk in answer.stream:
                     received += 1
@@ -697,6 +713,20 @@ async def chat_sse(chunks: AsyncGenerator[dict[str, Any], None]) -> AsyncIterato
     finally:
         with anyio.CancelScope(shield=True):
             await chunks.aclose()
+
+
+def _commits(chunk: dict[str, Any]) -> bool:
+    """Does this chunk commit the stream to its model: text, a finish, or usage?"""
+    if chunk.get("usage"):
+        return True
+    for choice in chunk.get("choices") or []:
+        if not isinstance(choice, dict):
+            continue
+        delta = choice.get("delta")
+        content = delta.get("content") if isinstance(delta, dict) else None
+        if content or choice.get("finish_reason"):
+            return True
+    return False
 
 
 def _answer_chars(completion: dict[str, Any]) -> int:
