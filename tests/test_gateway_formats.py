@@ -49,7 +49,9 @@ def async_client(gw: Env, key: str) -> openai.AsyncOpenAI:
 def denied_body(exc: pytest.ExceptionInfo[openai.PermissionDeniedError]) -> dict[str, Any]:
     body = exc.value.body
     assert isinstance(body, dict)
-    assert body["code"] == "request_denied"
+    # The code litellm and the SDKs read as a content-policy refusal; govroute's own beside it.
+    assert body["code"] == "content_policy_violation"
+    assert body["govroute_code"] == "request_denied"
     assert body["decision_id"].startswith("dec_")
     assert exc.value.response.headers["x-govroute-decision-id"] == body["decision_id"]
     return body
