@@ -307,6 +307,7 @@ def _serve(settings: Settings) -> None:
             update={"drift_check_interval_s": DRIFT_CHECK_DEFAULT_S}
         )
     out.print(f"serving on http://{settings.api.host}:{settings.api.port} (OpenAPI at /docs)")
+    out.print(f"console at http://{settings.api.host}:{settings.api.port}/console")
     # Every line, uvicorn's too (log_config=None), in GOVROUTE_LOG_FORMAT, written off the
     # request threads.
     logs = configure_logging(settings.telemetry.log_format, settings.telemetry.log_level)

@@ -45,6 +45,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "GovernanceSettings",
     "Approval",  # an admin's approval of a candidate PolicySet (lifecycle.versions)
     "AdminAction",
+    "DecisionBucket",  # hourly decision counts for the console (graph/console_buckets.py)
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -148,6 +149,8 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     # construction as well as by the check before it is written.
     "CREATE CONSTRAINT approval_id IF NOT EXISTS FOR (n:Approval) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT adminaction_id IF NOT EXISTS FOR (n:AdminAction) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT decisionbucket_id IF NOT EXISTS "
+    "FOR (n:DecisionBucket) REQUIRE n.id IS UNIQUE",
     # The provenance hash chain (graph/provenance_chain.py): one batch per seq, one head.
     "CREATE CONSTRAINT provenancebatch_seq IF NOT EXISTS "
     "FOR (n:ProvenanceBatch) REQUIRE n.seq IS UNIQUE",
@@ -170,6 +173,10 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_batch IF NOT EXISTS FOR (n:Decision) ON (n.batch_seq)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
     "CREATE INDEX adminaction_started IF NOT EXISTS FOR (n:AdminAction) ON (n.started_at)",
+    # the console (graph/console_queries.py): a window's buckets, the decision list's filters
+    "CREATE INDEX decisionbucket_start IF NOT EXISTS FOR (n:DecisionBucket) ON (n.start)",
+    "CREATE INDEX decision_principal IF NOT EXISTS FOR (n:Decision) ON (n.principal_id)",
+    "CREATE INDEX decision_intent IF NOT EXISTS FOR (n:Decision) ON (n.intent_id)",
 )
 
 
