@@ -60,7 +60,7 @@ def _as_page(api_handler: Handler) -> Handler:
             status_code=answer.status_code,
             status=answer.status_code,
             message=error["message"],
-            param=error.get("param"),
+            param=(error.get("param") or "").removeprefix("query.") or None,
         )
 
     return handle
