@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -201,14 +202,12 @@ def test_when_list_is_filtered_by_label_and_outcome_then_only_those_match(
     allowed = record(tenant, HOUR + timedelta(minutes=1), "allow")
     allowed["labels"] = ["internal"]
     write_provenance(graph, [denied, allowed], [])
-    window = {"since": HOUR, "until": HOUR + timedelta(hours=1), "tenant": tenant}
+    window = DecisionFilter(since=HOUR, until=HOUR + timedelta(hours=1), tenant=tenant)
 
-    by_label = list_decisions(graph, DecisionFilter(**window, label="pci"), after=None, limit=10)
-    by_outcome = list_decisions(
-        graph, DecisionFilter(**window, outcomes=("allow",)), after=None, limit=10
-    )
+    by_label = list_decisions(graph, replace(window, label="pci"), after=None, limit=10)
+    by_outcome = list_decisions(graph, replace(window, outcomes=("allow",)), after=None, limit=10)
     by_policy = list_decisions(
-        graph, DecisionFilter(**window, policy="deny-detected-attack"), after=None, limit=10
+        graph, replace(window, policy="deny-detected-attack"), after=None, limit=10
     )
 
     assert [r.id for r in by_label.rows] == [denied["id"]]

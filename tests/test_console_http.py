@@ -261,7 +261,7 @@ def test_when_browser_link_is_run_in_neo4j_then_it_finds_the_reasons_path(
         parts = urlsplit(link.replace("&amp;", "&"))
         assert (parts.port, parts.path) == (7599, "/browser/")
         cypher = unquote(parse_qs(parts.query)["arg"][0])
-        rows = graph.run_statement(cypher)  # type: ignore[arg-type]
+        rows = graph.run_statement(cypher)
         assert rows, cypher
 
 
