@@ -37,14 +37,25 @@ ON CREATE SET k.tenant_id = b.tenant_id, k.start = datetime(b.start), k.kind = b
 SET k.count = k.count + b.count
 """
 
-# The buckets of hours starting in [since, until), of one tenant or all, of some kinds.
-READ_BUCKETS: LiteralString = """
+# A window's buckets summed in the graph, so a page receives one row per point it draws
+# however many tenants and hours there are: per hour (the overview's series, tenants
+# added up) or per tenant over the whole window (the heatmaps).
+READ_HOURLY: LiteralString = """
 MATCH (k:DecisionBucket)
 WHERE k.start >= datetime($since) AND k.start < datetime($until)
   AND k.kind IN $kinds
   AND ($tenant IS NULL OR k.tenant_id = $tenant)
-RETURN k.tenant_id AS tenant_id, toString(k.start) AS start, k.kind AS kind, k.key AS key,
-       k.key2 AS key2, k.count AS count
+RETURN toString(k.start) AS start, k.kind AS kind, k.key AS key, k.key2 AS key2,
+       sum(k.count) AS count
+"""
+
+READ_WINDOW_TOTALS: LiteralString = """
+MATCH (k:DecisionBucket)
+WHERE k.start >= datetime($since) AND k.start < datetime($until)
+  AND k.kind IN $kinds
+  AND ($tenant IS NULL OR k.tenant_id = $tenant)
+RETURN k.tenant_id AS tenant_id, k.kind AS kind, k.key AS key, k.key2 AS key2,
+       sum(k.count) AS count
 """
 
 # One page of decisions, newest first; a page starts strictly after the cursor

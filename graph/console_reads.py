@@ -13,6 +13,9 @@ from graph.connection import GraphClient, records
 
 @dataclass(frozen=True, slots=True)
 class Bucket:
+    """A count summed over tenants for one hour (`read_hourly`: tenant_id is ""), or over
+    the window for one tenant (`read_window_totals`: start is "")."""
+
     tenant_id: str
     start: str  # the hour, as Neo4j writes a datetime: 2026-12-07T10:00:00Z
     kind: str
@@ -61,7 +64,7 @@ class DecisionPage:
     next: Cursor | None  # None on the last page
 
 
-def read_buckets(
+def read_hourly(
     client: GraphClient,
     *,
     since: datetime,
@@ -69,16 +72,31 @@ def read_buckets(
     kinds: Sequence[str],
     tenant: str | None,
 ) -> list[Bucket]:
+    """Counts per hour and key of the window, summed over the tenants read."""
     rows = client.read(
-        records,
-        q.READ_BUCKETS,
-        since=since.isoformat(),
-        until=until.isoformat(),
-        kinds=list(kinds),
-        tenant=tenant,
-    )
+        records, q.READ_HOURLY, since=since.isoformat(), until=until.isoformat(),
+        kinds=list(kinds), tenant=tenant,
+    )  # fmt: skip
     return [
-        Bucket(r["tenant_id"], r["start"], r["kind"], r["key"], r["key2"] or "", int(r["count"]))
+        Bucket("", r["start"], r["kind"], r["key"], r["key2"] or "", int(r["count"])) for r in rows
+    ]
+
+
+def read_window_totals(
+    client: GraphClient,
+    *,
+    since: datetime,
+    until: datetime,
+    kinds: Sequence[str],
+    tenant: str | None,
+) -> list[Bucket]:
+    """Counts per tenant and key over the whole window."""
+    rows = client.read(
+        records, q.READ_WINDOW_TOTALS, since=since.isoformat(), until=until.isoformat(),
+        kinds=list(kinds), tenant=tenant,
+    )  # fmt: skip
+    return [
+        Bucket(r["tenant_id"], "", r["kind"], r["key"], r["key2"] or "", int(r["count"]))
         for r in rows
     ]
 

@@ -17,7 +17,7 @@ import pytest
 from api.console.charts import percentile
 from graph.connection import GraphClient
 from graph.console_buckets import BucketKind, decision_counts, hour_of, latency_bucket
-from graph.console_reads import DecisionFilter, list_decisions, read_buckets
+from graph.console_reads import DecisionFilter, list_decisions, read_window_totals
 from graph.provenance import write_provenance
 from loaders.policy_load import LoadReport
 
@@ -108,7 +108,7 @@ def record(
 
 
 def counts(graph: GraphClient, tenant: str) -> dict[tuple[str, str, str], int]:
-    buckets = read_buckets(
+    buckets = read_window_totals(
         graph,
         since=HOUR - timedelta(days=1),
         until=HOUR + timedelta(days=1),

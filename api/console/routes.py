@@ -26,7 +26,13 @@ from api.settings import Settings
 from engine.errors import Forbidden, NotFound
 from graph.console_buckets import BucketKind
 from graph.console_queries import browser_cypher
-from graph.console_reads import DecisionFilter, list_decisions, read_buckets, read_tenants
+from graph.console_reads import (
+    DecisionFilter,
+    list_decisions,
+    read_hourly,
+    read_tenants,
+    read_window_totals,
+)
 from graph.provenance import read_decision
 from lifecycle import versions
 from lifecycle.diff_report import policy_diff
@@ -58,7 +64,7 @@ def overview_page(
 ) -> HTMLResponse:
     window = params.window(since, until, now=_now(), hourly=True)
     scope = viewer.tenant_filter(params.an_id(tenant, "tenant"))
-    buckets = read_buckets(
+    buckets = read_hourly(
         runtime.graph, since=window.since, until=window.until, kinds=OVERVIEW_KINDS, tenant=scope
     )
     view = overview(buckets, window.hours())
@@ -87,7 +93,7 @@ def heatmap_page(
 ) -> HTMLResponse:
     window = params.window(since, until, now=_now(), hourly=True)
     scope = viewer.tenant_filter(params.an_id(tenant, "tenant"))
-    buckets = read_buckets(
+    buckets = read_window_totals(
         runtime.graph, since=window.since, until=window.until, kinds=HEATMAP_KINDS, tenant=scope
     )
     # Cells link to the list of exactly the decisions they count: the same whole hours,
