@@ -106,6 +106,7 @@ class GR(DefinedNamespace):
     GovernanceSettings: URIRef
     Approval: URIRef
     AdminAction: URIRef
+    DecisionBucket: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
