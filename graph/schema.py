@@ -173,11 +173,9 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_batch IF NOT EXISTS FOR (n:Decision) ON (n.batch_seq)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
     "CREATE INDEX adminaction_started IF NOT EXISTS FOR (n:AdminAction) ON (n.started_at)",
-    # the console (graph/console_queries.py): a window's buckets, the decision list's filters
+    # the console (graph/console_queries.py): a window's buckets by kind and hour
     "CREATE INDEX decisionbucket_kind_start IF NOT EXISTS "
     "FOR (n:DecisionBucket) ON (n.kind, n.start)",
-    "CREATE INDEX decision_principal IF NOT EXISTS FOR (n:Decision) ON (n.principal_id)",
-    "CREATE INDEX decision_intent IF NOT EXISTS FOR (n:Decision) ON (n.intent_id)",
 )
 
 
