@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install redis promtool clean-neo4j
+.PHONY: run test lint install redis promtool chromium clean-neo4j
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,15 @@ promtool:
 	      -o DPkg::Lock::Timeout=300 --no-install-recommends prometheus; } \
 	    >/dev/null || { echo "could not install promtool: install Debian's prometheus"; exit 1; }; }
 
-test: lint redis promtool
+# The console's browser tests drive Debian's chromium through Playwright (never a browser
+# download of Playwright's own).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing chromium from Debian for the console's browser tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	    >/dev/null || { echo "could not install chromium: install Debian's package"; exit 1; }; }
+
+test: lint redis promtool chromium
 	$(BIN)/pytest
 
 clean-neo4j:

@@ -17,6 +17,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from api.admin import lifecycle_routes as admin_lifecycle
 from api.admin import policies as admin_policies
+from api.console import install_console, open_sessions
 from api.drift_watch import DriftWatch
 from api.errors import install_error_handlers
 from api.gateway import anthropic_routes, format_routes
@@ -82,6 +83,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # A secret this replica must not make up stops it before anything opens.
         secret = settings.load_secret()
+        open_sessions(app, secret)  # the console's session cookies are sealed with it
         # Telemetry and rate limits first: the runtime reports through them.
         telemetry = Telemetry(settings.telemetry, span_exporter=span_exporter)
         limiter = RateLimiter.from_settings(settings.rate_limits, on_reject=telemetry.rate_limited)
@@ -184,5 +186,6 @@ def create_app(
     app.include_router(admin_policies.audit_router)
     app.include_router(admin_lifecycle.router)
     app.include_router(admin_lifecycle.audit_router)
+    install_console(app)  # after install_error_handlers: its error pages wrap them
     app.openapi = partial(truthful_openapi, app)  # type: ignore[method-assign]
     return app

@@ -355,6 +355,7 @@ class Runtime:
         if decision.allowed or decision.held:
             self.vault.keep(decision.pseudonym_scope, entries_of(decision))
         record = decision_record(decision, inputs.replay)
+        record["latency_ms"] = round(clock.seconds() * 1000, 3)  # the console's latency chart
         if candidate is not None:  # which version decided, while a candidate is out
             role = CANARY if canary is not None else ACTIVE
             record["rollout"] = rollout_field(role, candidate.version, state.snapshot.version)

@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.provenance import dumps
 from engine.threats.model import ANY_ATTACK
-from graph import queries, rollout_queries
+from graph import console_buckets, queries, rollout_queries
 from graph.connection import GraphClient, records
 from graph.provenance_chain import extend_chain, new_chain_token
 
@@ -81,15 +81,19 @@ def write_provenance(
     rows = [{**decision_row(r), "chain_token": token} for r in decisions]
 
     def work(tx: Any) -> None:
+        # Asked before each write: only what this transaction creates is counted.
+        fresh = console_buckets.new_decisions(tx, decisions)
         if rows:
             tx.run(queries.WRITE_DECISIONS, rows=rows).consume()
             extend_chain(tx, token, {row["id"]: row["record"] for row in rows})
+        attempted = console_buckets.new_attempts(tx, attempts)
         if attempts:
             tx.run(queries.WRITE_ATTEMPTS, rows=list(attempts)).consume()
         if restores:
             tx.run(queries.WRITE_RESTORES, rows=list(restores)).consume()
         if shadows:
             tx.run(rollout_queries.WRITE_SHADOWS, rows=list(shadows)).consume()
+        console_buckets.add_buckets(tx, fresh, attempted)
 
     client.write(work)
 

@@ -51,6 +51,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "Approval",  # an admin's approval of a candidate PolicySet (lifecycle.versions)
     "AdminAction",
     "Review",  # a reviewer's verdict on a held decision (api/review/)
+    "DecisionBucket",  # hourly decision counts for the console (graph/console_buckets.py)
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -159,6 +160,8 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT adminaction_id IF NOT EXISTS FOR (n:AdminAction) REQUIRE n.id IS UNIQUE",
     # A review's id is its decision's: one hold per decision, whatever retries do.
     "CREATE CONSTRAINT review_id IF NOT EXISTS FOR (n:Review) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT decisionbucket_id IF NOT EXISTS "
+    "FOR (n:DecisionBucket) REQUIRE n.id IS UNIQUE",
     # The provenance hash chain (graph/provenance_chain.py): one batch per seq, one head.
     "CREATE CONSTRAINT provenancebatch_seq IF NOT EXISTS "
     "FOR (n:ProvenanceBatch) REQUIRE n.seq IS UNIQUE",
@@ -185,6 +188,9 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX review_queue IF NOT EXISTS FOR (n:Review) ON (n.tenant_id, n.status)",
     "CREATE INDEX review_status IF NOT EXISTS FOR (n:Review) ON (n.status)",
     "CREATE INDEX review_notify IF NOT EXISTS FOR (n:Review) ON (n.notify)",
+    # the console (graph/console_queries.py): a window's buckets by kind and hour
+    "CREATE INDEX decisionbucket_kind_start IF NOT EXISTS "
+    "FOR (n:DecisionBucket) ON (n.kind, n.start)",
 )
 
 

@@ -107,6 +107,7 @@ class GR(DefinedNamespace):
     Approval: URIRef
     AdminAction: URIRef
     Review: URIRef
+    DecisionBucket: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
