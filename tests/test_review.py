@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -526,3 +527,102 @@ def test_when_reviews_happen_then_metrics_show_time_to_review_and_queue_depth(rv
         assert time.monotonic() < deadline, "queue depth never reached 1"
         time.sleep(0.1)
     assert 'govroute_review_seconds_count{verdict="approved"}' in text
+
+
+# --------------------------------------------------------------------------- the console's queue
+# Driven as a browser would: the login form's session cookie, the page's forms, the redirects.
+
+
+def signed_in(rv: Env, key: str) -> tuple[httpx.Client, httpx.Response]:
+    """A client holding the console's session cookie for `key`, and the login's answer."""
+    client = httpx.Client(base_url=rv.url, timeout=30)
+    answer = client.post("/console/login", data={"key": key, "next": "/console"})
+    return client, answer
+
+
+def test_when_a_reviewer_signs_in_then_the_queue_shows_the_held_request(rv: Env) -> None:
+    review_id = rv.hold()
+    browser, login = signed_in(rv, REVIEWER)
+
+    page = browser.get("/console/reviews")
+
+    assert login.status_code == 303
+    assert login.headers["location"] == "/console/reviews"  # a reviewer's start page
+    assert page.status_code == 200
+    assert f'id="review-{review_id}"' in page.text
+    assert PROMPT in page.text  # the held (redacted) request, as it would be sent
+    assert f'action="/console/reviews/{review_id}/approve"' in page.text
+    assert ">Reviews<" in page.text
+    assert ">Overview<" not in page.text  # a reviewer-only key has nothing else
+
+
+def test_when_a_reviewer_approves_in_the_console_then_the_request_is_served(rv: Env) -> None:
+    client = openai.OpenAI(base_url=f"{rv.url}/v1", api_key=ANALYST, max_retries=0)
+    held = client.chat.completions.create(
+        model="auto", messages=[{"role": "user", "content": PROMPT}], extra_headers=PURPOSE
+    )
+    review_id = govroute(held)["review_id"]
+    browser, _ = signed_in(rv, REVIEWER)
+
+    done = browser.post(
+        f"/console/reviews/{review_id}/approve", data={"reason": "board pack, fine"}
+    )
+    after = browser.get(done.headers["location"])
+
+    assert done.status_code == 303
+    assert re.search(rf"{review_id} is <strong>approved</strong> by eu-reviewer", after.text)
+    assert f'id="review-{review_id}"' not in after.text  # no longer pending
+    served = rv.until(review_id, lambda r: r["served"] is not None)
+    assert served["verdict"]["reason"] == "board pack, fine"
+    assert served["answer"]["choices"][0]["message"]["content"] == f"You said: {PROMPT}"
+
+
+def test_when_a_verdict_has_no_reason_then_the_page_says_so_and_nothing_changes(
+    rv: Env,
+) -> None:
+    review_id = rv.hold()
+    browser, _ = signed_in(rv, REVIEWER)
+
+    refused = browser.post(f"/console/reviews/{review_id}/reject", data={"reason": "  "})
+
+    assert refused.status_code == 400
+    assert "give a reason" in refused.text
+    assert "text/html" in refused.headers["content-type"]
+    assert rv.poll(review_id)["status"] == "pending"
+
+
+def test_when_the_requester_reviews_their_own_request_then_the_console_refuses(
+    rv: Env,
+) -> None:
+    review_id = rv.hold(key=ANALYST_REVIEWER)
+    browser, _ = signed_in(rv, ANALYST_REVIEWER)
+
+    refused = browser.post(f"/console/reviews/{review_id}/approve", data={"reason": "mine"})
+
+    assert refused.status_code == 403
+    assert rv.poll(review_id, key=ANALYST_REVIEWER)["status"] == "pending"
+
+
+def test_when_another_tenants_reviewer_looks_then_the_hold_is_neither_listed_nor_decidable(
+    rv: Env,
+) -> None:
+    review_id = rv.hold()
+    browser, _ = signed_in(rv, US_REVIEWER)
+
+    page = browser.get("/console/reviews")
+    refused = browser.post(f"/console/reviews/{review_id}/approve", data={"reason": "no"})
+
+    assert review_id not in page.text
+    assert refused.status_code == 404
+    assert rv.poll(review_id)["status"] == "pending"
+
+
+def test_when_a_reviewer_only_key_opens_another_page_then_it_is_refused(rv: Env) -> None:
+    browser, _ = signed_in(rv, REVIEWER)
+
+    overview = browser.get("/console")
+    _, login = signed_in(rv, ANALYST)
+
+    assert overview.status_code == 403
+    assert "/console/reviews" in overview.text  # says where this key's page is
+    assert login.status_code == 403  # neither audit, policy_admin nor review

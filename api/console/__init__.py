@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
-from api.console import login, routes
+from api.console import login, reviews, routes
 from api.console.render import STATIC, page
 from api.console.session import SessionSeal
 from engine.errors import GovroutError, NotAuthenticated
@@ -33,6 +33,7 @@ def install_console(app: FastAPI) -> None:
     """After api.errors.install_error_handlers: the console's error pages wrap them."""
     app.include_router(login.router)
     app.include_router(routes.router)
+    app.include_router(reviews.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="console-static")
     for kind in (GovroutError, RequestValidationError, StarletteHTTPException):
         app.add_exception_handler(kind, _as_page(app.exception_handlers[kind]))

@@ -7,7 +7,9 @@ The console uses the admin API's keys and permissions (loaders/spec.py `Permissi
   policy versions;
 - a **tenant admin**, a key whose roles grant `audit` (as GET /v1/decisions/{id} treats
   it), sees its own tenant's decisions and aggregates only: another tenant's decision is
-  "not visible to this key" exactly like an id that does not exist.
+  "not visible to this key" exactly like an id that does not exist;
+- a **reviewer**, a key whose roles grant `review` (docs/review.md), sees its own tenant's
+  review queue (/console/reviews); with `review` alone, nothing else.
 
 Any other key is refused (403). The key comes from `Authorization: Bearer` (scripts) or
 from the session cookie the login form set (browsers; api/console/session.py).
@@ -42,6 +44,17 @@ class Viewer:
     def may_see(self, tenant_id: str) -> bool:
         return self.all_tenants or tenant_id == self.principal.tenant
 
+    @property
+    def audits(self) -> bool:
+        """May read decisions and aggregates (every page but the review queue)."""
+        granted = self.principal.permissions
+        return Permission.POLICY_ADMIN in granted or Permission.AUDIT in granted
+
+    @property
+    def reviews(self) -> bool:
+        """May approve or reject held requests of its tenant (/console/reviews)."""
+        return Permission.REVIEW in self.principal.permissions
+
     def tenant_filter(self, asked: str | None) -> str | None:
         """The tenant a read is narrowed to when the viewer asked for `asked`."""
         if asked is not None and not self.may_see(asked):
@@ -52,11 +65,11 @@ class Viewer:
 def viewer_of(principal: Principal) -> Viewer:
     if Permission.POLICY_ADMIN in principal.permissions:
         return Viewer(principal, all_tenants=True)
-    if Permission.AUDIT in principal.permissions:
+    if principal.permissions & {Permission.AUDIT, Permission.REVIEW}:
         return Viewer(principal, all_tenants=False)
     raise Forbidden(
-        f"principal {principal.id} has no role with the 'policy_admin' or 'audit' permission, "
-        "which the console needs"
+        f"principal {principal.id} has no role with the 'policy_admin', 'audit' or 'review' "
+        "permission, which the console needs"
     )
 
 
@@ -84,10 +97,28 @@ async def authenticate(runtime: RuntimeDep, key: str) -> Principal:
     return await run_in_threadpool(runtime.authenticate, key)
 
 
-async def current_viewer(
-    runtime: RuntimeDep, key: Annotated[str, Depends(presented_key)]
-) -> Viewer:
+async def signed_in(runtime: RuntimeDep, key: Annotated[str, Depends(presented_key)]) -> Viewer:
     return viewer_of(await authenticate(runtime, key))
 
 
+async def current_viewer(viewer: Annotated[Viewer, Depends(signed_in)]) -> Viewer:
+    """A viewer of decisions and aggregates (every page but the review queue)."""
+    if not viewer.audits:
+        raise Forbidden(
+            f"principal {viewer.principal.id} may review held requests only: "
+            "its queue is /console/reviews"
+        )
+    return viewer
+
+
+async def current_reviewer(viewer: Annotated[Viewer, Depends(signed_in)]) -> Viewer:
+    if not viewer.reviews:
+        raise Forbidden(
+            f"principal {viewer.principal.id} has no role with the 'review' permission, "
+            "which the review queue needs"
+        )
+    return viewer
+
+
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+ReviewerDep = Annotated[Viewer, Depends(current_reviewer)]

@@ -42,10 +42,12 @@ async def login(request: Request, runtime: RuntimeDep) -> Response:
     try:
         if not key:
             raise NotAuthenticated("enter an admin API key")
-        viewer_of(await authenticate(runtime, key))
+        viewer = viewer_of(await authenticate(runtime, key))
     except (NotAuthenticated, Forbidden) as exc:
         status = 403 if isinstance(exc, Forbidden) else 401
         return page(request, "login.html", None, status_code=status, next=target, error=exc.message)
+    if not viewer.audits and target == "/console":
+        target = "/console/reviews"  # a reviewer's start page: nothing else is theirs
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         COOKIE,
