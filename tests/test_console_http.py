@@ -98,7 +98,7 @@ def test_when_key_has_neither_audit_nor_policy_admin_then_the_console_refuses_it
 
     assert by_form.status_code == 403
     assert by_bearer.status_code == 403
-    assert "eu-engineer has no role with the 'policy_admin' or 'audit' permission" in (
+    assert "eu-engineer has no role with the 'policy_admin', 'audit' or 'review' permission" in (
         unescape(by_bearer.text)
     )
 
