@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator, Mapping
+from contextlib import aclosing
 from typing import Any
 
 import httpx
@@ -39,7 +40,7 @@ from api.gateway.upstream import (
     _network,
     _status_error,
     _timeout,
-    sse_data,
+    stream_data,
 )
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -87,38 +88,26 @@ class AnthropicClient:
     async def stream(
         self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
     ) -> AsyncGenerator[dict[str, Any], None]:
-        body = _translated(endpoint, {**request, "stream": True})
         key = _key(endpoint)
         chunks = EventsToChunks()
-        try:
-            async with self._http.stream(
-                "POST",
-                _url(endpoint),
-                json=body,
-                headers=self._headers(key, stream=True),
-                timeout=timeout,
-            ) as response:
-                if response.status_code >= 400:
-                    content = await response.aread()
-                    raise _status_error(endpoint, response, content, key)
-                media = response.headers.get("content-type", "")
-                if not media.startswith("text/event-stream"):
-                    raise UpstreamCallError(
-                        f"{endpoint.provider_id} did not stream (content-type {media or 'none'})",
-                        kind="protocol",
-                    )
-                async for data in sse_data(response.aiter_lines()):
-                    event = _event(endpoint, data)
-                    if event.get("type") == "error":
-                        raise _stream_error(endpoint, event)
-                    for chunk in chunks.on_event(event):
-                        yield chunk
-                    if event.get("type") == "message_stop":
-                        return
-        except httpx.TimeoutException as exc:
-            raise _timeout(endpoint, exc) from exc
-        except httpx.TransportError as exc:
-            raise _network(endpoint, exc) from exc
+        events = stream_data(
+            self._http,
+            endpoint,
+            _url(endpoint),
+            _translated(endpoint, {**request, "stream": True}),
+            headers=self._headers(key, stream=True),
+            key=key,
+            timeout=timeout,
+        )
+        async with aclosing(events):
+            async for data in events:
+                event = _event(endpoint, data)
+                if event.get("type") == "error":
+                    raise _stream_error(endpoint, event)
+                for chunk in chunks.on_event(event):
+                    yield chunk
+                if event.get("type") == "message_stop":
+                    return
 
     def _headers(self, key: str | None, *, stream: bool) -> dict[str, str]:
         headers = {

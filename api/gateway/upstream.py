@@ -27,7 +27,7 @@ import asyncio
 import json
 import os
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -253,33 +253,56 @@ class OpenAICompatibleClient:
     async def stream(
         self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
     ) -> AsyncGenerator[dict[str, Any], None]:
-        body = {**request, "stream": True}
         key = _key(endpoint)
-        try:
-            async with self._http.stream(
-                "POST",
-                _url(endpoint),
-                json=body,
-                headers=_headers(key, stream=True),
-                timeout=timeout,
-            ) as response:
-                if response.status_code >= 400:
-                    content = await response.aread()
-                    raise _status_error(endpoint, response, content, key)
-                media = response.headers.get("content-type", "")
-                if not media.startswith("text/event-stream"):
-                    raise UpstreamCallError(
-                        f"{endpoint.provider_id} did not stream (content-type {media or 'none'})",
-                        kind="protocol",
-                    )
-                async for data in sse_data(response.aiter_lines()):
-                    if data.strip() == "[DONE]":
-                        return
-                    yield _chunk(endpoint, data)
-        except httpx.TimeoutException as exc:
-            raise _timeout(endpoint, exc) from exc
-        except httpx.TransportError as exc:
-            raise _network(endpoint, exc) from exc
+        events = stream_data(
+            self._http,
+            endpoint,
+            _url(endpoint),
+            {**request, "stream": True},
+            headers=_headers(key, stream=True),
+            key=key,
+            timeout=timeout,
+        )
+        async with aclosing(events):
+            async for data in events:
+                if data.strip() == "[DONE]":
+                    return
+                yield _chunk(endpoint, data)
+
+
+async def stream_data(
+    http: UpstreamHttp,
+    endpoint: Endpoint,
+    url: str,
+    body: Mapping[str, Any],
+    *,
+    headers: Mapping[str, str],
+    key: str | None,
+    timeout: httpx.Timeout,
+) -> AsyncGenerator[str, None]:
+    """The ``data:`` payloads of a streamed POST, whatever the provider's wire format.
+    Every failure (an error status, an answer that is not an event stream, a timeout, the
+    network) is an `UpstreamCallError` of the kind retries and breakers read. Close it
+    (`contextlib.aclosing`) when done early, so the connection is given back at once."""
+    try:
+        async with http.stream(
+            "POST", url, json=body, headers=dict(headers), timeout=timeout
+        ) as response:
+            if response.status_code >= 400:
+                content = await response.aread()
+                raise _status_error(endpoint, response, content, key)
+            media = response.headers.get("content-type", "")
+            if not media.startswith("text/event-stream"):
+                raise UpstreamCallError(
+                    f"{endpoint.provider_id} did not stream (content-type {media or 'none'})",
+                    kind="protocol",
+                )
+            async for data in sse_data(response.aiter_lines()):
+                yield data
+    except httpx.TimeoutException as exc:
+        raise _timeout(endpoint, exc) from exc
+    except httpx.TransportError as exc:
+        raise _network(endpoint, exc) from exc
 
 
 async def post_json(
