@@ -40,6 +40,7 @@ from api.gateway.upstream import (
     _network,
     _status_error,
     _timeout,
+    json_event,
     stream_data,
 )
 
@@ -101,7 +102,7 @@ class AnthropicClient:
         )
         async with aclosing(events):
             async for data in events:
-                event = _event(endpoint, data)
+                event = json_event(endpoint, data)
                 if event.get("type") == "error":
                     raise _stream_error(endpoint, event)
                 for chunk in chunks.on_event(event):
@@ -131,20 +132,6 @@ def _translated(endpoint: Endpoint, request: Mapping[str, Any]) -> dict[str, Any
             f"{endpoint.provider_id} (kind anthropic) cannot serve this request: {exc}",
             kind="config",
         ) from exc
-
-
-def _event(endpoint: Endpoint, data: str) -> dict[str, Any]:
-    try:
-        event = json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise UpstreamCallError(
-            f"{endpoint.provider_id} streamed an event that is not JSON", kind="protocol"
-        ) from exc
-    if not isinstance(event, dict):
-        raise UpstreamCallError(
-            f"{endpoint.provider_id} streamed an event that is not an object", kind="protocol"
-        )
-    return event
 
 
 def _stream_error(endpoint: Endpoint, event: Mapping[str, Any]) -> UpstreamCallError:

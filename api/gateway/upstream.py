@@ -355,17 +355,23 @@ async def sse_data(lines: AsyncIterator[str]) -> AsyncIterator[str]:
         yield "\n".join(data)
 
 
-def _chunk(endpoint: Endpoint, data: str) -> dict[str, Any]:
+def json_event(endpoint: Endpoint, data: str) -> dict[str, Any]:
+    """One streamed event's JSON object; anything else is the provider's protocol error."""
     try:
-        chunk = json.loads(data)
+        event = json.loads(data)
     except json.JSONDecodeError as exc:
         raise UpstreamCallError(
             f"{endpoint.provider_id} streamed an event that is not JSON", kind="protocol"
         ) from exc
-    if not isinstance(chunk, dict):
+    if not isinstance(event, dict):
         raise UpstreamCallError(
             f"{endpoint.provider_id} streamed an event that is not an object", kind="protocol"
         )
+    return event
+
+
+def _chunk(endpoint: Endpoint, data: str) -> dict[str, Any]:
+    chunk = json_event(endpoint, data)
     error = chunk.get("error")
     if error is not None:  # OpenAI-style servers report mid-stream failures this way
         message = error.get("message") if isinstance(error, dict) else str(error)
