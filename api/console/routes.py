@@ -62,24 +62,15 @@ def overview_page(
     until: Text = None,
     tenant: Text = None,
 ) -> HTMLResponse:
-    window = params.window(since, until, now=_now(), hourly=True)
-    scope = viewer.tenant_filter(params.an_id(tenant, "tenant"))
+    window, scope = _window_and_scope(viewer, since, until, tenant)
     buckets = read_hourly(
         runtime.graph, since=window.since, until=window.until, kinds=OVERVIEW_KINDS, tenant=scope
     )
     view = overview(buckets, window.hours())
-    return page(
-        request,
-        "overview.html",
-        viewer,
-        window=window,
-        tenant=scope,
-        since=since,
-        until=until,
-        tenants=_tenants(runtime, viewer),
-        view=view,
-        chart=view.chart_data(),
-    )
+    return _window_page(
+        request, "overview.html", viewer, runtime, window, scope, since, until,
+        view=view, chart=view.chart_data(),
+    )  # fmt: skip
 
 
 @router.get("/heatmap", response_class=HTMLResponse)
@@ -91,8 +82,7 @@ def heatmap_page(
     until: Text = None,
     tenant: Text = None,
 ) -> HTMLResponse:
-    window = params.window(since, until, now=_now(), hourly=True)
-    scope = viewer.tenant_filter(params.an_id(tenant, "tenant"))
+    window, scope = _window_and_scope(viewer, since, until, tenant)
     buckets = read_window_totals(
         runtime.graph, since=window.since, until=window.until, kinds=HEATMAP_KINDS, tenant=scope
     )
@@ -110,15 +100,15 @@ def heatmap_page(
     def by_label(intent_id: str, label: str) -> str:
         return "/console/decisions?" + query(**common, tenant=scope, intent=intent_id, label=label)
 
-    return page(
+    return _window_page(
         request,
         "heatmap.html",
         viewer,
-        window=window,
-        tenant=scope,
-        since=since,
-        until=until,
-        tenants=_tenants(runtime, viewer),
+        runtime,
+        window,
+        scope,
+        since,
+        until,
         by_policy=grid(
             heatmap(buckets, BucketKind.POLICY_VIOLATION, by_tenant=True),
             id="by-policy",
@@ -244,6 +234,32 @@ def diff_page(
     _platform_only(viewer, "policy diffs")
     diff = policy_diff(stored_source(runtime.graph, a), stored_source(runtime.graph, b))
     return page(request, "diff.html", viewer, a=a, b=b, diff=diff, report=diff_text(diff))
+
+
+def _window_and_scope(
+    viewer: Viewer, since: str, until: str | None, tenant: str | None
+) -> tuple[params.Window, str | None]:
+    """The page's whole-hour window and the tenant its reads are narrowed to."""
+    window = params.window(since, until, now=_now(), hourly=True)
+    return window, viewer.tenant_filter(params.an_id(tenant, "tenant"))
+
+
+def _window_page(
+    request: Request,
+    template: str,
+    viewer: Viewer,
+    runtime: Runtime,
+    window: params.Window,
+    scope: str | None,
+    since: str,
+    until: str | None,
+    **context: Any,
+) -> HTMLResponse:
+    """A page of one time window: the window form's values beside the page's own."""
+    return page(
+        request, template, viewer, window=window, tenant=scope, since=since, until=until,
+        tenants=_tenants(runtime, viewer), **context,
+    )  # fmt: skip
 
 
 def _platform_only(viewer: Viewer, what: str) -> None:

@@ -24,6 +24,7 @@ import typer
 from api.review import queue
 from api.settings import Settings
 from engine.errors import GovroutError, GraphUnavailable
+from engine.model import Principal
 from engine.review import ReviewStatus
 from graph.connection import GraphClient
 from graph.review_store import ReviewFilter
@@ -114,10 +115,7 @@ def review_approve(
     as_json: JsonOption = False,
 ) -> None:
     """Approve a held request; the API then serves a chat request."""
-    item = _run(
-        lambda g: queue.approve(g, queue.reviewer_for_key(g, key), review_id, reason, _now())
-    )
-    _print_json(item) if as_json else typer.echo(_line(item))
+    _verdict(queue.approve, review_id, reason, key, as_json)
 
 
 @review_app.command("reject")
@@ -128,9 +126,17 @@ def review_reject(
     as_json: JsonOption = False,
 ) -> None:
     """Reject a held request: it is refused and never sent."""
-    item = _run(
-        lambda g: queue.reject(g, queue.reviewer_for_key(g, key), review_id, reason, _now())
-    )
+    _verdict(queue.reject, review_id, reason, key, as_json)
+
+
+def _verdict(
+    act: Callable[[GraphClient, Principal, str, str, datetime], dict[str, Any]],
+    review_id: str,
+    reason: str,
+    key: str | None,
+    as_json: bool,
+) -> None:
+    item = _run(lambda g: act(g, queue.reviewer_for_key(g, key), review_id, reason, _now()))
     _print_json(item) if as_json else typer.echo(_line(item))
 
 

@@ -11,6 +11,7 @@ Each route is a thin shell over api/review/queue.py, which `govroute review` cal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -19,9 +20,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrincipalDep
 from api.review import queue
-from api.review.desk import ReviewDeskDep
+from api.review.desk import ReviewDesk, ReviewDeskDep
 from api.review.schemas import ReviewOut, VerdictIn
+from engine.model import Principal
 from engine.review import ReviewStatus
+from graph.connection import GraphClient
 from graph.review_store import ReviewFilter
 
 router = APIRouter(prefix="/v1", tags=["review"])
@@ -101,11 +104,7 @@ async def review_detail(review_id: ReviewId, principal: PrincipalDep, desk: Revi
 async def approve(
     review_id: ReviewId, body: VerdictIn, principal: PrincipalDep, desk: ReviewDeskDep
 ) -> Any:
-    out = await run_in_threadpool(
-        queue.approve, desk.graph, principal, review_id, body.reason, _now()
-    )
-    desk.wake()
-    return out
+    return await _verdict(queue.approve, desk, principal, review_id, body.reason)
 
 
 @router.post(
@@ -117,9 +116,18 @@ async def approve(
 async def reject(
     review_id: ReviewId, body: VerdictIn, principal: PrincipalDep, desk: ReviewDeskDep
 ) -> Any:
-    out = await run_in_threadpool(
-        queue.reject, desk.graph, principal, review_id, body.reason, _now()
-    )
+    return await _verdict(queue.reject, desk, principal, review_id, body.reason)
+
+
+async def _verdict(
+    act: Callable[[GraphClient, Principal, str, str, datetime], dict[str, Any]],
+    desk: ReviewDesk,
+    principal: Principal,
+    review_id: str,
+    reason: str,
+) -> dict[str, Any]:
+    """A verdict through api/review/queue.py, then the worker woken to act on it now."""
+    out = await run_in_threadpool(act, desk.graph, principal, review_id, reason, _now())
     desk.wake()
     return out
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from engine.errors import InvalidArtifact
+from engine.normalize import apply_edits
 from engine.text_view import TextView
 
 __all__ = ["LEXICON_FILE", "Lexicon", "respelled_view"]
@@ -153,25 +154,12 @@ def respelled_view(text: str, lexicon: Lexicon) -> TextView | None:
     fixes = [lexicon.correct(m.group().lower()) for m in words]
     if not _dense([f is not None for f in fixes]):
         return None
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    at = 0
-    for match, fixed in zip(words, fixes, strict=True):
-        if fixed is None:
-            continue
-        begin, end = match.span()
-        pieces.append(text[at:begin])
-        starts.extend(range(at, begin))
-        ends.extend(range(at + 1, begin + 1))
-        pieces.append(fixed)
-        starts.extend([begin] * len(fixed))
-        ends.extend([end] * len(fixed))
-        at = end
-    pieces.append(text[at:])
-    starts.extend(range(at, len(text)))
-    ends.extend(range(at + 1, len(text) + 1))
-    return TextView("respelled", "".join(pieces), tuple(starts), tuple(ends))
+    edits = [
+        (*match.span(), fixed)
+        for match, fixed in zip(words, fixes, strict=True)
+        if fixed is not None
+    ]
+    return TextView("respelled", *apply_edits(text, edits))
 
 
 def _dense(fixed: list[bool]) -> bool:
