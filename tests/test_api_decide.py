@@ -27,7 +27,7 @@ from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from graph.store import active_policy_set
 from loaders.policy_load import load_policy_path
-from tests.conftest import ENTERPRISE, wipe
+from tests.conftest import ENTERPRISE, unhurried, wipe
 
 pytestmark = pytest.mark.neo4j
 
@@ -88,7 +88,7 @@ def api(
     active = active_policy_set(graph)
     assert active is not None
     settings = Settings(
-        neo4j=neo4j_settings,
+        neo4j=unhurried(neo4j_settings),
         api=ApiSettings(
             state_dir=tmp_path_factory.mktemp("api-state"),
             max_prompt_chars=MAX_PROMPT_CHARS,

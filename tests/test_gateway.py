@@ -37,7 +37,7 @@ from api.settings import ApiSettings, Settings
 from engine.provenance import Attempt
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
-from tests.conftest import load_enterprise
+from tests.conftest import load_enterprise, unhurried
 
 pytestmark = pytest.mark.neo4j
 
@@ -184,7 +184,7 @@ def env(
         request_budget_s=20.0,
     )
     settings = Settings(
-        neo4j=neo4j_settings,
+        neo4j=unhurried(neo4j_settings),
         api=ApiSettings(state_dir=tmp_path_factory.mktemp("gateway-state"), refresh_interval_s=1),
         gateway=gateway_settings,
     )
