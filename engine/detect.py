@@ -98,6 +98,7 @@ from engine.recognizers import (
     UsSsnNumberRecognizer,
     offline_suffix_extractor,
 )
+from engine.threats.prompt_leak import GUARD_ENTITY_TYPES
 from engine.urls import URL_SIGNS, UrlRecognizer
 
 __all__ = [
@@ -416,7 +417,7 @@ class Detector:
                 checked = spec.recognizer.validator in _CHECKSUM_VALIDATORS
                 built.append(Stage(f"graph:{spec.id}", custom, views=(JOINED,) if checked else ()))
             denied = any(v.entity_type == spec.id and v.values for v in config.deny_lists)
-            if not built and not denied:
+            if not built and not denied and spec.id not in GUARD_ENTITY_TYPES:
                 unsupported.append(spec.id)
             stages.extend(built)
         if problems:
@@ -436,7 +437,8 @@ class Detector:
             for tenant in self._tenant_stages
         }
         self.unsupported: tuple[str, ...] = tuple(unsupported)
-        """Declared entity types with no built-in and no custom recognizer."""
+        """Declared entity types with no built-in and no custom recognizer (the leak guard's
+        types are found per request, from the system prompt: engine.threats.prompt_leak)."""
         self.stages: tuple[Stage, ...] = tuple(stages)
         self._reads_views = any(stage.views for stage in stages)
         self._analyzer: AnalyzerEngine | None = None

@@ -30,8 +30,10 @@ from engine.output_filter import (
     OutputRules,
     StreamFilter,
 )
+from engine.threats.prompt_leak import guarded
 
 CONTENT_FILTER = "content_filter"
+SYSTEM_ROLES = ("system", "developer")
 
 
 def completion_id(upstream: Any, output: OutputFilter, decision: Decision) -> str:
@@ -48,9 +50,13 @@ def output_filter_for(
     """The answer's filter; `pseudonyms` (default: the decision's own) are restored in it.
 
     It detects with the caller's tenant, so that tenant's deny and allow lists apply
-    to the answer as they did to the request."""
+    to the answer as they did to the request, and with the request's own system
+    prompt as a reference (engine.threats.prompt_leak): an answer that repeats it, or
+    a secret in it, is found whatever the question said."""
+    system = [m.content for m in decision.messages if m.role in SYSTEM_ROLES]
+    said = [m.content for m in decision.messages if m.role not in SYSTEM_ROLES]
     return OutputFilter(
-        state.detector,
+        guarded(state.detector, state.snapshot, system, said),
         OutputRules.for_decision(decision, state.snapshot),
         key=secret,
         caller_id=decision.pseudonym_scope or decision.principal_id,
