@@ -240,6 +240,10 @@ UNREACHABLE = {
         "none of the roles it names can read a source labelled aml_sar, "
         "and no entity type indicates aml_sar"
     ),
+    "keep-system-prompts-private": (
+        "it acts on answers only: the leak guard's entity types are found in answers, "
+        "never in requests (tests/test_prompt_leak.py checks it on the gateway)"
+    ),
 }
 
 
