@@ -110,6 +110,9 @@ _LIMITS = """
   attacks written elsewhere.
 - Attacks that look benign unless the targeted system prompt is known (a guard's
   password asked for as a riddle) are caught only as far as their wording is.
+  Their success is caught on the answer instead, outside this model: the leak
+  guard (engine/threats/prompt_leak.py) finds an echo of the instructions or a
+  code-like secret of them, however spelled; a secret that is a plain word is not.
 - A linear model over character n-grams sees style, not intent: paraphrases far
   from every training family, in formal register, can pass; so can content
   split across many turns (each turn is scored alone).
