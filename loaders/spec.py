@@ -12,6 +12,7 @@ one resolves before anything is written.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -351,6 +352,12 @@ class UpstreamApi(_Spec):
         description="kind vertex: key_env holds an API key (x-goog-api-key, the default) or "
         "an OAuth access token (Authorization: Bearer).",
     )
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _version_as_written(cls, value: object) -> object:
+        # YAML reads an unquoted 2024-10-21 as a date: it is the version string as written
+        return value.isoformat() if isinstance(value, date) else value
 
     @model_validator(mode="after")
     def _fields_of_the_kind(self) -> UpstreamApi:

@@ -76,9 +76,7 @@ def deployment_url(endpoint: Endpoint, operation: str) -> str:
     """The deployment's URL for `operation` ("chat/completions", "embeddings")."""
     deployment = quote(endpoint.upstream_model, safe="")
     version = quote(endpoint.api_version or "", safe="")
-    return (
-        f"{endpoint.base_url}/openai/deployments/{deployment}/{operation}?api-version={version}"
-    )
+    return f"{endpoint.base_url}/openai/deployments/{deployment}/{operation}?api-version={version}"
 
 
 def azure_headers(key: str | None, *, stream: bool) -> dict[str, str]:

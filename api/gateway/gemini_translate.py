@@ -186,7 +186,9 @@ def _blocked(data: Mapping[str, Any]) -> bool:
     return isinstance(feedback, Mapping) and bool(feedback.get("blockReason"))
 
 
-def gemini_to_completion(data: Mapping[str, Any], *, model: str, fallback_id: str) -> dict[str, Any]:
+def gemini_to_completion(
+    data: Mapping[str, Any], *, model: str, fallback_id: str
+) -> dict[str, Any]:
     """A ``GenerateContentResponse`` as an OpenAI ``chat.completion``."""
     candidates = data.get("candidates")
     choices = []
@@ -273,7 +275,9 @@ class GeminiChunks:
             }
         ]
 
-    def _chunk(self, index: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+    def _chunk(
+        self, index: int, delta: dict[str, Any], finish: str | None = None
+    ) -> dict[str, Any]:
         return {
             "id": self.id,
             "object": "chat.completion.chunk",
