@@ -37,9 +37,9 @@ def create_fake_vertex() -> FastAPI:
     state = FakeUpstreamState()
     add_control_routes(app, state)
 
-    @app.post("/v1beta/models/{call}")
+    @app.post("/v1beta/models/{call:path}")
     async def generate(call: str, request: Request) -> Response:
-        model, _, method = call.partition(":")
+        model, _, method = call.rpartition(":")
         if method not in ("generateContent", "streamGenerateContent"):
             return _error(404, f"method {method or 'none'} is not served here")
         stream = method == "streamGenerateContent"

@@ -468,11 +468,23 @@ def _error_message(content: bytes, key: str | None) -> str:
     except (json.JSONDecodeError, UnicodeDecodeError):
         return ""
     error = data.get("error") if isinstance(data, dict) else None
+    name = ""
     if isinstance(error, dict):
+        name = _error_name(error)
         error = error.get("message")
     if not isinstance(error, str):
         return ""
-    return _clip(error.replace(key, "***") if key else error)
+    text = f"{name}: {error}" if name else error
+    return _clip(text.replace(key, "***") if key else text)
+
+
+def _error_name(error: dict[str, Any]) -> str:
+    """The name that says what failed, where a kind's error body carries one: Gemini's
+    google.rpc status (RESOURCE_EXHAUSTED), Azure's content_filter code."""
+    status = error.get("status")
+    if isinstance(status, str) and status.isupper():
+        return status
+    return "content_filter" if error.get("code") == "content_filter" else ""
 
 
 def _clip(text: str) -> str:

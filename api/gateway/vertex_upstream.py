@@ -102,7 +102,8 @@ class VertexClient:
 
 
 def model_url(endpoint: Endpoint, *, stream: bool) -> str:
-    model = quote(endpoint.upstream_model.removeprefix("models/"), safe="")
+    # a "/" in the name stays a path separator rather than %2F, which servers decode anyway
+    model = quote(endpoint.upstream_model.removeprefix("models/"), safe="/")
     if stream:
         return f"{endpoint.base_url}/models/{model}:streamGenerateContent?alt=sse"
     return f"{endpoint.base_url}/models/{model}:generateContent"
