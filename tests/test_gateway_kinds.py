@@ -25,7 +25,7 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.gateway.cli import create_fake
 from api.gateway.fake_bedrock import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
-from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream
+from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream, fake_vector
 from api.gateway.service import Gateway
 from api.gateway.settings import GatewaySettings
 from api.settings import ApiSettings, Settings
@@ -40,6 +40,10 @@ ANALYST = "gr_demo_eu_analyst_7yv3K_rT96Ry0XZC"  # EU route: primary nw-llama, t
 PRIMARY = "nw-llama-3.1-70b"
 PRIMARY_UPSTREAM = "meta-llama/Llama-3.1-70B-Instruct"
 FALLBACK = "helio-swift-eu"
+EMBEDDER = "nw-bge-m3"  # the EU in-house embeddings model: northwind-private
+EMBEDDER_UPSTREAM = "BAAI/bge-m3"
+EMBED_FALLBACK = "helio-embed-eu"
+DOCS = ["Hotels: at most 150 EUR per night.", "Up to 20 days abroad a year."]
 SUMMARY = "Summarize this quarterly report for me in three bullet points."
 SYSTEM = "You are Northwind's analyst assistant."
 KEYS = {
@@ -315,6 +319,25 @@ def test_when_a_stream_fails_retryably_before_any_text_then_it_is_retried(gw: En
         SUMMARY
     )
     assert len(gw.primary.received()) == 2
+
+
+def test_when_texts_are_embedded_then_a_kind_that_embeds_serves_them_and_others_fall_back(
+    gw: Env,
+) -> None:
+    result = gw.client.embeddings.with_raw_response.create(
+        model="auto", input=DOCS, encoding_format="float"
+    )
+    vectors = [d.embedding for d in result.parse().data]
+    assert vectors == [pytest.approx(fake_vector(t), rel=1e-6) for t in DOCS]
+    if gw.kind in ("azure", "local"):  # both serve OpenAI's embeddings
+        assert result.headers["X-Govroute-Model"] == EMBEDDER
+        if gw.kind == "azure":
+            (seen,) = gw.primary.received()
+            assert seen["model"] == EMBEDDER_UPSTREAM  # the deployment
+            assert seen["api_version"] == "2024-10-21"
+    else:  # Converse and generateContent do not embed: the next embeddings model does
+        assert result.headers["X-Govroute-Model"] == EMBED_FALLBACK
+        assert gw.primary.received() == []
 
 
 # --------------------------------------------------------------------------- per kind

@@ -6,6 +6,7 @@ tests/test_gateway_kinds.py."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,8 @@ from api.gateway.translate import Untranslatable
 from engine.errors import InvalidPolicyData
 from loaders.bundle import Bundle
 from loaders.graph_mapping import from_graph, to_graph
+from loaders.rdf_export import document_to_rdf, serialize
+from loaders.rdf_import import read_rdf
 from loaders.yaml_source import parse_policy_text
 
 CHAT: dict[str, Any] = {
@@ -87,23 +90,32 @@ def test_when_a_region_is_not_an_aws_region_then_the_field_is_named() -> None:
     assert "providers[0].api.region" in found[0]
 
 
-def test_when_each_new_kind_is_declared_then_it_loads_and_survives_the_graph() -> None:
+def new_kinds_bundle() -> Bundle:
+    apis = (
+        'kind: azure, base_url: "https://x.openai.azure.com", key_env: K, api_version: 2024-10-21',
+        'kind: bedrock, base_url: "https://b.example", region: eu-central-1',
+        'kind: vertex, base_url: "https://g.example/v1beta", key_env: G, auth: bearer',
+        'kind: local, base_url: "http://127.0.0.1:11434/v1"',
+    )
     text = "".join(
         provider_yaml(api).replace("id: p", f"id: p{i}").removeprefix("providers:\n")
-        for i, api in enumerate(
-            (
-                'kind: azure, base_url: "https://x.openai.azure.com", key_env: K, '
-                "api_version: 2024-10-21",
-                'kind: bedrock, base_url: "https://b.example", region: eu-central-1',
-                'kind: vertex, base_url: "https://g.example/v1beta", key_env: G, auth: bearer',
-                'kind: local, base_url: "http://127.0.0.1:11434/v1"',
-            )
-        )
+        for i, api in enumerate(apis)
     )
     world = (
         "regions:\n  - {id: r, name: R, jurisdiction: j}\njurisdictions:\n  - {id: j, name: J}\n"
     )
-    bundle = Bundle.from_items(parse_policy_text(world + "providers:\n" + text, "p.yaml"))
+    return Bundle.from_items(parse_policy_text(world + "providers:\n" + text, "p.yaml"))
+
+
+def test_when_the_new_kinds_go_to_rdf_and_back_then_the_shapes_accept_them(tmp_path: Path) -> None:
+    bundle = new_kinds_bundle()
+    path = tmp_path / "policy.ttl"
+    path.write_text(serialize(document_to_rdf(bundle.document()), "turtle"), encoding="utf-8")
+    assert read_rdf(path).canonical() == bundle.canonical()
+
+
+def test_when_each_new_kind_is_declared_then_it_loads_and_survives_the_graph() -> None:
+    bundle = new_kinds_bundle()
     apis = {p["id"]: p["api"] for p in bundle.canonical()["providers"]}
     assert apis["p0"]["api_version"] == "2024-10-21"
     assert apis["p1"]["region"] == "eu-central-1"

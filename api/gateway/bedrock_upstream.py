@@ -10,6 +10,8 @@ the provider's `region`, by botocore's signer, with the credentials of the stand
 environment variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and (temporary
 credentials) AWS_SESSION_TOKEN, read at call time; the body is sent as the exact bytes
 that were signed. Missing credentials are a ``config`` failure: nothing is sent.
+botocore is imported on the first Bedrock call (the ``bedrock`` extra), so a gateway
+without Bedrock providers does not need it.
 
 The stream is decoded with botocore's event-stream parser (prelude and message CRCs
 checked); each message's ``:event-type`` and JSON payload become OpenAI chunks

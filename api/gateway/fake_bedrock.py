@@ -160,7 +160,7 @@ def event_message(headers: dict[str, str], payload: bytes) -> bytes:
         + b"\x07"
         + struct.pack(">H", len(value))
         + value.encode()
-        for name, value in ((n, v) for n, v in headers.items())
+        for name, value in headers.items()
     )
     total = 12 + len(encoded) + len(payload) + 4
     prelude = struct.pack(">II", total, len(encoded))

@@ -8,9 +8,9 @@ Both speak OpenAI's chat completions, each with what sets it apart on the wire:
   is ignored, the deployment answers as its model. A scripted 400 is Azure's content
   filter refusing the prompt (``error.code: content_filter``, its innererror), and
   every stream starts with Azure's ``prompt_filter_results`` chunk (no choices).
-- Local (`create_fake_local`): POST /v1/chat/completions as vLLM and Ollama's /v1
-  answer when bare: no ``id``, no ``created``, no ``usage``, choices without
-  ``index``; no key needed.
+- Local (`create_fake_local`): POST /v1/chat/completions and /v1/embeddings as vLLM
+  and Ollama's /v1 answer when bare: no ``id``, no ``created``, no ``usage``, choices
+  without ``index``; no key needed.
 
 Scripts are the OpenAI fake's (`/_control`, `/_control/reset`, `/_received`, the same
 `Rule`); a request's record says which deployment and api-version it named.
@@ -19,8 +19,10 @@ Scripts are the OpenAI fake's (`/_control`, `/_control/reset`, `/_received`, the
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import re
+import struct
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -60,7 +62,7 @@ def create_fake_azure() -> FastAPI:
             return _azure_error(401, "401", "Access denied due to missing subscription key.")
         return None
 
-    @app.post("/openai/deployments/{deployment}/chat/completions")
+    @app.post("/openai/deployments/{deployment:path}/chat/completions")
     async def chat(deployment: str, request: Request) -> Response:
         refusal = refused(request)
         if refusal is not None:
@@ -96,7 +98,7 @@ def create_fake_azure() -> FastAPI:
         answer["choices"][0]["content_filter_results"] = _FILTERS
         return JSONResponse(answer)
 
-    @app.post("/openai/deployments/{deployment}/embeddings")
+    @app.post("/openai/deployments/{deployment:path}/embeddings")
     async def embeddings(deployment: str, request: Request) -> Response:
         refusal = refused(request)
         if refusal is not None:
@@ -115,12 +117,17 @@ def create_fake_azure() -> FastAPI:
                 rule.status, str(rule.status), f"fake failure {rule.status}", rule.retry_after
             )
         dimensions = int(body.get("dimensions") or 8)
+        as_base64 = body.get("encoding_format") == "base64"
         tokens = sum(_tokens(str(t)) for t in texts)
         return JSONResponse(
             {
                 "object": "list",
                 "data": [
-                    {"object": "embedding", "index": i, "embedding": fake_vector(t, dimensions)}
+                    {
+                        "object": "embedding",
+                        "index": i,
+                        "embedding": _vector(fake_vector(t, dimensions), as_base64),
+                    }
                     for i, t in enumerate(texts)
                 ],
                 "model": deployment,
@@ -170,6 +177,24 @@ def create_fake_local() -> FastAPI:
                 ],
             }
         )
+
+    @app.post("/v1/embeddings")
+    async def embeddings(request: Request) -> Response:
+        body = await request.json()
+        texts = body.get("input")
+        texts = [texts] if isinstance(texts, str) else list(texts or [])
+        state.record({"model": body.get("model", ""), "input": texts}, "")
+        rule = state.take(str(body.get("model", "")))
+        if rule.status != 200:
+            return JSONResponse(
+                {"object": "error", "message": "fake failure"}, status_code=rule.status
+            )
+        as_base64 = body.get("encoding_format") == "base64"
+        data = [  # no usage, as Ollama answers
+            {"object": "embedding", "index": i, "embedding": _vector(fake_vector(t), as_base64)}
+            for i, t in enumerate(texts)
+        ]
+        return JSONResponse({"object": "list", "data": data, "model": body.get("model")})
 
     return app
 
@@ -231,6 +256,12 @@ async def _pieces(
             await asyncio.sleep(rule.chunk_delay_s)
         yield chunk({"content": piece})
     yield chunk({}, "stop")
+
+
+def _vector(vector: list[float], as_base64: bool) -> list[float] | str:
+    if not as_base64:
+        return vector
+    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode("ascii")
 
 
 def _content_filter() -> JSONResponse:

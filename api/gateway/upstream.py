@@ -3,8 +3,9 @@
 A Provider in the graph carries ``api: {kind, base_url, key_env}``. The kind picks
 the client from `clients_by_kind`; ``"openai"`` covers every server that speaks
 OpenAI's chat completions (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama, LM Studio,
-llama.cpp's server, TGI's Messages API, ...). Another API kind, say Anthropic's
-Messages API, plugs in by implementing the `UpstreamClient` protocol (translate
+llama.cpp's server, TGI's Messages API, ...). The other kinds each have a module:
+anthropic_upstream, azure_upstream, bedrock_upstream, vertex_upstream and
+local_upstream. Another API kind plugs in by implementing the `UpstreamClient` protocol (translate
 the OpenAI-shaped request it is given, and translate the answer and the stream
 chunks back into OpenAI's shapes), registering it under its kind in
 `clients_by_kind`, and allowing the kind in ``loaders/spec.py`` (`UpstreamApi`).
