@@ -174,6 +174,7 @@ class ConverseChunks:
 
     id: str
     model: str
+    stopped: bool = False  # messageStop seen: the answer is whole
 
     def on_event(self, event_type: str, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
         if event_type == "messageStart":
@@ -183,6 +184,7 @@ class ConverseChunks:
             text = delta.get("text") if isinstance(delta, Mapping) else None
             return [self._chunk({"content": text})] if isinstance(text, str) and text else []
         if event_type == "messageStop":
+            self.stopped = True
             reason = STOP_TO_FINISH.get(str(payload.get("stopReason")), "stop")
             return [self._chunk({}, reason)]
         if event_type == "metadata":

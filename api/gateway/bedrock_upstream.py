@@ -108,6 +108,11 @@ class BedrockClient:
                 async for event_type, payload in events(endpoint, response):
                     for chunk in chunks.on_event(event_type, payload):
                         yield chunk
+                if not chunks.stopped:
+                    raise UpstreamCallError(
+                        f"{endpoint.provider_id} ended the stream before messageStop",
+                        kind="network",
+                    )
         except httpx.TimeoutException as exc:
             raise _timeout(endpoint, exc) from exc
         except httpx.TransportError as exc:

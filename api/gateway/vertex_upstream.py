@@ -12,7 +12,8 @@ default) sends it as ``x-goog-api-key``, ``auth: bearer`` as ``Authorization: Be
 Errors: Gemini answers ``{"error": {"code", "message", "status"}}`` with the HTTP status
 of its google.rpc code, so RESOURCE_EXHAUSTED is a 429 (retried), UNAVAILABLE a 503,
 INVALID_ARGUMENT a 400 (refused); an error inside a stream is read the same way
-(`gemini_translate.error_status`). A request Gemini cannot express is a ``config``
+(`gemini_translate.error_status`). The stream has no terminator: one that ends without
+a finish reason is broken (a network failure), not a whole answer. A request Gemini cannot express is a ``config``
 failure: nothing is sent, the next candidate is tried.
 """
 
@@ -97,6 +98,11 @@ class VertexClient:
                     raise _stream_error(endpoint, response["error"])
                 for chunk in chunks.on_response(response):
                     yield chunk
+        if not chunks.finished:  # no terminator in this format: a cut stream ends like this
+            raise UpstreamCallError(
+                f"{endpoint.provider_id} ended the stream without a finish reason",
+                kind="network",
+            )
         for chunk in chunks.finish():
             yield chunk
 
