@@ -13,8 +13,8 @@ Errors: Gemini answers ``{"error": {"code", "message", "status"}}`` with the HTT
 of its google.rpc code, so RESOURCE_EXHAUSTED is a 429 (retried), UNAVAILABLE a 503,
 INVALID_ARGUMENT a 400 (refused); an error inside a stream is read the same way
 (`gemini_translate.error_status`). The stream has no terminator: one that ends without
-a finish reason is broken (a network failure), not a whole answer. A request Gemini cannot express is a ``config``
-failure: nothing is sent, the next candidate is tried.
+a finish reason is broken (a network failure), not a whole answer. A request Gemini
+cannot express is a ``config`` failure: nothing is sent, the next candidate is tried.
 """
 
 from __future__ import annotations
