@@ -17,7 +17,7 @@ govroute policy shadow N          decide live traffic under candidate N too, nev
 govroute policy canary N          let candidate N serve --percent P, --tenant T, --principal P
 govroute policy shadow-report N   how candidate N's shadow decisions differed (--since 24h)
 govroute schema                   JSON Schema of the policy YAML format
-govroute fake-upstream            a local provider for demos (--kind openai|anthropic)
+govroute fake-upstream --kind K   a fake provider: openai anthropic azure bedrock vertex local
 govroute redteam --url --key      send the attack suite to a deployment, report block rates
 govroute detokenize TEXT          pseudonyms back to values (a 'detokenize' key; audited)
 govroute audit export --since 24h decisions as PROV-O (Turtle or JSON-LD), streamed

@@ -163,6 +163,9 @@ class UpstreamSpec:
     kind: str
     base_url: str
     key_env: str | None
+    api_version: str | None = None  # kind azure
+    region: str | None = None  # kind bedrock (the AWS region it signs for)
+    auth: str | None = None  # kind vertex: "api_key" or "bearer"
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,6 +149,9 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
                 kind=row.get("api_kind", "openai"),
                 base_url=row["base_url"],
                 key_env=row.get("key_env"),
+                api_version=row.get("api_version"),
+                region=row.get("api_region"),
+                auth=row.get("api_auth"),
             )
         providers[row["id"]] = ProviderSpec(
             id=row["id"],

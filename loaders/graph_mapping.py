@@ -189,6 +189,9 @@ def to_graph(bundle: Bundle) -> GraphContent:
             api_kind=api.get("kind"),
             base_url=api.get("base_url"),
             key_env=api.get("key_env"),
+            api_version=api.get("api_version"),
+            api_region=api.get("region"),
+            api_auth=api.get("auth"),
         )
         for region in p["regions"]:
             edge("Provider", "HOSTED_IN", "Region", p["id"], region)
@@ -458,6 +461,9 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                 "kind": p.get("api_kind", "openai"),
                 "base_url": p["base_url"],
                 "key_env": p.get("key_env"),
+                "api_version": p.get("api_version"),
+                "region": p.get("api_region"),
+                "auth": p.get("api_auth"),
             }
         out["providers"].append(
             {

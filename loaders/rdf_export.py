@@ -127,6 +127,9 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "api_kind": Values.ONE,
         "base_url": Values.ONE,
         "key_env": Values.ONE,
+        "api_version": Values.ONE,
+        "api_region": Values.ONE,
+        "api_auth": Values.ONE,
     },
     "Model": {
         "name": Values.ONE,

@@ -12,6 +12,7 @@ one resolves before anything is written.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -322,16 +323,68 @@ class Intent(_Spec):
         return value
 
 
+API_KINDS = ("openai", "anthropic", "azure", "bedrock", "vertex", "local")
+
+
 class UpstreamApi(_Spec):
-    kind: Literal["openai", "anthropic"] = Field(
+    kind: Literal["openai", "anthropic", "azure", "bedrock", "vertex", "local"] = Field(
         default="openai",
-        description="Wire protocol: 'openai' covers any OpenAI-compatible server, "
-        "'anthropic' Anthropic's Messages API.",
+        description="Wire protocol: 'openai' any OpenAI-compatible server, 'anthropic' "
+        "Anthropic's Messages API, 'azure' Azure OpenAI deployments, 'bedrock' AWS Bedrock "
+        "Converse, 'vertex' Google Gemini generateContent, 'local' vLLM/Ollama without a key.",
     )
     base_url: str = Field(pattern=r"^https?://\S+$")
     key_env: EnvVarName | None = Field(
         default=None, description="Environment variable holding the API key (never the key)."
     )
+    api_version: str | None = Field(
+        default=None,
+        pattern=r"^[0-9A-Za-z][0-9A-Za-z.-]{0,63}$",
+        description="kind azure (required): the api-version query parameter, e.g. 2024-10-21.",
+    )
+    region: str | None = Field(
+        default=None,
+        pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]$",
+        description="kind bedrock (required): the AWS region requests are signed for.",
+    )
+    auth: Literal["api_key", "bearer"] | None = Field(
+        default=None,
+        description="kind vertex: key_env holds an API key (x-goog-api-key, the default) or "
+        "an OAuth access token (Authorization: Bearer).",
+    )
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _version_as_written(cls, value: object) -> object:
+        # YAML reads an unquoted 2024-10-21 as a date: it is the version string as written
+        return value.isoformat() if isinstance(value, date) else value
+
+    @model_validator(mode="after")
+    def _fields_of_the_kind(self) -> UpstreamApi:
+        if self.kind == "azure" and self.api_version is None:
+            raise ValueError("kind azure needs api_version (e.g. 2024-10-21)")
+        if self.kind == "azure" and self.key_env is None:
+            raise ValueError("kind azure needs key_env (the variable holding the api-key)")
+        if self.kind == "bedrock" and self.region is None:
+            raise ValueError("kind bedrock needs region (e.g. eu-central-1)")
+        if self.kind == "bedrock" and self.key_env is not None:
+            raise ValueError(
+                "kind bedrock signs with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+                "(and AWS_SESSION_TOKEN); leave key_env out"
+            )
+        if self.kind == "vertex" and self.key_env is None:
+            raise ValueError("kind vertex needs key_env (an API key or an access token)")
+        misplaced = [
+            name
+            for name, kind in (("api_version", "azure"), ("region", "bedrock"), ("auth", "vertex"))
+            if getattr(self, name) is not None and self.kind != kind
+        ]
+        if misplaced:
+            raise ValueError(
+                f"{', '.join(misplaced)} does not apply to kind {self.kind}"
+                " (api_version: azure; region: bedrock; auth: vertex)"
+            )
+        return self
 
 
 class Provider(_Spec):

@@ -219,6 +219,9 @@ class GR(DefinedNamespace):
     api_kind: URIRef
     base_url: URIRef
     key_env: URIRef
+    api_version: URIRef
+    api_region: URIRef
+    api_auth: URIRef
     upstream_name: URIRef
     context_window: URIRef
     input_cost_per_mtok: URIRef

@@ -30,10 +30,17 @@ import httpx
 from pydantic import Field, ValidationError, model_validator
 
 from api.gateway import answer_fields as fields
+from api.gateway.azure_upstream import post_azure
 from api.gateway.errors import RequestDenied, UpstreamRejected, UpstreamsExhausted
 from api.gateway.schemas import GovrouteContext, _problems, _Strict
 from api.gateway.service import ChatService, Exchange, Reply, Settle
-from api.gateway.upstream import Endpoint, UpstreamCallError, UpstreamHttp, post_json
+from api.gateway.upstream import (
+    Endpoint,
+    UpstreamCallError,
+    UpstreamClient,
+    UpstreamHttp,
+    post_json,
+)
 from api.schemas import DecideRequest, MessageIn
 from engine.decide import message_key
 from engine.decision import Decision
@@ -124,6 +131,29 @@ class OpenAIEmbeddingsClient:
         yield {}  # pragma: no cover - makes this an async generator, as the protocol says
 
 
+class AzureEmbeddingsClient(OpenAIEmbeddingsClient):
+    """POST an Azure OpenAI deployment's embeddings (api/gateway/azure_upstream.py)."""
+
+    async def complete(
+        self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
+    ) -> dict[str, Any]:
+        data = await post_azure(self._http, endpoint, "embeddings", request, timeout)
+        return checked_vectors(
+            data,
+            count=len(request["input"]),
+            encoding=request["encoding_format"],
+            endpoint=endpoint,
+        )
+
+
+def embeddings_clients(http: UpstreamHttp) -> dict[str, UpstreamClient]:
+    """The kinds that embed: OpenAI's API, Azure deployments and local servers (vLLM and
+    Ollama serve OpenAI's /v1/embeddings). The others have no embeddings here: a model of
+    theirs with the embeddings capability is a config failure, the next candidate tried."""
+    plain = OpenAIEmbeddingsClient(http)
+    return {"openai": plain, "local": plain, "azure": AzureEmbeddingsClient(http)}
+
+
 def checked_vectors(data: Any, *, count: int, encoding: str, endpoint: Endpoint) -> dict[str, Any]:
     """The provider's answer if it holds exactly one well-formed vector per input, in
     the encoding asked for; anything else is a protocol error (the next candidate)."""
@@ -198,7 +228,7 @@ class EmbeddingsService(ChatService):
         if not decision.allowed:
             self._respond(exchange, "denied", None)
             raise RequestDenied(decision)
-        clients = {"openai": OpenAIEmbeddingsClient(self.gateway.http)}
+        clients = embeddings_clients(self.gateway.http)
         try:
             answer = await self._call_candidates(
                 exchange, partial(upstream_request, decision, body), clients

@@ -48,6 +48,8 @@ import httpx
 
 from api.errors import error_body
 from api.gateway.anthropic_upstream import AnthropicClient
+from api.gateway.azure_upstream import AzureOpenAIClient
+from api.gateway.bedrock_upstream import BedrockClient
 from api.gateway.breaker import BreakerState, Grant, rank_by_state
 from api.gateway.breaker_board import BreakerBoard
 from api.gateway.errors import (
@@ -57,6 +59,7 @@ from api.gateway.errors import (
     UpstreamsExhausted,
 )
 from api.gateway.hooks import GatewayHooks, NoHooks, ResponseEvent, SafeHooks
+from api.gateway.local_upstream import LocalClient
 from api.gateway.output import ChunkFilter, completion_id, filter_completion, output_filter_for
 from api.gateway.retry import RetryPolicy
 from api.gateway.schemas import ChatCompletionRequest, GovrouteContext, to_decide_request
@@ -69,6 +72,7 @@ from api.gateway.upstream import (
     UpstreamHttp,
     endpoint_for,
 )
+from api.gateway.vertex_upstream import VertexClient
 from api.review.held import held_chunks, held_completion, held_headers
 from api.runtime import Runtime
 from engine.decision import Decision
@@ -123,6 +127,10 @@ class Gateway:
             clients_by_kind={
                 "openai": OpenAICompatibleClient(http),
                 "anthropic": AnthropicClient(http),
+                "azure": AzureOpenAIClient(http),
+                "bedrock": BedrockClient(http),
+                "vertex": VertexClient(http),
+                "local": LocalClient(http),
             },
             breakers=BreakerBoard.create(
                 settings.breaker_config(),

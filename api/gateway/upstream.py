@@ -3,8 +3,9 @@
 A Provider in the graph carries ``api: {kind, base_url, key_env}``. The kind picks
 the client from `clients_by_kind`; ``"openai"`` covers every server that speaks
 OpenAI's chat completions (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama, LM Studio,
-llama.cpp's server, TGI's Messages API, ...). Another API kind, say Anthropic's
-Messages API, plugs in by implementing the `UpstreamClient` protocol (translate
+llama.cpp's server, TGI's Messages API, ...). The other kinds each have a module:
+anthropic_upstream, azure_upstream, bedrock_upstream, vertex_upstream and
+local_upstream. Another API kind plugs in by implementing the `UpstreamClient` protocol (translate
 the OpenAI-shaped request it is given, and translate the answer and the stream
 chunks back into OpenAI's shapes), registering it under its kind in
 `clients_by_kind`, and allowing the kind in ``loaders/spec.py`` (`UpstreamApi`).
@@ -52,8 +53,11 @@ class Endpoint:
     provider_id: str
     kind: str
     base_url: str
-    upstream_model: str  # the name the provider knows it by
+    upstream_model: str  # the name the provider knows it by (an Azure deployment)
     key_env: str | None
+    api_version: str | None = None  # kind azure
+    region: str | None = None  # kind bedrock
+    auth: str | None = None  # kind vertex
 
 
 def endpoint_for(model_id: str, snapshot: Snapshot, settings: GatewaySettings) -> Endpoint | None:
@@ -69,6 +73,9 @@ def endpoint_for(model_id: str, snapshot: Snapshot, settings: GatewaySettings) -
         base_url=settings.base_url_for(provider.id, provider.api.base_url),
         upstream_model=model.upstream_name,
         key_env=provider.api.key_env,
+        api_version=provider.api.api_version,
+        region=provider.api.region,
+        auth=provider.api.auth,
     )
 
 
@@ -146,13 +153,16 @@ class UpstreamHttp:
         self,
         url: str,
         *,
-        json: Any,
+        json: Any = None,
         headers: Mapping[str, str],
         timeout: httpx.Timeout,
+        content: bytes | None = None,
     ) -> httpx.Response:
-        """POST and read the whole response."""
+        """POST and read the whole response; `content`: exact bytes (a signed body)."""
         async with self._lend(url, timeout) as client:
-            return await client.post(url, json=json, headers=headers, timeout=timeout)
+            return await client.post(
+                url, json=json, content=content, headers=headers, timeout=timeout
+            )
 
     @asynccontextmanager
     async def stream(
@@ -160,14 +170,17 @@ class UpstreamHttp:
         method: str,
         url: str,
         *,
-        json: Any,
+        json: Any = None,
         headers: Mapping[str, str],
         timeout: httpx.Timeout,
+        content: bytes | None = None,
     ) -> AsyncIterator[httpx.Response]:
         """A streamed response; its connection is lent until the block exits."""
         async with (
             self._lend(url, timeout) as client,
-            client.stream(method, url, json=json, headers=headers, timeout=timeout) as response,
+            client.stream(
+                method, url, json=json, content=content, headers=headers, timeout=timeout
+            ) as response,
         ):
             yield response
 
@@ -315,13 +328,30 @@ async def post_json(
     """POST `body` to ``{base_url}{path}`` with the provider's key; the decoded JSON answer.
     Every failure is an `UpstreamCallError` of the kind retries and breakers read."""
     key = _key(endpoint)
+    return await post_json_to(
+        http,
+        endpoint,
+        f"{endpoint.base_url}{path}",
+        body,
+        headers=_headers(key, stream=False),
+        key=key,
+        timeout=timeout,
+    )
+
+
+async def post_json_to(
+    http: UpstreamHttp,
+    endpoint: Endpoint,
+    url: str,
+    body: Mapping[str, Any],
+    *,
+    headers: Mapping[str, str],
+    key: str | None,
+    timeout: httpx.Timeout,
+) -> Any:
+    """`post_json` for a kind with its own URL and headers (the key only to mask it)."""
     try:
-        response = await http.post(
-            f"{endpoint.base_url}{path}",
-            json=body,
-            headers=_headers(key, stream=False),
-            timeout=timeout,
-        )
+        response = await http.post(url, json=body, headers=headers, timeout=timeout)
     except httpx.TimeoutException as exc:
         raise _timeout(endpoint, exc) from exc
     except httpx.TransportError as exc:
@@ -439,11 +469,23 @@ def _error_message(content: bytes, key: str | None) -> str:
     except (json.JSONDecodeError, UnicodeDecodeError):
         return ""
     error = data.get("error") if isinstance(data, dict) else None
+    name = ""
     if isinstance(error, dict):
+        name = _error_name(error)
         error = error.get("message")
     if not isinstance(error, str):
         return ""
-    return _clip(error.replace(key, "***") if key else error)
+    text = f"{name}: {error}" if name else error
+    return _clip(text.replace(key, "***") if key else text)
+
+
+def _error_name(error: dict[str, Any]) -> str:
+    """The name that says what failed, where a kind's error body carries one: Gemini's
+    google.rpc status (RESOURCE_EXHAUSTED), Azure's content_filter code."""
+    status = error.get("status")
+    if isinstance(status, str) and status.isupper():
+        return status
+    return "content_filter" if error.get("code") == "content_filter" else ""
 
 
 def _clip(text: str) -> str:
