@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install redis promtool chromium clean-neo4j
+.PHONY: run test lint install redis promtool chromium curl clean-neo4j
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,7 +53,14 @@ chromium:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
 	    >/dev/null || { echo "could not install chromium: install Debian's package"; exit 1; }; }
 
-test: lint redis promtool chromium
+# The gateway's client matrix runs the curl binary against every format, as the docs do.
+curl:
+	@command -v curl >/dev/null || { \
+	  echo "installing curl from Debian for the gateway's client matrix"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl; } \
+	    >/dev/null || { echo "could not install curl: install Debian's package"; exit 1; }; }
+
+test: lint redis promtool chromium curl
 	$(BIN)/pytest
 
 clean-neo4j:
