@@ -19,7 +19,10 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.gateway.fake_anthropic import create_fake_anthropic
+from api.gateway.fake_bedrock import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, create_fake_bedrock
+from api.gateway.fake_openai_kinds import create_fake_azure, create_fake_local
 from api.gateway.fake_upstream import create_fake_upstream, fake_vector
+from api.gateway.fake_vertex import create_fake_vertex
 
 
 def echo(prompt: str) -> str:
@@ -78,5 +81,42 @@ KINDS: tuple[ProviderKind, ...] = (
         },
         env={"MATRIX_ANTHROPIC_KEY": "test-matrix-anthropic-key"},
         no_embeddings="Anthropic's API has no embeddings endpoint",
+    ),
+    ProviderKind(
+        name="azure",
+        fake=create_fake_azure,
+        api=lambda url: {
+            "kind": "azure",
+            "base_url": url,
+            "api_version": "2024-10-21",
+            "key_env": "MATRIX_AZURE_KEY",
+        },
+        env={"MATRIX_AZURE_KEY": "test-matrix-azure-key"},
+        vector=fake_vector,
+    ),
+    ProviderKind(
+        name="bedrock",
+        fake=create_fake_bedrock,  # it verifies each request's SigV4 signature
+        api=lambda url: {"kind": "bedrock", "base_url": url, "region": "eu-central-1"},
+        env={"AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_KEY},
+        no_embeddings="govroute's bedrock kind serves Converse only, no embeddings",
+    ),
+    ProviderKind(
+        name="vertex",
+        fake=create_fake_vertex,
+        api=lambda url: {
+            "kind": "vertex",
+            "base_url": f"{url}/v1beta",
+            "key_env": "MATRIX_VERTEX_KEY",
+        },
+        env={"MATRIX_VERTEX_KEY": "test-matrix-vertex-key"},
+        no_embeddings="govroute's vertex kind serves generateContent only, no embeddings",
+    ),
+    ProviderKind(
+        name="local",
+        fake=create_fake_local,  # vLLM / Ollama: OpenAI-compatible, no key
+        api=lambda url: {"kind": "local", "base_url": f"{url}/v1"},
+        env={},
+        vector=fake_vector,
     ),
 )

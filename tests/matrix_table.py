@@ -12,6 +12,14 @@ from tests.matrix_cells import Calls, Client, Format
 from tests.matrix_clients import CLIENTS
 from tests.matrix_kinds import KINDS, ProviderKind
 
+# Cells a client cannot run against a kind, for a reason outside govroute.
+CLIENT_LIMITS = {
+    ("langchain", Format.COMPLETIONS, "local"): (
+        "langchain-openai's legacy OpenAI LLM needs `usage`, which local servers such as "
+        "Ollama may omit and govroute does not invent"
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -31,7 +39,7 @@ class Cell:
             return offered
         if self.fmt.embeds and self.kind.vector is None:
             return self.kind.no_embeddings or f"kind {self.kind.name} declares no embeddings"
-        return ""
+        return CLIENT_LIMITS.get((self.client.name, self.fmt, self.kind.name), "")
 
     @property
     def paths(self) -> tuple[str, ...]:
