@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -20,7 +21,9 @@ from pydantic import ValidationError
 from api.gateway.balance import balanced_order
 from api.gateway.breaker import BreakerState
 from api.gateway.cache import (
+    CachedAnswer,
     CachedChoice,
+    CacheKey,
     MemoryStore,
     RedisStore,
     ResponseCache,
@@ -55,7 +58,7 @@ class FakeClock:
         return self.now
 
 
-def decision(**changes: object) -> Decision:
+def decision(**changes: Any) -> Decision:
     base = Decision(
         id="dec_1",
         created_at=datetime(2026, 1, 1, tzinfo=UTC),
@@ -75,10 +78,12 @@ def decision(**changes: object) -> Decision:
         prompt_sha256="0" * 64,
         cache=CacheRule(ttl_s=60, policies=("cache-faq",)),
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
-def entry_for(cache: ResponseCache, dec: Decision, text: str = "Nine to five.") -> tuple:  # type: ignore[type-arg]
+def entry_for(
+    cache: ResponseCache, dec: Decision, text: str = "Nine to five."
+) -> tuple[CacheKey, CachedAnswer]:
     key = cache_key(dec, MESSAGES, {"temperature": 0})
     entry = cache.entry_for(key, dec, "m-a", [CachedChoice(0, text, "stop")], None)
     return key, entry
@@ -258,12 +263,12 @@ def test_when_redis_is_away_then_the_cache_is_a_miss_and_never_raises() -> None:
 
 
 def test_when_redis_stops_then_a_running_cache_degrades_to_misses() -> None:
-    async def run(url: str, stop: object) -> None:
+    async def run(url: str, stop: Callable[[], None]) -> None:
         cache = ResponseCache(RedisStore.from_url(url))
         key, entry = entry_for(cache, decision())
         assert await cache.put(key, entry)
         assert await cache.get(key) is not None
-        stop()  # type: ignore[operator]
+        stop()
         assert await cache.get(key) is None
         assert not await cache.put(key, entry)
         await cache.aclose()

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 from pydantic import SecretStr
 from redis import Redis
 
@@ -212,13 +213,13 @@ def test_when_the_same_request_comes_again_then_it_is_served_from_the_cache(gw: 
 
 def test_when_a_stream_is_asked_for_then_a_hit_replays_as_server_sent_events(gw: Env) -> None:
     client = gw.client(ANALYST)
-    messages = [{"role": "user", "content": SUMMARY}]
+    messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": SUMMARY}]
     plain = ask(gw, ANALYST, SUMMARY, temperature=0).parse().choices[0].message.content
     with client.chat.completions.with_streaming_response.create(
         model="auto",
         messages=messages,
         temperature=0,
-        stream=True,  # type: ignore[arg-type]
+        stream=True,
     ) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         assert response.headers["x-govroute-cache"].startswith("hit")
@@ -226,7 +227,7 @@ def test_when_a_stream_is_asked_for_then_a_hit_replays_as_server_sent_events(gw:
     assert lines[-1] == "data: [DONE]"
     stream = client.chat.completions.create(
         model="auto",
-        messages=messages,  # type: ignore[arg-type]
+        messages=messages,
         temperature=0,
         stream=True,
         stream_options={"include_usage": True},
@@ -288,7 +289,7 @@ def test_when_pseudonyms_are_restored_then_the_cache_holds_only_placeholders(gw:
     [sent] = gw.private.received() or gw.public.received()
     assert "Maria Schneider" not in str(sent["messages"])
     stored = Redis.from_url(gw.redis.url)
-    [key] = stored.keys("govroute:cache:*")
+    [key] = list(stored.scan_iter("govroute:cache:*"))
     value = stored.get(key)
     assert isinstance(value, bytes)
     assert b"Maria" not in value
