@@ -66,21 +66,12 @@ policies:
     applies_to: {tenants: [nw-eu]}
     cache: {ttl_seconds: 600}
 """
-TOPICS = (
-    "the quarterly report",
-    "our branch opening hours",
-    "the travel expense policy",
-    "the onboarding checklist",
-    "the new savings product",
-    "last month's sales figures",
-    "the data retention rules",
-    "the holiday calendar",
-)
+TOPICS = ("quarterly report", "annual report")  # summaries eu-analyst is allowed to ask for
 
 
 def prompts(count: int) -> list[str]:
     return [
-        f"Summarize {TOPICS[i % len(TOPICS)]} in {3 + i // len(TOPICS)} bullet points."
+        f"Summarize this {TOPICS[i % len(TOPICS)]} for me in {2 + i // len(TOPICS)} bullet points."
         for i in range(count)
     ]
 

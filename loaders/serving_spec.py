@@ -11,7 +11,6 @@ to turn them on::
         applies_to: {tenants: [acme], purposes: [support]}
         cache:
           ttl_seconds: 600           # 1 s to 7 days
-          semantic_threshold: 0.97   # optional: cosine of prompt embeddings (0.5-1]
           max_temperature: 0         # requests up to this temperature are cached
         balance:                     # order the candidates by measured health
           - {model: gpt-eu, weight: 3}
@@ -25,7 +24,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from engine.serving import decode_weight, encode_weight
 
@@ -49,9 +48,22 @@ class PolicyCache(_Spec):
         default=None,
         gt=0.5,
         le=1,
-        description="Serve the answer to a prompt this similar (cosine of the embeddings "
-        "the decision computed); absent: exact match only.",
+        description="Reserved: serve the answer to a prompt this similar (cosine of the "
+        "prompt embeddings). Not matched yet, so refused at load; exact match only.",
     )
+
+    @field_validator("semantic_threshold")
+    @classmethod
+    def _not_yet(cls, value: float | None) -> float | None:
+        # A setting that loads and then does nothing would let an operator believe
+        # paraphrases are served; refuse it until the gateway matches on embeddings.
+        if value is not None:
+            raise ValueError(
+                "semantic matching is not available yet: remove semantic_threshold "
+                "(answers are reused on an exact match of the sanitized request)"
+            )
+        return value
+
     max_temperature: float = Field(
         default=0.0,
         ge=0,

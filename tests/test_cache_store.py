@@ -149,6 +149,8 @@ def test_when_a_policy_sets_bad_cache_or_balance_values_then_the_error_says_wher
     with pytest.raises(ValidationError) as caught:
         Policy.model_validate({**base, "cache": {"ttl_seconds": 5, "semantic_threshold": 0.2}})
     assert caught.value.errors()[0]["loc"] == ("cache", "semantic_threshold")
+    with pytest.raises(ValidationError, match="semantic matching is not available yet"):
+        Policy.model_validate({**base, "cache": {"ttl_seconds": 5, "semantic_threshold": 0.95}})
     with pytest.raises(ValidationError) as caught:
         Policy.model_validate({**base, "balance": [{"model": "m", "weight": -1}]})
     assert caught.value.errors()[0]["loc"] == ("balance", 0, "weight")
