@@ -292,7 +292,9 @@ def test_when_two_boards_share_redis_then_both_read_the_same_moving_averages(
         await first.observe(model, 100.0, failed=False)
         await second.observe(model, 300.0, failed=True)
         shared = await first.read([model, "never-called"])
-        assert shared == {model: Health(200.0, 0.5, 2)}
+        assert {m: (h.latency_ms, h.error_rate, h.calls) for m, h in shared.items()} == {
+            model: (200.0, 0.5, 2)
+        }
         assert await second.read([model]) == shared
         assert first.local.read([model]) == {}  # nothing was kept locally
         await first.aclose()
@@ -306,7 +308,8 @@ def test_when_redis_is_away_then_health_is_measured_locally() -> None:
         board = HealthBoard.create(alpha=0.5, redis_url=f"redis://127.0.0.1:{free_port()}/0")
         await board.observe("m", 100.0, failed=False)
         await board.observe("m", 200.0, failed=False)
-        assert await board.read(["m"]) == {"m": Health(150.0, 0.0, 2)}
+        [(model, found)] = (await board.read(["m"])).items()
+        assert (model, found.latency_ms, found.error_rate, found.calls) == ("m", 150.0, 0.0, 2)
         await board.aclose()
 
     asyncio.run(run())
@@ -328,3 +331,16 @@ def test_when_balancing_then_open_circuits_stay_last_and_weights_divide_the_cost
     # an unmeasured model counts with the catalog's typical latency
     order = balanced_order(("new", "slow"), {}, health, BalanceRule(), {"new": 250.0})
     assert [(s.model_id, s.measured) for s in order] == [("new", False), ("slow", True)]
+
+
+def test_when_a_demoted_models_figures_are_stale_then_it_is_tried_again() -> None:
+    health = {"demoted": Health(900, 0.0, 5, at=100.0), "other": Health(300, 0.0, 5, at=160.0)}
+    typical = {"demoted": 200.0}
+    fresh = balanced_order(
+        ("demoted", "other"), {}, health, BalanceRule(), typical, now=150.0, stale_s=60
+    )
+    assert [s.model_id for s in fresh] == ["other", "demoted"]
+    later = balanced_order(
+        ("demoted", "other"), {}, health, BalanceRule(), typical, now=160.0, stale_s=60
+    )
+    assert [(s.model_id, s.measured) for s in later] == [("demoted", False), ("other", True)]

@@ -4,8 +4,9 @@ The first key is the breaker's (api/gateway/breaker.py: open circuits last). The
 when an applicable policy balances (engine.serving.BalanceRule), each candidate's
 expected time to a good answer, divided by its policy weight: its average latency
 over its average success rate (a model that fails half its calls costs two calls).
-A model not measured yet counts with the catalog's typical latency (`latency_ms`)
-and no errors, so a new model gets traffic and is measured. Ties keep the decision's
+A model not measured yet, or not for `stale_s` (moved down, it is not called while the
+others answer), counts with the catalog's typical latency (`latency_ms`) and no errors,
+so it gets a call and is measured afresh. Ties keep the decision's
 order (policy preference, cost). Without a balancing policy the decision's order is
 kept, as before.
 """
@@ -54,11 +55,17 @@ def balanced_order(
     health: Mapping[str, Health],
     rule: BalanceRule,
     typical_ms: Mapping[str, float],
+    *,
+    now: float = 0.0,
+    stale_s: float = float("inf"),
 ) -> list[Standing]:
-    """The candidates in the order to try them, each with its figures."""
+    """The candidates in the order to try them, each with its figures (`now`, wall
+    clock seconds: figures last observed `stale_s` before it are ignored)."""
     standings = []
     for model_id in candidates:
         measured = health.get(model_id)
+        if measured is not None and now - measured.at >= stale_s:
+            measured = None
         standings.append(
             Standing(
                 model_id=model_id,

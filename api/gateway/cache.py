@@ -82,7 +82,7 @@ def not_cacheable(decision: Decision, params: Mapping[str, Any]) -> str | None:
     temperature = params.get("temperature")
     temperature = DEFAULT_TEMPERATURE if temperature is None else float(temperature)
     if temperature > rule.max_temperature:
-        return f"temperature {temperature:g} > {rule.max_temperature:g} (policy maximum)"
+        return f"temperature {temperature:g} > {rule.max_temperature:g}, the policy maximum"
     return None
 
 

@@ -5,7 +5,11 @@ whole answer, or to a stream's first content chunk) and whether the endpoint fai
 (a timeout, a network error, 429, 5xx; a request the model refused is not its
 failure). Each average moves `alpha` of the way towards every new observation, so a
 model that slows down moves down the order within a few calls and one that recovers
-moves back as quickly; nothing is kept per call.
+moves back as quickly; nothing is kept per call. A model moved down the order is
+not called while others answer, so its figures would never recover: each average
+carries the wall-clock time of its last observation, and the ordering treats one
+older than `GOVROUTE_HEALTH_STALE_S` as unmeasured (api/gateway/balance.py), which
+sends the model one call again to be measured afresh.
 
 With Redis (REDIS_URL, next to the breaker board's keys) every replica reads and
 feeds the same averages: one hash per model, updated by a Lua script so concurrent
@@ -20,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +37,7 @@ PREFIX = "govroute:health:"
 TTL_S = 24 * 3600
 _ERROR_LOG_INTERVAL_S = 60.0
 
-# KEYS: model hash. ARGV: alpha, latency_ms, failed (0|1), ttl_s. Returns nothing.
+# KEYS: model hash. ARGV: alpha, latency_ms, failed (0|1), ttl_s, now. Returns nothing.
 _OBSERVE = """
 local alpha, latency, failed = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local calls = tonumber(redis.call('HGET', KEYS[1], 'calls') or '0')
@@ -45,7 +49,7 @@ if calls > 0 then
   err = err + alpha * (failed - err)
 end
 redis.call('HSET', KEYS[1], 'latency_ms', tostring(lat), 'error_rate', tostring(err),
-  'calls', tostring(calls + 1))
+  'calls', tostring(calls + 1), 'at', ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 0
 """
@@ -56,12 +60,14 @@ class Health:
     latency_ms: float
     error_rate: float  # 0-1, the moving share of calls the endpoint failed
     calls: int
+    at: float = 0.0  # wall clock of the last observation, seconds
 
-    def observed(self, latency_ms: float, failed: bool, alpha: float) -> Health:
+    def observed(self, latency_ms: float, failed: bool, alpha: float, at: float) -> Health:
         return Health(
             self.latency_ms + alpha * (latency_ms - self.latency_ms),
             self.error_rate + alpha * (float(failed) - self.error_rate),
             self.calls + 1,
+            at,
         )
 
 
@@ -70,14 +76,15 @@ class HealthTable:
     """This process's own averages, one entry per model called."""
 
     alpha: float = 0.3
+    clock: Callable[[], float] = time.time
     _models: dict[str, Health] = field(default_factory=dict)
 
     def observe(self, model_id: str, latency_ms: float, *, failed: bool) -> None:
-        current = self._models.get(model_id)
+        current, now = self._models.get(model_id), self.clock()
         self._models[model_id] = (
-            Health(latency_ms, float(failed), 1)
+            Health(latency_ms, float(failed), 1, now)
             if current is None
-            else current.observed(latency_ms, failed, self.alpha)
+            else current.observed(latency_ms, failed, self.alpha, now)
         )
 
     def read(self, model_ids: Sequence[str]) -> dict[str, Health]:
@@ -125,7 +132,7 @@ class HealthBoard:
         if self._shared():
             try:
                 async with asyncio.timeout(self.timeout_s):
-                    args = [self.local.alpha, latency_ms, int(failed), TTL_S]
+                    args = [self.local.alpha, latency_ms, int(failed), TTL_S, self.local.clock()]
                     await self._script(keys=[PREFIX + model_id], args=args)
                 return
             except (RedisError, OSError, TimeoutError) as exc:
@@ -140,14 +147,14 @@ class HealthBoard:
                 async with asyncio.timeout(self.timeout_s):
                     async with self.redis.pipeline(transaction=False) as pipe:
                         for m in model_ids:
-                            pipe.hmget(PREFIX + m, ["latency_ms", "error_rate", "calls"])
+                            pipe.hmget(PREFIX + m, ["latency_ms", "error_rate", "calls", "at"])
                         rows = await pipe.execute()
             except (RedisError, OSError, TimeoutError) as exc:
                 self._redis_failed(exc)
             else:
                 return {
-                    m: Health(_float(lat), _float(err), int(_float(calls)))
-                    for m, (lat, err, calls) in zip(model_ids, rows, strict=True)
+                    m: Health(_float(lat), _float(err), int(_float(calls)), _float(at or 0))
+                    for m, (lat, err, calls, at) in zip(model_ids, rows, strict=True)
                     if calls is not None
                 }
         return self.local.read(model_ids)

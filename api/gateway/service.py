@@ -188,7 +188,13 @@ class Gateway:
         states = await self.breakers.states(candidates)
         typical = {m: float(snapshot.models[m].latency_ms) for m in candidates}
         standings = balanced_order(
-            candidates, states, await self.health.read(candidates), balance, typical
+            candidates,
+            states,
+            await self.health.read(candidates),
+            balance,
+            typical,
+            now=self.health.local.clock(),
+            stale_s=self.settings.health_stale_s,
         )
         return [s.model_id for s in standings], states, order_note(standings, balance)
 
@@ -209,7 +215,7 @@ class Exchange:
     last_resort: str | None = None  # the one model called with its circuit open, if any
     calls: int = 0  # upstream calls that went out, against the request's attempt budget
     cache_key: CacheKey | None = None  # set when the answer may be stored
-    cache_state: str = ""  # the X-Govroute-Cache header: "hit; ...", "miss; ...", "off (why)"
+    cache_state: str = ""  # the X-Govroute-Cache header: "hit; ...", "miss; ...", "off; why"
     order_note: str = ""  # how health ordered the candidates, recorded with the first attempt
 
     def records(self) -> list[dict[str, Any]]:
@@ -321,7 +327,7 @@ class ChatService:
         params = body.forwarded()
         why_not = not_cacheable(decision, params)
         if why_not is not None:
-            ex.cache_state = f"off ({why_not})"
+            ex.cache_state = f"off; {why_not}"
             return None
         key = cache_key(decision, upstream_messages(decision), params)
         began = time.monotonic()

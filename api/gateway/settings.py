@@ -95,6 +95,12 @@ class GatewaySettings(BaseSettings):
         le=1,
         description="How far each call moves a model's latency and error averages (EWMA).",
     )
+    health_stale_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Figures older than this count as unmeasured: a model moved down the "
+        "order gets a call again.",
+    )
     health_shared: bool = Field(
         default=True, description="Share model health through Redis when REDIS_URL is set."
     )
