@@ -27,6 +27,11 @@
    any text falls back like any other; a failure after that ends the stream with
    an in-band error event, since the caller already has part of the answer.
 
+Where the decision's policies allow it (engine.serving), an identical sanitized request
+is answered from the response cache (api/gateway/cache.py, cached.py) before step 2,
+recorded as a ``cache_hit`` attempt; and the candidates are ordered by measured health
+after the breakers (api/gateway/balance.py, health.py), the order on the first attempt.
+
 Formats are adapters at the edges (api/gateway/translate.py): `Reply.chunks` are
 OpenAI chunks as dicts, for a route that speaks another format.
 """
