@@ -34,8 +34,9 @@ from api.gateway.cache import (
 from api.gateway.health import Health, HealthBoard
 from engine.decision import Decision, IntentMatch, Outcome, Route
 from engine.model import IntentCategory
-from engine.serving import BalanceRule, CacheRule, combine_cache
+from engine.serving import BalanceRule, CacheRule, combine_cache, rules_from_properties
 from graph.server import free_port
+from loaders.serving_spec import serving_properties, serving_settings
 from loaders.spec import Policy
 from tests.redis_server import running_redis
 
@@ -344,3 +345,25 @@ def test_when_a_demoted_models_figures_are_stale_then_it_is_tried_again() -> Non
         ("demoted", "other"), {}, health, BalanceRule(), typical, now=160.0, stale_s=60
     )
     assert [(s.model_id, s.measured) for s in later] == [("demoted", False), ("other", True)]
+
+
+def test_when_serving_settings_go_to_the_graph_and_back_then_nothing_is_lost() -> None:
+    policy = Policy.model_validate(
+        {
+            "id": "p",
+            "description": "d.",
+            "effect": "constrain",
+            "cache": {"ttl_seconds": 90, "max_temperature": 0.3},
+            "balance": [{"model": "m-a", "weight": 2.5}, {"model": "m-b", "weight": 1}],
+        }
+    ).model_dump()
+    node = serving_properties(policy)
+    assert node["balance_weights"] == ["m-a=2.5", "m-b=1"]
+    back = serving_settings(node)
+    assert back == {"cache": policy["cache"], "balance": policy["balance"]}
+    cache, balance = rules_from_properties(node)
+    assert cache == CacheRule(ttl_s=90, max_temperature=0.3)
+    assert balance == BalanceRule((("m-a", 2.5), ("m-b", 1.0)))
+    equal = serving_properties({"balance": [], "cache": None})
+    assert rules_from_properties(equal) == (None, BalanceRule())  # `balance: []`: equal weights
+    assert rules_from_properties({}) == (None, None)
