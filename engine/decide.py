@@ -61,6 +61,7 @@ from engine.policy import (
     label_action,
     preferences,
     route_constraints,
+    serving_rules,
     verdict,
 )
 from engine.redact import Choice, redact
@@ -249,6 +250,7 @@ def decide(
         {label for a in applicable if a.policy.block_output for label in a.policy.governs}
     )
     label_actions, output_blocks = ((), ()) if deny else _output_rules(snapshot, view)
+    cache, balance = (None, None) if deny else serving_rules(applicable)
     return Decision(
         id=decision_id,
         created_at=now,
@@ -285,6 +287,8 @@ def decide(
         review_ttl_s=(judged.review_ttl_s or DEFAULT_REVIEW_TTL_S)
         if outcome is Outcome.REVIEW
         else None,
+        cache=cache,
+        balance=balance,
     )
 
 

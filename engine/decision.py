@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from engine.model import Effect, IntentCategory, RouteConstraints
+from engine.serving import BalanceRule, CacheRule
 from engine.threats.detector import ThreatFinding
 
 
@@ -156,6 +157,9 @@ class Decision:
     pseudonym_scope: str = ""
     # Outcome review: seconds a reviewer has before the held request expires (refused).
     review_ttl_s: int | None = None
+    # Serving rules of the applicable policies (engine.serving); None on a deny.
+    cache: CacheRule | None = None
+    balance: BalanceRule | None = None
 
     @property
     def allowed(self) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
 from engine.detection_config import DetectionConfig
+from engine.serving import BalanceRule, CacheRule
 
 UNKNOWN_INTENT = "unknown"
 """Reserved intent id: what a prompt matches when no intent clears its threshold."""
@@ -255,6 +256,9 @@ class PolicySpec:
     # effect review: how long a held request waits for a reviewer before it is refused
     # (None: engine.review.DEFAULT_TTL_S).
     review_ttl_s: int | None = None
+    # How the gateway may reuse answers and spread load (engine.serving); None: it does not.
+    cache: CacheRule | None = None
+    balance: BalanceRule | None = None
 
 
 @dataclass(frozen=True, slots=True)

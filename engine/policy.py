@@ -38,6 +38,7 @@ from engine.model import (
     Snapshot,
     ThreatCondition,
 )
+from engine.serving import BalanceRule, CacheRule, combine_cache, first_balance
 from engine.threats.custom import CUSTOM_VIEW
 from engine.threats.detector import ThreatFinding
 
@@ -288,6 +289,18 @@ def preferences(applicable: tuple[Applicable, ...]) -> tuple[Preference, ...]:
         for app in applicable
         if app.policy.effect is not Effect.DENY
         and (app.policy.prefer_models or app.policy.prefer_providers)
+    )
+
+
+def serving_rules(
+    applicable: tuple[Applicable, ...],
+) -> tuple[CacheRule | None, BalanceRule | None]:
+    """The cache and balancing rules of the applicable policies that are not denies
+    (engine.serving says how several combine); `applicable` comes priority first."""
+    serving = [a.policy for a in applicable if a.policy.effect is not Effect.DENY]
+    return (
+        combine_cache((p.id, p.cache) for p in serving if p.cache is not None),
+        first_balance((p.id, p.balance) for p in serving if p.balance is not None),
     )
 
 

@@ -26,7 +26,9 @@ class Attempt:
     decision_id: str
     model_id: str
     attempt: int
-    status: str  # "ok" | "error" | "timeout" | "rate_limited" | "skipped_open_circuit"
+    # "ok" | "error" | "timeout" | "rate_limited" | "skipped_open_circuit" | "cache_hit"
+    # (answered from the response cache: nothing was sent; `model_id` answered then)
+    status: str
     latency_ms: float
     http_status: int | None = None
     detail: str = ""

@@ -24,12 +24,13 @@ RETURN x.tenant_id AS tenant, intent,
 """
 
 # Upstream calls the gateway made for those decisions; a call skipped by an open circuit
-# never reached the provider and counts for nothing.
+# never reached the provider, nor did an answer served from the response cache: they
+# count for nothing.
 ATTEMPT_STATS: LiteralString = """
 MATCH (x:Decision)-[a:ATTEMPTED]->(:Model)
 WHERE x.policy_version = $version
   AND x.created_at >= datetime($since) AND x.created_at < datetime($until)
-  AND a.status <> 'skipped_open_circuit'
+  AND NOT a.status IN ['skipped_open_circuit', 'cache_hit']
 RETURN count(a) AS attempts,
        sum(CASE WHEN a.status = 'ok' THEN 0 ELSE 1 END) AS errors,
        percentileCont(CASE WHEN a.status = 'ok' THEN a.latency_ms END, 0.95) AS p95_ms

@@ -810,7 +810,8 @@ CALL (x) {
   MATCH (x)-[:ROUTED_TO {rank: 0}]->(m:Model)
   RETURN m, 'primary route' AS how
   UNION
-  MATCH (x)-[a:ATTEMPTED]->(m:Model) WHERE a.status <> 'skipped_open_circuit'
+  // a cache hit sent nothing: the provider got this data, if at all, under another decision
+  MATCH (x)-[a:ATTEMPTED]->(m:Model) WHERE NOT a.status IN ['skipped_open_circuit', 'cache_hit']
   RETURN m, 'gateway call' AS how
 }
 MATCH (m)-[:OFFERED_BY]->(p:Provider)

@@ -31,6 +31,7 @@ from engine.model import (
     ThreatCondition,
     UpstreamSpec,
 )
+from engine.serving import rules_from_properties
 from graph import store
 from graph.connection import GraphClient
 from graph.content import Edge, GraphContent, relation
@@ -196,6 +197,7 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
     for row in content.nodes.get("Policy", []):
         pid = row["id"]
         max_retention = row.get("max_retention_days")
+        cache, balance = rules_from_properties(row)
         policies.append(
             PolicySpec(
                 id=pid,
@@ -224,6 +226,8 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
                 review_ttl_s=int(row["review_ttl_minutes"]) * 60
                 if row.get("review_ttl_minutes") is not None
                 else None,
+                cache=cache,
+                balance=balance,
             )
         )
     policies.sort(key=lambda p: (-p.priority, p.id))

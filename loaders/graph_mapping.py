@@ -14,6 +14,7 @@ from typing import Any
 from engine.model import UNKNOWN_INTENT, IntentCategory, ThreatCondition
 from graph.content import Edge, GraphContent, relation
 from loaders.bundle import Bundle
+from loaders.serving_spec import serving_properties, serving_settings
 from loaders.spec import PolicyDocument
 
 ORIGIN = "policy"
@@ -227,6 +228,7 @@ def to_graph(bundle: Bundle) -> GraphContent:
             max_retention_days=cons["max_retention_days"],
             block_output=pol["block_output"],
             review_ttl_minutes=pol["review_ttl_minutes"],
+            **serving_properties(pol),
         )
         pid = pol["id"]
         belongs("Policy", pol)
@@ -541,6 +543,7 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                     "max_retention_days": pol.get("max_retention_days"),
                 },
                 "prefer": {"models": ranked("Model"), "providers": ranked("Provider")},
+                **serving_settings(pol),
             }
         )
     for settings in rows("DetectionSettings"):

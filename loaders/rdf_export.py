@@ -149,6 +149,11 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "max_retention_days": Values.ONE,
         "block_output": Values.ONE,
         "review_ttl_minutes": Values.ONE,
+        "cache_ttl_seconds": Values.ONE,
+        "cache_semantic_threshold": Values.ONE,
+        "cache_max_temperature": Values.ONE,
+        "balances": Values.ONE,
+        "balance_weights": Values.MANY,
     },
     "DetectionSettings": {
         "phone_regions": Values.MANY,

@@ -63,6 +63,7 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("constraints.forbid_models[]", ("models",)),
         ("prefer.models[]", ("models",)),
         ("prefer.providers[]", ("providers",)),
+        ("balance[].model", ("models",)),
     ),
     "detection": (
         ("recognizers[].entity_type", ("entity_types",)),

@@ -31,6 +31,7 @@ from engine.threats.custom import MIN_POSITIVES
 from loaders.detection_spec import Detection
 from loaders.drift_spec import Drift
 from loaders.governance_spec import Governance
+from loaders.serving_spec import BalanceWeight, PolicyCache
 
 Id = Annotated[
     str,
@@ -520,6 +521,13 @@ class Policy(_Spec):
         description="Effect review only: how long a held request waits for a reviewer before "
         "it is refused (default 60).",
     )
+    cache: PolicyCache | None = Field(
+        default=None, description="Answers may be served again (loaders.serving_spec)."
+    )
+    balance: list[BalanceWeight] | None = Field(
+        default=None,
+        description="Order the route's candidates by measured health, with these weights.",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Policy:
@@ -530,6 +538,13 @@ class Policy(_Spec):
                 f"review_ttl_minutes is for effect 'review'; this policy's effect is "
                 f"'{self.effect}'"
             )
+        if self.balance is not None:
+            models = [w.model for w in self.balance]
+            twice = sorted({m for m in models if models.count(m) > 1})
+            if twice:
+                raise ValueError(f"balance lists {', '.join(twice)} more than once")
+        if self.effect is Effect.DENY and (self.cache or self.balance is not None):
+            raise ValueError("a deny policy serves nothing: cache and balance are for others")
         if self.block_output and not self.governs:
             raise ValueError("block_output needs the labels to block under 'governs'")
         return self

@@ -233,6 +233,11 @@ class GR(DefinedNamespace):
     max_retention_days: URIRef
     block_output: URIRef
     review_ttl_minutes: URIRef
+    cache_ttl_seconds: URIRef
+    cache_semantic_threshold: URIRef
+    cache_max_temperature: URIRef
+    balances: URIRef
+    balance_weights: URIRef
     threats: URIRef
     rank: URIRef
     content_hash: URIRef

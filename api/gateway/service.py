@@ -27,6 +27,11 @@
    any text falls back like any other; a failure after that ends the stream with
    an in-band error event, since the caller already has part of the answer.
 
+Where the decision's policies allow it (engine.serving), an identical sanitized request
+is answered from the response cache (api/gateway/cache.py, cached.py) before step 2,
+recorded as a ``cache_hit`` attempt; and the candidates are ordered by measured health
+after the breakers (api/gateway/balance.py, health.py), the order on the first attempt.
+
 Formats are adapters at the edges (api/gateway/translate.py): `Reply.chunks` are
 OpenAI chunks as dicts, for a route that speaks another format.
 """
@@ -49,15 +54,26 @@ import httpx
 from api.errors import error_body
 from api.gateway.anthropic_upstream import AnthropicClient
 from api.gateway.azure_upstream import AzureOpenAIClient
+from api.gateway.balance import balanced_order, order_note
 from api.gateway.bedrock_upstream import BedrockClient
 from api.gateway.breaker import BreakerState, Grant, rank_by_state
 from api.gateway.breaker_board import BreakerBoard
+from api.gateway.cache import CachedAnswer, CacheKey, ResponseCache, cache_key, not_cacheable
+from api.gateway.cached import (
+    CACHE_HEADER,
+    StreamRecorder,
+    chunks_for,
+    completion_for,
+    from_completion,
+    hit_header,
+)
 from api.gateway.errors import (
     DECISION_HEADER,
     RequestDenied,
     UpstreamRejected,
     UpstreamsExhausted,
 )
+from api.gateway.health import HealthBoard, HealthTable
 from api.gateway.hooks import GatewayHooks, NoHooks, ResponseEvent, SafeHooks
 from api.gateway.local_upstream import LocalClient
 from api.gateway.output import ChunkFilter, completion_id, filter_completion, output_filter_for
@@ -77,8 +93,9 @@ from api.review.held import held_chunks, held_completion, held_headers
 from api.runtime import Runtime
 from engine.decision import Decision
 from engine.errors import NotFound
-from engine.model import Principal
+from engine.model import Principal, Snapshot
 from engine.provenance import Attempt, attempt_record
+from engine.serving import BalanceRule
 from engine.vault import placeholders_in
 
 log = logging.getLogger("govroute.gateway")
@@ -108,6 +125,8 @@ class Gateway:
     hooks: GatewayHooks
     secret: bytes
     rng: random.Random = field(default_factory=random.Random)
+    cache: ResponseCache | None = None  # None: never cache (GOVROUTE_CACHE_ENABLED=false)
+    health: HealthBoard = field(default_factory=lambda: HealthBoard(HealthTable()))
 
     @classmethod
     def create(
@@ -118,9 +137,19 @@ class Gateway:
         *,
         redis_url: str | None = None,
     ) -> Gateway:
-        """`redis_url`: breaker state shared with every replica there (None: local)."""
+        """`redis_url`: breaker state, model health and the response cache shared with
+        every replica there (None: this process's own)."""
         safe = SafeHooks(hooks or NoHooks())
         http = UpstreamHttp(settings)
+        cache = None
+        if settings.cache_enabled:
+            cache = ResponseCache.create(
+                redis_url=redis_url if settings.cache_shared else None,
+                max_entries=settings.cache_max_entries,
+                max_bytes=settings.cache_max_mb * 1024 * 1024,
+                max_entry_bytes=settings.cache_max_entry_kb * 1024,
+                timeout_s=settings.cache_redis_timeout_s,
+            )
         return cls(
             settings=settings,
             http=http,
@@ -141,16 +170,46 @@ class Gateway:
             retry=settings.retry_policy(),
             hooks=safe,
             secret=secret,
+            cache=cache,
+            health=HealthBoard.create(
+                alpha=settings.health_alpha,
+                redis_url=redis_url if settings.health_shared else None,
+                timeout_s=settings.breaker_redis_timeout_s,
+            ),
         )
 
     async def aclose(self) -> None:
         await self.http.aclose()
         await self.breakers.aclose()
+        await self.health.aclose()
+        if self.cache is not None:
+            await self.cache.aclose()
 
     async def order(self, candidates: tuple[str, ...]) -> tuple[list[str], dict[str, BreakerState]]:
         """The decision's candidates in the order the gateway tries them, and their states."""
         states = await self.breakers.states(candidates)
         return rank_by_state(candidates, states), states
+
+    async def plan(
+        self, candidates: tuple[str, ...], balance: BalanceRule | None, snapshot: Snapshot
+    ) -> tuple[list[str], dict[str, BreakerState], str]:
+        """`order`, then by measured health when a policy balances (api/gateway/balance.py);
+        and how, for provenance ("" when the breakers alone ordered)."""
+        if balance is None:
+            order, states = await self.order(candidates)
+            return order, states, ""
+        states = await self.breakers.states(candidates)
+        typical = {m: float(snapshot.models[m].latency_ms) for m in candidates}
+        standings = balanced_order(
+            candidates,
+            states,
+            await self.health.read(candidates),
+            balance,
+            typical,
+            now=self.health.local.clock(),
+            stale_s=self.settings.health_stale_s,
+        )
+        return [s.model_id for s in standings], states, order_note(standings, balance)
 
 
 @dataclass
@@ -168,6 +227,9 @@ class Exchange:
     order: list[str] = field(default_factory=list)  # the candidates as tried
     last_resort: str | None = None  # the one model called with its circuit open, if any
     calls: int = 0  # upstream calls that went out, against the request's attempt budget
+    cache_key: CacheKey | None = None  # set when the answer may be stored
+    cache_state: str = ""  # the X-Govroute-Cache header: "hit; ...", "miss; ...", "off; why"
+    order_note: str = ""  # how health ordered the candidates, recorded with the first attempt
 
     def records(self) -> list[dict[str, Any]]:
         return [attempt_record(a) for a in self.attempts]
@@ -247,6 +309,9 @@ class ChatService:
             self._respond(exchange, "denied", None)
             raise RequestDenied(decision)
         exchange.pseudonyms = await self._restorable(decision, principal)
+        hit = await self._cached(exchange, body)
+        if hit is not None:
+            return self._cache_reply(exchange, body, hit, preferred)
         try:
             answer = await self._call_candidates(
                 exchange, partial(self.upstream_request, decision, body)
@@ -255,9 +320,74 @@ class ChatService:
             self._respond(exchange, "upstream_failed", None)
             raise
         headers = self._headers(decision, answer, preferred, exchange.order)
+        if exchange.cache_state:
+            headers[CACHE_HEADER] = exchange.cache_state
         if answer.completion is not None:
             return Reply(headers, body=await self._finish_completion(exchange, answer))
         return Reply(headers, chunks=self._chunks(exchange, answer, body))
+
+    # ------------------------------------------------------------ response cache
+
+    async def _cached(
+        self, ex: Exchange, body: ChatCompletionRequest
+    ) -> tuple[CacheKey, CachedAnswer] | None:
+        """The stored answer to this request, if the policies cache it and one is live;
+        otherwise the exchange remembers the key its answer is stored under."""
+        cache = self.gateway.cache
+        decision = ex.decision
+        if cache is None or decision.cache is None:
+            return None
+        params = body.forwarded()
+        why_not = not_cacheable(decision, params)
+        if why_not is not None:
+            ex.cache_state = f"off; {why_not}"
+            return None
+        key = cache_key(decision, upstream_messages(decision), params)
+        began = time.monotonic()
+        entry = await cache.get(key)
+        if entry is None:
+            ex.cache_key, ex.cache_state = key, f"miss; key={key.short}"
+            return None
+        detail = (
+            f"served from the response cache: entry {key.short}, stored {entry.stored_at_iso} "
+            f"for decision {entry.decision_id} (the output filter ran then); "
+            f"policies {', '.join(decision.cache.policies)}, ttl {key.ttl_s}s"
+        )
+        self._record(
+            ex, entry.model_id, "cache_hit", (time.monotonic() - began) * 1000, detail=detail
+        )
+        ex.cache_state = hit_header(key, entry)
+        return key, entry
+
+    def _cache_reply(
+        self,
+        ex: Exchange,
+        body: ChatCompletionRequest,
+        hit: tuple[CacheKey, CachedAnswer],
+        preferred: str | None,
+    ) -> Reply:
+        key, entry = hit
+        decision = ex.decision
+        headers = {
+            DECISION_HEADER: decision.id,
+            "X-Govroute-Model": entry.model_id,
+            "X-Govroute-Route": route_header(decision, entry.model_id, preferred),
+            CACHE_HEADER: ex.cache_state,
+        }
+        self._respond(ex, "cache_hit", entry.model_id)  # no upstream tokens were spent
+        if not body.stream:
+            return Reply(headers, body=completion_for(entry, key, decision, ex.pseudonyms))
+        options = body.stream_options
+        include_usage = bool(options is not None and getattr(options, "include_usage", False))
+        chunks = chunks_for(entry, decision, ex.pseudonyms, include_usage=include_usage)
+        return Reply(headers, chunks=chunks)
+
+    async def _store(self, ex: Exchange, model_id: str, choices: Any, usage: Any) -> None:
+        """Keep the filtered, sealed answer for the next identical request."""
+        cache, key = self.gateway.cache, ex.cache_key
+        if cache is None or key is None:
+            return
+        await cache.put(key, cache.entry_for(key, ex.decision, model_id, choices, usage))
 
     async def _held(self, ex: Exchange, body: ChatCompletionRequest) -> Reply:
         """A `review` decision: held (api/review/), answered 202; nothing is sent now."""
@@ -314,14 +444,7 @@ class ChatService:
     def upstream_request(
         self, decision: Decision, body: ChatCompletionRequest, endpoint: Endpoint
     ) -> dict[str, Any]:
-        messages = [{"role": m.role, "content": m.content} for m in decision.messages]
-        if decision.context:
-            text = "\n\n".join(f"[{c.item_id}] {c.text}" for c in decision.context)
-            lead = next(
-                (i for i, m in enumerate(messages) if m["role"] not in ("system", "developer")),
-                len(messages),
-            )
-            messages.insert(lead, {"role": "system", "content": f"{CONTEXT_HEADING}\n{text}"})
+        messages = upstream_messages(decision)
         return {"model": endpoint.upstream_model, "messages": messages, **body.forwarded()}
 
     # ------------------------------------------------------------ candidates
@@ -340,7 +463,9 @@ class ChatService:
         snapshot = self.runtime.state_for(ex.decision).snapshot
         deadline = ex.started + settings.request_budget_s
         last = "no candidate was tried"
-        ex.order, states = await self.gateway.order(ex.decision.route.candidates)
+        ex.order, states, ex.order_note = await self.gateway.plan(
+            ex.decision.route.candidates, ex.decision.balance, snapshot
+        )
         for position, model_id in enumerate(ex.order):
             role = "primary" if position == 0 else f"fallback {position}"
             # Nothing after this one would be called: an open circuit must not fail
@@ -409,6 +534,7 @@ class ChatService:
                 refused = exc.kind == "http" and exc.status in _REFUSED_BY_MODEL
                 if exc.endpoint_failure or exc.kind == "protocol":
                     await breakers.record(model_id, ok=False, grant=grant)
+                    await self.gateway.health.observe(model_id, latency, failed=True)
                 elif exc.kind == "config":
                     ex.calls -= 1  # nothing went out: the budget is untouched
                     await breakers.release(model_id, grant)
@@ -437,6 +563,10 @@ class ChatService:
                 await asyncio.sleep(delay)
                 continue
             await breakers.record(model_id, ok=True, grant=grant)
+            # A stream's latency is to its first content chunk: what the caller waits for.
+            await self.gateway.health.observe(
+                model_id, (time.monotonic() - started) * 1000, failed=False
+            )
             if answer.completion is not None:  # a stream's attempt is recorded at its end
                 latency = (time.monotonic() - started) * 1000
                 detail = f"{role}, try {attempt}{note}"
@@ -507,6 +637,9 @@ class ChatService:
             filtered = await anyio.to_thread.run_sync(run)
         filtering = time.perf_counter() - began
         usage = filtered.body.get("usage") or {}
+        if ex.cache_key is not None and not filtered.blocked:
+            choices = from_completion(filtered.body, ex.pseudonyms)
+            await self._store(ex, answer.endpoint.model_id, choices, usage or None)
         self._respond(
             ex,
             "blocked" if filtered.blocked else "ok",
@@ -538,14 +671,19 @@ class ChatService:
         received = 0
         status, detail, closed = "ok", "", False
         filtering = 0.0
+        recorder = StreamRecorder() if ex.cache_key is not None else None
 
         def filtered(step: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
             nonlocal filtering
             began = time.perf_counter()
             try:
-                return step()
+                out = step()
             finally:
                 filtering += time.perf_counter() - began
+            if recorder is not None:
+                for chunk in out:
+                    recorder.saw(chunk)
+            return out
 
         try:
             for held in answer.held:
@@ -561,6 +699,9 @@ class ChatService:
                         break
             for out in filtered(chunks.finish):
                 yield out
+            if recorder is not None and chunks.blocked is None:
+                choices = recorder.choices(ex.pseudonyms)
+                await self._store(ex, model_id, choices, chunks.usage)
         except UpstreamCallError as exc:
             status, detail = "error", f"; broke after {received} chunks: {exc.message}"
             await self.gateway.breakers.record(model_id, ok=False)
@@ -611,6 +752,8 @@ class ChatService:
         http_status: int | None = None,
         detail: str = "",
     ) -> None:
+        if ex.order_note and not ex.attempts:
+            detail = f"{detail}; {ex.order_note}" if detail else ex.order_note
         attempt = Attempt(
             decision_id=ex.decision.id,
             model_id=model_id,
@@ -670,6 +813,20 @@ class ChatService:
             "X-Govroute-Model": answer.endpoint.model_id,
             "X-Govroute-Route": route_header(decision, answer.endpoint.model_id, preferred, order),
         }
+
+
+def upstream_messages(decision: Decision) -> list[dict[str, Any]]:
+    """The sanitized messages as sent: the exposed context as one system message after
+    the caller's leading system messages."""
+    messages = [{"role": m.role, "content": m.content} for m in decision.messages]
+    if decision.context:
+        text = "\n\n".join(f"[{c.item_id}] {c.text}" for c in decision.context)
+        lead = next(
+            (i for i, m in enumerate(messages) if m["role"] not in ("system", "developer")),
+            len(messages),
+        )
+        messages.insert(lead, {"role": "system", "content": f"{CONTEXT_HEADING}\n{text}"})
+    return messages
 
 
 def route_header(

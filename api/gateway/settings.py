@@ -1,4 +1,5 @@
-"""The gateway's settings: upstream timeouts and pool, retries, breakers, streaming.
+"""The gateway's settings: upstream timeouts and pool, retries, breakers, cache, health,
+streaming.
 
 Every field reads ``GOVROUTE_<FIELD>`` (``GOVROUTE_UPSTREAM_READ_TIMEOUT_S=30``).
 ``GOVROUTE_UPSTREAM_OVERRIDES`` is a JSON object mapping provider ids (or
@@ -71,6 +72,37 @@ class GatewaySettings(BaseSettings):
         gt=0,
         le=1,
         description="Longest wait for Redis per breaker call; then this replica's own state.",
+    )
+
+    cache_enabled: bool = Field(
+        default=True,
+        description="Serve answers again where a policy's `cache:` allows (off: never).",
+    )
+    cache_shared: bool = Field(
+        default=True, description="Keep the response cache in Redis when REDIS_URL is set."
+    )
+    cache_max_entries: int = Field(default=10_000, ge=1, description="Memory cache: entries.")
+    cache_max_mb: int = Field(default=64, ge=1, description="Memory cache: megabytes.")
+    cache_max_entry_kb: int = Field(
+        default=256, ge=1, description="A larger answer is never stored."
+    )
+    cache_redis_timeout_s: float = Field(
+        default=0.05, gt=0, le=1, description="Longest wait for Redis per cache call; then a miss."
+    )
+    health_alpha: float = Field(
+        default=0.3,
+        gt=0,
+        le=1,
+        description="How far each call moves a model's latency and error averages (EWMA).",
+    )
+    health_stale_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Figures older than this count as unmeasured: a model moved down the "
+        "order gets a call again.",
+    )
+    health_shared: bool = Field(
+        default=True, description="Share model health through Redis when REDIS_URL is set."
     )
 
     stream_hold_chars: int = Field(
