@@ -41,11 +41,13 @@ from engine.detection_config import InstructionAction
 from engine.model import (
     ANY_PURPOSE,
     LABEL_ACTIONS,
+    ContextItem,
     DecisionRequest,
     Detection,
     Effect,
     IntentCategory,
     ItemFacts,
+    ItemKind,
     LabelEvidence,
     Restrictiveness,
     Snapshot,
@@ -67,6 +69,7 @@ from engine.redact import Choice, redact
 from engine.review import DEFAULT_REVIEW_TTL_S
 from engine.route import RouteNeeds, estimate_tokens, plan_route
 from engine.threats.detector import ThreatAssessment, ThreatFinding
+from engine.tools import judge_tools
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,18 +155,25 @@ def decide(
         )
 
     for item in request.context:
-        found = visible_facts(facts.get(item.id), item.id, principal.tenant)
-        refusal = _access_refusal(found, principal.roles, request.purpose)
+        found = _item_facts(item, facts, principal.tenant)
+        # A tool's own data is the conversation's: only a document it names has access rules.
+        refusal = (
+            None
+            if item.graph_id is None
+            else _access_refusal(found, principal.roles, request.purpose)
+        )
         signals = analysis.injected.get(context_key(item.id))
+        # Withholdings name the graph item when there is one, so provenance finds it.
+        subject = item.graph_id or item.id
         if refusal is None and signals:
             refusal = Withholding(
-                item.id,
+                subject,
                 INJECTION,
                 f"The item's text tries to instruct the model ({', '.join(signals)}).",
             )
         if refusal is None and threats is not None:
             refusal = _threat_refusal(
-                item.id, snapshot, view_of({}, threats.best([context_key(item.id)]))
+                subject, snapshot, view_of({}, threats.best([context_key(item.id)]))
             )
         if (
             refusal is not None
@@ -212,6 +222,15 @@ def decide(
     view = view_for(exposed)
     applicable, issues = applicable_policies(snapshot, view)
     judged = verdict(applicable, issues, snapshot)
+    offered = {
+        item.id: item.tool or item.id
+        for item in request.context
+        if item.kind is ItemKind.TOOL_DEFINITION and item.id in exposed
+    }
+    tools = judge_tools(offered, applicable, snapshot.providers)
+    for refusal in tools.dropped:
+        withheld.append(refusal)
+        exposed.pop(refusal.item_id, None)
 
     messages, contexts, redactions, pseudonyms = _sanitize(
         request, exposed, analysis, snapshot, applicable, secret
@@ -222,6 +241,9 @@ def decide(
     if instruction_action is InstructionAction.DENY and instructed:
         deny = True
         reasons = instructed + reasons
+    if tools.denials:
+        deny = True
+        reasons = list(tools.denials) + reasons
     elif instruction_action is InstructionAction.WARN:
         reasons += instructed
     if not deny:
@@ -230,8 +252,11 @@ def decide(
         for r in drops:
             if r.policy_id not in {x.policy_id for x in reasons}:
                 reasons.append(r)
+        reasons += [r for r in tools.reasons if r not in reasons]
         phase("routing")
-        route = _route(request, snapshot, analysis, applicable, messages, contexts)
+        route = _route(
+            request, snapshot, analysis, applicable, messages, contexts, tools.forbid_providers
+        )
         if route.primary is None:
             deny = True
             reasons.insert(0, _no_route_reason(route))
@@ -263,8 +288,10 @@ def decide(
         exposures=()
         if deny
         else tuple(
-            Exposure(i, f.kind, tuple(sorted({e.label for e in f.labels})))
-            for i, f in exposed.items()
+            dict.fromkeys(  # two tool results may name one document: one exposure
+                Exposure(f.id, f.kind, tuple(sorted({e.label for e in f.labels})))
+                for f in exposed.values()
+            )
         ),
         withholdings=tuple(withheld),
         redactions=redactions,
@@ -333,6 +360,16 @@ def _threat_refusal(item_id: str, snapshot: Snapshot, item: RequestView) -> With
         if applicable is not None:
             return Withholding(item_id, INJECTION, applicable.reason().sentence, policy.id)
     return None
+
+
+def _item_facts(item: ContextItem, facts: Mapping[str, ItemFacts], tenant: str) -> ItemFacts:
+    """The facts that govern an item: its graph id's, or, for a tool's own data, none
+    (found, no labels of its own: only what is detected in its text)."""
+    graph_id = item.graph_id
+    if graph_id is None:
+        kind = "ToolDefinition" if item.kind is ItemKind.TOOL_DEFINITION else "ToolResult"
+        return ItemFacts(id=item.id, found=True, kind=kind)
+    return visible_facts(facts.get(graph_id), graph_id, tenant)
 
 
 def visible_facts(facts: ItemFacts | None, item_id: str, tenant: str) -> ItemFacts:
@@ -452,6 +489,7 @@ def _route(
     applicable: tuple[Applicable, ...],
     messages: tuple[SanitizedMessage, ...],
     contexts: tuple[SanitizedContext, ...],
+    forbid_providers: frozenset[str] = frozenset(),
 ) -> Route:
     intent = snapshot.intents.get(analysis.intent.intent_id)
     if request.task is Task.EMBEDDINGS:
@@ -480,7 +518,12 @@ def _route(
         preferred_model=request.preferred_model,
         user_region=request.user_region,
     )
-    return plan_route(snapshot, needs, route_constraints(applicable), preferences(applicable))
+    constraints = route_constraints(applicable)
+    if forbid_providers:  # the offered tools' provider restrictions (engine.tools)
+        constraints = replace(
+            constraints, forbid_providers=constraints.forbid_providers | forbid_providers
+        )
+    return plan_route(snapshot, needs, constraints, preferences(applicable))
 
 
 def _no_route_reason(route: Route) -> Reason:

@@ -210,6 +210,7 @@ def to_graph(bundle: Bundle) -> GraphContent:
             edge("Model", "HAS_CAPABILITY", "Capability", m["id"], cap)
     for pol in doc["policies"]:
         scope, cons, prefer = pol["applies_to"], pol["constraints"], pol["prefer"]
+        tools = pol.get("tools")
         node(
             "Policy",
             id=pol["id"],
@@ -224,6 +225,10 @@ def to_graph(bundle: Bundle) -> GraphContent:
             max_retention_days=cons["max_retention_days"],
             block_output=pol["block_output"],
             review_ttl_minutes=pol["review_ttl_minutes"],
+            # A tool rule is three plain properties (None without one: nothing stored).
+            tools_allow=tools["allow"] if tools else None,
+            tools_providers=tools["providers"] if tools else None,
+            tools_refused=tools["refused"] if tools else None,
         )
         pid = pol["id"]
         belongs("Policy", pol)
@@ -535,6 +540,17 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                     "max_retention_days": pol.get("max_retention_days"),
                 },
                 "prefer": {"models": ranked("Model"), "providers": ranked("Provider")},
+                **(
+                    {
+                        "tools": {
+                            "allow": list(pol["tools_allow"]),
+                            "providers": list(pol.get("tools_providers") or []),
+                            "refused": pol.get("tools_refused") or "drop",
+                        }
+                    }
+                    if pol.get("tools_allow")
+                    else {}
+                ),
             }
         )
     for settings in rows("DetectionSettings"):

@@ -146,6 +146,9 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "max_retention_days": Values.ONE,
         "block_output": Values.ONE,
         "review_ttl_minutes": Values.ONE,
+        "tools_allow": Values.MANY,
+        "tools_providers": Values.MANY,
+        "tools_refused": Values.ONE,
     },
     "DetectionSettings": {
         "phone_regions": Values.MANY,

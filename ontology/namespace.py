@@ -230,6 +230,9 @@ class GR(DefinedNamespace):
     max_retention_days: URIRef
     block_output: URIRef
     review_ttl_minutes: URIRef
+    tools_allow: URIRef
+    tools_providers: URIRef
+    tools_refused: URIRef
     threats: URIRef
     rank: URIRef
     content_hash: URIRef

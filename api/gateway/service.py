@@ -61,6 +61,15 @@ from api.gateway.output import ChunkFilter, completion_id, filter_completion, ou
 from api.gateway.retry import RetryPolicy
 from api.gateway.schemas import ChatCompletionRequest, GovrouteContext, to_decide_request
 from api.gateway.settings import GatewaySettings
+from api.gateway.tools import (
+    offered_tools,
+    retrieved_only,
+    tool_decide_request,
+    tools_header,
+    upstream_messages,
+    upstream_tools,
+    uses_tools,
+)
 from api.gateway.upstream import (
     Endpoint,
     OpenAICompatibleClient,
@@ -160,6 +169,7 @@ class Exchange:
     order: list[str] = field(default_factory=list)  # the candidates as tried
     last_resort: str | None = None  # the one model called with its circuit open, if any
     calls: int = 0  # upstream calls that went out, against the request's attempt budget
+    tools: frozenset[str] = frozenset()  # the tools the provider was offered: it may call them
 
     def records(self) -> list[dict[str, Any]]:
         return [attempt_record(a) for a in self.attempts]
@@ -229,7 +239,9 @@ class ChatService:
                 f"model '{preferred}' is not a govroute model: use 'auto' or an id from "
                 "GET /v1/models"
             )
-        decide_request = to_decide_request(body, ctx)
+        decide_request = (
+            tool_decide_request(body, ctx) if uses_tools(body) else to_decide_request(body, ctx)
+        )
         decide_request.check_size(self.max_prompt_chars, "messages and context")
         decision = (await self.runtime.decide_async(principal, decide_request)).decision
         exchange = Exchange(decision, principal, started, stream=bool(body.stream), settle=settle)
@@ -247,6 +259,9 @@ class ChatService:
             self._respond(exchange, "upstream_failed", None)
             raise
         headers = self._headers(decision, answer, preferred, exchange.order)
+        if uses_tools(body):
+            headers |= tools_header(decision, body)
+            exchange.tools = offered_tools(decision, body)
         if answer.completion is not None:
             return Reply(headers, body=await self._finish_completion(exchange, answer))
         return Reply(headers, chunks=self._chunks(exchange, answer, body))
@@ -306,15 +321,25 @@ class ChatService:
     def upstream_request(
         self, decision: Decision, body: ChatCompletionRequest, endpoint: Endpoint
     ) -> dict[str, Any]:
-        messages = [{"role": m.role, "content": m.content} for m in decision.messages]
-        if decision.context:
-            text = "\n\n".join(f"[{c.item_id}] {c.text}" for c in decision.context)
+        if uses_tools(body):  # tool parts go back where they were (api/gateway/tools.py)
+            messages = upstream_messages(decision, body)
+            context = retrieved_only(decision, body)
+            extra = upstream_tools(decision, body)
+        else:
+            messages = [{"role": m.role, "content": m.content} for m in decision.messages]
+            context = [(c.item_id, c.text) for c in decision.context]
+            extra = {}
+        forwarded = body.forwarded()
+        if "tools" not in extra:
+            forwarded.pop("parallel_tool_calls", None)
+        if context:
+            text = "\n\n".join(f"[{item_id}] {item_text}" for item_id, item_text in context)
             lead = next(
                 (i for i, m in enumerate(messages) if m["role"] not in ("system", "developer")),
                 len(messages),
             )
             messages.insert(lead, {"role": "system", "content": f"{CONTEXT_HEADING}\n{text}"})
-        return {"model": endpoint.upstream_model, "messages": messages, **body.forwarded()}
+        return {"model": endpoint.upstream_model, "messages": messages, **forwarded, **extra}
 
     # ------------------------------------------------------------ candidates
 
@@ -492,6 +517,7 @@ class ChatService:
             output,
             model_id=answer.endpoint.model_id,
             decision=ex.decision,
+            tools=ex.tools,
         )
         if _answer_chars(completion) <= INLINE_FILTER_CHARS:
             filtered = run()  # cheaper than the hop to a worker thread and back
@@ -526,6 +552,7 @@ class ChatService:
             completion_id=completion_id(answer.held[0].get("id"), output, ex.decision),
             choices_expected=body.n or 1,
             hold=self.gateway.settings.stream_hold_chars,
+            tools=ex.tools,
         )
         received = 0
         status, detail, closed = "ok", "", False
