@@ -162,7 +162,7 @@ def gw(env: Env) -> Env:
     return env
 
 
-def _tool_turn(call: Any, result: str) -> list[dict[str, Any]]:
+def _tool_turn(call: Any, result: str) -> list[Any]:
     """The assistant's call (as the client got it) and the tool's answer, OpenAI shapes."""
     return [
         {
@@ -260,7 +260,7 @@ def test_when_the_anthropic_client_runs_a_tool_round_trip_then_values_are_hidden
         max_tokens=128,
         messages=[
             {"role": "user", "content": ASK},
-            {"role": "assistant", "content": first.content},  # type: ignore[typeddict-item]
+            {"role": "assistant", "content": first.content},
             {
                 "role": "user",
                 "content": [{"type": "tool_result", "tool_use_id": use.id, "content": result}],
@@ -284,11 +284,12 @@ def test_when_tool_calls_stream_then_each_client_gets_the_whole_restored_call(gw
         stream=True,
         extra_headers=PURPOSE,
     )
-    deltas = [c.choices[0].delta for c in stream if c.choices]
+    chunks: list[Any] = list(stream)
+    deltas = [c.choices[0].delta for c in chunks if c.choices]
     pieces = [d.tool_calls[0] for d in deltas if d.tool_calls]
     assert len(pieces) == 1  # held until the finish, then sent whole
-    assert pieces[0].function.name == "lookup_customer"  # type: ignore[union-attr]
-    assert json.loads(pieces[0].function.arguments) == {"request": ASK}  # type: ignore[union-attr,arg-type]
+    assert pieces[0].function.name == "lookup_customer"
+    assert json.loads(pieces[0].function.arguments) == {"request": ASK}
     assert gw.sent()["stream"]
 
     with gw.anthropic().messages.stream(

@@ -19,6 +19,7 @@ from engine.tools import TOOL_REFUSED, judge_tools, tool_allowed
 from loaders.bundle import Bundle
 from loaders.graph_mapping import from_graph, to_graph
 from loaders.policy_load import read_bundle
+from loaders.spec import Policy
 from loaders.yaml_source import parse_policy_text
 
 MINIMAL = Path(__file__).parent / "data" / "minimal"
@@ -63,7 +64,8 @@ def test_when_a_tool_name_meets_patterns_then_it_is_allowed_only_on_a_match(
 def test_when_no_applicable_policy_has_a_tool_rule_then_every_tool_is_kept() -> None:
     plain = Applicable(PolicySpec("p", "Plain.", Effect.ALLOW), ("Policy:p",))
     judged = judge_tools({"tool:run_shell": "run_shell"}, (plain,), PROVIDERS)
-    assert judged.dropped == judged.denials == ()
+    assert judged.dropped == ()
+    assert judged.denials == ()
     assert judged.forbid_providers == frozenset()
 
 
@@ -203,7 +205,7 @@ def test_when_a_tool_rule_goes_to_graph_rows_and_back_then_it_is_identical(
     bundle = read_bundle(work)
     again = Bundle.from_document(from_graph(to_graph(bundle)), "graph")
     assert again.canonical() == bundle.canonical()
-    (policy,) = [p for p in again.sections["policies"] if p.id == "t"]
+    (policy,) = [p for p in again.sections["policies"] if isinstance(p, Policy) and p.id == "t"]
     assert policy.tools is not None
     assert (policy.tools.allow, policy.tools.providers, policy.tools.refused) == (
         ["lookup_*", "get_ticket"],
