@@ -13,6 +13,9 @@ Order of work:
 3. policies that apply; `drop` actions withhold items (and stay reasons); labels
    and policies are then recomputed without the dropped items, so they constrain nothing;
 4. verdict: deny wins, default deny, then review holds (engine.policy.verdict);
+   the tool rules of the applicable policies drop offered tools or deny, and may
+   forbid providers (engine.tools); a tool's own data (definitions, results that
+   name no document) has no access rules, a result that names a document has its;
 5. text: each detected entity gets the most restrictive action governing its labels;
 6. route: compliant candidates under the intersected constraints, or deny.
 """
@@ -241,11 +244,11 @@ def decide(
     if instruction_action is InstructionAction.DENY and instructed:
         deny = True
         reasons = instructed + reasons
+    elif instruction_action is InstructionAction.WARN:
+        reasons += instructed
     if tools.denials:
         deny = True
         reasons = list(tools.denials) + reasons
-    elif instruction_action is InstructionAction.WARN:
-        reasons += instructed
     if not deny:
         reasons += [r for r in constraint_reasons(applicable) if r not in reasons]
         # A drop shaped what is sent even when, its items gone, it no longer applies.
