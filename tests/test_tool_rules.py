@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from api.gateway.tools import named_document
+from api.gateway.schemas import ChatCompletionRequest, GovrouteContext
+from api.gateway.tools import named_document, tool_decide_request
 from engine.decide import Analysis, context_key, decide
 from engine.decision import Decision, IntentMatch, Outcome
-from engine.errors import InvalidPolicyData
+from engine.errors import InvalidPolicyData, InvalidRequest
 from engine.model import (
     AccessGrant,
     ChatMessage,
@@ -376,3 +377,22 @@ def test_when_a_deny_rule_refuses_a_tool_then_the_decision_denies_with_its_reaso
     assert decision.reasons[0].policy_id == "no-shell"
     assert decision.context == ()
     assert decision.route.candidates == ()
+
+
+def test_when_a_tool_result_holds_an_unpaired_surrogate_then_the_error_names_its_message() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "t", "arguments": "{}"}}
+    body = ChatCompletionRequest.model_validate(
+        {
+            "model": "auto",
+            "messages": [
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "tool_calls": [call]},
+                {"role": "tool", "tool_call_id": "c1", "content": "bad \ud800 x"},
+            ],
+        }
+    )
+    with pytest.raises(InvalidRequest) as raised:
+        tool_decide_request(body, GovrouteContext())
+    assert str(raised.value) == (
+        "messages[2].content: text holds an unpaired UTF-16 surrogate at character 4"
+    )

@@ -30,13 +30,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
 
 from api.gateway.schemas import ChatCompletionRequest, GovrouteContext, to_decide_request
 from api.gateway.tool_schemas import NamedToolChoice, ToolDefinition
 from api.schemas import ContextIn, DecideRequest, MessageIn
 from engine.decision import Decision, Withholding
+from engine.errors import InvalidRequest
+
+T = TypeVar("T")
 
 TOOL_PREFIX = "tool:"
 RESULT_PREFIX = "result:"
@@ -90,38 +97,57 @@ def plan_tools(body: ChatCompletionRequest) -> ToolPlan:
 
 def tool_decide_request(body: ChatCompletionRequest, ctx: GovrouteContext) -> DecideRequest:
     """The decision request of a chat request with tool parts (module docstring)."""
+    messages, items = _decide_parts(body)
+    return to_decide_request(body, ctx, messages=messages, extra_context=items)
+
+
+def _checked(where: str, make: Callable[[], T]) -> T:
+    """A part of the decision request, or a 400 that says which wire part is at fault
+    (e.g. an unpaired surrogate in a tool's text)."""
+    try:
+        return make()
+    except ValidationError as exc:
+        problems = "; ".join(str(e.get("msg")).removeprefix("Value error, ") for e in exc.errors())
+        raise InvalidRequest(f"{where}: {problems}", field=where) from exc
+
+
+def _decide_parts(body: ChatCompletionRequest) -> tuple[list[MessageIn], list[ContextIn]]:
     messages: list[MessageIn] = []
     items: list[ContextIn] = []
     plan = plan_tools(body)
-    for message in body.messages:
-        if message.role == "tool":
-            assert message.tool_call_id is not None  # ChatMessage checks it
+    for index, message in enumerate(body.messages):
+        where = f"messages[{index}]"
+        call_id = message.tool_call_id
+        if call_id is not None:  # a tool message (ChatMessage checks it)
             text = message.text()
-            items.append(
-                ContextIn(
-                    id=result_item_id(message.tool_call_id),
-                    text=text,
-                    kind="tool_result",
-                    document=named_document(text),
-                    tool=plan.call_names.get(message.tool_call_id),
-                )
+            item = partial(
+                ContextIn,
+                id=result_item_id(call_id),
+                text=text,
+                kind="tool_result",
+                document=named_document(text),
+                tool=plan.call_names.get(call_id),
             )
+            items.append(_checked(f"{where}.content", item))
             continue
-        messages.append(MessageIn(role=message.role, content=message.text()))
-        for call in message.tool_calls or []:
-            messages.append(
-                MessageIn(role="assistant", content=_canonical(call.function.arguments))
-            )
-    for tool in body.tools or []:
-        items.append(
-            ContextIn(
-                id=tool_item_id(tool.function.name),
-                text=definition_text(tool),
-                kind="tool_definition",
-                tool=tool.function.name,
-            )
+        text = message.text()
+        messages.append(
+            _checked(f"{where}.content", partial(MessageIn, role=message.role, content=text))
         )
-    return to_decide_request(body, ctx, messages=messages, extra_context=items)
+        for number, call in enumerate(message.tool_calls or []):
+            arguments = _canonical(call.function.arguments)
+            made = partial(MessageIn, role="assistant", content=arguments)
+            messages.append(_checked(f"{where}.tool_calls[{number}].function.arguments", made))
+    for number, tool in enumerate(body.tools or []):
+        definition = partial(
+            ContextIn,
+            id=tool_item_id(tool.function.name),
+            text=definition_text(tool),
+            kind="tool_definition",
+            tool=tool.function.name,
+        )
+        items.append(_checked(f"tools[{number}]", definition))
+    return messages, items
 
 
 def named_document(text: str) -> str | None:
