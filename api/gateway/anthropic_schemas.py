@@ -201,9 +201,7 @@ class MessagesRequest(_Strict):
         names = [t.name for t in self.tools or []]
         choice = self.tool_choice
         if choice is not None and choice.name is not None and choice.name not in names:
-            raise ValueError(
-                f"tool_choice names '{choice.name}', which is not among the tools"
-            )
+            raise ValueError(f"tool_choice names '{choice.name}', which is not among the tools")
         return self
 
     def govroute_metadata(self) -> dict[str, Any] | None:
