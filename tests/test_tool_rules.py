@@ -396,3 +396,42 @@ def test_when_a_tool_result_holds_an_unpaired_surrogate_then_the_error_names_its
     assert str(raised.value) == (
         "messages[2].content: text holds an unpaired UTF-16 surrogate at character 4"
     )
+
+
+def tool_turn_request(result: str, metadata: dict[str, str]) -> ChatCompletionRequest:
+    call = {"id": "c1", "type": "function", "function": {"name": "t", "arguments": "{}"}}
+    return ChatCompletionRequest.model_validate(
+        {
+            "model": "auto",
+            "metadata": metadata,
+            "messages": [
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "tool_calls": [call]},
+                {"role": "tool", "tool_call_id": "c1", "content": result},
+            ],
+        }
+    )
+
+
+def test_when_the_request_declares_a_document_field_then_a_result_naming_it_is_governed() -> None:
+    body = tool_turn_request(
+        '{"ticket": "doc-ticket-48502", "status": "open"}',
+        {"govroute_document_fields": "ticket, case_ref"},
+    )
+    (item,) = tool_decide_request(body, GovrouteContext()).context
+    assert (item.id, item.kind, item.document, item.tool) == (
+        "result:c1",
+        "tool_result",
+        "doc-ticket-48502",
+        "t",
+    )
+    # Without the declaration the same result names nothing: it is the conversation's own.
+    plain = tool_turn_request('{"ticket": "doc-ticket-48502"}', {})
+    assert tool_decide_request(plain, GovrouteContext()).context[0].document is None
+
+
+def test_when_a_declared_document_field_is_no_field_name_then_the_400_names_the_key() -> None:
+    body = tool_turn_request("{}", {"govroute_document_fields": "ticket, bad name"})
+    with pytest.raises(InvalidRequest) as raised:
+        tool_decide_request(body, GovrouteContext())
+    assert str(raised.value) == "metadata.govroute_document_fields: 'bad name' is not a field name"

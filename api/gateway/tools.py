@@ -48,7 +48,10 @@ T = TypeVar("T")
 TOOL_PREFIX = "tool:"
 RESULT_PREFIX = "result:"
 DOCUMENT_FIELDS = ("document_id", "doc_id")
-"""Keys of a tool result's JSON object that name a graph document (the first one set)."""
+"""Keys of a tool result's JSON object that name a graph document (the first one set);
+a request may declare more in `metadata.govroute_document_fields` (`document_fields`)."""
+DOCUMENT_FIELDS_KEY = "govroute_document_fields"
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}$")
 TOOLS_HEADER = "X-Govroute-Tools"
 _GRAPH_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
 
@@ -115,6 +118,7 @@ def _decide_parts(body: ChatCompletionRequest) -> tuple[list[MessageIn], list[Co
     messages: list[MessageIn] = []
     items: list[ContextIn] = []
     plan = plan_tools(body)
+    fields = document_fields(body)
     for index, message in enumerate(body.messages):
         where = f"messages[{index}]"
         call_id = message.tool_call_id
@@ -125,7 +129,7 @@ def _decide_parts(body: ChatCompletionRequest) -> tuple[list[MessageIn], list[Co
                 id=result_item_id(call_id),
                 text=text,
                 kind="tool_result",
-                document=named_document(text),
+                document=named_document(text, fields),
                 tool=plan.call_names.get(call_id),
             )
             items.append(_checked(f"{where}.content", item))
@@ -150,15 +154,33 @@ def _decide_parts(body: ChatCompletionRequest) -> tuple[list[MessageIn], list[Co
     return messages, items
 
 
-def named_document(text: str) -> str | None:
-    """The document a tool result names: a JSON object's `document_id` or `doc_id`."""
+def document_fields(body: ChatCompletionRequest) -> tuple[str, ...]:
+    """`DOCUMENT_FIELDS`, then the fields the request declares (a list, or a string of
+    comma-separated names, as OpenAI's string-only metadata allows)."""
+    declared = (body.metadata or {}).get(DOCUMENT_FIELDS_KEY)
+    if declared is None:
+        return DOCUMENT_FIELDS
+    names = declared.split(",") if isinstance(declared, str) else declared
+    where = f"metadata.{DOCUMENT_FIELDS_KEY}"
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InvalidRequest(f"{where} must be a list of field names", field=where)
+    cleaned = [n.strip() for n in names if n.strip()]
+    for name in cleaned:
+        if not _FIELD_NAME.match(name):
+            raise InvalidRequest(f"{where}: {name!r} is not a field name", field=where)
+    return tuple(dict.fromkeys((*DOCUMENT_FIELDS, *cleaned)))
+
+
+def named_document(text: str, fields: tuple[str, ...] = DOCUMENT_FIELDS) -> str | None:
+    """The document a tool result names: its JSON object's first of `fields` that holds
+    an id."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError:
         return None
     if not isinstance(value, dict):
         return None
-    for key in DOCUMENT_FIELDS:
+    for key in fields:
         named = value.get(key)
         if isinstance(named, str) and _GRAPH_ID.match(named):
             return named
@@ -196,7 +218,9 @@ def upstream_messages(decision: Decision, body: ChatCompletionRequest) -> list[d
                     "tool_call_id": message.tool_call_id,
                     "content": text
                     if text is not None
-                    else withheld_notice(decision, item, named_document(message.text())),
+                    else withheld_notice(
+                        decision, item, named_document(message.text(), document_fields(body))
+                    ),
                 }
             )
             continue
@@ -301,7 +325,9 @@ def tools_header(decision: Decision, body: ChatCompletionRequest) -> dict[str, s
             continue
         item = result_item_id(message.tool_call_id)
         if item not in exposed:
-            why = _withholding(decision, item, named_document(message.text()))
+            why = _withholding(
+                decision, item, named_document(message.text(), document_fields(body))
+            )
             code = why.code if why else "not exposed"
             on = f" on {why.item_id}" if why and why.item_id != item else ""
             parts.append(f"withheld={item} ({code}{on})")
