@@ -53,7 +53,15 @@ from engine.detect import Detector
 from engine.embedding import Embedder
 from engine.errors import GraphTimeout, GraphUnavailable, NotAuthenticated, NotFound
 from engine.intent import IntentIndex
-from engine.model import ChatMessage, ContextItem, DecisionRequest, ItemFacts, Principal, Snapshot
+from engine.model import (
+    ChatMessage,
+    ContextItem,
+    DecisionRequest,
+    ItemFacts,
+    ItemKind,
+    Principal,
+    Snapshot,
+)
 from engine.provenance import decision_record
 from engine.purpose import check_declared
 from engine.replay_input import input_record
@@ -409,7 +417,10 @@ class Runtime:
         request = DecisionRequest(
             principal=principal,
             messages=tuple(ChatMessage(m.role, m.content) for m in body.as_messages()),
-            context=tuple(ContextItem(c.id, c.text) for c in body.context),
+            context=tuple(
+                ContextItem(c.id, c.text, ItemKind(c.kind), c.document, c.tool)
+                for c in body.context
+            ),
             purpose=body.purpose,
             required_capabilities=frozenset(body.required_capabilities),
             preferred_model=body.preferred_model,
@@ -423,7 +434,7 @@ class Runtime:
         # lookup is a Neo4j round trip of 2-8 ms that would otherwise add to every
         # decision with context. The graph_lookup phase is what is left of it after
         # the analysis.
-        ids = [c.id for c in request.context]
+        ids = list(dict.fromkeys(c.graph_id for c in request.context if c.graph_id))
         reading = (
             self._graph_threads.submit(
                 contextvars.copy_context().run,

@@ -46,8 +46,24 @@ class MessageIn(_In):
 
 
 class ContextIn(_In):
-    id: Id = Field(description="A Document or DataSource id in the graph.")
+    id: Id = Field(description="A Document or DataSource id in the graph (kind 'retrieved').")
     text: str = Field(default="", description="The text the retriever found for it.")
+    kind: Literal["retrieved", "tool_result", "tool_definition"] = Field(
+        default="retrieved",
+        description="'tool_result' and 'tool_definition' items are a conversation's own "
+        "tool data (the gateway makes them, docs/gateway.md 'Tools'): analysed like any "
+        "item, but governed by the graph only through the document a result names.",
+    )
+    document: Id | None = Field(
+        default=None, description="A tool result's document id: its labels and access apply."
+    )
+    tool: str | None = Field(default=None, max_length=64, description="The tool's name.")
+
+    @model_validator(mode="after")
+    def _document_of_result(self) -> ContextIn:
+        if self.document is not None and self.kind != "tool_result":
+            raise ValueError("'document' names the document of a tool result (kind 'tool_result')")
+        return self
 
     @field_validator("text")
     @classmethod

@@ -13,6 +13,9 @@ Order of work:
 3. policies that apply; `drop` actions withhold items (and stay reasons); labels
    and policies are then recomputed without the dropped items, so they constrain nothing;
 4. verdict: deny wins, default deny, then review holds (engine.policy.verdict);
+   the tool rules of the applicable policies drop offered tools or deny, and may
+   forbid providers (engine.tools); a tool's own data (definitions, results that
+   name no document) has no access rules, a result that names a document has its;
 5. text: each detected entity gets the most restrictive action governing its labels;
 6. route: compliant candidates under the intersected constraints, or deny.
 """
@@ -41,11 +44,13 @@ from engine.detection_config import InstructionAction
 from engine.model import (
     ANY_PURPOSE,
     LABEL_ACTIONS,
+    ContextItem,
     DecisionRequest,
     Detection,
     Effect,
     IntentCategory,
     ItemFacts,
+    ItemKind,
     LabelEvidence,
     Restrictiveness,
     Snapshot,
@@ -68,6 +73,7 @@ from engine.redact import Choice, redact
 from engine.review import DEFAULT_REVIEW_TTL_S
 from engine.route import RouteNeeds, estimate_tokens, plan_route
 from engine.threats.detector import ThreatAssessment, ThreatFinding
+from engine.tools import judge_tools
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,18 +159,25 @@ def decide(
         )
 
     for item in request.context:
-        found = visible_facts(facts.get(item.id), item.id, principal.tenant)
-        refusal = _access_refusal(found, principal.roles, request.purpose)
+        found = _item_facts(item, facts, principal.tenant)
+        # A tool's own data is the conversation's: only a document it names has access rules.
+        refusal = (
+            None
+            if item.graph_id is None
+            else _access_refusal(found, principal.roles, request.purpose)
+        )
         signals = analysis.injected.get(context_key(item.id))
+        # Withholdings name the graph item when there is one, so provenance finds it.
+        subject = item.graph_id or item.id
         if refusal is None and signals:
             refusal = Withholding(
-                item.id,
+                subject,
                 INJECTION,
                 f"The item's text tries to instruct the model ({', '.join(signals)}).",
             )
         if refusal is None and threats is not None:
             refusal = _threat_refusal(
-                item.id, snapshot, view_of({}, threats.best([context_key(item.id)]))
+                subject, snapshot, view_of({}, threats.best([context_key(item.id)]))
             )
         if (
             refusal is not None
@@ -213,6 +226,15 @@ def decide(
     view = view_for(exposed)
     applicable, issues = applicable_policies(snapshot, view)
     judged = verdict(applicable, issues, snapshot)
+    offered = {
+        item.id: item.tool or item.id
+        for item in request.context
+        if item.kind is ItemKind.TOOL_DEFINITION and item.id in exposed
+    }
+    tools = judge_tools(offered, applicable, snapshot.providers)
+    for refusal in tools.dropped:
+        withheld.append(refusal)
+        exposed.pop(refusal.item_id, None)
 
     messages, contexts, redactions, pseudonyms = _sanitize(
         request, exposed, analysis, snapshot, applicable, secret
@@ -225,14 +247,20 @@ def decide(
         reasons = instructed + reasons
     elif instruction_action is InstructionAction.WARN:
         reasons += instructed
+    if tools.denials:
+        deny = True
+        reasons = list(tools.denials) + reasons
     if not deny:
         reasons += [r for r in constraint_reasons(applicable) if r not in reasons]
         # A drop shaped what is sent even when, its items gone, it no longer applies.
         for r in drops:
             if r.policy_id not in {x.policy_id for x in reasons}:
                 reasons.append(r)
+        reasons += [r for r in tools.reasons if r not in reasons]
         phase("routing")
-        route = _route(request, snapshot, analysis, applicable, messages, contexts)
+        route = _route(
+            request, snapshot, analysis, applicable, messages, contexts, tools.forbid_providers
+        )
         if route.primary is None:
             deny = True
             reasons.insert(0, _no_route_reason(route))
@@ -265,8 +293,10 @@ def decide(
         exposures=()
         if deny
         else tuple(
-            Exposure(i, f.kind, tuple(sorted({e.label for e in f.labels})))
-            for i, f in exposed.items()
+            dict.fromkeys(  # two tool results may name one document: one exposure
+                Exposure(f.id, f.kind, tuple(sorted({e.label for e in f.labels})))
+                for f in exposed.values()
+            )
         ),
         withholdings=tuple(withheld),
         redactions=redactions,
@@ -337,6 +367,16 @@ def _threat_refusal(item_id: str, snapshot: Snapshot, item: RequestView) -> With
         if applicable is not None:
             return Withholding(item_id, INJECTION, applicable.reason().sentence, policy.id)
     return None
+
+
+def _item_facts(item: ContextItem, facts: Mapping[str, ItemFacts], tenant: str) -> ItemFacts:
+    """The facts that govern an item: its graph id's, or, for a tool's own data, none
+    (found, no labels of its own: only what is detected in its text)."""
+    graph_id = item.graph_id
+    if graph_id is None:
+        kind = "ToolDefinition" if item.kind is ItemKind.TOOL_DEFINITION else "ToolResult"
+        return ItemFacts(id=item.id, found=True, kind=kind)
+    return visible_facts(facts.get(graph_id), graph_id, tenant)
 
 
 def visible_facts(facts: ItemFacts | None, item_id: str, tenant: str) -> ItemFacts:
@@ -456,6 +496,7 @@ def _route(
     applicable: tuple[Applicable, ...],
     messages: tuple[SanitizedMessage, ...],
     contexts: tuple[SanitizedContext, ...],
+    forbid_providers: frozenset[str] = frozenset(),
 ) -> Route:
     intent = snapshot.intents.get(analysis.intent.intent_id)
     if request.task is Task.EMBEDDINGS:
@@ -484,7 +525,12 @@ def _route(
         preferred_model=request.preferred_model,
         user_region=request.user_region,
     )
-    return plan_route(snapshot, needs, route_constraints(applicable), preferences(applicable))
+    constraints = route_constraints(applicable)
+    if forbid_providers:  # the offered tools' provider restrictions (engine.tools)
+        constraints = replace(
+            constraints, forbid_providers=constraints.forbid_providers | forbid_providers
+        )
+    return plan_route(snapshot, needs, constraints, preferences(applicable))
 
 
 def _no_route_reason(route: Route) -> Reason:

@@ -235,6 +235,27 @@ class ThreatCondition:
         return cls(category, float(score))
 
 
+class ToolRefusal(StrEnum):
+    """What a tool rule does with a tool it does not allow: drop the tool from the
+    request (with a withholding that says why), or deny the request."""
+
+    DROP = "drop"
+    DENY = "deny"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRule:
+    """Which tools a policy lets a request offer a model (engine.tools).
+
+    `allow`: tool names or globs (``lookup_*``); `providers`: when set, an allowed tool
+    may only be offered to these providers (the route is constrained accordingly);
+    `refused`: what happens to a tool no pattern allows."""
+
+    allow: tuple[str, ...]
+    providers: frozenset[str] = frozenset()
+    refused: ToolRefusal = ToolRefusal.DROP
+
+
 @dataclass(frozen=True, slots=True)
 class PolicySpec:
     id: str
@@ -259,6 +280,7 @@ class PolicySpec:
     # How the gateway may reuse answers and spread load (engine.serving); None: it does not.
     cache: CacheRule | None = None
     balance: BalanceRule | None = None
+    tools: ToolRule | None = None  # None: the policy says nothing about tools
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,12 +372,31 @@ class Principal:
     record_prompts: bool = False
 
 
+class ItemKind(StrEnum):
+    """Where a context item comes from. Each is analysed the same way (entities,
+    injection, threats); they differ in what governs access (engine.decide)."""
+
+    RETRIEVED = "retrieved"  # a graph id: the Document or DataSource itself
+    TOOL_RESULT = "tool_result"  # the conversation's own data, governed by `document` if named
+    TOOL_DEFINITION = "tool_definition"  # a tool offered to the model; `tool` is its name
+
+
 @dataclass(frozen=True, slots=True)
 class ContextItem:
-    """A document or data source the caller's retriever wants to show the model."""
+    """A document or data source the caller's retriever wants to show the model, or a
+    tool's definition or result (api/gateway/tools.py makes those)."""
 
     id: str
     text: str
+    kind: ItemKind = ItemKind.RETRIEVED
+    # A tool result that names a document: that document's labels and access rules apply.
+    document: str | None = None
+    tool: str | None = None  # the tool's name, for definitions and results
+
+    @property
+    def graph_id(self) -> str | None:
+        """The graph id whose facts govern this item; None: nothing in the graph does."""
+        return self.id if self.kind is ItemKind.RETRIEVED else self.document
 
 
 @dataclass(frozen=True, slots=True)

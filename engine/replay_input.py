@@ -48,6 +48,7 @@ from engine.model import (
     Detection,
     IntentCategory,
     ItemFacts,
+    ItemKind,
     LabelEvidence,
     Principal,
     Task,
@@ -108,7 +109,7 @@ def input_record(
             "region": request.user_region,
             "max_tokens": request.max_output_tokens,
             "messages": [[m.role, len(m.content)] for m in request.messages],
-            "context": [[c.id, len(c.text)] for c in request.context],
+            "context": [_context_row(c) for c in request.context],
             # Written only for embeddings, so chat records read as they always did.
             **({"task": request.task.value} if request.task is not Task.CHAT else {}),
         },
@@ -127,6 +128,28 @@ def input_record(
     if keep_texts:
         out["texts"] = {key: analysis.texts[key].text for key in keys if key in analysis.texts}
     return out
+
+
+def _context_row(item: ContextItem) -> list[Any]:
+    """[id, length], and for a tool's item also its kind, named document and tool name
+    (a retrieved item's row stays as records always had it)."""
+    if item.kind is ItemKind.RETRIEVED:
+        return [item.id, len(item.text)]
+    return [item.id, len(item.text), item.kind.value, item.document, item.tool]
+
+
+def _context_item(row: Any) -> ContextItem:
+    item_id, length = str(row[0]), int(row[1])
+    if len(row) == 2:
+        return ContextItem(item_id, FILLER * length)
+    document, tool = row[3], row[4]
+    return ContextItem(
+        item_id,
+        FILLER * length,
+        ItemKind(row[2]),
+        None if document is None else str(document),
+        None if tool is None else str(tool),
+    )
 
 
 def read_input(record: Mapping[str, Any]) -> RecordedInput | None:
@@ -173,7 +196,7 @@ def _read(raw: Mapping[str, Any]) -> RecordedInput:
     # Message and item texts are never used by the core once their segments are
     # analysed; they carry the recorded lengths for anything that counts them.
     messages = tuple(ChatMessage(str(role), FILLER * int(n)) for role, n in r["messages"])
-    context = tuple(ContextItem(str(i), FILLER * int(n)) for i, n in r["context"])
+    context = tuple(_context_item(row) for row in r["context"])
     request = DecisionRequest(
         principal=principal,
         messages=messages,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from engine.checksums import Checksum
 from engine.detection_config import (
@@ -29,6 +30,8 @@ from engine.model import (
     Snapshot,
     ThreatCategorySpec,
     ThreatCondition,
+    ToolRefusal,
+    ToolRule,
     UpstreamSpec,
 )
 from engine.serving import rules_from_properties
@@ -228,6 +231,7 @@ def build_snapshot(content: GraphContent, *, version: str, content_hash: str) ->
                 else None,
                 cache=cache,
                 balance=balance,
+                tools=_tool_rule(row),
             )
         )
     policies.sort(key=lambda p: (-p.priority, p.id))
@@ -300,4 +304,16 @@ def _detection(content: GraphContent) -> DetectionConfig:
         recognizers=recognizers,
         deny_lists=value_lists("deny"),
         allow_lists=value_lists("allow"),
+    )
+
+
+def _tool_rule(row: dict[str, Any]) -> ToolRule | None:
+    """A Policy node's tool rule (loaders/graph_mapping.py stores it as three properties)."""
+    allow = row.get("tools_allow")
+    if not allow:
+        return None
+    return ToolRule(
+        allow=tuple(allow),
+        providers=frozenset(row.get("tools_providers") or ()),
+        refused=ToolRefusal(row.get("tools_refused") or ToolRefusal.DROP.value),
     )

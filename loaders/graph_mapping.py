@@ -214,6 +214,7 @@ def to_graph(bundle: Bundle) -> GraphContent:
             edge("Model", "HAS_CAPABILITY", "Capability", m["id"], cap)
     for pol in doc["policies"]:
         scope, cons, prefer = pol["applies_to"], pol["constraints"], pol["prefer"]
+        tools = pol.get("tools")
         node(
             "Policy",
             id=pol["id"],
@@ -229,6 +230,10 @@ def to_graph(bundle: Bundle) -> GraphContent:
             block_output=pol["block_output"],
             review_ttl_minutes=pol["review_ttl_minutes"],
             **serving_properties(pol),
+            # A tool rule is three plain properties (None without one: nothing stored).
+            tools_allow=tools["allow"] if tools else None,
+            tools_providers=tools["providers"] if tools else None,
+            tools_refused=tools["refused"] if tools else None,
         )
         pid = pol["id"]
         belongs("Policy", pol)
@@ -544,6 +549,17 @@ def from_graph(content: GraphContent) -> PolicyDocument:
                 },
                 "prefer": {"models": ranked("Model"), "providers": ranked("Provider")},
                 **serving_settings(pol),
+                **(
+                    {
+                        "tools": {
+                            "allow": list(pol["tools_allow"]),
+                            "providers": list(pol.get("tools_providers") or []),
+                            "refused": pol.get("tools_refused") or "drop",
+                        }
+                    }
+                    if pol.get("tools_allow")
+                    else {}
+                ),
             }
         )
     for settings in rows("DetectionSettings"):

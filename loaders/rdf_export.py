@@ -154,6 +154,9 @@ RDF_FIELDS: Mapping[str, Mapping[str, Values]] = {
         "cache_max_temperature": Values.ONE,
         "balances": Values.ONE,
         "balance_weights": Values.MANY,
+        "tools_allow": Values.MANY,
+        "tools_providers": Values.MANY,
+        "tools_refused": Values.ONE,
     },
     "DetectionSettings": {
         "phone_regions": Values.MANY,

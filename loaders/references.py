@@ -64,6 +64,7 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("prefer.models[]", ("models",)),
         ("prefer.providers[]", ("providers",)),
         ("balance[].model", ("models",)),
+        ("tools.providers[]", ("providers",)),
     ),
     "detection": (
         ("recognizers[].entity_type", ("entity_types",)),
@@ -134,6 +135,8 @@ def _dangling(bundle: Bundle) -> Iterator[Problem]:
 def _walk(data: Any, parts: list[str], prefix: str) -> Iterator[tuple[str, Any]]:
     if not parts:
         yield prefix, data
+        return
+    if data is None:  # an optional object left out (a policy without `tools`)
         return
     head, rest = parts[0], parts[1:]
     if head.endswith("[]"):

@@ -495,6 +495,29 @@ class RoutePreference(_Spec):
     providers: list[Id] = []
 
 
+ToolPattern = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9_\-.*?\[\]!]{1,64}$"),
+    Field(description="A tool name, or a glob over tool names such as 'lookup_*'."),
+]
+
+
+class ToolRule(_Spec):
+    """Which tools a request this policy applies to may offer a model (engine.tools)."""
+
+    allow: list[ToolPattern] = Field(
+        min_length=1, description="Tool names or globs; a tool none of them matches is refused."
+    )
+    providers: list[Id] = Field(
+        default=[], description="When set, the allowed tools may be offered only to these."
+    )
+    refused: Literal["drop", "deny"] = Field(
+        default="drop",
+        description="A refused tool is dropped from the request (with a withholding that "
+        "says why), or the request is denied.",
+    )
+
+
 MAX_REVIEW_TTL_MINUTES = 7 * 24 * 60
 """A held request waits a week at most: a caller cannot be left hanging for longer."""
 
@@ -528,6 +551,9 @@ class Policy(_Spec):
         default=None,
         description="Order the route's candidates by measured health, with these weights.",
     )
+    tools: ToolRule | None = Field(
+        default=None, description="Which tools the requests it applies to may offer a model."
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Policy:
@@ -547,6 +573,11 @@ class Policy(_Spec):
             raise ValueError("a deny policy serves nothing: cache and balance are for others")
         if self.block_output and not self.governs:
             raise ValueError("block_output needs the labels to block under 'governs'")
+        if self.tools is not None and self.effect not in (Effect.ALLOW, Effect.CONSTRAIN):
+            raise ValueError(
+                f"tools restricts what an allowed request may offer: use effect 'allow' or "
+                f"'constrain', not '{self.effect}'"
+            )
         return self
 
 

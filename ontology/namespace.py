@@ -238,6 +238,9 @@ class GR(DefinedNamespace):
     cache_max_temperature: URIRef
     balances: URIRef
     balance_weights: URIRef
+    tools_allow: URIRef
+    tools_providers: URIRef
+    tools_refused: URIRef
     threats: URIRef
     rank: URIRef
     content_hash: URIRef

@@ -337,11 +337,12 @@ def test_when_the_key_lacks_the_chat_permission_then_403_before_any_decision(gw:
     assert "chat" in str(refused.value.body)
 
 
-def test_when_a_tool_call_is_asked_for_then_400_says_why(gw: Env) -> None:
-    tool: Any = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
-    with pytest.raises(openai.BadRequestError, match="output filtering"):
+def test_when_legacy_functions_are_asked_for_then_400_says_to_send_tools(gw: Env) -> None:
+    # Tools themselves go through the firewall (tests/test_gateway_tools.py).
+    function: Any = {"name": "f", "parameters": {"type": "object"}}
+    with pytest.raises(openai.BadRequestError, match="send 'tools'"):
         gw.client(ANALYST).chat.completions.create(
-            model="auto", messages=[{"role": "user", "content": SUMMARY}], tools=[tool]
+            model="auto", messages=[{"role": "user", "content": SUMMARY}], functions=[function]
         )
 
 

@@ -5,9 +5,13 @@ nothing unexamined reaches a provider, unknown fields are refused. It becomes a
 `ChatCompletionRequest` (api/gateway/translate.py `messages_to_chat`), so the
 decision, redaction, routing, output filter and provenance are the same ones.
 
+Tools (custom ones), tool_choice, tool_use and tool_result blocks are accepted and
+become the chat request's tool parts (api/gateway/tool_translate.py), so the firewall
+treats them as it treats OpenAI's (api/gateway/tools.py).
+
 Refused with a 400 that says why: image and document blocks (the detectors read
-text only), tools, tool_use and tool_result blocks, thinking, top_k (no other
-provider kind could honour it) and anything else not listed here.
+text only), server tools, thinking, top_k (no other provider kind could honour it)
+and anything else not listed here.
 """
 
 from __future__ import annotations
@@ -23,14 +27,13 @@ from api.gateway.schemas import (
     _first_field,
     _problems,
 )
+from api.gateway.tool_schemas import MAX_TOOLS, ToolCallId, ToolName
 from api.gateway.translate import messages_to_chat
 from engine.errors import InvalidRequest
 
 ANTHROPIC_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 UNSUPPORTED = {
-    "tools": "tool calls would carry text past output filtering",
-    "tool_choice": "tool calls would carry text past output filtering",
     "thinking": "thinking blocks would carry text past output filtering",
     "top_k": "no other provider kind could honour it, and routing may choose one",
     "container": "a container would run code unexamined",
@@ -39,8 +42,6 @@ UNSUPPORTED = {
 BLOCK_REFUSALS = {
     "image": "images cannot be inspected by govroute's detectors",
     "document": "documents cannot be inspected here; send their text as context",
-    "tool_use": "tool calls would carry text past output filtering",
-    "tool_result": "tool results would reach the model unexamined",
     "thinking": "thinking blocks would carry text past output filtering",
     "redacted_thinking": "thinking blocks would carry text past output filtering",
 }
@@ -68,9 +69,55 @@ def _refuse_blocks(content: Any, where: str) -> None:
             )
 
 
+class ToolUseBlock(_Strict):
+    """A call the model made, sent back in an assistant turn."""
+
+    type: Literal["tool_use"]
+    id: ToolCallId
+    name: ToolName
+    input: dict[str, Any]
+    cache_control: dict[str, Any] | None = None
+
+
+class ToolResultBlock(_Strict):
+    """The caller's answer to a tool_use block, in a user turn."""
+
+    type: Literal["tool_result"]
+    tool_use_id: ToolCallId
+    content: str | list[TextBlock] | None = None
+    is_error: bool | None = None
+    cache_control: dict[str, Any] | None = None
+
+
+Block = Annotated[TextBlock | ToolUseBlock | ToolResultBlock, Field(discriminator="type")]
+
+
+class AnthropicTool(_Strict):
+    """A custom tool; server tools (web search, code execution) run where govroute cannot
+    see, and are refused as unknown fields."""
+
+    name: ToolName
+    description: str | None = None
+    input_schema: dict[str, Any]
+    type: Literal["custom"] | None = None
+    cache_control: dict[str, Any] | None = None
+
+
+class AnthropicToolChoice(_Strict):
+    type: Literal["auto", "any", "tool", "none"]
+    name: ToolName | None = None
+    disable_parallel_tool_use: bool | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> AnthropicToolChoice:
+        if (self.type == "tool") != (self.name is not None):
+            raise ValueError("tool_choice of type 'tool', and only that type, names a tool")
+        return self
+
+
 class AnthropicMessage(_Strict):
     role: Literal["user", "assistant"]
-    content: str | list[TextBlock]
+    content: str | list[Block]
 
     @model_validator(mode="before")
     @classmethod
@@ -78,6 +125,17 @@ class AnthropicMessage(_Strict):
         if isinstance(data, dict):
             _refuse_blocks(data.get("content"), "content")
         return data
+
+    @model_validator(mode="after")
+    def _blocks_in_their_turn(self) -> AnthropicMessage:
+        wrong = "tool_result" if self.role == "assistant" else "tool_use"
+        for index, block in enumerate(self.content if isinstance(self.content, list) else []):
+            if block.type == wrong:
+                raise ValueError(
+                    f"content[{index}]: '{wrong}' blocks belong to "
+                    f"{'user' if wrong == 'tool_result' else 'assistant'} messages"
+                )
+        return self
 
 
 class MessagesMetadata(_Strict):
@@ -103,6 +161,8 @@ class MessagesRequest(_Strict):
     metadata: MessagesMetadata | None = None
     stream: bool | None = False
     service_tier: str | None = None  # a scheduling hint for Anthropic's own API: dropped
+    tools: Annotated[list[AnthropicTool], Field(max_length=MAX_TOOLS)] | None = None
+    tool_choice: AnthropicToolChoice | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -114,6 +174,35 @@ class MessagesRequest(_Strict):
                 data = {k: v for k, v in data.items() if k != key}
             _refuse_blocks(data.get("system"), "system")
         return data
+
+    @model_validator(mode="after")
+    def _results_answer_calls(self) -> MessagesRequest:
+        """Every tool_result answers a tool_use of an earlier assistant turn, once."""
+        calls: set[str] = set()
+        answered: set[str] = set()
+        for i, message in enumerate(self.messages):
+            for j, block in enumerate(message.content if isinstance(message.content, list) else []):
+                where = f"messages[{i}].content[{j}]"
+                if isinstance(block, ToolUseBlock):
+                    if block.id in calls:
+                        raise ValueError(f"{where}.id: tool_use id '{block.id}' is used twice")
+                    calls.add(block.id)
+                elif isinstance(block, ToolResultBlock):
+                    if block.tool_use_id not in calls:
+                        raise ValueError(
+                            f"{where}.tool_use_id: '{block.tool_use_id}' answers no tool_use "
+                            "block of an earlier assistant message"
+                        )
+                    if block.tool_use_id in answered:
+                        raise ValueError(
+                            f"{where}.tool_use_id: '{block.tool_use_id}' is answered twice"
+                        )
+                    answered.add(block.tool_use_id)
+        names = [t.name for t in self.tools or []]
+        choice = self.tool_choice
+        if choice is not None and choice.name is not None and choice.name not in names:
+            raise ValueError(f"tool_choice names '{choice.name}', which is not among the tools")
+        return self
 
     def govroute_metadata(self) -> dict[str, Any] | None:
         """The govroute_* keys of `metadata`, for `read_context`."""
@@ -154,6 +243,13 @@ class TextBlockOut(BaseModel):
     text: str
 
 
+class ToolUseBlockOut(BaseModel):
+    type: Literal["tool_use"]
+    id: str
+    name: str
+    input: dict[str, Any]
+
+
 class MessageUsageOut(BaseModel):
     input_tokens: int = Field(ge=0)
     output_tokens: int = Field(ge=0)
@@ -166,7 +262,7 @@ class MessageOut(BaseModel):
     type: Literal["message"]
     role: Literal["assistant"]
     model: str
-    content: list[TextBlockOut]
+    content: list[Annotated[TextBlockOut | ToolUseBlockOut, Field(discriminator="type")]]
     stop_reason: StopReason | None
     stop_sequence: str | None = None
     usage: MessageUsageOut

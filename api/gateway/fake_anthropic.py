@@ -3,7 +3,10 @@
 POST /v1/messages answers in Anthropic's wire format, JSON or SSE (message_start,
 content_block_start, ping, content_block_delta..., content_block_stop,
 message_delta, message_stop; an ``error`` event when scripted), echoing the last
-user message. It takes the same scripts as the OpenAI fake
+user message (after tool results, "Tool result: <their content>"), or calling a
+tool with a ``tool_use`` block (its input streamed as ``input_json_delta``) by
+the OpenAI fake's rule (`tool_request`: tools offered, and the last user message
+says "use <tool name>"). It takes the same scripts as the OpenAI fake
 (api/gateway/fake_upstream.py: `/_control`, `/_control/reset`, `/_received`,
 the same `Rule` fields); a failing `status` answers with Anthropic's error body
 (``{"type": "error", "error": {"type": "overloaded_error", ...}}`` for 529), and
@@ -25,7 +28,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from api.gateway.fake_upstream import FakeUpstreamState, Rule, add_control_routes
+from api.gateway.fake_upstream import FakeUpstreamState, Rule, add_control_routes, tool_request
 from api.gateway.translate import ANTHROPIC_ERROR_TYPES
 
 _WORDS = re.compile(r"\S+\s*|\s+")
@@ -55,8 +58,28 @@ def create_fake_anthropic() -> FastAPI:
             return JSONResponse(
                 {"type": "error", "error": error}, status_code=rule.status, headers=headers
             )
-        text = rule.text if rule.text is not None else _echo(body)
         message_id = f"msg_fake{uuid.uuid4().hex[:16]}"
+        wanted = tool_request(body) if rule.text is None else None
+        if wanted is not None:
+            block = {
+                "type": "tool_use",
+                "id": f"toolu_fake{uuid.uuid4().hex[:16]}",
+                "name": wanted[0],
+                "input": wanted[1],
+            }
+            usage = {
+                "input_tokens": _tokens(json.dumps(body.get("messages", ""))),
+                "output_tokens": 9,
+            }
+            if body.get("stream"):
+                return StreamingResponse(
+                    _stream_tool_use(message_id, model, block, usage),
+                    media_type="text/event-stream",
+                )
+            answer = message_body(message_id, model, "", usage)
+            answer["content"], answer["stop_reason"] = [block], "tool_use"
+            return JSONResponse(answer)
+        text = rule.text if rule.text is not None else _echo(body)
         usage = {
             "input_tokens": _tokens(json.dumps(body.get("messages", ""))),
             "output_tokens": _tokens(text),
@@ -125,10 +148,44 @@ async def _stream(
     yield _event("message_stop", {"type": "message_stop"})
 
 
+async def _stream_tool_use(
+    message_id: str, model: str, block: dict[str, Any], usage: dict[str, int]
+) -> AsyncIterator[bytes]:
+    start = message_body(message_id, model, "", {**usage, "output_tokens": 1})
+    start["content"], start["stop_reason"] = [], None
+    yield _event("message_start", {"type": "message_start", "message": start})
+    opened = {**block, "input": {}}
+    yield _event(
+        "content_block_start", {"type": "content_block_start", "index": 0, "content_block": opened}
+    )
+    arguments = json.dumps(block["input"])
+    third = max(1, len(arguments) // 3)
+    for begin in range(0, len(arguments), third):
+        delta = {"type": "input_json_delta", "partial_json": arguments[begin : begin + third]}
+        yield _event(
+            "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+        )
+    yield _event("content_block_stop", {"type": "content_block_stop", "index": 0})
+    yield _event(
+        "message_delta",
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+            "usage": {"output_tokens": usage["output_tokens"]},
+        },
+    )
+    yield _event("message_stop", {"type": "message_stop"})
+
+
 def _echo(body: dict[str, Any]) -> str:
     messages = body.get("messages") or []
     last = next((m for m in reversed(messages) if m.get("role") == "user"), None)
     content = last.get("content", "") if isinstance(last, dict) else ""
+    if isinstance(content, list) and any(
+        isinstance(b, dict) and b.get("type") == "tool_result" for b in content
+    ):
+        results = [b for b in content if isinstance(b, dict) and b.get("type") == "tool_result"]
+        return "Tool result: " + "\n".join(str(b.get("content", "")) for b in results)
     if isinstance(content, list):
         content = "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict))
     return f"You said: {content}"

@@ -1,7 +1,11 @@
 """A local OpenAI-compatible server for demos and tests: `govroute fake-upstream`.
 
 It answers POST /v1/chat/completions (JSON or SSE) by echoing the last user
-message it received, and POST /v1/embeddings with deterministic vectors (a unit
+message it received (or, after a tool result, "Tool result: <its content>"),
+with a tool call instead when tools are offered and the last message is a user
+message that says "use <tool name>" (`tool_request`: the first offered tool so
+named, called with ``{"request": <that message>}``, streamed as OpenAI does, the
+arguments in pieces), and POST /v1/embeddings with deterministic vectors (a unit
 vector drawn from the SHA-256 of each input, 8 dimensions unless `dimensions`
 says otherwise, floats or base64 as `encoding_format` asks), and remembers the
 last requests it got, so a demo can show exactly what a provider would have
@@ -190,8 +194,24 @@ def create_fake_upstream() -> FastAPI:
                 "param": None,
             }
             return JSONResponse({"error": error}, status_code=rule.status, headers=headers)
-        text = rule.text if rule.text is not None else _echo(body)
         completion_id = f"chatcmpl-fake-{uuid.uuid4().hex[:12]}"
+        wanted = tool_request(body) if rule.text is None else None
+        if wanted is not None:
+            call = {
+                "id": f"call_fake{uuid.uuid4().hex[:12]}",
+                "type": "function",
+                "function": {"name": wanted[0], "arguments": json.dumps(wanted[1])},
+            }
+            if body.get("stream"):
+                return StreamingResponse(
+                    _stream_call(completion_id, model, call), media_type="text/event-stream"
+                )
+            answer = completion_body(completion_id, model, "", _usage(body, ""))
+            answer["choices"][0]["message"] = {"role": "assistant", "content": None}
+            answer["choices"][0]["message"]["tool_calls"] = [call]
+            answer["choices"][0]["finish_reason"] = "tool_calls"
+            return JSONResponse(answer)
+        text = rule.text if rule.text is not None else _echo(body)
         usage: dict[str, Any] = {
             "prompt_tokens": _tokens(str(body.get("messages", ""))),
             "completion_tokens": _tokens(text),
@@ -339,8 +359,59 @@ def _failure(rule: Rule) -> JSONResponse:
     return JSONResponse({"error": error}, status_code=rule.status, headers=headers)
 
 
+def tool_request(body: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The tool the fake model calls, and its arguments: the first offered tool the last
+    message (a user message) asks to use, as "use <name>"; None: answer with text."""
+    messages = body.get("messages") or []
+    last = messages[-1] if messages else None
+    if not isinstance(last, dict) or last.get("role") != "user":
+        return None
+    content = last.get("content")
+    if isinstance(content, list):  # text parts (OpenAI) or blocks (Anthropic)
+        if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
+            return None
+        content = "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict))
+    text = str(content or "")
+    for tool in body.get("tools") or []:
+        name = (tool.get("function") or tool).get("name") if isinstance(tool, dict) else None
+        if isinstance(name, str) and f"use {name}" in text:
+            return name, {"request": text}
+    return None
+
+
+def _usage(body: dict[str, Any], text: str) -> dict[str, int]:
+    prompt = _tokens(str(body.get("messages", "")))
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": _tokens(text),
+        "total_tokens": prompt + _tokens(text),
+    }
+
+
+async def _stream_call(
+    completion_id: str, model: str, call: dict[str, Any]
+) -> AsyncIterator[bytes]:
+    """A tool call streamed as OpenAI streams one: the call's id and name first, then
+    its arguments in three pieces, then the finish."""
+    yield sse_event(chunk_body(completion_id, model, {"role": "assistant", "content": None}))
+    opened = {"index": 0, "id": call["id"], "type": "function"}
+    function = {"name": call["function"]["name"], "arguments": ""}
+    yield sse_event(
+        chunk_body(completion_id, model, {"tool_calls": [{**opened, "function": function}]})
+    )
+    arguments = call["function"]["arguments"]
+    third = max(1, len(arguments) // 3)
+    for start in range(0, len(arguments), third):
+        piece = {"index": 0, "function": {"arguments": arguments[start : start + third]}}
+        yield sse_event(chunk_body(completion_id, model, {"tool_calls": [piece]}))
+    yield sse_event(chunk_body(completion_id, model, {}, "tool_calls"))
+    yield b"data: [DONE]\n\n"
+
+
 def _echo(body: dict[str, Any]) -> str:
     messages = body.get("messages") or []
+    if messages and isinstance(messages[-1], dict) and messages[-1].get("role") == "tool":
+        return f"Tool result: {messages[-1].get('content', '')}"
     last = next((m for m in reversed(messages) if m.get("role") == "user"), None)
     content = last.get("content", "") if isinstance(last, dict) else ""
     return f"You said: {content}"

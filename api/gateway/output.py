@@ -6,8 +6,11 @@ only walks the response objects. What the caller gets:
 - each choice's ``content`` (and a non-streamed ``refusal``) is filtered and
   has its pseudonyms restored; a blocked choice gets the block notice as its
   content and ``finish_reason: "content_filter"``;
-- anything else a provider adds to a message (tool calls, audio, logprobs) is
-  dropped: it was not asked for, and it would escape the filter;
+- tool calls to the tools the provider was offered are filtered like content
+  (api/gateway/tool_output.py): arguments through the output filter, pseudonyms
+  restored; calls to any other tool are dropped;
+- anything else a provider adds to a message (audio, logprobs) is dropped: it was
+  not asked for, and it would escape the filter;
 - the other provider-controlled fields (id, created, usage, system_fingerprint,
   index, finish_reason, role, service_tier) pass the allow-list of
   api/gateway/answer_fields.py; unknown keys are dropped.
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.gateway import answer_fields as fields
+from api.gateway.tool_output import FilteredCalls, ToolCallBuffer, filter_tool_calls
 from engine.analyze import EngineState
 from engine.decision import Decision
 from engine.output_filter import (
@@ -73,9 +77,14 @@ class FilteredCompletion:
 
 
 def filter_completion(
-    upstream: dict[str, Any], output: OutputFilter, *, model_id: str, decision: Decision
+    upstream: dict[str, Any],
+    output: OutputFilter,
+    *,
+    model_id: str,
+    decision: Decision,
+    tools: frozenset[str] = frozenset(),
 ) -> FilteredCompletion:
-    """A non-streamed ``chat.completion`` for the caller."""
+    """A non-streamed ``chat.completion`` for the caller; `tools`: those it may call."""
     choices: list[dict[str, Any]] = []
     redactions = 0
     blocked: Blocked | None = None
@@ -97,6 +106,17 @@ def filter_completion(
                 finish = CONTENT_FILTER
                 out = {"role": "assistant", "content": result.text}
                 break
+        if finish != CONTENT_FILTER and message.get("tool_calls"):
+            calls = filter_tool_calls(message["tool_calls"], output, tools)
+            redactions += calls.redactions
+            if calls.blocked:
+                blocked = blocked or calls.blocked
+                finish = CONTENT_FILTER
+                out = {"role": "assistant", "content": calls.blocked.notice()}
+            elif calls.calls:
+                out["tool_calls"] = calls.calls
+            elif finish == "tool_calls":
+                finish = "stop"  # every call named a tool it was not offered: none is left
         choices.append(
             {
                 "index": fields.choice_index(choice.get("index"), position),
@@ -155,6 +175,7 @@ class ChunkFilter:
     completion_id: str
     choices_expected: int = 1
     hold: int = 256
+    tools: frozenset[str] = frozenset()  # the tools the model may call
     redactions: int = 0
     blocked: Blocked | None = None
     usage: dict[str, Any] | None = None
@@ -163,6 +184,7 @@ class ChunkFilter:
     _finished: set[int] = field(default_factory=set)
     _blocked_choices: set[int] = field(default_factory=set)
     _spoke: set[int] = field(default_factory=set)  # choices that already showed text
+    _calls: dict[int, ToolCallBuffer] = field(default_factory=dict)  # held until the finish
 
     @property
     def done(self) -> bool:
@@ -191,16 +213,31 @@ class ChunkFilter:
                     out.append(self._blocked_chunk(index, result))
                     continue
                 text = self._take(result)
+            if delta.get("tool_calls"):
+                self._calls.setdefault(index, ToolCallBuffer()).feed(delta["tool_calls"])
             finish = fields.finish_reason(choice.get("finish_reason"))
+            calls: list[dict[str, Any]] = []
             if finish:
                 tail = stream.flush()
                 if tail.blocked:
                     out.append(self._blocked_chunk(index, tail))
                     continue
                 text += self._take(tail)
+                filtered = self._tool_calls(index)
+                if filtered.blocked:
+                    out.append(self._blocked_chunk(index, Filtered("", blocked=filtered.blocked)))
+                    continue
+                calls = filtered.calls
+                if finish == "tool_calls" and not calls:
+                    finish = "stop"
                 self._finished.add(index)
             role = fields.role(delta.get("role"))
-            if text or role or finish:
+            if calls:  # the text first, then the whole calls, then the finish
+                if text or role:
+                    out.append(self._chunk(index, text, role=role))
+                out.append(self._chunk(index, "", calls=calls))
+                out.append(self._chunk(index, "", finish=finish))
+            elif text or role or finish:
                 out.append(self._chunk(index, text, role=role, finish=finish))
         usage = fields.usage(chunk.get("usage"))
         if usage is not None:
@@ -218,9 +255,28 @@ class ChunkFilter:
             self._finished.add(index)
             if tail.blocked:
                 out.append(self._blocked_chunk(index, tail))
+                continue
+            calls = self._tool_calls(index)
+            if calls.blocked:
+                out.append(self._blocked_chunk(index, Filtered("", blocked=calls.blocked)))
+                continue
+            text = self._take(tail)
+            if calls.calls:
+                if text:
+                    out.append(self._chunk(index, text))
+                out.append(self._chunk(index, "", calls=calls.calls))
+                out.append(self._chunk(index, "", finish="tool_calls"))
             else:
-                out.append(self._chunk(index, self._take(tail), finish="stop"))
+                out.append(self._chunk(index, text, finish="stop"))
         return out
+
+    def _tool_calls(self, index: int) -> FilteredCalls:
+        buffer = self._calls.pop(index, None)
+        if buffer is None:
+            return FilteredCalls([])
+        filtered = filter_tool_calls(buffer.whole(), self.output, self.tools)
+        self.redactions += filtered.redactions
+        return filtered
 
     def _stream(self, index: int) -> StreamFilter:
         stream = self._streams.get(index)
@@ -251,7 +307,13 @@ class ChunkFilter:
         }
 
     def _chunk(
-        self, index: int, text: str, *, role: str | None = None, finish: str | None = None
+        self,
+        index: int,
+        text: str,
+        *,
+        role: str | None = None,
+        finish: str | None = None,
+        calls: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         delta: dict[str, Any] = {}
         if role is not None:
@@ -259,6 +321,8 @@ class ChunkFilter:
         if text:
             delta["content"] = text
             self._spoke.add(index)
+        if calls:
+            delta["tool_calls"] = calls
         return {
             **self._envelope(),
             "choices": [

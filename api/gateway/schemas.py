@@ -6,7 +6,9 @@ Parameters fall in four groups (docs/gateway.md lists them):
   (context references and purpose), `user` and `store` (the provider learns
   nothing about the caller and keeps nothing on govroute's behalf), and a
   message's `name`;
-- refused with a 400 that says why (`UNSUPPORTED`): tools and function calls,
+- tools, tool calls and tool results (api/gateway/tool_schemas.py): checked here,
+  analysed like context items and rebuilt for the provider by api/gateway/tools.py;
+- refused with a 400 that says why (`UNSUPPORTED`): legacy function calls,
   logprobs, audio, predicted outputs, image parts: each would carry text past
   detection or past output filtering;
 - anything else: refused as unknown, so nothing unexamined reaches a provider.
@@ -21,6 +23,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from api.gateway.tool_schemas import (
+    MAX_TOOLS,
+    ToolCall,
+    ToolCallId,
+    ToolChoice,
+    ToolDefinition,
+    check_tool_conversation,
+)
 from api.schemas import ContextIn, DecideRequest, MessageIn
 from engine.errors import InvalidRequest
 from loaders.spec import Id
@@ -42,14 +52,12 @@ FORWARDED = (
     "service_tier",
     "reasoning_effort",
     "stream_options",
+    "parallel_tool_calls",
 )
 
 UNSUPPORTED = {
-    "tools": "tool calls would carry text past output filtering",
-    "tool_choice": "tool calls would carry text past output filtering",
-    "parallel_tool_calls": "tool calls would carry text past output filtering",
-    "functions": "function calls would carry text past output filtering",
-    "function_call": "function calls would carry text past output filtering",
+    "functions": "legacy function calls are not supported: send 'tools'",
+    "function_call": "legacy function calls are not supported: send 'tool_choice'",
     "logprobs": "log probabilities would show the unfiltered answer's tokens",
     "top_logprobs": "log probabilities would show the unfiltered answer's tokens",
     "audio": "audio cannot be inspected",
@@ -58,7 +66,7 @@ UNSUPPORTED = {
     "web_search_options": "search results would reach the model unexamined",
 }
 
-MessageRole = Literal["system", "developer", "user", "assistant"]
+MessageRole = Literal["system", "developer", "user", "assistant", "tool"]
 
 
 class _Strict(BaseModel):
@@ -79,7 +87,8 @@ class ChatMessage(_Strict):
     # What the openai client sends back when a previous answer is reused as a message.
     refusal: str | None = None
     annotations: list[Any] | None = None
-    tool_calls: None = None
+    tool_calls: list[ToolCall] | None = None  # an assistant message: the model's calls
+    tool_call_id: ToolCallId | None = None  # a tool message: the call it answers
     function_call: None = None
     audio: None = None
 
@@ -87,9 +96,14 @@ class ChatMessage(_Strict):
     @classmethod
     def _only_text(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            for key in ("tool_calls", "function_call", "audio", "tool_call_id"):
+            for key in ("function_call", "audio"):
                 if data.get(key):
-                    raise ValueError(f"'{key}' is not supported: {UNSUPPORTED['tools']}")
+                    raise ValueError(f"'{key}' is not supported: {UNSUPPORTED['functions']}")
+            role = data.get("role")
+            if data.get("tool_calls") and role != "assistant":
+                raise ValueError("'tool_calls' belong to assistant messages")
+            if (role == "tool") != (data.get("tool_call_id") is not None):
+                raise ValueError("a tool message, and only a tool message, has a 'tool_call_id'")
             content = data.get("content")
             if isinstance(content, list):
                 for part in content:
@@ -135,6 +149,9 @@ class ChatCompletionRequest(_Strict):
     response_format: dict[str, Any] | None = None
     service_tier: str | None = None
     reasoning_effort: str | None = None
+    tools: Annotated[list[ToolDefinition], Field(max_length=MAX_TOOLS)] | None = None
+    tool_choice: ToolChoice | None = None
+    parallel_tool_calls: bool | None = None
     # consumed here, never forwarded
     metadata: dict[str, Any] | None = None
     user: str | None = None
@@ -156,6 +173,11 @@ class ChatCompletionRequest(_Strict):
                 data = {k: v for k, v in data.items() if k != key}
         return data
 
+    @model_validator(mode="after")
+    def _tools_agree(self) -> ChatCompletionRequest:
+        check_tool_conversation(self.messages, self.tools, self.tool_choice)
+        return self
+
     def forwarded(self) -> dict[str, Any]:
         """The caller's parameters that go to the provider as they are."""
         out: dict[str, Any] = {}
@@ -168,6 +190,8 @@ class ChatCompletionRequest(_Strict):
             )
         if not self.stream:
             out.pop("stream_options", None)
+        if not self.tools:
+            out.pop("parallel_tool_calls", None)  # meaningless, and some providers refuse it
         return out
 
     def max_output_tokens(self) -> int:
@@ -245,12 +269,21 @@ def read_context(
         raise InvalidRequest(_problems(exc, "metadata"), field="metadata") from exc
 
 
-def to_decide_request(body: ChatCompletionRequest, ctx: GovrouteContext) -> DecideRequest:
-    """The decision request for a chat request (validated like POST /v1/decide's body)."""
+def to_decide_request(
+    body: ChatCompletionRequest,
+    ctx: GovrouteContext,
+    *,
+    messages: list[MessageIn] | None = None,
+    extra_context: list[ContextIn] | None = None,
+) -> DecideRequest:
+    """The decision request for a chat request (validated like POST /v1/decide's body);
+    `messages` and `extra_context` come from api/gateway/tools.py for tool parts."""
     try:
         return DecideRequest(
-            messages=[MessageIn(role=m.role, content=m.text()) for m in body.messages],
-            context=ctx.context,
+            messages=messages
+            if messages is not None
+            else [MessageIn(role=m.role, content=m.text()) for m in body.messages],
+            context=[*ctx.context, *(extra_context or [])],
             purpose=ctx.purpose,
             required_capabilities=ctx.capabilities,
             preferred_model=body.preferred_model(),
@@ -312,10 +345,19 @@ def _first_field(exc: ValidationError) -> str | None:
 FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
 
 
+class ToolCallOut(BaseModel):
+    """A tool call the model made, filtered (api/gateway/tool_output.py)."""
+
+    id: str
+    type: Literal["function"]
+    function: dict[str, str] = Field(description="`name`, and `arguments` as JSON text.")
+
+
 class AnswerMessageOut(BaseModel):
     role: Literal["assistant"]
     content: str | None
     refusal: str | None = None
+    tool_calls: list[ToolCallOut] | None = None
 
 
 class ChoiceOut(BaseModel):

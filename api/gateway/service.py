@@ -80,6 +80,15 @@ from api.gateway.output import ChunkFilter, completion_id, filter_completion, ou
 from api.gateway.retry import RetryPolicy
 from api.gateway.schemas import ChatCompletionRequest, GovrouteContext, to_decide_request
 from api.gateway.settings import GatewaySettings
+from api.gateway.tools import (
+    offered_tools,
+    retrieved_only,
+    tool_decide_request,
+    tools_header,
+    upstream_messages,
+    upstream_tools,
+    uses_tools,
+)
 from api.gateway.upstream import (
     Endpoint,
     OpenAICompatibleClient,
@@ -230,6 +239,7 @@ class Exchange:
     cache_key: CacheKey | None = None  # set when the answer may be stored
     cache_state: str = ""  # the X-Govroute-Cache header: "hit; ...", "miss; ...", "off; why"
     order_note: str = ""  # how health ordered the candidates, recorded with the first attempt
+    tools: frozenset[str] = frozenset()  # the tools the provider was offered: it may call them
 
     def records(self) -> list[dict[str, Any]]:
         return [attempt_record(a) for a in self.attempts]
@@ -299,7 +309,9 @@ class ChatService:
                 f"model '{preferred}' is not a govroute model: use 'auto' or an id from "
                 "GET /v1/models"
             )
-        decide_request = to_decide_request(body, ctx)
+        decide_request = (
+            tool_decide_request(body, ctx) if uses_tools(body) else to_decide_request(body, ctx)
+        )
         decide_request.check_size(self.max_prompt_chars, "messages and context")
         decision = (await self.runtime.decide_async(principal, decide_request)).decision
         exchange = Exchange(decision, principal, started, stream=bool(body.stream), settle=settle)
@@ -322,6 +334,9 @@ class ChatService:
         headers = self._headers(decision, answer, preferred, exchange.order)
         if exchange.cache_state:
             headers[CACHE_HEADER] = exchange.cache_state
+        if uses_tools(body):
+            headers |= tools_header(decision, body)
+            exchange.tools = offered_tools(decision, body)
         if answer.completion is not None:
             return Reply(headers, body=await self._finish_completion(exchange, answer))
         return Reply(headers, chunks=self._chunks(exchange, answer, body))
@@ -338,11 +353,13 @@ class ChatService:
         if cache is None or decision.cache is None:
             return None
         params = body.forwarded()
-        why_not = not_cacheable(decision, params)
+        # A stored answer keeps text only: tool calls would be lost on a hit.
+        why_not = "tool calling is not cached" if uses_tools(body) else None
+        why_not = why_not or not_cacheable(decision, params)
         if why_not is not None:
             ex.cache_state = f"off; {why_not}"
             return None
-        key = cache_key(decision, upstream_messages(decision), params)
+        key = cache_key(decision, sanitized_request(decision, body)[0], params)
         began = time.monotonic()
         entry = await cache.get(key)
         if entry is None:
@@ -444,8 +461,11 @@ class ChatService:
     def upstream_request(
         self, decision: Decision, body: ChatCompletionRequest, endpoint: Endpoint
     ) -> dict[str, Any]:
-        messages = upstream_messages(decision)
-        return {"model": endpoint.upstream_model, "messages": messages, **body.forwarded()}
+        messages, extra = sanitized_request(decision, body)
+        forwarded = body.forwarded()
+        if "tools" not in extra:
+            forwarded.pop("parallel_tool_calls", None)
+        return {"model": endpoint.upstream_model, "messages": messages, **forwarded, **extra}
 
     # ------------------------------------------------------------ candidates
 
@@ -630,6 +650,7 @@ class ChatService:
             output,
             model_id=answer.endpoint.model_id,
             decision=ex.decision,
+            tools=ex.tools,
         )
         if _answer_chars(completion) <= INLINE_FILTER_CHARS:
             filtered = run()  # cheaper than the hop to a worker thread and back
@@ -667,6 +688,7 @@ class ChatService:
             completion_id=completion_id(answer.held[0].get("id"), output, ex.decision),
             choices_expected=body.n or 1,
             hold=self.gateway.settings.stream_hold_chars,
+            tools=ex.tools,
         )
         received = 0
         status, detail, closed = "ok", "", False
@@ -815,18 +837,28 @@ class ChatService:
         }
 
 
-def upstream_messages(decision: Decision) -> list[dict[str, Any]]:
-    """The sanitized messages as sent: the exposed context as one system message after
-    the caller's leading system messages."""
-    messages = [{"role": m.role, "content": m.content} for m in decision.messages]
-    if decision.context:
-        text = "\n\n".join(f"[{c.item_id}] {c.text}" for c in decision.context)
+def sanitized_request(
+    decision: Decision, body: ChatCompletionRequest
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The sanitized messages as sent (the exposed context as one system message after
+    the caller's leading system messages), and the tool fields of the request; with
+    tools, each tool part goes back where it was (api/gateway/tools.py)."""
+    extra: dict[str, Any] = {}
+    if uses_tools(body):
+        messages = upstream_messages(decision, body)
+        context = retrieved_only(decision, body)
+        extra = upstream_tools(decision, body)
+    else:
+        messages = [{"role": m.role, "content": m.content} for m in decision.messages]
+        context = [(c.item_id, c.text) for c in decision.context]
+    if context:
+        text = "\n\n".join(f"[{item_id}] {item_text}" for item_id, item_text in context)
         lead = next(
             (i for i, m in enumerate(messages) if m["role"] not in ("system", "developer")),
             len(messages),
         )
         messages.insert(lead, {"role": "system", "content": f"{CONTEXT_HEADING}\n{text}"})
-    return messages
+    return messages, extra
 
 
 def route_header(

@@ -25,6 +25,7 @@ change what reaches or leaves a model (which is listed below).
   sampling hints and are dropped.
 - Stop reasons: end_turn/stop_sequence/pause_turn <-> stop, max_tokens <-> length,
   tool_use <-> tool_calls, refusal <-> content_filter.
+- Tools, tool calls and tool results: api/gateway/tool_translate.py.
 """
 
 from __future__ import annotations
@@ -32,6 +33,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from api.gateway.tool_translate import (
+    calls_to_blocks,
+    calls_to_tool_use,
+    message_to_chat,
+    result_block,
+    tool_use_events,
+    tool_use_to_calls,
+    tools_to_anthropic,
+    tools_to_chat,
+)
 
 DEFAULT_MAX_TOKENS = 1024
 ANTHROPIC_ROLES = frozenset({"user", "assistant"})
@@ -119,11 +131,12 @@ def messages_to_chat(request: Mapping[str, Any]) -> dict[str, Any]:
     if system:  # an empty system prompt says nothing
         messages.append({"role": "system", "content": _same_content(system)})
     for message in request["messages"]:
-        messages.append({"role": message["role"], "content": _same_content(message["content"])})
+        messages.extend(message_to_chat(message))
     chat: dict[str, Any] = {
         "model": request["model"],
         "messages": messages,
         "max_tokens": request["max_tokens"],
+        **tools_to_chat(request),
     }
     if request.get("stop_sequences"):
         chat["stop"] = list(request["stop_sequences"])
@@ -155,9 +168,17 @@ def chat_to_messages(request: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(content, str):
                 system_strings.append(content)
             continue
+        if role == "tool":  # a tool_result block, leading the next user turn
+            messages.append({"role": "user", "content": [result_block(message)]})
+            continue
         if role not in ANTHROPIC_ROLES:
             raise Untranslatable(f"messages with role '{role}' have no Anthropic counterpart")
+        if message.get("tool_calls"):
+            text = [p for p in _parts(content) if p["text"]]
+            messages.append({"role": role, "content": [*text, *calls_to_blocks(message)]})
+            continue
         messages.append({"role": role, "content": _same_content(content or "")})
+    messages = _merge_tool_results(messages)
     if not messages:
         raise Untranslatable("Anthropic needs at least one user or assistant message")
     out: dict[str, Any] = {
@@ -179,6 +200,26 @@ def chat_to_messages(request: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = request[name]
     if request.get("stream"):
         out["stream"] = True
+    return out | tools_to_anthropic(request)
+
+
+def _merge_tool_results(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A user turn that follows tool results joins their turn (Anthropic alternates
+    roles, and the results must lead the turn)."""
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous["role"] == message["role"] == "user"
+            and isinstance(previous["content"], list)
+            and any(b.get("type") == "tool_result" for b in previous["content"])
+        ):
+            content = message["content"]
+            more = [{"type": "text", "text": content}] if isinstance(content, str) else content
+            previous["content"] = [*previous["content"], *more]
+            continue
+        out.append(message)
     return out
 
 
@@ -209,15 +250,19 @@ def _usage_to_anthropic(usage: Any) -> dict[str, int]:
 
 
 def message_to_completion(message: Mapping[str, Any]) -> dict[str, Any]:
-    """An Anthropic `message` as an OpenAI `chat.completion` (one choice). Blocks other
-    than text (tool use, thinking) are not content the output filter reads, so they are
-    not carried (tool calls are refused on the way in)."""
+    """An Anthropic `message` as an OpenAI `chat.completion` (one choice): text blocks
+    as its content, tool_use blocks as its tool calls (the output filter reads both);
+    other blocks (thinking) are not carried."""
     blocks = message.get("content")
     text = "".join(
         str(block.get("text", ""))
         for block in (blocks if isinstance(blocks, list) else [])
         if isinstance(block, Mapping) and block.get("type") == "text"
     )
+    answer: dict[str, Any] = {"role": "assistant", "content": text}
+    calls = tool_use_to_calls(blocks)
+    if calls:
+        answer = {"role": "assistant", "content": text or None, "tool_calls": calls}
     completion: dict[str, Any] = {
         "id": message.get("id"),
         "object": "chat.completion",
@@ -225,7 +270,7 @@ def message_to_completion(message: Mapping[str, Any]) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": text},
+                "message": answer,
                 "finish_reason": STOP_TO_FINISH.get(str(message.get("stop_reason")), "stop"),
             }
         ],
@@ -254,7 +299,8 @@ def completion_to_message(completion: Mapping[str, Any]) -> dict[str, Any]:
         "type": "message",
         "role": "assistant",
         "model": completion.get("model"),
-        "content": [{"type": "text", "text": text}] if text else [],
+        "content": ([{"type": "text", "text": text}] if text else [])
+        + calls_to_tool_use(answer.get("tool_calls")),
         "stop_reason": FINISH_TO_STOP.get(str(choice.get("finish_reason")), "end_turn"),
         "stop_sequence": None,
         "usage": _usage_to_anthropic(completion.get("usage")),
@@ -282,6 +328,8 @@ class ChunksToEvents:
     finished: bool = False
     stop_reason: str | None = None
     usage: dict[str, Any] = field(default_factory=dict)
+    text_open: bool = True  # the text block (index 0) is open until a tool call comes
+    blocks: int = 1  # content blocks started so far
 
     def on_chunk(self, chunk: Mapping[str, Any]) -> list[Event]:
         if "error" in chunk:  # the gateway's in-band error: the stream broke
@@ -291,7 +339,7 @@ class ChunksToEvents:
             if choice.get("index", 0) != 0:
                 continue
             text = (choice.get("delta") or {}).get("content")
-            if isinstance(text, str) and text:
+            if isinstance(text, str) and text and self.text_open:
                 delta = {"type": "text_delta", "text": text}
                 out.append(
                     (
@@ -299,6 +347,14 @@ class ChunksToEvents:
                         {"type": "content_block_delta", "index": 0, "delta": delta},
                     )
                 )
+            calls = (choice.get("delta") or {}).get("tool_calls")
+            if calls:  # whole calls (api/gateway/output.py): tool_use blocks after the text
+                if self.text_open:
+                    self.text_open = False
+                    out.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
+                events = tool_use_events(calls, self.blocks)
+                self.blocks += sum(1 for name, _ in events if name == "content_block_start")
+                out += events
             if choice.get("finish_reason"):
                 self.stop_reason = FINISH_TO_STOP.get(str(choice["finish_reason"]), "end_turn")
         if isinstance(chunk.get("usage"), Mapping):
@@ -311,9 +367,14 @@ class ChunksToEvents:
             return out
         self.finished = True
         usage = _usage_to_anthropic(self.usage)
+        closing: list[Event] = (
+            [("content_block_stop", {"type": "content_block_stop", "index": 0})]
+            if self.text_open
+            else []
+        )
         return [
             *out,
-            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            *closing,
             (
                 "message_delta",
                 {
@@ -367,6 +428,7 @@ class EventsToChunks:
     model: str = ""
     input_tokens: int | None = None
     output_tokens: int | None = None
+    calls: dict[int, int] = field(default_factory=dict)  # tool_use block index -> call index
 
     def on_event(self, event: Mapping[str, Any]) -> list[dict[str, Any]]:
         kind = event.get("type")
@@ -378,10 +440,26 @@ class EventsToChunks:
             return [self._chunk({"role": "assistant", "content": ""})]
         if kind == "content_block_start":
             block = event.get("content_block") or {}
+            if block.get("type") == "tool_use":
+                number = len(self.calls)
+                self.calls[int(event.get("index") or 0)] = number
+                function = {"name": str(block.get("name", "")), "arguments": ""}
+                opened = {"index": number, "id": block.get("id"), "type": "function"}
+                return [self._chunk({"tool_calls": [{**opened, "function": function}]})]
             text = block.get("text") if block.get("type") == "text" else None
             return [self._chunk({"content": text})] if isinstance(text, str) and text else []
         if kind == "content_block_delta":
             delta = event.get("delta") or {}
+            if delta.get("type") == "input_json_delta":
+                known = self.calls.get(int(event.get("index") or 0))
+                piece = delta.get("partial_json")
+                if known is None or not isinstance(piece, str):
+                    return []
+                return [
+                    self._chunk(
+                        {"tool_calls": [{"index": known, "function": {"arguments": piece}}]}
+                    )
+                ]
             text = delta.get("text") if delta.get("type") == "text_delta" else None
             return [self._chunk({"content": text})] if isinstance(text, str) and text else []
         if kind == "message_delta":
