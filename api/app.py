@@ -23,8 +23,9 @@ from api.errors import install_error_handlers
 from api.gateway import anthropic_routes, format_routes
 from api.gateway import routes as gateway_routes
 from api.gateway.errors import install_gateway_error_handlers
+from api.gateway.gateway import Gateway
 from api.gateway.hooks import GatewayHooks
-from api.gateway.service import ChatService, Gateway
+from api.gateway.service import ChatService
 from api.limits import BodySizeLimit
 from api.openapi import truthful_openapi
 from api.ratelimit import RateLimiter

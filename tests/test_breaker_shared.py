@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 
 from api.gateway.breaker import BreakerConfig, BreakerState, Grant, Transition
 from api.gateway.breaker_board import BreakerBoard, RedisCircuits
-from api.gateway.service import Gateway
+from api.gateway.gateway import Gateway
 from api.gateway.settings import GatewaySettings
 from graph.server import free_port
 from tests.test_ratelimit_redis import redis_url  # noqa: F401  (the real redis-server)

@@ -30,8 +30,8 @@ import pytest
 from api.app import create_app
 from api.gateway.breaker import BreakerState, Transition
 from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream
+from api.gateway.gateway import Gateway
 from api.gateway.hooks import ResponseEvent
-from api.gateway.service import Gateway
 from api.gateway.settings import GatewaySettings
 from api.settings import ApiSettings, Settings
 from engine.provenance import Attempt

@@ -31,7 +31,7 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.gateway.fake_anthropic import create_fake_anthropic
 from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream
-from api.gateway.service import Gateway
+from api.gateway.gateway import Gateway
 from api.gateway.settings import GatewaySettings
 from api.settings import ApiSettings, Settings
 from graph.connection import GraphClient

@@ -28,7 +28,7 @@ from redis import Redis
 
 from api.app import create_app
 from api.gateway.fake_upstream import BackgroundServer
-from api.gateway.service import Gateway
+from api.gateway.gateway import Gateway
 from api.gateway.settings import GatewaySettings
 from api.runtime import Runtime
 from api.settings import ApiSettings, RateLimitSettings, Settings

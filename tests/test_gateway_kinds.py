@@ -26,7 +26,7 @@ from api.app import create_app
 from api.gateway.cli import create_fake
 from api.gateway.fake_bedrock import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream, fake_vector
-from api.gateway.service import Gateway
+from api.gateway.gateway import Gateway
 from api.gateway.settings import GatewaySettings
 from api.settings import ApiSettings, Settings
 from graph.connection import GraphClient

@@ -32,8 +32,8 @@ import yaml
 
 from api.app import create_app
 from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream
+from api.gateway.gateway import Gateway
 from api.gateway.hooks import ResponseEvent
-from api.gateway.service import Gateway
 from api.gateway.settings import GatewaySettings
 from api.settings import ApiSettings, Settings
 from graph.connection import GraphClient

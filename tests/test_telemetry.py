@@ -31,7 +31,7 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream
-from api.gateway.service import Gateway as GatewayService
+from api.gateway.gateway import Gateway as GatewayService
 from api.gateway.settings import GatewaySettings
 from api.logs import ContextFilter, JsonFormatter, TextFormatter, bind, request_context
 from api.settings import ApiSettings, RateLimitSettings, Settings, TelemetrySettings

@@ -9,8 +9,9 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api.deps import RuntimeDep, SettingsDep, require
 from api.gateway.catalog import routable_models
+from api.gateway.gateway import Gateway
 from api.gateway.schemas import ChatCompletionOut, ChatCompletionRequest, read_context
-from api.gateway.service import ChatService, Gateway
+from api.gateway.service import ChatService
 from api.ratelimit import AdmissionDep
 from api.review.desk import ReviewDeskDep
 from engine.errors import NotFound
