@@ -16,8 +16,7 @@ with finish_reason ``content_filter``, as in OpenAI's format.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from contextlib import aclosing
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -25,51 +24,22 @@ import httpx
 
 from api.gateway.upstream import (
     Endpoint,
-    UpstreamCallError,
+    OpenAICompatibleClient,
     UpstreamHttp,
-    _chunk,
     _key,
     post_json_to,
-    stream_data,
 )
 
 
-class AzureOpenAIClient:
-    """An Azure OpenAI deployment's chat completions, JSON or SSE."""
+class AzureOpenAIClient(OpenAICompatibleClient):
+    """An Azure OpenAI deployment's chat completions, JSON or SSE: OpenAI's wire
+    format at the deployment's URL, with the key in ``api-key``."""
 
-    def __init__(self, http: UpstreamHttp) -> None:
-        self._http = http
+    def url(self, endpoint: Endpoint) -> str:
+        return deployment_url(endpoint, "chat/completions")
 
-    async def complete(
-        self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
-    ) -> dict[str, Any]:
-        data = await post_azure(
-            self._http, endpoint, "chat/completions", {**request, "stream": False}, timeout
-        )
-        if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
-            raise UpstreamCallError(
-                f"{endpoint.provider_id} answered without a 'choices' list", kind="protocol"
-            )
-        return data
-
-    async def stream(
-        self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
-    ) -> AsyncGenerator[dict[str, Any], None]:
-        key = _key(endpoint)
-        events = stream_data(
-            self._http,
-            endpoint,
-            deployment_url(endpoint, "chat/completions"),
-            {**request, "stream": True},
-            headers=azure_headers(key, stream=True),
-            key=key,
-            timeout=timeout,
-        )
-        async with aclosing(events):
-            async for data in events:
-                if data.strip() == "[DONE]":
-                    return
-                yield _chunk(endpoint, data)
+    def headers(self, key: str | None, *, stream: bool) -> dict[str, str]:
+        return azure_headers(key, stream=stream)
 
 
 def deployment_url(endpoint: Endpoint, operation: str) -> str:

@@ -246,16 +246,31 @@ def default_timeout(settings: GatewaySettings) -> httpx.Timeout:
 
 
 class OpenAICompatibleClient:
-    """POST {base_url}/chat/completions, JSON or SSE."""
+    """POST {base_url}/chat/completions, JSON or SSE. A provider that speaks the same
+    wire format at another address or with another auth header (Azure) overrides
+    `url` and `headers`."""
 
     def __init__(self, http: UpstreamHttp) -> None:
         self._http = http
 
+    def url(self, endpoint: Endpoint) -> str:
+        return _url(endpoint)
+
+    def headers(self, key: str | None, *, stream: bool) -> dict[str, str]:
+        return _headers(key, stream=stream)
+
     async def complete(
         self, request: Mapping[str, Any], *, endpoint: Endpoint, timeout: httpx.Timeout
     ) -> dict[str, Any]:
-        data = await post_json(
-            self._http, endpoint, "/chat/completions", {**request, "stream": False}, timeout
+        key = _key(endpoint)
+        data = await post_json_to(
+            self._http,
+            endpoint,
+            self.url(endpoint),
+            {**request, "stream": False},
+            headers=self.headers(key, stream=False),
+            key=key,
+            timeout=timeout,
         )
         if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
             raise UpstreamCallError(
@@ -270,9 +285,9 @@ class OpenAICompatibleClient:
         events = stream_data(
             self._http,
             endpoint,
-            _url(endpoint),
+            self.url(endpoint),
             {**request, "stream": True},
-            headers=_headers(key, stream=True),
+            headers=self.headers(key, stream=True),
             key=key,
             timeout=timeout,
         )
