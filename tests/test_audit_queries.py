@@ -24,7 +24,7 @@ from graph import queries
 from graph.connection import GraphClient, records
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
-from tests.conftest import ENTERPRISE, ROOT, wipe
+from tests.conftest import ENTERPRISE, ROOT, unhurried, wipe
 
 pytestmark = pytest.mark.neo4j
 
@@ -59,7 +59,10 @@ def audit(
     wipe(graph)
     load_policy_path(graph, ENTERPRISE, author="tests", message="reference enterprise")
     app = create_app(
-        Settings(neo4j=neo4j_settings, api=ApiSettings(state_dir=tmp_path_factory.mktemp("audit")))
+        Settings(
+            neo4j=unhurried(neo4j_settings),
+            api=ApiSettings(state_dir=tmp_path_factory.mktemp("audit")),
+        )
     )
     with TestClient(app) as client:
         audit = Audit(graph, app.state.runtime)
