@@ -545,7 +545,8 @@ RETURN id AS document, u.id AS upstream
 # map): 'i RS id RS source RS labels RS lineage RS title', RS = \u001e, list items
 # separated by \u001d, a lineage edge 'Kind:target US transform US removes' with
 # US = \u001f and removes joined by ';' in stored (sorted) order. Catalog cells
-# never hold these control characters (loaders.catalog refuses them).
+# never hold these control characters (loaders.catalog refuses them). A document owned
+# by another catalog (or retired) differs too: the load takes it over (or back).
 CATALOG_CHANGED_DOCUMENTS: LiteralString = """
 UNWIND $rows AS packed
 WITH split(packed, '\u001e') AS f
@@ -564,6 +565,7 @@ WITH i, d, source, title, want_labels, want_lineage,
 WITH i, d
 WHERE d IS NULL
    OR coalesce(d.title, '') <> title
+   OR coalesce(d.catalog, '') <> $catalog OR coalesce(d.retired, false)
    OR sources <> [source]
    OR size(labels) <> size(want_labels) OR any(x IN labels WHERE NOT x IN want_labels)
    OR size(lineage) <> size(want_lineage) OR any(x IN lineage WHERE NOT x IN want_lineage)
@@ -576,7 +578,8 @@ RETURN collect(CASE WHEN d IS NULL THEN i END) AS created,
 CATALOG_DOCUMENT_STATE: LiteralString = """
 UNWIND $ids AS id
 MATCH (d:Document {id: id})
-RETURN d.id AS id, d.title AS title, d.origin AS origin,
+RETURN d.id AS id, d.title AS title, d.origin AS origin, d.catalog AS catalog,
+       d.load_id AS load_id, d.retired AS retired, d.retired_by AS retired_by,
        [(d)-[r:PART_OF]->(s:DataSource) | [s.id, r.load_id]] AS part_of,
        [(d)-[r:HAS_LABEL]->(l:SensitivityLabel) | [l.id, r.load_id]] AS labels,
        [(d)-[r:DERIVED_FROM]->(u) WHERE u:Document OR u:DataSource |
@@ -588,13 +591,15 @@ RETURN d.id AS id, d.title AS title, d.origin AS origin,
 # three times faster than a statement each). A document some other writer owns
 # (origin not 'catalog') is left alone and not counted: the caller compares the
 # count, names the documents (CATALOG_FOREIGN_AMONG) and fails the load. Edge
-# load_ids come from the row only when compensation restores an edge as it was.
+# load_ids, the owning catalog and retirement come from the row only when compensation
+# restores a document as it was. New documents: graph/catalog_queries.py (CREATE).
 CATALOG_WRITE_DOCUMENTS: LiteralString = """
 UNWIND $rows AS row
 MERGE (d:Document {id: row.id})
-ON CREATE SET d.origin = 'catalog', d.load_id = $load_id
+ON CREATE SET d.origin = 'catalog', d.load_id = coalesce(row.load_id, $load_id)
 WITH d, row WHERE coalesce(d.origin, 'catalog') = 'catalog'
-SET d.origin = 'catalog', d.title = row.title
+SET d.origin = 'catalog', d.title = row.title, d.catalog = coalesce(row.catalog, $catalog),
+    d.retired = row.retired, d.retired_by = row.retired_by
 WITH d, row
 MATCH (s:DataSource {id: row.source})
 MERGE (d)-[p:PART_OF]->(s)
