@@ -107,7 +107,8 @@ class ProgressBar:
         self._printed = now = time.monotonic()
         elapsed = now - self._started
         if state == "started":
-            text = "started" + (f", {self._total:,} rows" if self._total is not None else "")
+            counted = self._total is not None and self._rows
+            text = "started" + (f", {self._total:,} rows" if counted else "")
         else:
             unit = " rows" if self._rows else "%"
             done = f"{self._done:,.0f}" + (f"/{self._total:,}" if self._total is not None else "")

@@ -361,7 +361,7 @@ def test_when_an_existing_edge_closes_a_cycle_then_the_catalog_is_refused(
     _set(other / "documents.csv", "id,title,source,labels\ncat-x,X,crm,\n")
     _set(other / "lineage.csv", "document,derived_from,transform,removes_labels\n"
          "cat-x,cat-kpi-deck,,\n")  # fmt: skip
-    load(policy, other)
+    load(policy, other, catalog_name="other")
     # cat-crm-export is not in this file: the graph's edge cat-x -> ... -> cat-crm-export counts.
     cyclic = tmp_path / "cyclic"
     cyclic.mkdir()
@@ -369,7 +369,7 @@ def test_when_an_existing_edge_closes_a_cycle_then_the_catalog_is_refused(
     _set(cyclic / "lineage.csv", "document,derived_from,transform,removes_labels\n"
          "cat-crm-export,cat-x,,\n")  # fmt: skip
     with pytest.raises(InvalidPolicyData) as caught:
-        load(policy, cyclic)
+        load(policy, cyclic, catalog_name="cyclic")
     (problem,) = caught.value.problems
     assert (problem.source, problem.location) == ("lineage.csv", "line 2")
     assert "cat-crm-export -> cat-x -> cat-kpi-deck" in problem.message
