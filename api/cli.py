@@ -212,6 +212,16 @@ def load(
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="No progress bar for CSV catalogs")
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="CSV catalogs: validate, count what would change, write nothing"
+        ),
+    ] = False,
+    catalog_name: Annotated[
+        str | None,
+        typer.Option("--catalog", help="CSV catalogs: its name (default: the directory's path)"),
+    ] = None,
     candidate: Annotated[
         bool,
         typer.Option(
@@ -235,6 +245,8 @@ def load(
                     author=who,
                     message=message or f"load {path}",
                     progress=not no_progress,
+                    catalog_name=catalog_name,
+                    dry_run=dry_run,
                 )
             )
             out.print(loaded.describe())

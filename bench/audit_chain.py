@@ -28,9 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from graph import queries, store  # noqa: E402
+from graph import provenance_queries, store  # noqa: E402
 from graph.connection import GraphClient  # noqa: E402
 from graph.provenance import decision_row, write_provenance  # noqa: E402
+from graph.provenance_chain import new_chain_token  # noqa: E402
 from graph.schema import apply_schema  # noqa: E402
 from graph.server import throwaway_server  # noqa: E402
 from lifecycle.audit_verify import verify_chain  # noqa: E402
@@ -44,7 +45,10 @@ Records = list[dict[str, Any]]
 def unchained_write(client: GraphClient, decisions: Records) -> None:
     """The write path before the chain: the decisions' MERGEs alone."""
     rows = [decision_row(r) for r in decisions]
-    client.write(lambda tx: tx.run(queries.WRITE_DECISIONS, rows=rows).consume())
+    mark = new_chain_token()
+    client.write(
+        lambda tx: tx.run(provenance_queries.WRITE_DECISIONS, rows=rows, token=mark).consume()
+    )
 
 
 def chained_write(client: GraphClient, decisions: Records) -> None:

@@ -23,9 +23,10 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from neo4j import ManagedTransaction
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
 
 from engine.errors import GovroutError, GraphUnavailable, InvalidPolicyData, Problem
+from graph import catalog_queries as cq
 from graph import queries
 from graph.connection import GraphClient, records
 from graph.store import PolicySetInfo, policy_set_info
@@ -70,6 +71,12 @@ class CatalogDocument:
     existed: bool = False  # the graph already held it when the load was planned
     part_of_load_id: str | None = None
     label_load_ids: tuple[str | None, ...] = ()
+    # Only as the graph held them, for compensation: the catalog that owned it, whether
+    # it was retired (and by which load).
+    catalog: str | None = None
+    retired: bool | None = None
+    retired_by: str | None = None
+    load_id: str | None = None  # of the node
 
     def node_row(self) -> dict[str, Any]:
         loads = self.label_load_ids or (None,) * len(self.labels)
@@ -77,6 +84,10 @@ class CatalogDocument:
             "id": self.id,
             "title": self.title,
             "source": self.source,
+            "catalog": self.catalog,
+            "retired": self.retired,
+            "retired_by": self.retired_by,
+            "load_id": self.load_id,
             "part_of_load_id": self.part_of_load_id,
             "labels": [
                 {"id": lab, "load_id": lid} for lab, lid in zip(self.labels, loads, strict=True)
@@ -172,7 +183,7 @@ def upstream_documents(
 
 
 def changed_documents(
-    client: GraphClient, documents: Sequence[CatalogDocument]
+    client: GraphClient, documents: Sequence[CatalogDocument], catalog: str
 ) -> tuple[list[int], list[int]]:
     """Positions of the documents the graph lacks, and of those it holds differently."""
     rows = [
@@ -188,8 +199,40 @@ def changed_documents(
         )
         for i, d in enumerate(documents)
     ]
-    found = client.read(records, queries.CATALOG_CHANGED_DOCUMENTS, rows=rows)[0]
+    found = client.read(records, queries.CATALOG_CHANGED_DOCUMENTS, rows=rows, catalog=catalog)[0]
     return list(found["created"]), list(found["changed"])
+
+
+def owned_documents(client: GraphClient, catalog: str) -> list[str]:
+    """The live documents the graph holds for this catalog (the last one that listed them)."""
+    return [r["id"] for r in client.read(records, cq.OWNED_DOCUMENTS, catalog=catalog)]
+
+
+def referenced_by_decisions(client: GraphClient, ids: Sequence[str], batch_size: int) -> set[str]:
+    """Which of these documents a decision exposed or withheld."""
+    found: set[str] = set()
+    for chunk in _chunks(list(ids), batch_size):
+        found.update(r["id"] for r in client.read(records, cq.REFERENCED_BY_DECISIONS, ids=chunk))
+    return found
+
+
+def dependents(client: GraphClient, ids: Sequence[str]) -> list[tuple[str, str]]:
+    """(document, upstream) lineage edges into these documents from documents not among them."""
+    rows = client.read(records, cq.DEPENDENTS, ids=list(ids))
+    return sorted((r["document"], r["upstream"]) for r in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Disappeared:
+    """The documents of a catalog its new file no longer lists: deleted, or retired where a
+    decision references them; `before` is their state, for compensation."""
+
+    delete: tuple[str, ...] = ()
+    retire: tuple[str, ...] = ()
+    before: tuple[CatalogDocument, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.delete) + len(self.retire)
 
 
 def read_documents(client: GraphClient, ids: list[str]) -> dict[str, CatalogDocument]:
@@ -223,6 +266,10 @@ def _stored(row: dict[str, Any]) -> CatalogDocument:
         existed=True,
         part_of_load_id=part_of[0][1] if part_of else None,
         label_load_ids=tuple(lid for _, lid in labels),
+        catalog=row["catalog"],
+        retired=row["retired"],
+        retired_by=row["retired_by"],
+        load_id=row["load_id"],
     )
 
 
@@ -230,19 +277,22 @@ def _stored(row: dict[str, Any]) -> CatalogDocument:
 
 
 class CatalogWriter:
-    """Writes the documents a load changes, then records its PolicySet; all or nothing."""
+    """Writes the documents a load changes, deletes (or retires) the ones its catalog no
+    longer lists, then records its PolicySet; all or nothing."""
 
     def __init__(
         self,
         client: GraphClient,
         *,
         load_id: str,
+        catalog: str,
         batch_size: int = 5_000,
         progress: Progress | None = None,
         after_batch: AfterBatch | None = None,
     ) -> None:
         self.client = client
         self.load_id = load_id
+        self.catalog = catalog
         self.batch_size = batch_size
         self.progress = progress or NoProgress()
         self.after_batch = after_batch
@@ -253,20 +303,25 @@ class CatalogWriter:
         before: Sequence[CatalogDocument],
         record: CatalogRecord,
         *,
+        gone: Disappeared | None = None,
         now: datetime | None = None,
     ) -> PolicySetInfo:
-        """Write `documents`, record the PolicySet; on any failure undo and re-raise.
+        """Write `documents`, remove `gone`, record the PolicySet; on any failure undo and
+        re-raise.
 
         `before` holds the graph's state of every document in `documents` that
         existed when the load was planned: compensation writes it back.
         """
+        gone = gone or Disappeared()
         try:
             self._phase("writing documents", documents, self._write_nodes)
             self._phase("writing lineage", documents, self._write_lineage)
+            self._phase("retiring documents", gone.retire, self._retire)
+            self._phase("deleting documents", gone.delete, self._delete)
             created = (now or datetime.now(UTC)).isoformat()
             info = self.client.write(self._record, record, created, len(documents))
         except BaseException as exc:
-            self._compensate(documents, before, exc)
+            self._compensate(documents, [*before, *gone.before], gone.retire, exc)
             if isinstance(exc, GovroutError | KeyboardInterrupt):
                 raise
             if isinstance(exc, Neo4jError | DriverError):
@@ -280,52 +335,114 @@ class CatalogWriter:
     def _phase(
         self,
         name: str,
-        documents: Sequence[CatalogDocument],
-        work: Callable[[ManagedTransaction, list[CatalogDocument]], None],
+        items: Sequence[Any],
+        work: Callable[[ManagedTransaction, list[Any]], None],
     ) -> None:
-        self.progress.phase(name, len(documents))
-        for number, start in enumerate(range(0, len(documents), self.batch_size), 1):
-            batch = list(documents[start : start + self.batch_size])
-            self.client.write(work, batch)
+        if not items and name not in ("writing documents", "writing lineage"):
+            return  # no deletion phase to show when nothing disappeared
+        self.progress.phase(name, len(items))
+        for number, start in enumerate(range(0, len(items), self.batch_size), 1):
+            batch = list(items[start : start + self.batch_size])
+            try:
+                self.client.write(work, batch)
+            except ConstraintError as exc:
+                raise self._taken_over(batch) from exc
             self.progress.advance(len(batch))
             if self.after_batch is not None:
                 self.after_batch(name, number)
 
+    def _taken_over(self, batch: list[Any]) -> InvalidPolicyData:
+        """A new document's id was created by another writer after the comparison."""
+        ids = [d.id for d in batch if isinstance(d, CatalogDocument)]
+        foreign = self.client.read(records, queries.CATALOG_FOREIGN_AMONG, ids=ids)
+        return InvalidPolicyData(
+            [
+                Problem(
+                    "<graph>",
+                    f"document {row['id']}",
+                    "id",
+                    f"became a Document of origin '{row['origin']}' after the catalog was "
+                    "validated; the load was undone",
+                )
+                for row in foreign
+            ]
+            or [Problem("<graph>", "", "id", "a new document's id was taken meanwhile")]
+        )
+
     def _write_nodes(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
-        rows = [d.node_row() for d in batch]
-        existing = [row for row, d in zip(rows, batch, strict=True) if d.existed]
+        new = [[d.id, d.title, d.source, list(d.labels)] for d in batch if not d.existed]
+        existing = [d.node_row() for d in batch if d.existed]
+        written = labels = 0
+        if new:
+            found = records(
+                tx, cq.CREATE_DOCUMENTS, rows=new, load_id=self.load_id, catalog=self.catalog
+            )[0]
+            written, labels = found["written"], found["labels"]
         if existing:
             tx.run(queries.CATALOG_DELETE_STALE_PART_OF, rows=existing).consume()
             tx.run(queries.CATALOG_DELETE_STALE_LABELS, rows=existing).consume()
-        found = records(tx, queries.CATALOG_WRITE_DOCUMENTS, rows=rows, load_id=self.load_id)[0]
-        if found["written"] != len(rows):
-            foreign = records(tx, queries.CATALOG_FOREIGN_AMONG, ids=[r["id"] for r in rows])
-            raise InvalidPolicyData(
-                [
-                    Problem(
-                        "<graph>",
-                        f"document {row['id']}",
-                        "id",
-                        f"became a Document of origin '{row['origin']}' after the catalog was "
-                        "validated; the load was undone",
-                    )
-                    for row in foreign
-                ]
-                or [_vanished("PART_OF", found["written"], len(rows))]
-            )
-        labels = sum(len(d.labels) for d in batch)
-        if found["labels"] != labels:
-            raise InvalidPolicyData([_vanished("HAS_LABEL", found["labels"], labels)])
+            found = records(
+                tx,
+                queries.CATALOG_WRITE_DOCUMENTS,
+                rows=existing,
+                load_id=self.load_id,
+                catalog=self.catalog,
+            )[0]
+            written, labels = written + found["written"], labels + (found["labels"] or 0)
+            if found["written"] != len(existing):
+                foreign = records(
+                    tx, queries.CATALOG_FOREIGN_AMONG, ids=[r["id"] for r in existing]
+                )
+                raise InvalidPolicyData(
+                    [
+                        Problem(
+                            "<graph>",
+                            f"document {row['id']}",
+                            "id",
+                            f"became a Document of origin '{row['origin']}' after the catalog "
+                            "was validated; the load was undone",
+                        )
+                        for row in foreign
+                    ]
+                    or [_vanished("PART_OF", written, len(batch))]
+                )
+        if written != len(batch):
+            raise InvalidPolicyData([_vanished("PART_OF", written, len(batch))])
+        expected = sum(len(d.labels) for d in batch)
+        if labels != expected:
+            raise InvalidPolicyData([_vanished("HAS_LABEL", labels, expected)])
 
     def _write_lineage(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
-        rows = [d.lineage_row() for d in batch]
-        existing = [row for row, d in zip(rows, batch, strict=True) if d.existed]
+        to_documents: list[list[Any]] = []
+        to_sources: list[list[Any]] = []
+        for d in batch:
+            if d.existed:
+                continue
+            for up in d.lineage:
+                edge = [d.id, up.target, up.transform, list(up.removes)]
+                (to_sources if up.kind == DATA_SOURCE else to_documents).append(edge)
+        existing = [d.lineage_row() for d in batch if d.existed]
+        merged = 0
+        for query, rows in (
+            (cq.CREATE_LINEAGE_TO_DOCUMENTS, to_documents),
+            (cq.CREATE_LINEAGE_TO_SOURCES, to_sources),
+        ):
+            if rows:
+                merged += records(tx, query, rows=rows, load_id=self.load_id)[0]["created"]
         if existing:
             tx.run(queries.CATALOG_DELETE_STALE_LINEAGE, rows=existing).consume()
-        merged = records(tx, queries.CATALOG_WRITE_LINEAGE, rows=rows, load_id=self.load_id)
+            merged += records(
+                tx, queries.CATALOG_WRITE_LINEAGE, rows=existing, load_id=self.load_id
+            )[0]["merged"]
         expected = sum(len(d.lineage) for d in batch)
-        if merged[0]["merged"] != expected:
-            raise InvalidPolicyData([_vanished("DERIVED_FROM", merged[0]["merged"], expected)])
+        if merged != expected:
+            raise InvalidPolicyData([_vanished("DERIVED_FROM", merged, expected)])
+
+    def _delete(self, tx: ManagedTransaction, ids: list[str]) -> None:
+        tx.run(cq.DELETE_DOCUMENTS, ids=ids, catalog=self.catalog).consume()
+
+    def _retire(self, tx: ManagedTransaction, ids: list[str]) -> None:
+        tx.run(cq.RETIRE_DOCUMENTS, ids=ids, catalog=self.catalog, load_id=self.load_id).consume()
 
     def _record(
         self, tx: ManagedTransaction, record: CatalogRecord, created: str, written: int
@@ -355,6 +472,7 @@ class CatalogWriter:
         self,
         documents: Sequence[CatalogDocument],
         before: Sequence[CatalogDocument],
+        retired: Sequence[str],
         cause: BaseException,
     ) -> None:
         self.progress.phase("undoing the failed load", len(documents) + len(before))
@@ -365,10 +483,14 @@ class CatalogWriter:
                     records, queries.CATALOG_DELETE_CREATED_DOCUMENTS, ids=ids, load_id=self.load_id
                 )
                 self.progress.advance(len(ids))
-            for start in range(0, len(before), self.batch_size):
-                batch = list(before[start : start + self.batch_size])
-                self.client.write(self._restore, batch)
-                self.progress.advance(len(batch))
+            # Nodes first, then lineage: a deleted document's upstream may be another one.
+            for restore in (self._restore_nodes, self._restore_lineage):
+                for start in range(0, len(before), self.batch_size):
+                    self.client.write(restore, list(before[start : start + self.batch_size]))
+            for start in range(0, len(retired), self.batch_size):
+                ids = list(retired[start : start + self.batch_size])
+                self.client.write(records, cq.UNRETIRE_DOCUMENTS, ids=ids, load_id=self.load_id)
+            self.progress.advance(len(before))
         except Exception as exc:
             raise GraphUnavailable(
                 f"the catalog load failed ({cause}) and undoing it failed too ({exc}): the graph "
@@ -376,12 +498,14 @@ class CatalogWriter:
                 "it; running the previous catalog again restores what it declared"
             ) from exc
 
-    def _restore(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
-        # The rows carry each edge's original load_id, so restored edges keep it.
+    def _restore_nodes(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
+        # The rows carry the node's and each edge's original load_id, so they keep them.
         rows = [d.node_row() for d in batch]
         tx.run(queries.CATALOG_DELETE_STALE_PART_OF, rows=rows).consume()
         tx.run(queries.CATALOG_DELETE_STALE_LABELS, rows=rows).consume()
-        tx.run(queries.CATALOG_WRITE_DOCUMENTS, rows=rows, load_id=None).consume()
+        tx.run(queries.CATALOG_WRITE_DOCUMENTS, rows=rows, load_id=None, catalog=None).consume()
+
+    def _restore_lineage(self, tx: ManagedTransaction, batch: list[CatalogDocument]) -> None:
         lineage = [d.lineage_row() for d in batch]
         tx.run(queries.CATALOG_DELETE_STALE_LINEAGE, rows=lineage).consume()
         tx.run(queries.CATALOG_WRITE_LINEAGE, rows=lineage, load_id=None).consume()

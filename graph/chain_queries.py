@@ -10,18 +10,6 @@ from typing import LiteralString
 
 # ---------------------------------------------------------------- extending the chain
 
-# Decisions this transaction created: WRITE_DECISIONS sets `chain_token` ON CREATE only,
-# so a decision a journal replay re-sends (already in the graph, matched by MERGE) keeps
-# no token of this transaction and is not chained a second time. The token is removed
-# here; it lives only inside the transaction.
-CLAIM_NEW_DECISIONS: LiteralString = """
-UNWIND $ids AS id
-MATCH (x:Decision {id: id})
-WHERE x.chain_token = $token
-REMOVE x.chain_token
-RETURN x.id AS id
-"""
-
 # The chain head, write-locked: SET takes the node's exclusive lock, so two writers (API
 # replicas) extending the chain at once are serialized by Neo4j. The lock is held until
 # the transaction commits, which follows at once. The head is the lock (and a copy of

@@ -1,9 +1,10 @@
 """Hourly aggregates of decisions for the console, kept in the provenance transaction.
 
-`write_provenance` (graph/provenance.py) asks `new_decisions` and `new_attempts` before
-it writes and calls `add_buckets` after: only records that the transaction creates are
-counted, so a journal replay (which MERGEs records already there) adds nothing, and
-the aggregates commit or roll back together with the decisions they count.
+`write_provenance` (graph/provenance.py) counts the decisions its WRITE_DECISIONS
+created, asks `new_attempts` before it writes attempts, and calls `add_buckets` after:
+only records that the transaction creates are counted, so a journal replay (which
+MERGEs records already there) adds nothing, and the aggregates commit or roll back
+together with the decisions they count.
 
 Kinds, each a count per tenant and hour:
 
@@ -114,20 +115,6 @@ def _threat_category(record: dict[str, Any]) -> str:
     if not scored:
         return "unknown"
     return str(max(scored, key=lambda f: f["score"])["category"])
-
-
-def new_decisions(tx: Any, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The records whose Decision the transaction is about to create."""
-    if not records:
-        return []
-    absent = {r["id"] for r in tx.run(q.NEW_DECISION_IDS, ids=[d["id"] for d in records])}
-    seen: set[str] = set()
-    fresh = []
-    for record in records:
-        if record["id"] in absent and record["id"] not in seen:
-            seen.add(record["id"])
-            fresh.append(record)
-    return fresh
 
 
 def new_attempts(tx: Any, attempts: Sequence[dict[str, Any]]) -> Counter[Key]:

@@ -11,13 +11,6 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-# Which of these decision ids the graph does not hold yet (run before WRITE_DECISIONS).
-NEW_DECISION_IDS: LiteralString = """
-UNWIND $ids AS id
-WITH id WHERE NOT EXISTS { MATCH (:Decision {id: id}) }
-RETURN id
-"""
-
 # Which of these attempts will WRITE_ATTEMPTS create (their decision and model exist, the
 # edge does not), with the decision's tenant and time to bucket them by.
 NEW_ATTEMPTS: LiteralString = """

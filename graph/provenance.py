@@ -10,12 +10,25 @@ from typing import Any
 from engine.provenance import dumps
 from engine.threats.model import ANY_ATTACK
 from graph import console_buckets, queries, rollout_queries
+from graph import provenance_queries as pq
 from graph.connection import GraphClient, records
 from graph.provenance_chain import extend_chain, new_chain_token
 
 
+def _last_per(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """One item per target, the last one winning, in first-seen order: the edges are
+    CREATEd (graph/provenance_queries.py), and this is what the SET after each MERGE of
+    the earlier shape stored when a record named a target twice."""
+    by_target: dict[Any, dict[str, Any]] = {}
+    for item in items:
+        by_target.pop(item[key], None)  # re-inserted: last value, last position
+        by_target[item[key]] = item
+    return list(by_target.values())
+
+
 def decision_row(record: dict[str, Any]) -> dict[str, Any]:
-    """Flatten a decision record into the parameters WRITE_DECISIONS expects."""
+    """Flatten a decision record into the parameters WRITE_DECISIONS expects
+    (graph/provenance_queries.py): one item per edge target."""
     redacted = Counter(r["label"] for r in record["redactions"])
     route = record["route"]
     routed = ([route["primary"]] if route["primary"] else []) + list(route["fallbacks"])
@@ -43,27 +56,36 @@ def decision_row(record: dict[str, Any]) -> dict[str, Any]:
         "rollout_role": (record.get("rollout") or {}).get("role"),
         "rollout_candidate": (record.get("rollout") or {}).get("candidate"),
         "record": dumps(record),
-        "applied": [
-            {
-                "policy_id": r["policy_id"],
-                "effect": r["effect"],
-                "sentence": r["sentence"],
-                "path": r["path"],
-            }
-            for r in record["reasons"]
-            if r["policy_id"]
-        ],
-        "exposed": [e["id"] for e in record["exposures"]],
-        "withheld": [
-            {"id": w["id"], "reason": w["reason"], "code": w["code"]}
-            for w in record["withholdings"]
-        ],
+        "applied": _last_per(
+            [
+                {
+                    "policy_id": r["policy_id"],
+                    "effect": r["effect"],
+                    "sentence": r["sentence"],
+                    "path": r["path"],
+                }
+                for r in record["reasons"]
+                if r["policy_id"]
+            ],
+            "policy_id",
+        ),
+        "exposed": list(dict.fromkeys(e["id"] for e in record["exposures"])),
+        "withheld": _last_per(
+            [
+                {"id": w["id"], "reason": w["reason"], "code": w["code"]}
+                for w in record["withholdings"]
+            ],
+            "id",
+        ),
         "redacted": [{"label": label, "count": n} for label, n in sorted(redacted.items())],
-        "routed": [{"model_id": m, "rank": i} for i, m in enumerate(routed)],
-        "rejected": [
-            {"model_id": c["model_id"], "reason": "; ".join(c["reasons"])}
-            for c in route["rejected"]
-        ],
+        "routed": _last_per([{"model_id": m, "rank": i} for i, m in enumerate(routed)], "model_id"),
+        "rejected": _last_per(
+            [
+                {"model_id": c["model_id"], "reason": "; ".join(c["reasons"])}
+                for c in route["rejected"]
+            ],
+            "model_id",
+        ),
     }
 
 
@@ -78,14 +100,19 @@ def write_provenance(
     (idempotent); restores and shadows after decisions, so they find their decision.
     The decisions it creates are appended to the hash chain in the same transaction."""
     token = new_chain_token()
-    rows = [{**decision_row(r), "chain_token": token} for r in decisions]
+    unique: dict[str, dict[str, Any]] = {}
+    for record in decisions:  # a record sent twice in one batch is one decision
+        unique.setdefault(record["id"], record)
+    rows = [decision_row(r) for r in unique.values()]
 
     def work(tx: Any) -> None:
-        # Asked before each write: only what this transaction creates is counted.
-        fresh = console_buckets.new_decisions(tx, decisions)
+        # Only what this transaction creates is chained and counted: a replay's records
+        # that are already in the graph come back from WRITE_DECISIONS as nothing.
+        created: set[str] = set()
         if rows:
-            tx.run(queries.WRITE_DECISIONS, rows=rows).consume()
-            extend_chain(tx, token, {row["id"]: row["record"] for row in rows})
+            created = {r["id"] for r in tx.run(pq.WRITE_DECISIONS, rows=rows, token=token)}
+            extend_chain(tx, {row["id"]: row["record"] for row in rows if row["id"] in created})
+        fresh = [r for r in unique.values() if r["id"] in created]
         attempted = console_buckets.new_attempts(tx, attempts)
         if attempts:
             tx.run(queries.WRITE_ATTEMPTS, rows=list(attempts)).consume()

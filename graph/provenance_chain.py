@@ -13,7 +13,8 @@ creates decisions also appends one (:ProvenanceBatch) to a chain:
 write-locked inside the same transaction that writes the decisions, so replicas that
 write at once are serialized by Neo4j and the chain never forks; the new link follows
 the highest stored batch, read under that lock. A decision a replay sends again is
-matched, not created, and is not chained twice (`chain_token`, see CLAIM_NEW_DECISIONS).
+matched, not created, and is not chained twice (WRITE_DECISIONS in
+graph/provenance_queries.py returns only the decisions it created).
 
 Only decisions are chained: the `record` is the decision's whole content, the thing
 an auditor reads and `GET /v1/decisions/{id}` returns. Attempts and pseudonym
@@ -74,17 +75,15 @@ def batch_hash(seq: int, prev_hash: str, at: str, entries: Sequence[tuple[str, s
 
 
 def new_chain_token() -> str:
-    """Marks the decisions one transaction creates (see CLAIM_NEW_DECISIONS)."""
+    """Marks, within WRITE_DECISIONS, the decisions that statement creates."""
     return secrets.token_hex(16)
 
 
-def extend_chain(tx: Any, token: str, records_by_id: dict[str, str]) -> int | None:
-    """Inside a write transaction that has just run WRITE_DECISIONS with `token`: chain the
-    decisions it created, under the head's lock. The seq of the new batch, or None when
-    every decision was already in the graph (a replay)."""
-    created = sorted(
-        r["id"] for r in tx.run(q.CLAIM_NEW_DECISIONS, ids=list(records_by_id), token=token).data()
-    )
+def extend_chain(tx: Any, records_by_id: dict[str, str]) -> int | None:
+    """Inside a write transaction that has just created these decisions (WRITE_DECISIONS
+    returns exactly the ones it created): chain them, under the head's lock. The seq of
+    the new batch, or None when there is nothing to chain (a replay)."""
+    created = sorted(records_by_id)
     if not created:
         return None
     tx.run(q.LOCK_CHAIN_HEAD, chain=CHAIN_ID, genesis=GENESIS).consume()

@@ -320,77 +320,7 @@ RETURN item_id, x IS NOT NULL AS found,
 
 # ---------------------------------------------------------------- provenance
 
-# One Decision node per request with an edge to everything that shaped it. MERGE
-# everywhere: a journal replay after an outage may send the same decision twice.
-# `chain_token` marks what this transaction created, for the hash chain
-# (graph/provenance_chain.py), which removes it before the transaction commits.
-WRITE_DECISIONS: LiteralString = """
-UNWIND $rows AS d
-MERGE (x:Decision {id: d.id})
-ON CREATE SET x.created_at = datetime(d.created_at), x.outcome = d.outcome,
-  x.tenant_id = d.tenant_id, x.principal_id = d.principal_id, x.purpose = d.purpose,
-  x.prompt_sha256 = d.prompt_sha256, x.policy_version = d.policy_version,
-  x.intent_id = d.intent_id, x.intent_score = d.intent_score,
-  x.redacted_prompt = d.redacted_prompt, x.labels = d.labels, x.record = d.record,
-  x.detector_version = d.detector_version,
-  x.threat_score = d.threat_score, x.threat_category = d.threat_category,
-  x.rollout_role = d.rollout_role, x.rollout_candidate = d.rollout_candidate,
-  x.chain_token = d.chain_token
-WITH x, d
-CALL (x, d) {
-  MATCH (p:Principal {id: d.principal_id}) MERGE (x)-[:REQUESTED_BY]->(p)
-}
-CALL (x, d) {
-  MATCH (i:Intent {id: d.intent_id}) MERGE (x)-[r:MATCHED]->(i) SET r.score = d.intent_score
-}
-CALL (x, d) {
-  MATCH (ps:PolicySet {id: d.policy_version}) MERGE (x)-[:UNDER]->(ps)
-}
-CALL (x, d) {
-  UNWIND d.applied AS a
-  MATCH (pol:Policy {id: a.policy_id})
-  MERGE (x)-[r:APPLIED]->(pol)
-  SET r.effect = a.effect, r.sentence = a.sentence, r.path = a.path
-}
-CALL (x, d) {
-  UNWIND d.exposed AS item_id
-  OPTIONAL MATCH (doc:Document {id: item_id})
-  OPTIONAL MATCH (src:DataSource {id: item_id})
-  WITH x, d, coalesce(doc, src) AS n WHERE n IS NOT NULL
-  OPTIONAL MATCH (n)-[:BELONGS_TO]->(own:Tenant)
-  OPTIONAL MATCH (n)-[:PART_OF]->(:DataSource)-[:BELONGS_TO]->(via:Tenant)
-  WITH x, d, n, coalesce(own.id, via.id) AS owner
-  WHERE owner IS NULL OR owner = d.tenant_id
-  MERGE (x)-[:EXPOSED]->(n)
-}
-CALL (x, d) {
-  // An id of another tenant was an unknown id to the caller: no edge to that tenant's item.
-  UNWIND d.withheld AS w
-  OPTIONAL MATCH (doc:Document {id: w.id})
-  OPTIONAL MATCH (src:DataSource {id: w.id})
-  WITH x, d, w, coalesce(doc, src) AS n WHERE n IS NOT NULL
-  OPTIONAL MATCH (n)-[:BELONGS_TO]->(own:Tenant)
-  OPTIONAL MATCH (n)-[:PART_OF]->(:DataSource)-[:BELONGS_TO]->(via:Tenant)
-  WITH x, w, n, coalesce(own.id, via.id) AS owner
-  WHERE owner IS NULL OR owner = d.tenant_id
-  MERGE (x)-[r:WITHHELD]->(n) SET r.reason = w.reason, r.code = w.code
-}
-CALL (x, d) {
-  UNWIND d.redacted AS rd
-  MATCH (l:SensitivityLabel {id: rd.label})
-  MERGE (x)-[r:REDACTED]->(l) SET r.count = rd.count
-}
-CALL (x, d) {
-  UNWIND d.routed AS rt
-  MATCH (m:Model {id: rt.model_id})
-  MERGE (x)-[r:ROUTED_TO]->(m) SET r.rank = rt.rank
-}
-CALL (x, d) {
-  UNWIND d.rejected AS rj
-  MATCH (m:Model {id: rj.model_id})
-  MERGE (x)-[r:REJECTED]->(m) SET r.reason = rj.reason
-}
-"""
+# Decisions and their edges: graph/provenance_queries.py (WRITE_DECISIONS).
 
 WRITE_ATTEMPTS: LiteralString = """
 UNWIND $rows AS a
@@ -615,7 +545,8 @@ RETURN id AS document, u.id AS upstream
 # map): 'i RS id RS source RS labels RS lineage RS title', RS = \u001e, list items
 # separated by \u001d, a lineage edge 'Kind:target US transform US removes' with
 # US = \u001f and removes joined by ';' in stored (sorted) order. Catalog cells
-# never hold these control characters (loaders.catalog refuses them).
+# never hold these control characters (loaders.catalog refuses them). A document owned
+# by another catalog (or retired) differs too: the load takes it over (or back).
 CATALOG_CHANGED_DOCUMENTS: LiteralString = """
 UNWIND $rows AS packed
 WITH split(packed, '\u001e') AS f
@@ -634,6 +565,7 @@ WITH i, d, source, title, want_labels, want_lineage,
 WITH i, d
 WHERE d IS NULL
    OR coalesce(d.title, '') <> title
+   OR coalesce(d.catalog, '') <> $catalog OR coalesce(d.retired, false)
    OR sources <> [source]
    OR size(labels) <> size(want_labels) OR any(x IN labels WHERE NOT x IN want_labels)
    OR size(lineage) <> size(want_lineage) OR any(x IN lineage WHERE NOT x IN want_lineage)
@@ -646,7 +578,8 @@ RETURN collect(CASE WHEN d IS NULL THEN i END) AS created,
 CATALOG_DOCUMENT_STATE: LiteralString = """
 UNWIND $ids AS id
 MATCH (d:Document {id: id})
-RETURN d.id AS id, d.title AS title, d.origin AS origin,
+RETURN d.id AS id, d.title AS title, d.origin AS origin, d.catalog AS catalog,
+       d.load_id AS load_id, d.retired AS retired, d.retired_by AS retired_by,
        [(d)-[r:PART_OF]->(s:DataSource) | [s.id, r.load_id]] AS part_of,
        [(d)-[r:HAS_LABEL]->(l:SensitivityLabel) | [l.id, r.load_id]] AS labels,
        [(d)-[r:DERIVED_FROM]->(u) WHERE u:Document OR u:DataSource |
@@ -658,13 +591,15 @@ RETURN d.id AS id, d.title AS title, d.origin AS origin,
 # three times faster than a statement each). A document some other writer owns
 # (origin not 'catalog') is left alone and not counted: the caller compares the
 # count, names the documents (CATALOG_FOREIGN_AMONG) and fails the load. Edge
-# load_ids come from the row only when compensation restores an edge as it was.
+# load_ids, the owning catalog and retirement come from the row only when compensation
+# restores a document as it was. New documents: graph/catalog_queries.py (CREATE).
 CATALOG_WRITE_DOCUMENTS: LiteralString = """
 UNWIND $rows AS row
 MERGE (d:Document {id: row.id})
-ON CREATE SET d.origin = 'catalog', d.load_id = $load_id
+ON CREATE SET d.origin = 'catalog', d.load_id = coalesce(row.load_id, $load_id)
 WITH d, row WHERE coalesce(d.origin, 'catalog') = 'catalog'
-SET d.origin = 'catalog', d.title = row.title
+SET d.origin = 'catalog', d.title = row.title, d.catalog = coalesce(row.catalog, $catalog),
+    d.retired = row.retired, d.retired_by = row.retired_by
 WITH d, row
 MATCH (s:DataSource {id: row.source})
 MERGE (d)-[p:PART_OF]->(s)

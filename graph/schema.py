@@ -183,6 +183,8 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX decision_shadow IF NOT EXISTS FOR (n:Decision) ON (n.shadow_version)",
     "CREATE INDEX decision_batch IF NOT EXISTS FOR (n:Decision) ON (n.batch_seq)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
+    # The documents a catalog owns, read by every catalog load to find what disappeared.
+    "CREATE INDEX document_catalog IF NOT EXISTS FOR (n:Document) ON (n.catalog)",
     "CREATE INDEX adminaction_started IF NOT EXISTS FOR (n:AdminAction) ON (n.started_at)",
     # the review queue: a tenant's pending holds, oldest first (graph/review_queries.py)
     "CREATE INDEX review_queue IF NOT EXISTS FOR (n:Review) ON (n.tenant_id, n.status)",

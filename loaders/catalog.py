@@ -15,8 +15,10 @@ the graph holds and writes only those that differ (graph.catalog_store), so
 loading the same catalog twice changes nothing.
 
 A catalog is the truth for the documents it lists: their title, data source,
-labels and lineage become exactly what the files say. Documents it does not list
-are left alone; removing documents is not something a catalog load does.
+labels and lineage become exactly what the files say. It also owns them (the last
+catalog that listed a document owns it): a document it owns and no longer lists is
+deleted in the same load, or retired when a decision references it, so provenance
+keeps its edges. Documents of other catalogs and of the policy content are left alone.
 """
 
 from __future__ import annotations
@@ -32,22 +34,9 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import get_args, overload
 
 from pydantic import StringConstraints
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    ProgressColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.progress import Progress as RichProgress
-from rich.progress import Task as RichTask
-from rich.text import Text
 
 from engine.errors import InvalidPolicyData, Problem
 from graph import catalog_store
@@ -59,12 +48,14 @@ from graph.catalog_store import (
     CatalogRecord,
     CatalogReferences,
     CatalogWriter,
+    Disappeared,
     Lineage,
     Progress,
 )
 from graph.connection import GraphClient
 from graph.schema import apply_schema
 from graph.store import PolicySetInfo
+from loaders.catalog_progress import ProgressBar
 from loaders.spec import Id
 
 DOCUMENTS = "documents.csv"
@@ -500,12 +491,14 @@ def check_lineage(
     refs: CatalogReferences,
     problems: _Problems,
     progress: Progress,
+    gone: frozenset[str] = frozenset(),
 ) -> None:
-    """Duplicates, upstreams that exist nowhere, and cycles (with the edges it touches)."""
+    """Duplicates, upstreams that exist nowhere (or that this load removes), and cycles
+    (with the edges it touches)."""
     progress.phase("checking lineage", len(catalog.edges))
     catalog.group_edges()
     _check_duplicates(catalog, problems)
-    external = _resolve_upstreams(client, catalog, refs, problems)
+    external = _resolve_upstreams(client, catalog, refs, problems, gone)
     progress.advance(len(catalog.edges))
     _check_cycles(client, catalog, external, problems)
 
@@ -531,7 +524,11 @@ def _check_duplicates(catalog: Catalog, problems: _Problems) -> None:
 
 
 def _resolve_upstreams(
-    client: GraphClient, catalog: Catalog, refs: CatalogReferences, problems: _Problems
+    client: GraphClient,
+    catalog: Catalog,
+    refs: CatalogReferences,
+    problems: _Problems,
+    gone: frozenset[str],
 ) -> set[str]:
     """Mark each edge's upstream kind; returns the graph Documents lineage points at."""
     ids, edges, kinds = catalog.ids, catalog.edges, catalog.edge_kinds
@@ -541,6 +538,15 @@ def _resolve_upstreams(
     in_graph = catalog_store.live_documents(client, pending, READ_BATCH) if pending else {}
     tenants, docs = refs.source_tenants, catalog.docs
     for k, (doc, upstream, _, _) in enumerate(edges):
+        if upstream in gone:
+            problems.add(
+                LINEAGE,
+                catalog.edge_lines[k],
+                "derived_from",
+                f"'{upstream}' is a document of this catalog that {DOCUMENTS} no longer lists: "
+                "this load removes it; list it again or drop the lineage",
+            )
+            continue
         if upstream in ids:
             kinds[k] = _IN_FILE
             theirs = tenants.get(docs[ids[upstream]][2])
@@ -708,7 +714,7 @@ class _Plan:
     created: int
 
 
-def plan_writes(client: GraphClient, catalog: Catalog, progress: Progress) -> _Plan:
+def plan_writes(client: GraphClient, catalog: Catalog, progress: Progress, identity: str) -> _Plan:
     """Compare each listed document with the graph; keep the ones that differ."""
     progress.phase("comparing with the graph", len(catalog.docs))
     indexes, existed = array("l"), bytearray()
@@ -717,7 +723,7 @@ def plan_writes(client: GraphClient, catalog: Catalog, progress: Progress) -> _P
     for start in range(0, len(catalog.docs), READ_BATCH):
         stop = min(start + READ_BATCH, len(catalog.docs))
         batch = [catalog.document(i) for i in range(start, stop)]
-        created, changed = catalog_store.changed_documents(client, batch)
+        created, changed = catalog_store.changed_documents(client, batch, identity)
         if changed:
             stored = catalog_store.read_documents(client, [batch[i].id for i in changed])
             before.extend(stored[d.id] for d in (batch[i] for i in changed) if d.id in stored)
@@ -730,6 +736,46 @@ def plan_writes(client: GraphClient, catalog: Catalog, progress: Progress) -> _P
     return _Plan(_Written(catalog, indexes, existed), before, created_count)
 
 
+def find_disappeared(
+    client: GraphClient, catalog: Catalog, identity: str, progress: Progress
+) -> Disappeared:
+    """The documents this catalog owns in the graph that its file no longer lists:
+    deleted, or retired where a decision exposed or withheld them."""
+    progress.phase("finding removed documents", None)
+    owned = catalog_store.owned_documents(client, identity)
+    gone = sorted(d for d in owned if d not in catalog.ids)
+    progress.advance(len(owned))
+    if not gone:
+        return Disappeared()
+    referenced = catalog_store.referenced_by_decisions(client, gone, READ_BATCH)
+    stored = catalog_store.read_documents(client, [d for d in gone if d not in referenced])
+    return Disappeared(
+        delete=tuple(d for d in gone if d not in referenced),
+        retire=tuple(d for d in gone if d in referenced),
+        before=tuple(stored[d] for d in gone if d in stored),
+    )
+
+
+def check_dependents(
+    client: GraphClient, catalog: Catalog, gone: Disappeared, problems: _Problems
+) -> None:
+    """Documents that stay (not listed by this catalog) may not derive from one it removes:
+    their inherited labels would silently go with it."""
+    going = [*gone.delete, *gone.retire]
+    if not going:
+        return
+    for document, upstream in catalog_store.dependents(client, going):
+        if document not in catalog.ids:  # listed ones: their new lineage was checked
+            problems.add(
+                "<graph>",
+                None,
+                "lineage",
+                f"Document '{document}' derives from '{upstream}', which {DOCUMENTS} no longer "
+                "lists; removing it would drop the labels it inherits: list it again, or "
+                "change that document's lineage first",
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogReport:
     changed: bool
@@ -740,10 +786,20 @@ class CatalogReport:
     written: int  # documents created or changed
     created: int
     seconds: dict[str, float]
+    deleted: int = 0  # documents the catalog no longer lists, gone from the graph
+    retired: int = 0  # the same, but a decision references them: retired, not deleted
+    dry_run: bool = False
 
     def describe(self) -> str:
         ps = self.policy_set
         version = f"PolicySet v{ps.version}" if ps else "no PolicySet"
+        removed = f"{self.deleted} deleted, {self.retired} retired (referenced by decisions)"
+        if self.dry_run:
+            return (
+                f"dry run, nothing written: {self.documents} documents, {self.lineage} lineage "
+                f"edges; would write {self.written} ({self.created} new); would remove "
+                f"{self.deleted + self.retired}: {removed}"
+            )
         if not self.changed:
             return (
                 f"unchanged: the graph already holds this catalog ({self.content_hash[:19]}…, "
@@ -752,7 +808,7 @@ class CatalogReport:
         return (
             f"loaded catalog as {version} ({self.content_hash[:19]}…): {self.documents} "
             f"documents, {self.lineage} lineage edges; {self.written} written "
-            f"({self.created} new) in {self.seconds.get('total', 0.0):.1f}s"
+            f"({self.created} new), {removed} in {self.seconds.get('total', 0.0):.1f}s"
         )
 
 
@@ -765,16 +821,22 @@ def load_catalog(
     progress: bool = True,
     batch_size: int = BATCH_SIZE,
     after_batch: AfterBatch | None = None,
+    catalog_name: str | None = None,
+    dry_run: bool = False,
 ) -> CatalogReport:
-    """Validate the whole catalog, then write what differs, as one change (or none)."""
+    """Validate the whole catalog, then write what differs and remove the documents it no
+    longer lists, as one change (or none). `catalog_name` is the catalog's identity, whose
+    documents a later load may remove (default: the directory's absolute path);
+    `dry_run` validates and counts what would change, and writes nothing."""
     root = catalog_root(path)
     if root is None:
         raise InvalidPolicyData(
             [Problem(str(path), "", "", f"is not a CSV catalog (a directory with {DOCUMENTS})")]
         )
+    identity = catalog_name or str(root.resolve())
     seconds: dict[str, float] = {}
     clock = _Clock(seconds)
-    with _ProgressBar(enabled=progress) as bar:
+    with ProgressBar(enabled=progress) as bar:
         # A new index on a large graph populates before anything is read or written.
         bar.phase("building indexes (%)", 100, rows=False)
         apply_schema(client, on_population=bar.reached if bar.shown else None)
@@ -786,17 +848,20 @@ def load_catalog(
             problems.raise_if_any()
         catalog = read_catalog(root, refs, problems, bar)
         clock.lap("read")
-        check_lineage(client, catalog, refs, problems, bar)
+        gone = find_disappeared(client, catalog, identity, bar)
+        going = frozenset((*gone.delete, *gone.retire))
+        check_lineage(client, catalog, refs, problems, bar, going)
+        check_dependents(client, catalog, gone, problems)
         clock.lap("check")
         problems.raise_if_any()
         content_hash = catalog.content_hash()
-        plan = plan_writes(client, catalog, bar)
+        plan = plan_writes(client, catalog, bar, identity)
         clock.lap("plan")
         record = CatalogRecord(
             content_hash=content_hash,
             author=author,
             message=message,
-            source=str(root),
+            source=identity,
             documents=len(catalog.docs),
             lineage=len(catalog.edges),
             # PART_OF, HAS_LABEL and DERIVED_FROM relationships the catalog declares
@@ -804,15 +869,23 @@ def load_catalog(
         )
         load_id = f"catalog-{uuid.uuid4()}"
         writer = CatalogWriter(
-            client, load_id=load_id, batch_size=batch_size, progress=bar, after_batch=after_batch
+            client,
+            load_id=load_id,
+            catalog=identity,
+            batch_size=batch_size,
+            progress=bar,
+            after_batch=after_batch,
         )
-        if not len(plan.write):
+        info: PolicySetInfo | None
+        if dry_run:
+            info, changed = catalog_store.catalog_policy_set(client, content_hash), False
+        elif not len(plan.write) and not len(gone):
             info = catalog_store.catalog_policy_set(client, content_hash)
             changed = info is None
             if info is None:  # the graph holds it, but no version records it yet
                 info = writer.record_only(record)
         else:
-            info = writer.apply(plan.write, plan.before, record)
+            info = writer.apply(plan.write, plan.before, record, gone=gone)
             changed = True
         clock.lap("write")
     seconds["total"] = sum(seconds.values())
@@ -825,6 +898,9 @@ def load_catalog(
         written=len(plan.write),
         created=plan.created,
         seconds=seconds,
+        deleted=len(gone.delete),
+        retired=len(gone.retire),
+        dry_run=dry_run,
     )
 
 
@@ -894,64 +970,3 @@ def catalog_root(path: Path) -> Path | None:
             ]
         )
     return root
-
-
-# ---------------------------------------------------------------- progress
-
-
-class _RateColumn(ProgressColumn):
-    def render(self, task: RichTask) -> Text:
-        speed = task.finished_speed or task.speed
-        rows = task.fields.get("rows", True)  # a percentage (index population) is no rate
-        return Text(f"{speed:>9,.0f} rows/s" if speed and rows else "", style="progress.data.speed")
-
-
-class _ProgressBar:
-    """A rich progress bar on stderr, one line per phase; silent unless a terminal."""
-
-    def __init__(self, *, enabled: bool) -> None:
-        console = Console(stderr=True)
-        self.bar = RichProgress(
-            TextColumn("{task.description:<24}"),
-            BarColumn(bar_width=12),
-            MofNCompleteColumn(),
-            _RateColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=not (enabled and console.is_terminal),
-        )
-        self.task: TaskID | None = None
-
-    def __enter__(self) -> _ProgressBar:
-        self.bar.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._finish()
-        self.bar.stop()
-
-    def phase(self, name: str, total: int | None, *, rows: bool = True) -> None:
-        self._finish()
-        self.task = self.bar.add_task(name, total=total, rows=rows)
-
-    @property
-    def shown(self) -> bool:
-        return not self.bar.disable
-
-    def advance(self, rows: int) -> None:
-        if self.task is not None:
-            self.bar.advance(self.task, rows)
-
-    def reached(self, completed: float) -> None:
-        if self.task is not None:
-            self.bar.update(self.task, completed=completed)
-
-    def _finish(self) -> None:
-        if self.task is not None:
-            task = self.bar.tasks[self.task]
-            speed = task.finished_speed or task.speed
-            done = task.total if task.total is not None else task.completed
-            self.bar.update(self.task, total=done, completed=done)
-            task.finished_speed = speed  # rich keeps it only for tasks finished by advance()

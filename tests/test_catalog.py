@@ -34,6 +34,8 @@ def run(client: GraphClient, query: LiteralString, **params: Any) -> list[dict[s
 
 
 def load(client: GraphClient, path: Path = CATALOG, **kwargs: Any) -> CatalogReport:
+    # Copies in tmp_path are the same catalog as tests/data/catalog unless a test says not.
+    kwargs.setdefault("catalog_name", "test-catalog")
     return load_catalog(client, path, author="ana", message="catalog", progress=False, **kwargs)
 
 
@@ -179,8 +181,10 @@ def test_when_catalog_changes_then_listed_documents_are_replaced_and_others_unto
         "cat-new,cat-kpi-deck,,\n",
         encoding="utf-8",
     )
-    report = load(policy, work)
+    # Another catalog: it takes over the documents it lists, and removes none of the first's.
+    report = load(policy, work, catalog_name="another-catalog")
     assert (report.changed, report.written, report.created) == (True, 3, 1)
+    assert (report.deleted, report.retired) == (0, 0)
     q1 = run(
         policy,
         "MATCH (d:Document {id: 'cat-kpi-q1'}) RETURN d.title AS title, "
@@ -357,7 +361,7 @@ def test_when_an_existing_edge_closes_a_cycle_then_the_catalog_is_refused(
     _set(other / "documents.csv", "id,title,source,labels\ncat-x,X,crm,\n")
     _set(other / "lineage.csv", "document,derived_from,transform,removes_labels\n"
          "cat-x,cat-kpi-deck,,\n")  # fmt: skip
-    load(policy, other)
+    load(policy, other, catalog_name="other")
     # cat-crm-export is not in this file: the graph's edge cat-x -> ... -> cat-crm-export counts.
     cyclic = tmp_path / "cyclic"
     cyclic.mkdir()
@@ -365,7 +369,7 @@ def test_when_an_existing_edge_closes_a_cycle_then_the_catalog_is_refused(
     _set(cyclic / "lineage.csv", "document,derived_from,transform,removes_labels\n"
          "cat-crm-export,cat-x,,\n")  # fmt: skip
     with pytest.raises(InvalidPolicyData) as caught:
-        load(policy, cyclic)
+        load(policy, cyclic, catalog_name="cyclic")
     (problem,) = caught.value.problems
     assert (problem.source, problem.location) == ("lineage.csv", "line 2")
     assert "cat-crm-export -> cat-x -> cat-kpi-deck" in problem.message
