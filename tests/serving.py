@@ -16,9 +16,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
+from api.gateway.fake_upstream import BackgroundServer
 from graph.server import free_port
 from graph.settings import Neo4jSettings
 
@@ -121,3 +124,32 @@ def frozen(pid: int) -> Iterator[None]:
         yield
     finally:
         os.kill(pid, signal.SIGCONT)
+
+
+class ScriptedFake:
+    """A fake provider (any kind, api/gateway/fake_*.py) on 127.0.0.1, scripted over
+    HTTP: `script` its rules, read what it `received`, `reset` it between tests."""
+
+    def __init__(self, app: FastAPI, base_path: str = "/v1") -> None:
+        self.server = BackgroundServer(app).start()
+        # A connection per control call: uvicorn closes a keep-alive connection idle for
+        # 5 s, and a test that waits longer than that (for provenance to reach Neo4j)
+        # would otherwise race that close with its next call and read a disconnect.
+        self.http = httpx.Client(
+            base_url=self.server.url, timeout=10, headers={"Connection": "close"}
+        )
+        self.base = f"{self.server.url}{base_path}"
+
+    def script(self, *rules: dict[str, Any], seed: int = 0) -> None:
+        self.http.post("/_control", json={"rules": list(rules), "seed": seed}).raise_for_status()
+
+    def received(self) -> list[dict[str, Any]]:
+        requests: list[dict[str, Any]] = self.http.get("/_received").json()["requests"]
+        return requests
+
+    def reset(self) -> None:
+        self.http.post("/_control/reset").raise_for_status()
+
+    def stop(self) -> None:
+        self.http.close()
+        self.server.stop()

@@ -38,6 +38,7 @@ from engine.provenance import Attempt
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from tests.conftest import load_enterprise, unhurried
+from tests.serving import ScriptedFake
 
 pytestmark = pytest.mark.neo4j
 
@@ -64,35 +65,11 @@ KEYS = {
 COOLDOWN_S = 1.5
 
 
-class Upstream:
-    """A fake provider on 127.0.0.1, scripted over HTTP."""
+class Upstream(ScriptedFake):
+    """The OpenAI-compatible fake provider on 127.0.0.1, scripted over HTTP."""
 
     def __init__(self) -> None:
-        self.server = BackgroundServer(create_fake_upstream()).start()
-        # A connection per control call: uvicorn closes a keep-alive connection idle for
-        # 5 s, and a test that waits longer than that (for provenance to reach Neo4j)
-        # would otherwise race that close with its next call and read a disconnect.
-        self.http = httpx.Client(
-            base_url=self.server.url, timeout=10, headers={"Connection": "close"}
-        )
-
-    @property
-    def base(self) -> str:
-        return f"{self.server.url}/v1"
-
-    def script(self, *rules: dict[str, Any], seed: int = 0) -> None:
-        self.http.post("/_control", json={"rules": list(rules), "seed": seed}).raise_for_status()
-
-    def received(self) -> list[dict[str, Any]]:
-        requests: list[dict[str, Any]] = self.http.get("/_received").json()["requests"]
-        return requests
-
-    def reset(self) -> None:
-        self.http.post("/_control/reset").raise_for_status()
-
-    def stop(self) -> None:
-        self.http.close()
-        self.server.stop()
+        super().__init__(create_fake_upstream())
 
 
 class RecordingHooks:

@@ -26,7 +26,6 @@ import openai
 import pytest
 from anthropic import AsyncAnthropic
 from anthropic.types import Message
-from fastapi import FastAPI
 
 from api.app import create_app
 from api.gateway.fake_anthropic import create_fake_anthropic
@@ -38,6 +37,7 @@ from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
 from tests.conftest import ENTERPRISE, wipe
+from tests.serving import ScriptedFake
 
 pytestmark = pytest.mark.neo4j
 
@@ -64,30 +64,7 @@ KEYS = {
 }
 
 
-class Upstream:
-    """A fake provider (either kind) on 127.0.0.1, scripted over HTTP."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.server = BackgroundServer(app).start()
-        self.http = httpx.Client(base_url=self.server.url, timeout=10)
-
-    @property
-    def base(self) -> str:
-        return f"{self.server.url}/v1"
-
-    def script(self, *rules: dict[str, Any]) -> None:
-        self.http.post("/_control", json={"rules": list(rules)}).raise_for_status()
-
-    def received(self) -> list[dict[str, Any]]:
-        requests: list[dict[str, Any]] = self.http.get("/_received").json()["requests"]
-        return requests
-
-    def reset(self) -> None:
-        self.http.post("/_control/reset").raise_for_status()
-
-    def stop(self) -> None:
-        self.http.close()
-        self.server.stop()
+Upstream = ScriptedFake  # a fake provider of either kind, scripted over HTTP
 
 
 @dataclass

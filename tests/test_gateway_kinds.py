@@ -17,10 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import openai
 import pytest
-from fastapi import FastAPI
 
 from api.app import create_app
 from api.gateway.cli import create_fake
@@ -33,6 +31,7 @@ from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
 from tests.conftest import ENTERPRISE, wipe
+from tests.serving import ScriptedFake
 
 pytestmark = pytest.mark.neo4j
 
@@ -87,27 +86,7 @@ BASE_PATHS = {"azure": "", "bedrock": "", "vertex": "/v1beta", "local": "/v1"}
 STREAM_ERRORS = {"bedrock": "throttlingException", "vertex": "RESOURCE_EXHAUSTED"}
 
 
-class Upstream:
-    """A fake provider on 127.0.0.1, scripted over HTTP."""
-
-    def __init__(self, app: FastAPI, base_path: str) -> None:
-        self.server = BackgroundServer(app).start()
-        self.http = httpx.Client(base_url=self.server.url, timeout=10)
-        self.base = f"{self.server.url}{base_path}"
-
-    def script(self, *rules: dict[str, Any]) -> None:
-        self.http.post("/_control", json={"rules": list(rules)}).raise_for_status()
-
-    def received(self) -> list[dict[str, Any]]:
-        requests: list[dict[str, Any]] = self.http.get("/_received").json()["requests"]
-        return requests
-
-    def reset(self) -> None:
-        self.http.post("/_control/reset").raise_for_status()
-
-    def stop(self) -> None:
-        self.http.close()
-        self.server.stop()
+Upstream = ScriptedFake  # a fake provider of any kind, scripted over HTTP
 
 
 @dataclass
