@@ -153,3 +153,19 @@ class ScriptedFake:
     def stop(self) -> None:
         self.http.close()
         self.server.stop()
+
+
+def set_environment(values: dict[str, str]) -> Callable[[], None]:
+    """Set these environment variables (provider keys a module's app reads at call time);
+    the function returned puts back what was there, for a fixture's `finally`."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+
+    def restore() -> None:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    return restore

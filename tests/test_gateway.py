@@ -38,7 +38,7 @@ from engine.provenance import Attempt
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from tests.conftest import load_enterprise, unhurried
-from tests.serving import ScriptedFake
+from tests.serving import ScriptedFake, set_environment
 
 pytestmark = pytest.mark.neo4j
 
@@ -139,8 +139,7 @@ def env(
     graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Env]:
     load_enterprise(graph)  # the app builds its engine state from the active PolicySet
-    saved = {name: os.environ.get(name) for name in KEYS}
-    os.environ.update(KEYS)
+    restore_environment = set_environment(KEYS)
     private, us, public = Upstream(), Upstream(), Upstream()
     gateway_settings = GatewaySettings(
         upstream_overrides={
@@ -177,11 +176,7 @@ def env(
         server.stop()
         for upstream in (private, us, public):
             upstream.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        restore_environment()
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
 from tests.conftest import ENTERPRISE, wipe
-from tests.serving import ScriptedFake
+from tests.serving import ScriptedFake, set_environment
 
 pytestmark = pytest.mark.neo4j
 
@@ -112,8 +112,7 @@ def env(
         author="tests",
         message="reference enterprise, northwind-private on Anthropic's API",
     )
-    saved = {name: os.environ.get(name) for name in KEYS}
-    os.environ.update(KEYS)
+    restore_environment = set_environment(KEYS)
     claude, public = Upstream(create_fake_anthropic()), Upstream(create_fake_upstream())
     gateway_settings = GatewaySettings(
         upstream_overrides={"northwind-private": claude.base, "*": public.base},
@@ -140,11 +139,7 @@ def env(
         server.stop()
         claude.stop()
         public.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        restore_environment()
 
 
 @pytest.fixture

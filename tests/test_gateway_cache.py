@@ -11,7 +11,6 @@ reset between tests.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -37,7 +36,7 @@ from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
 from tests.conftest import ENTERPRISE, ROOT, wipe
 from tests.redis_server import RedisServer, running_redis
-from tests.serving import frozen
+from tests.serving import frozen, set_environment
 from tests.test_gateway import (
     ANALYST,
     KEYS,
@@ -117,8 +116,7 @@ def env(
     wipe(graph)
     folder = policy_dir(tmp_path_factory.mktemp("serving") / "policies", "first version")
     load_policy_path(graph, folder, author="tests", message="enterprise with serving policies")
-    saved = {name: os.environ.get(name) for name in KEYS}
-    os.environ.update(KEYS)
+    restore_environment = set_environment(KEYS)
     private, public = Upstream(), Upstream()
     with running_redis() as redis:
         settings = Settings(
@@ -156,11 +154,7 @@ def env(
             server.stop()
             private.stop()
             public.stop()
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+            restore_environment()
 
 
 @pytest.fixture

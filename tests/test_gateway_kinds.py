@@ -31,7 +31,7 @@ from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
 from tests.conftest import ENTERPRISE, wipe
-from tests.serving import ScriptedFake
+from tests.serving import ScriptedFake, set_environment
 
 pytestmark = pytest.mark.neo4j
 
@@ -132,8 +132,7 @@ def env(
         author="tests",
         message=f"reference enterprise, northwind-private of kind {kind}",
     )
-    saved = {name: os.environ.get(name) for name in KEYS}
-    os.environ.update(KEYS)
+    restore_environment = set_environment(KEYS)
     primary = Upstream(create_fake(kind), BASE_PATHS[kind])
     public = Upstream(create_fake_upstream(), "/v1")
     settings = Settings(
@@ -159,11 +158,7 @@ def env(
         server.stop()
         primary.stop()
         public.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        restore_environment()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ fixed list (refused: deny).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +30,8 @@ from api.settings import ApiSettings, Settings
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
-from tests.conftest import ENTERPRISE, wipe
+from tests.conftest import ENTERPRISE, unhurried, wipe
+from tests.serving import set_environment
 from tests.test_gateway_anthropic import KEYS, SUPPORT, Upstream, anthropic_enterprise
 
 pytestmark = pytest.mark.neo4j
@@ -125,12 +125,10 @@ def env(
         author="tests",
         message=f"reference enterprise with tool rules, northwind-private of kind {kind}",
     )
-    saved = {name: os.environ.get(name) for name in KEYS}
-    os.environ.update(KEYS)
+    restore_environment = set_environment(KEYS)
     claude, public = Upstream(create_fake_anthropic()), Upstream(create_fake_upstream())
     settings = Settings(
-        # a loaded machine must not turn a ticket's facts into facts_unavailable
-        neo4j=neo4j_settings.model_copy(update={"request_timeout_s": 10.0}),
+        neo4j=unhurried(neo4j_settings),
         api=ApiSettings(state_dir=tmp_path_factory.mktemp(f"tools-state-{kind}")),
         gateway=GatewaySettings(
             upstream_overrides={"northwind-private": claude.base, "*": public.base}
@@ -148,11 +146,7 @@ def env(
         server.stop()
         claude.stop()
         public.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        restore_environment()
 
 
 @pytest.fixture

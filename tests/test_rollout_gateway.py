@@ -8,7 +8,6 @@ analyst's chat goes to the candidate's route, and everyone else's to the active 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from loaders.bundle import Bundle
 from loaders.policy_load import read_bundle, stage_bundle
 from loaders.spec import PolicyDocument
 from tests.conftest import ENTERPRISE, load_enterprise
+from tests.serving import set_environment
 
 pytestmark = pytest.mark.neo4j
 
@@ -86,8 +86,7 @@ def served(
     graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
     load_enterprise(graph)
-    saved = {name: os.environ.get(name) for name in KEYS}
-    os.environ.update(KEYS)
+    restore_environment = set_environment(KEYS)
     upstream = BackgroundServer(create_fake_upstream()).start()
     settings = Settings(
         neo4j=neo4j_settings,
@@ -101,11 +100,7 @@ def served(
     finally:
         server.stop()
         upstream.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        restore_environment()
 
 
 def test_when_a_canary_changes_the_route_then_the_gateway_calls_the_candidates_model(

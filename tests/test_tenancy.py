@@ -16,7 +16,6 @@ review of graph/queries.py and api/runtime.py shows.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -35,6 +34,7 @@ from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from loaders.policy_load import read_bundle
 from tests.conftest import ENTERPRISE, load_enterprise
+from tests.serving import set_environment
 
 pytestmark = pytest.mark.neo4j
 
@@ -64,8 +64,7 @@ def env(
     graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Env]:
     load_enterprise(graph)
-    saved = {name: os.environ.get(name) for name in KEYS}
-    os.environ.update(KEYS)
+    restore_environment = set_environment(KEYS)
     upstream = BackgroundServer(create_fake_upstream()).start()
     settings = Settings(
         neo4j=neo4j_settings,
@@ -77,11 +76,7 @@ def env(
             yield Env(client, upstream)
     finally:
         upstream.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        restore_environment()
 
 
 def bearer(key: str) -> dict[str, str]:
