@@ -19,6 +19,7 @@ the client's own content-policy error, streamed or not, and no provider hears it
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -259,3 +260,6 @@ def test_when_the_matrix_is_listed_then_every_cell_runs_or_says_why_not() -> Non
 def test_when_the_gateway_docs_show_the_matrix_then_it_is_the_table_the_tests_run() -> None:
     docs = (ROOT / "docs" / "gateway.md").read_text()
     assert markdown() in docs, "docs/gateway.md: paste `python -m tests.matrix_table`"
+    # A pasted table replaces the old one: a stale count left beside it would contradict it.
+    counts = re.findall(r"^\d+ tests in \d+ cells;", docs, flags=re.MULTILINE)
+    assert len(counts) == 1, f"docs/gateway.md has {len(counts)} matrix counts: keep the newest"
