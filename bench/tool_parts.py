@@ -6,11 +6,15 @@ A chat request offering T tools with K tool round trips (an assistant call and i
 result each) is timed through the steps api/gateway/tools.py and tool_translate.py
 add: validating the request (tool_schemas.check_tool_conversation included), making
 its decision request (`tool_decide_request`), rebuilding the provider's request from
-a decision (`upstream_messages`, `upstream_tools`), and translating it for an
-Anthropic-kind provider (`chat_to_messages`). The decision itself comes from the pure
-core with an empty analysis, so detection and the embedding, which dominate a real
-decision (bench/decide.py), are not in these figures. Prints microseconds per call,
-the median of N rounds, on this machine.
+a decision (`upstream_messages`, `upstream_tools`), translating it for an
+Anthropic-kind (`chat_to_messages`), Bedrock-kind (`chat_to_converse`) and Vertex-kind
+(`chat_to_gemini`) provider, and reading the same request in the Responses API's
+spelling (function tools, function_call and function_call_output items) into a chat
+request (`to_chat_request`). The decision itself comes from the pure core with an
+empty analysis, so detection and the embedding, which dominate a real decision
+(bench/decide.py), are not in these figures. Prints microseconds per call: the
+median wall time of N rounds, and the mean CPU time of this process over them (the
+steadier figure when the machine is shared).
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from api.gateway.bedrock_translate import chat_to_converse
+from api.gateway.gemini_translate import chat_to_gemini
+from api.gateway.responses_api import ResponsesRequest, to_chat_request
 from api.gateway.schemas import ChatCompletionRequest, GovrouteContext
 from api.gateway.tools import tool_decide_request, upstream_messages, upstream_tools
 from api.gateway.translate import chat_to_messages
@@ -72,6 +79,29 @@ def raw_request(tools: int, turns: int) -> dict[str, Any]:
     return {"model": "auto", "messages": messages, "tools": definitions, "tool_choice": "auto"}
 
 
+def responses_request(raw: dict[str, Any]) -> dict[str, Any]:
+    """`raw_request`'s conversation as a Responses API request."""
+    items: list[dict[str, Any]] = []
+    for message in raw["messages"]:
+        if message["role"] == "tool":
+            items.append(
+                {
+                    "type": "function_call_output",
+                    "call_id": message["tool_call_id"],
+                    "output": message["content"],
+                }
+            )
+        elif message.get("tool_calls"):
+            items += [
+                {"type": "function_call", "call_id": c["id"], **c["function"]}
+                for c in message["tool_calls"]
+            ]
+        else:
+            items.append({"role": message["role"], "content": message["content"]})
+    tools = [{"type": "function", **t["function"]} for t in raw["tools"]]
+    return {"model": "auto", "input": items, "tools": tools, "tool_choice": "auto"}
+
+
 def decision_for(body: ChatCompletionRequest) -> Decision:
     """The pure core's decision, every item readable, nothing detected."""
     wire = tool_decide_request(body, GovrouteContext())
@@ -98,13 +128,16 @@ def decision_for(body: ChatCompletionRequest) -> Decision:
     )
 
 
-def median_us(step: Callable[[], object], rounds: int) -> float:
+def timed_us(step: Callable[[], object], rounds: int) -> tuple[float, float]:
+    """(median wall time, mean CPU time) per call, in microseconds."""
     times = []
+    cpu_began = time.process_time()
     for _ in range(rounds):
         began = time.perf_counter()
         step()
         times.append((time.perf_counter() - began) * 1e6)
-    return statistics.median(times)
+    cpu = (time.process_time() - cpu_began) * 1e6 / rounds
+    return statistics.median(times), cpu
 
 
 def main() -> None:
@@ -124,6 +157,8 @@ def main() -> None:
         "messages": upstream_messages(decision, body),
         **upstream_tools(decision, body),
     }
+    responses = responses_request(raw)
+    assert to_chat_request(ResponsesRequest.model_validate(responses)).messages == body.messages
     rows = [
         ("validate the request", lambda: ChatCompletionRequest.model_validate(raw)),
         (
@@ -133,13 +168,20 @@ def main() -> None:
         ("provider messages from the decision", lambda: upstream_messages(decision, body)),
         ("provider tools from the decision", lambda: upstream_tools(decision, body)),
         ("translate for an Anthropic-kind provider", lambda: chat_to_messages(upstream)),
+        ("translate for a Bedrock-kind provider (Converse)", lambda: chat_to_converse(upstream)),
+        ("translate for a Vertex-kind provider (Gemini)", lambda: chat_to_gemini(upstream)),
+        (
+            "a Responses request with tools to a chat request",
+            lambda: to_chat_request(ResponsesRequest.model_validate(responses)),
+        ),
     ]
     print(
         f"{args.tools} tools, {args.turns} tool round trips; "
-        f"median of {args.rounds} rounds, microseconds per call"
+        f"{args.rounds} rounds, microseconds per call (median wall, mean CPU)"
     )
     for label, step in rows:
-        print(f"  {median_us(step, args.rounds):9.1f}  {label}")
+        wall, cpu = timed_us(step, args.rounds)
+        print(f"  {wall:9.1f} {cpu:9.1f}  {label}")
 
 
 if __name__ == "__main__":

@@ -147,8 +147,9 @@ def test_when_gemini_is_asked_for_json_or_a_schema_then_one_maps_and_one_is_refu
     assert json_mode["generationConfig"]["responseMimeType"] == "application/json"
     with pytest.raises(Untranslatable, match="json_schema"):
         chat_to_gemini({**CHAT, "response_format": {"type": "json_schema", "json_schema": {}}})
-    with pytest.raises(Untranslatable, match=r"messages\[0\]: role 'tool'"):
-        chat_to_gemini({"model": "m", "messages": [{"role": "tool", "content": "x"}]})
+    orphan = {"role": "tool", "tool_call_id": "call_1", "content": "x"}
+    with pytest.raises(Untranslatable, match=r"messages\[0\]: a tool result Gemini cannot name"):
+        chat_to_gemini({"model": "m", "messages": [orphan]})
 
 
 def test_when_gemini_answers_then_text_finish_and_usage_are_openai_shaped() -> None:

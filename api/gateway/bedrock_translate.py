@@ -3,8 +3,17 @@
 Pure: no I/O, no clock, no signing (api/gateway/bedrock_upstream.py does the HTTP).
 
 - System and developer messages become Converse's ``system`` blocks, in order;
-  user and assistant turns keep their role, their text as ``{"text": ...}`` blocks.
-  Other roles (tool results) and parts other than text are refused (`Untranslatable`).
+  user and assistant turns keep their role, their text as ``{"text": ...}`` blocks
+  (consecutive turns of one role are one turn: Converse wants them alternating).
+  Parts other than text are refused (`Untranslatable`).
+- Tools: definitions are ``toolConfig.tools[].toolSpec`` (``inputSchema.json``), the
+  choice ``toolChoice`` (auto -> ``{"auto": {}}``, required -> ``{"any": {}}``, a named
+  function -> ``{"tool": {"name"}}``; ``none`` sends no tools, which is the same unless
+  the conversation already holds calls: refused then); an assistant message's calls are
+  its ``toolUse`` blocks, a ``role: tool`` message a ``toolResult`` block of the next
+  user turn. Answers: ``toolUse`` blocks are ``tool_calls``; streamed, a
+  ``contentBlockStart.start.toolUse`` opens a call and ``contentBlockDelta.delta.toolUse
+  .input`` pieces carry its arguments. ``parallel_tool_calls`` has no counterpart (dropped).
 - ``inferenceConfig``: ``maxTokens`` (``max_completion_tokens``, else ``max_tokens``),
   ``temperature``, ``topP``, ``stopSequences``. ``n`` > 1, ``logit_bias`` and
   ``response_format`` have no Converse counterpart (refused); ``seed``, penalties and
@@ -20,9 +29,10 @@ Pure: no I/O, no clock, no signing (api/gateway/bedrock_upstream.py does the HTT
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from api.gateway.tool_translate import arguments_object, chat_call, result_text
 from api.gateway.translate import SYSTEM_ROLES, Untranslatable
 
 CONVERSE_ROLES = frozenset({"user", "assistant"})
@@ -97,16 +107,22 @@ def chat_to_converse(request: Mapping[str, Any]) -> dict[str, Any]:
         if role in SYSTEM_ROLES:
             system.extend(_blocks(message.get("content"), where))
             continue
+        if role == "tool":
+            _add_turn(messages, "user", [_tool_result(message)])
+            continue
         if role not in CONVERSE_ROLES:
             raise Untranslatable(f"{where}: role '{role}' has no Converse counterpart")
+        blocks = _blocks(message.get("content"), where) + _tool_uses(message)
         # Converse refuses an empty text block: a turn without text is one space
-        blocks = _blocks(message.get("content"), where) or [{"text": " "}]
-        messages.append({"role": role, "content": blocks})
+        _add_turn(messages, role, blocks or [{"text": " "}])
     if not messages:
         raise Untranslatable("Converse needs at least one user or assistant message")
     body: dict[str, Any] = {"messages": messages}
     if system:
         body["system"] = system
+    tool_config = _tool_config(request, messages)
+    if tool_config:
+        body["toolConfig"] = tool_config
     config: dict[str, Any] = {}
     limit = request.get("max_completion_tokens") or request.get("max_tokens")
     if limit:
@@ -121,6 +137,72 @@ def chat_to_converse(request: Mapping[str, Any]) -> dict[str, Any]:
     if config:
         body["inferenceConfig"] = config
     return body
+
+
+def _add_turn(messages: list[dict[str, Any]], role: str, blocks: list[dict[str, Any]]) -> None:
+    if messages and messages[-1]["role"] == role:
+        messages[-1]["content"].extend(blocks)
+    else:
+        messages.append({"role": role, "content": blocks})
+
+
+def _tool_uses(message: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "toolUse": {
+                "toolUseId": call["id"],
+                "name": call["function"]["name"],
+                "input": arguments_object(call["function"].get("arguments")),
+            }
+        }
+        for call in message.get("tool_calls") or []
+    ]
+
+
+def _tool_result(message: Mapping[str, Any]) -> dict[str, Any]:
+    text = result_text(message.get("content"))
+    return {
+        "toolResult": {"toolUseId": message["tool_call_id"], "content": [{"text": text or " "}]}
+    }
+
+
+def _tool_config(request: Mapping[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """``toolConfig`` for the request's tools; nothing when none are offered."""
+    tools = request.get("tools") or []
+    choice = request.get("tool_choice")
+    holds_calls = any(
+        "toolUse" in block or "toolResult" in block for m in messages for block in m["content"]
+    )
+    if not tools or choice == "none":
+        if holds_calls:
+            raise Untranslatable(
+                "the conversation holds tool calls but no tool is offered: Converse needs "
+                "a toolConfig for them, and has no tool_choice 'none'"
+            )
+        return {}
+    config: dict[str, Any] = {
+        "tools": [
+            {
+                "toolSpec": {
+                    "name": t["function"]["name"],
+                    **(
+                        {"description": t["function"]["description"]}
+                        if t["function"].get("description")
+                        else {}
+                    ),
+                    "inputSchema": {"json": t["function"].get("parameters") or {"type": "object"}},
+                }
+            }
+            for t in tools
+        ]
+    }
+    if isinstance(choice, Mapping):
+        config["toolChoice"] = {"tool": {"name": choice["function"]["name"]}}
+    elif choice == "required":
+        config["toolChoice"] = {"any": {}}
+    elif choice == "auto":
+        config["toolChoice"] = {"auto": {}}
+    return config
 
 
 def usage_to_openai(usage: Any) -> dict[str, int] | None:
@@ -142,11 +224,16 @@ def converse_to_completion(data: Mapping[str, Any], *, model: str, id_: str) -> 
     output = data.get("output")
     message = output.get("message") if isinstance(output, Mapping) else None
     blocks = message.get("content") if isinstance(message, Mapping) else None
-    text = "".join(
-        str(block["text"])
-        for block in (blocks if isinstance(blocks, list) else [])
-        if isinstance(block, Mapping) and isinstance(block.get("text"), str)
-    )
+    listed = [b for b in (blocks if isinstance(blocks, list) else []) if isinstance(b, Mapping)]
+    text = "".join(str(b["text"]) for b in listed if isinstance(b.get("text"), str))
+    calls = [
+        chat_call(str(use.get("toolUseId", "")), str(use.get("name", "")), use.get("input"))
+        for use in (b.get("toolUse") for b in listed)
+        if isinstance(use, Mapping)
+    ]
+    answer: dict[str, Any] = {"role": "assistant", "content": text or (None if calls else "")}
+    if calls:
+        answer["tool_calls"] = calls
     completion: dict[str, Any] = {
         "id": id_,
         "object": "chat.completion",
@@ -154,7 +241,7 @@ def converse_to_completion(data: Mapping[str, Any], *, model: str, id_: str) -> 
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": text},
+                "message": answer,
                 "finish_reason": STOP_TO_FINISH.get(str(data.get("stopReason")), "stop"),
             }
         ],
@@ -168,20 +255,44 @@ def converse_to_completion(data: Mapping[str, Any], *, model: str, id_: str) -> 
 @dataclass
 class ConverseChunks:
     """ConverseStream events (their ``:event-type`` and JSON payload) as OpenAI chunks:
-    a role chunk at messageStart, a content chunk per text delta, a finish chunk at
+    a role chunk at messageStart, a content chunk per text delta, a tool call chunk at
+    a toolUse block's start (id and name) and per piece of its input, a finish chunk at
     messageStop, a usage chunk (no choices) at metadata. Exception events are the
     caller's to raise (`error_status`)."""
 
     id: str
     model: str
     stopped: bool = False  # messageStop seen: the answer is whole
+    calls: dict[int, int] = field(default_factory=dict)  # content block -> tool call index
 
     def on_event(self, event_type: str, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
         if event_type == "messageStart":
             return [self._chunk({"role": "assistant", "content": ""})]
+        if event_type == "contentBlockStart":
+            start = payload.get("start")
+            use = start.get("toolUse") if isinstance(start, Mapping) else None
+            if not isinstance(use, Mapping):
+                return []
+            index = self.calls.setdefault(_block(payload), len(self.calls))
+            opened = {
+                "index": index,
+                "id": str(use.get("toolUseId", "")),
+                "type": "function",
+                "function": {"name": str(use.get("name", "")), "arguments": ""},
+            }
+            return [self._chunk({"tool_calls": [opened]})]
         if event_type == "contentBlockDelta":
             delta = payload.get("delta")
-            text = delta.get("text") if isinstance(delta, Mapping) else None
+            if not isinstance(delta, Mapping):
+                return []
+            use = delta.get("toolUse")
+            if isinstance(use, Mapping) and _block(payload) in self.calls:
+                piece = use.get("input")
+                if not isinstance(piece, str) or not piece:
+                    return []
+                call = {"index": self.calls[_block(payload)], "function": {"arguments": piece}}
+                return [self._chunk({"tool_calls": [call]})]
+            text = delta.get("text")
             return [self._chunk({"content": text})] if isinstance(text, str) and text else []
         if event_type == "messageStop":
             self.stopped = True
@@ -200,7 +311,7 @@ class ConverseChunks:
                     "usage": usage,
                 }
             ]
-        return []  # contentBlockStart/Stop carry nothing for text
+        return []  # contentBlockStop carries nothing
 
     def _chunk(self, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         return {
@@ -209,3 +320,8 @@ class ConverseChunks:
             "model": self.model,
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
         }
+
+
+def _block(payload: Mapping[str, Any]) -> int:
+    index = payload.get("contentBlockIndex")
+    return index if isinstance(index, int) else 0

@@ -3,7 +3,12 @@
 POST /model/{modelId}/converse answers a Converse response (JSON), and
 POST /model/{modelId}/converse-stream a ConverseStream in AWS's binary event-stream
 framing (``application/vnd.amazon.eventstream``: messageStart, contentBlockDelta...,
-contentBlockStop, messageStop, metadata), echoing the last user message.
+contentBlockStop, messageStop, metadata), echoing the last user message (after a
+``toolResult``, "Tool result: <its text>"). When ``toolConfig`` offers tools and the
+last user turn says "use <tool name>" (the OpenAI fake's `tool_request`), it answers
+with a ``toolUse`` block instead (stopReason ``tool_use``), streamed as Bedrock does:
+``contentBlockStart.start.toolUse`` (id, name), then the input JSON in pieces as
+``contentBlockDelta.delta.toolUse.input``.
 
 Every request's Signature Version 4 is checked the way AWS does, with botocore's
 signer over the request as it arrived (method, raw path, query, the signed headers,
@@ -36,7 +41,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api.gateway.bedrock_translate import STATUS_ERROR
-from api.gateway.fake_upstream import FakeUpstreamState, Rule, add_control_routes
+from api.gateway.fake_upstream import FakeUpstreamState, Rule, add_control_routes, tool_request
 
 FAKE_ACCESS_KEY = "AKIAFAKEGOVROUTE0001"
 FAKE_SECRET_KEY = "fake/secret/for/the/govroute/bedrock/fake"  # noqa: S105 - a fake's own
@@ -84,7 +89,13 @@ def create_fake_bedrock(
             name = STATUS_ERROR.get(rule.status, "InternalServerException")
             headers = {"Retry-After": rule.retry_after} if rule.retry_after else {}
             return _error(rule.status, name, f"fake upstream failure {rule.status}", headers)
-        text = rule.text if rule.text is not None else _echo(body)
+        wanted = _tool_wanted(body) if rule.text is None else None
+        use = (
+            {"toolUseId": f"tooluse_{uuid.uuid4().hex[:22]}", "name": wanted[0], "input": wanted[1]}
+            if wanted
+            else None
+        )
+        text = json.dumps(use) if use else rule.text if rule.text is not None else _echo(body)
         usage = {
             "inputTokens": _tokens(json.dumps(body.get("messages", ""))),
             "outputTokens": _tokens(text),
@@ -94,13 +105,18 @@ def create_fake_bedrock(
         if stream:
             pieces = rule.chunks if rule.chunks is not None else _WORDS.findall(text)
             return StreamingResponse(
-                _stream(pieces, rule, usage),
+                _stream_tool_use(use, usage) if use else _stream(pieces, rule, usage),
                 media_type=EVENT_STREAM,
                 headers={"x-amzn-RequestId": request_id},
             )
         answer = {
-            "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
-            "stopReason": "end_turn",
+            "output": {
+                "message": {
+                    "role": "assistant",
+                    "content": [{"toolUse": use}] if use else [{"text": text}],
+                }
+            },
+            "stopReason": "tool_use" if use else "end_turn",
             "usage": usage,
             "metrics": {"latencyMs": 1},
         }
@@ -203,6 +219,27 @@ async def _stream(pieces: list[str], rule: Rule, usage: dict[str, int]) -> Async
     yield stream_event("metadata", {"usage": usage, "metrics": {"latencyMs": 1}})
 
 
+async def _stream_tool_use(use: dict[str, Any], usage: dict[str, int]) -> AsyncIterator[bytes]:
+    yield stream_event("messageStart", {"role": "assistant"})
+    start = {"toolUse": {"toolUseId": use["toolUseId"], "name": use["name"]}}
+    yield stream_event("contentBlockStart", {"contentBlockIndex": 0, "start": start})
+    arguments = json.dumps(use["input"])
+    third = max(1, len(arguments) // 3)
+    for begin in range(0, len(arguments), third):
+        delta = {"toolUse": {"input": arguments[begin : begin + third]}}
+        yield stream_event("contentBlockDelta", {"contentBlockIndex": 0, "delta": delta})
+    yield stream_event("contentBlockStop", {"contentBlockIndex": 0})
+    yield stream_event("messageStop", {"stopReason": "tool_use"})
+    yield stream_event("metadata", {"usage": usage, "metrics": {"latencyMs": 1}})
+
+
+def _tool_wanted(body: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """`tool_request` over Converse's shapes: the toolSpecs offered, the user turn's text."""
+    config = body.get("toolConfig") or {}
+    specs = [t.get("toolSpec") or {} for t in config.get("tools") or [] if isinstance(t, dict)]
+    return tool_request({"messages": body.get("messages") or [], "tools": specs})
+
+
 def _error(
     status: int, name: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
@@ -220,6 +257,10 @@ def _echo(body: dict[str, Any]) -> str:
     messages = body.get("messages") or []
     last = next((m for m in reversed(messages) if m.get("role") == "user"), None)
     blocks = last.get("content", []) if isinstance(last, dict) else []
+    results = [b["toolResult"] for b in blocks if isinstance(b, dict) and "toolResult" in b]
+    if results:
+        inner = results[-1].get("content") or []
+        return "Tool result: " + "".join(str(b.get("text", "")) for b in inner)
     return "You said: " + "\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
 
 

@@ -12,6 +12,8 @@ Both speak OpenAI's chat completions, each with what sets it apart on the wire:
   and Ollama's /v1 answer when bare: no ``id``, no ``created``, no ``usage``, choices
   without ``index``; no key needed.
 
+Both call a tool as the OpenAI fake does (`tool_call_answer`: tools offered and the last
+user message says "use <tool name>"), and answer a tool result with "Tool result: ...".
 Scripts are the OpenAI fake's (`/_control`, `/_control/reset`, `/_received`, the same
 `Rule`); a request's record says which deployment and api-version it named.
 """
@@ -37,6 +39,7 @@ from api.gateway.fake_upstream import (
     completion_body,
     fake_vector,
     sse_event,
+    tool_call_answer,
 )
 
 _WORDS = re.compile(r"\S+\s*|\s+")
@@ -83,8 +86,11 @@ def create_fake_azure() -> FastAPI:
             return _azure_error(
                 rule.status, str(rule.status), f"fake failure {rule.status}", rule.retry_after
             )
-        text = rule.text if rule.text is not None else _echo(body)
         answer_id = f"chatcmpl-azure-{uuid.uuid4().hex[:12]}"
+        called = tool_call_answer(body, answer_id, deployment) if rule.text is None else None
+        if called is not None:
+            return called
+        text = rule.text if rule.text is not None else _echo(body)
         usage = _usage(body, text)
         if body.get("stream"):
             pieces = rule.chunks if rule.chunks is not None else _WORDS.findall(text)
@@ -162,6 +168,9 @@ def create_fake_local() -> FastAPI:
             return JSONResponse(
                 {"object": "error", **error}, status_code=rule.status, headers=headers
             )
+        called = tool_call_answer(body, "", model) if rule.text is None else None
+        if called is not None:
+            return called
         text = rule.text if rule.text is not None else _echo(body)
         if body.get("stream"):
             pieces = rule.chunks if rule.chunks is not None else _WORDS.findall(text)
@@ -304,6 +313,8 @@ def _usage(body: dict[str, Any], text: str) -> dict[str, int]:
 
 def _echo(body: dict[str, Any]) -> str:
     messages = body.get("messages") or []
+    if messages and isinstance(messages[-1], dict) and messages[-1].get("role") == "tool":
+        return f"Tool result: {messages[-1].get('content', '')}"
     last = next((m for m in reversed(messages) if m.get("role") == "user"), None)
     content = last.get("content", "") if isinstance(last, dict) else ""
     if isinstance(content, list):

@@ -195,22 +195,9 @@ def create_fake_upstream() -> FastAPI:
             }
             return JSONResponse({"error": error}, status_code=rule.status, headers=headers)
         completion_id = f"chatcmpl-fake-{uuid.uuid4().hex[:12]}"
-        wanted = tool_request(body) if rule.text is None else None
-        if wanted is not None:
-            call = {
-                "id": f"call_fake{uuid.uuid4().hex[:12]}",
-                "type": "function",
-                "function": {"name": wanted[0], "arguments": json.dumps(wanted[1])},
-            }
-            if body.get("stream"):
-                return StreamingResponse(
-                    _stream_call(completion_id, model, call), media_type="text/event-stream"
-                )
-            answer = completion_body(completion_id, model, "", _usage(body, ""))
-            answer["choices"][0]["message"] = {"role": "assistant", "content": None}
-            answer["choices"][0]["message"]["tool_calls"] = [call]
-            answer["choices"][0]["finish_reason"] = "tool_calls"
-            return JSONResponse(answer)
+        called = tool_call_answer(body, completion_id, model) if rule.text is None else None
+        if called is not None:
+            return called
         text = rule.text if rule.text is not None else _echo(body)
         usage: dict[str, Any] = {
             "prompt_tokens": _tokens(str(body.get("messages", ""))),
@@ -377,6 +364,28 @@ def tool_request(body: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         if isinstance(name, str) and f"use {name}" in text:
             return name, {"request": text}
     return None
+
+
+def tool_call_answer(body: dict[str, Any], completion_id: str, model: str) -> Response | None:
+    """The fake model's tool call in OpenAI's shapes (JSON, or streamed as OpenAI streams
+    one), when `tool_request` says the request asks for one; the OpenAI-compatible
+    fakes of other kinds (azure, local) answer tool calls with it too."""
+    wanted = tool_request(body)
+    if wanted is None:
+        return None
+    call = {
+        "id": f"call_fake{uuid.uuid4().hex[:12]}",
+        "type": "function",
+        "function": {"name": wanted[0], "arguments": json.dumps(wanted[1])},
+    }
+    if body.get("stream"):
+        return StreamingResponse(
+            _stream_call(completion_id, model, call), media_type="text/event-stream"
+        )
+    answer = completion_body(completion_id, model, "", _usage(body, ""))
+    answer["choices"][0]["message"] = {"role": "assistant", "content": None, "tool_calls": [call]}
+    answer["choices"][0]["finish_reason"] = "tool_calls"
+    return JSONResponse(answer)
 
 
 def _usage(body: dict[str, Any], text: str) -> dict[str, int]:

@@ -3,7 +3,11 @@
 POST /v1beta/models/{model}:generateContent answers a ``GenerateContentResponse``
 (JSON) and POST /v1beta/models/{model}:streamGenerateContent?alt=sse server-sent
 events of them (one per piece of the answer, the last with ``finishReason`` and the
-usage), echoing the last user turn's text. The key is taken from ``x-goog-api-key``
+usage), echoing the last user turn's text (after a ``functionResponse``, "Tool result:
+<its response as JSON>"). When ``tools[].functionDeclarations`` offer functions and the
+last user turn says "use <function name>" (the OpenAI fake's `tool_request`), it
+answers with a ``functionCall`` part instead (``args`` ``{"request": <that text>}``),
+whole, as Gemini sends calls, finished by STOP. The key is taken from ``x-goog-api-key``
 or a Bearer token (a fingerprint is kept, never the key); a request with neither is
 answered 401 UNAUTHENTICATED, as Google does.
 
@@ -26,7 +30,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from api.gateway.fake_upstream import FakeUpstreamState, Rule, add_control_routes
+from api.gateway.fake_upstream import FakeUpstreamState, Rule, add_control_routes, tool_request
 from api.gateway.gemini_translate import HTTP_STATUS, STATUS_HTTP
 
 _WORDS = re.compile(r"\S+\s*|\s+")
@@ -62,9 +66,17 @@ def create_fake_vertex() -> FastAPI:
         if rule.status != 200:
             headers = {"Retry-After": rule.retry_after} if rule.retry_after else {}
             return _error(rule.status, f"fake upstream failure {rule.status}", headers)
-        text = rule.text if rule.text is not None else _echo(body)
         prompt_tokens = _tokens(json.dumps(body.get("contents", "")))
         response_id = uuid.uuid4().hex[:20]
+        wanted = _tool_wanted(body) if rule.text is None else None
+        if wanted:
+            made = {"functionCall": {"name": wanted[0], "args": wanted[1]}}
+            answer = _response(response_id, model, "", "STOP", prompt_tokens, 8)
+            answer["candidates"][0]["content"]["parts"] = [made]
+            if stream:
+                return StreamingResponse(iter([_sse(answer)]), media_type="text/event-stream")
+            return JSONResponse(answer)
+        text = rule.text if rule.text is not None else _echo(body)
         if stream:
             pieces = rule.chunks if rule.chunks is not None else _WORDS.findall(text)
             return StreamingResponse(
@@ -139,10 +151,32 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     )
 
 
+def _tool_wanted(body: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """`tool_request` over Gemini's shapes: the functions declared, the user turn's text."""
+    declared = [
+        d
+        for tool in body.get("tools") or []
+        if isinstance(tool, dict)
+        for d in tool.get("functionDeclarations") or []
+    ]
+    contents = body.get("contents") or []
+    last = contents[-1] if contents and isinstance(contents[-1], dict) else {}
+    parts = last.get("parts") or []
+    if any(isinstance(p, dict) and "functionResponse" in p for p in parts):
+        return None
+    text = "".join(str(p.get("text", "")) for p in parts if isinstance(p, dict))
+    return tool_request({"messages": [{"role": "user", "content": text}], "tools": declared})
+
+
 def _echo(body: dict[str, Any]) -> str:
     contents = body.get("contents") or []
     last = next((c for c in reversed(contents) if c.get("role") == "user"), None)
     parts = last.get("parts", []) if isinstance(last, dict) else []
+    answers = [
+        p["functionResponse"] for p in parts if isinstance(p, dict) and "functionResponse" in p
+    ]
+    if answers:
+        return "Tool result: " + json.dumps(answers[-1].get("response"))
     return "You said: " + "".join(str(p.get("text", "")) for p in parts if isinstance(p, dict))
 
 

@@ -5,8 +5,19 @@ sends what `chat_to_gemini` builds and turns what comes back into OpenAI shapes 
 `gemini_to_completion` and `GeminiChunks`, so the rest of the gateway sees one shape.
 
 - System and developer messages, wherever they are, become ``systemInstruction``
-  (Gemini has no system turn); ``assistant`` is Gemini's ``model`` role. Other roles
-  (tool results) and content parts other than text are refused (`Untranslatable`).
+  (Gemini has no system turn); ``assistant`` is Gemini's ``model`` role; consecutive
+  turns of one role are one turn. Content parts other than text are refused
+  (`Untranslatable`).
+- Tools: definitions are ``tools[0].functionDeclarations`` (name, description,
+  ``parameters``), the choice ``toolConfig.functionCallingConfig`` (auto -> AUTO,
+  required -> ANY, none -> NONE, a named function -> ANY with ``allowedFunctionNames``);
+  an assistant message's calls are ``functionCall`` parts of its model turn (``args`` an
+  object), a ``role: tool`` message a ``functionResponse`` part of the next user turn,
+  named after the tool its call called (Gemini keys results by name), its ``response``
+  the result's JSON object, else ``{"result": <text>}``. Answers: ``functionCall``
+  parts are ``tool_calls`` (Gemini finishes them with STOP: the finish becomes
+  tool_calls), streamed whole in one response; a call without an ``id`` gets one made
+  from the response id. ``parallel_tool_calls`` has no counterpart (dropped).
 - ``generationConfig``: ``maxOutputTokens`` (``max_completion_tokens``, else
   ``max_tokens``), ``temperature``, ``topP``, ``stopSequences``, ``candidateCount``
   (``n``), ``seed``, ``presencePenalty``, ``frequencyPenalty``; ``response_format``
@@ -22,10 +33,12 @@ sends what `chat_to_gemini` builds and turns what comes back into OpenAI shapes 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.gateway.tool_translate import arguments_object, chat_call, result_text, tool_names
 from api.gateway.translate import SYSTEM_ROLES, Untranslatable
 
 GEMINI_ROLES = {"user": "user", "assistant": "model"}
@@ -97,25 +110,98 @@ def chat_to_gemini(request: Mapping[str, Any]) -> dict[str, Any]:
         raise Untranslatable("'logit_bias' has no counterpart in Gemini's generateContent")
     system: list[dict[str, str]] = []
     contents: list[dict[str, Any]] = []
+    names = tool_names(request["messages"])
     for index, message in enumerate(request["messages"]):
         role = message["role"]
         where = f"messages[{index}]"
         if role in SYSTEM_ROLES:
             system.extend(_text_parts(message.get("content"), where))
             continue
+        if role == "tool":
+            _add_turn(contents, "user", [_function_response(message, names, where)])
+            continue
         if role not in GEMINI_ROLES:
             raise Untranslatable(f"{where}: role '{role}' has no Gemini counterpart")
-        parts = _text_parts(message.get("content"), where) or [{"text": ""}]
-        contents.append({"role": GEMINI_ROLES[role], "parts": parts})
+        parts = _text_parts(message.get("content"), where) + _function_calls(message)
+        _add_turn(contents, GEMINI_ROLES[role], parts or [{"text": ""}])
     if not contents:
         raise Untranslatable("Gemini needs at least one user or assistant message")
     body: dict[str, Any] = {"contents": contents}
     if system:
         body["systemInstruction"] = {"parts": system}
+    body |= _tools(request)
     config = _generation_config(request)
     if config:
         body["generationConfig"] = config
     return body
+
+
+def _add_turn(contents: list[dict[str, Any]], role: str, parts: list[dict[str, Any]]) -> None:
+    if contents and contents[-1]["role"] == role:
+        contents[-1]["parts"].extend(parts)
+    else:
+        contents.append({"role": role, "parts": parts})
+
+
+def _function_calls(message: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "functionCall": {
+                "id": call["id"],
+                "name": call["function"]["name"],
+                "args": arguments_object(call["function"].get("arguments")),
+            }
+        }
+        for call in message.get("tool_calls") or []
+    ]
+
+
+def _function_response(
+    message: Mapping[str, Any], names: Mapping[str, str], where: str
+) -> dict[str, Any]:
+    call_id = message["tool_call_id"]
+    name = names.get(call_id)
+    if name is None:
+        raise Untranslatable(f"{where}: a tool result Gemini cannot name (no earlier call)")
+    text = result_text(message.get("content"))
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = None
+    response = value if isinstance(value, dict) else {"result": text}
+    return {"functionResponse": {"id": call_id, "name": name, "response": response}}
+
+
+def _tools(request: Mapping[str, Any]) -> dict[str, Any]:
+    tools = request.get("tools") or []
+    if not tools:
+        return {}
+    declarations = [
+        {
+            "name": t["function"]["name"],
+            **(
+                {"description": t["function"]["description"]}
+                if t["function"].get("description")
+                else {}
+            ),
+            **(
+                {"parameters": t["function"]["parameters"]}
+                if t["function"].get("parameters")
+                else {}
+            ),
+        }
+        for t in tools
+    ]
+    out: dict[str, Any] = {"tools": [{"functionDeclarations": declarations}]}
+    choice = request.get("tool_choice")
+    if isinstance(choice, Mapping):
+        config = {"mode": "ANY", "allowedFunctionNames": [choice["function"]["name"]]}
+    elif choice is not None:
+        config = {"mode": {"auto": "AUTO", "required": "ANY", "none": "NONE"}[choice]}
+    else:
+        return out
+    out["toolConfig"] = {"functionCallingConfig": config}
+    return out
 
 
 def _generation_config(request: Mapping[str, Any]) -> dict[str, Any]:
@@ -175,6 +261,28 @@ def candidate_text(candidate: Mapping[str, Any]) -> str:
     )
 
 
+def candidate_calls(candidate: Mapping[str, Any], make_id: str) -> list[dict[str, Any]]:
+    """The candidate's functionCall parts as OpenAI tool calls; a call without an id gets
+    `make_id` numbered."""
+    content = candidate.get("content")
+    parts = content.get("parts") if isinstance(content, Mapping) else None
+    calls: list[dict[str, Any]] = []
+    for part in parts if isinstance(parts, list) else []:
+        call = part.get("functionCall") if isinstance(part, Mapping) else None
+        if not isinstance(call, Mapping):
+            continue
+        call_id = call.get("id")
+        if not isinstance(call_id, str) or not call_id:
+            call_id = f"{make_id}_{len(calls)}"
+        calls.append(chat_call(call_id, str(call.get("name", "")), call.get("args") or {}))
+    return calls
+
+
+def _answer_finish(value: Any, calls: list[dict[str, Any]]) -> str | None:
+    reason = finish_reason(value)
+    return "tool_calls" if calls and reason == "stop" else reason
+
+
 def finish_reason(value: Any) -> str | None:
     if value in (None, "", "FINISH_REASON_UNSPECIFIED"):
         return None
@@ -195,11 +303,17 @@ def gemini_to_completion(
     for position, candidate in enumerate(candidates if isinstance(candidates, list) else []):
         if not isinstance(candidate, Mapping):
             continue
+        index = candidate.get("index", position)
+        calls = candidate_calls(candidate, f"call_{data.get('responseId') or fallback_id}_{index}")
+        text = candidate_text(candidate)
+        message: dict[str, Any] = {"role": "assistant", "content": text or (None if calls else "")}
+        if calls:
+            message["tool_calls"] = calls
         choices.append(
             {
-                "index": candidate.get("index", position),
-                "message": {"role": "assistant", "content": candidate_text(candidate)},
-                "finish_reason": finish_reason(candidate.get("finishReason")) or "stop",
+                "index": index,
+                "message": message,
+                "finish_reason": _answer_finish(candidate.get("finishReason"), calls) or "stop",
             }
         )
     if not choices and _blocked(data):
@@ -225,15 +339,17 @@ def gemini_to_completion(
 @dataclass
 class GeminiChunks:
     """streamGenerateContent's responses as OpenAI ``chat.completion.chunk``s: a role
-    chunk first, a content chunk per candidate's text, a finish chunk per candidate
-    that finishes, and (`finish`) one usage chunk with the last counts Gemini sent
-    (each response carries the running totals)."""
+    chunk first, a content chunk per candidate's text, a tool call chunk per response
+    with functionCall parts (Gemini sends each call whole), a finish chunk per
+    candidate that finishes (tool_calls when it called any), and (`finish`) one usage
+    chunk with the last counts Gemini sent (each response carries the running totals)."""
 
     id: str
     model: str
     started: bool = False
     usage: dict[str, int] | None = None
     finished: set[int] = field(default_factory=set)
+    calls: dict[int, int] = field(default_factory=dict)  # candidate -> tool calls so far
 
     def on_response(self, data: Mapping[str, Any]) -> list[dict[str, Any]]:
         self.id = str(data.get("responseId") or self.id)
@@ -253,7 +369,15 @@ class GeminiChunks:
             text = candidate_text(candidate)
             if text:
                 out.append(self._chunk(index, {"content": text}))
+            made = self.calls.get(index, 0)
+            calls = candidate_calls(candidate, f"call_{self.id}_{index}_{made}")
+            if calls:
+                self.calls[index] = made + len(calls)
+                numbered = [{"index": made + n, **call} for n, call in enumerate(calls)]
+                out.append(self._chunk(index, {"tool_calls": numbered}))
             reason = finish_reason(candidate.get("finishReason"))
+            if reason == "stop" and self.calls.get(index):
+                reason = "tool_calls"
             if reason is not None and index not in self.finished:
                 self.finished.add(index)
                 out.append(self._chunk(index, {}, reason))

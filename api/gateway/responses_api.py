@@ -13,9 +13,14 @@ completions provider. Only the edges differ:
   (`response_body`) and the filtered chunks become the Responses event sequence
   (`ResponseEvents`).
 
+Function tools (definitions, ``tool_choice``, ``function_call`` and
+``function_call_output`` items, ``function_call`` output items and their stream
+events) become the chat path's tool parts (api/gateway/responses_tools.py), so they
+pass through the same firewall as chat tools.
+
 govroute keeps no responses, so ``previous_response_id`` is refused with a 400
-that says to send the earlier turns as input items; tools, files and images are
-refused as the chat path refuses them, and for the same reasons.
+that says to send the earlier turns as input items; tools the provider runs itself,
+files and images are refused as the chat path refuses them, and for the same reasons.
 """
 
 from __future__ import annotations
@@ -23,169 +28,18 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import Any, Literal
+from typing import Any
 
 import anyio
-from pydantic import Field, model_validator
 
-from api.gateway.schemas import ChatCompletionRequest, _Strict
+from api.gateway import responses_tools
+from api.gateway.responses_schemas import ResponsesRequest
+from api.gateway.schemas import ChatCompletionRequest
 from engine.errors import InvalidRequest
 
-NO_STORE = (
-    "govroute keeps no responses, so previous_response_id cannot be resolved; "
-    "send the earlier turns as input items instead"
-)
-REFUSED = {
-    "tools": "tool calls would carry text past output filtering",
-    "tool_choice": "tool calls would carry text past output filtering",
-    "max_tool_calls": "tool calls would carry text past output filtering",
-    "include": "extra output (reasoning, search results, logprobs) would escape filtering",
-    "top_logprobs": "log probabilities would show the unfiltered answer's tokens",
-    "background": "govroute keeps no responses to poll for later",
-    "conversation": "govroute keeps no conversations on the provider's side",
-    "prompt": "a stored prompt template would reach the provider unexamined",
-}
+__all__ = ["ResponseEvents", "ResponsesRequest", "response_body", "to_chat_request"]
+
 INCOMPLETE = {"length": "max_output_tokens", "content_filter": "content_filter"}
-
-
-class InputText(_Strict):
-    type: Literal["input_text"]
-    text: str
-
-
-class OutputText(_Strict):
-    """An earlier answer's text, as the openai client sends it back."""
-
-    type: Literal["output_text"]
-    text: str
-    annotations: list[Any] | None = None
-    logprobs: list[Any] | None = None
-
-
-class InputMessage(_Strict):
-    type: Literal["message"] | None = None
-    role: Literal["user", "system", "developer", "assistant"]
-    content: str | list[InputText | OutputText]
-    id: str | None = None  # an earlier output item sent back
-    status: str | None = None
-
-    def text(self) -> str:
-        if isinstance(self.content, str):
-            return self.content
-        return "\n".join(part.text for part in self.content)
-
-
-class TextFormat(_Strict):
-    type: Literal["text", "json_object", "json_schema"]
-    name: str | None = None
-    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
-    description: str | None = None
-    strict: bool | None = None
-
-    @model_validator(mode="after")
-    def _schema_named(self) -> TextFormat:
-        if self.type == "json_schema" and (self.name is None or self.schema_ is None):
-            raise ValueError("a json_schema format needs a 'name' and a 'schema'")
-        return self
-
-    def response_format(self) -> dict[str, Any] | None:
-        if self.type == "text":
-            return None
-        if self.type == "json_object":
-            return {"type": "json_object"}
-        spec: dict[str, Any] = {"name": self.name, "schema": self.schema_}
-        if self.description is not None:
-            spec["description"] = self.description
-        if self.strict is not None:
-            spec["strict"] = self.strict
-        return {"type": "json_schema", "json_schema": spec}
-
-    def echoed(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, exclude_none=True)
-
-
-class TextOptions(_Strict):
-    format: TextFormat | None = None
-    verbosity: Literal["low", "medium", "high"] | None = None
-
-
-class Reasoning(_Strict):
-    effort: Literal["minimal", "low", "medium", "high"] | None = None
-    summary: None = None  # a reasoning summary is model text the filter never sees
-
-
-class StreamOptions(_Strict):
-    include_obfuscation: bool | None = None
-
-
-class ResponsesRequest(_Strict):
-    model: str = Field(min_length=1)
-    input: str | list[InputMessage] = Field(min_length=1)
-    instructions: str | None = None
-    max_output_tokens: int | None = Field(default=None, ge=1)
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    top_p: float | None = Field(default=None, ge=0, le=1)
-    text: TextOptions | None = None
-    reasoning: Reasoning | None = None
-    stream: bool | None = False
-    stream_options: StreamOptions | None = None
-    service_tier: str | None = None
-    truncation: Literal["disabled"] | None = None
-    parallel_tool_calls: bool | None = None  # meaningless without tools
-    previous_response_id: None = None
-    # consumed here, never forwarded
-    metadata: dict[str, Any] | None = None
-    user: str | None = None
-    store: bool | None = None
-    safety_identifier: str | None = None
-    prompt_cache_key: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _supported(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        if data.get("previous_response_id") is not None:
-            # Raised as it is (not a ValueError), so the 400's param names the field.
-            raise InvalidRequest(f"previous_response_id: {NO_STORE}", field="previous_response_id")
-        items = data.get("input")
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            _check_item(item, f"input[{index}]")
-        for key, why in REFUSED.items():
-            if key in data:
-                if data[key] not in (None, False, [], {}, "none", "auto"):
-                    raise InvalidRequest(
-                        f"{key}: not supported by the govroute gateway: {why}", field=key
-                    )
-                data = {k: v for k, v in data.items() if k != key}
-        return data
-
-    def messages(self) -> list[dict[str, str]]:
-        lead = [{"role": "system", "content": self.instructions}] if self.instructions else []
-        if isinstance(self.input, str):
-            return [*lead, {"role": "user", "content": self.input}]
-        return [*lead, *({"role": m.role, "content": m.text()} for m in self.input)]
-
-
-def _check_item(item: Any, where: str) -> None:
-    """Only messages of text parts: anything else would pass detection or filtering by."""
-    if not isinstance(item, dict):
-        return  # the schema says what is wrong with it
-    kind = item.get("type", "message")
-    if kind != "message":
-        raise InvalidRequest(
-            f"{where}: input items of type {kind!r} are not supported, only messages "
-            "(tool calls and their outputs would pass unexamined)",
-            field=where,
-        )
-    content = item.get("content")
-    for index, part in enumerate(content if isinstance(content, list) else []):
-        if isinstance(part, dict) and part.get("type") not in ("input_text", "output_text"):
-            raise InvalidRequest(
-                f"{where}.content[{index}]: content parts of type {part.get('type')!r} are "
-                "not supported; only text can be inspected",
-                field=f"{where}.content[{index}]",
-            )
 
 
 def to_chat_request(body: ResponsesRequest) -> ChatCompletionRequest:
@@ -200,6 +54,9 @@ def to_chat_request(body: ResponsesRequest) -> ChatCompletionRequest:
         "response_format": fmt.response_format() if fmt else None,
         "reasoning_effort": body.reasoning.effort if body.reasoning else None,
         "service_tier": body.service_tier,
+        "tools": [t.chat() for t in body.tools] if body.tools else None,
+        "tool_choice": responses_tools.chat_choice(body.tool_choice),
+        "parallel_tool_calls": body.parallel_tool_calls,
         "metadata": body.metadata,
         "user": body.user,
         "stream": bool(body.stream),
@@ -238,14 +95,15 @@ def _envelope(
         "max_output_tokens": body.max_output_tokens,
         "model": model,
         "output": [],
-        "parallel_tool_calls": False,
+        # OpenAI's default is parallel calls allowed; meaningless without tools
+        "parallel_tool_calls": bool(body.tools) and body.parallel_tool_calls is not False,
         "previous_response_id": None,
         "reasoning": {"effort": body.reasoning.effort if body.reasoning else None},
         "store": False,  # nothing is kept, whatever `store` asked
         "temperature": body.temperature,
         "text": {"format": fmt},
-        "tool_choice": "none",
-        "tools": [],
+        "tool_choice": responses_tools.echoed_choice(body.tool_choice, body.tools),
+        "tools": [t.echoed() for t in body.tools or []],
         "top_p": body.top_p,
         "truncation": "disabled",
         "metadata": {},
@@ -286,15 +144,24 @@ def _finish(response: dict[str, Any], finish_reason: str | None) -> None:
     response["incomplete_details"] = {"reason": reason} if reason else None
 
 
+def _hex(decision_id: str) -> str:
+    return decision_id.removeprefix("dec_")
+
+
 def response_body(completion: dict[str, Any], body: ResponsesRequest) -> dict[str, Any]:
-    """A filtered ``chat.completion`` (api/gateway/output.py) as a ``response`` object."""
+    """A filtered ``chat.completion`` (api/gateway/output.py) as a ``response`` object:
+    the answer's text as a message item (left out when the model only called tools),
+    then one function_call item per call."""
     govroute = completion["govroute"]
     decision_id = govroute["decision_id"]
     response = _envelope(body, decision_id, completion["model"], completion["created"], "completed")
     choice = (completion.get("choices") or [{}])[0]
-    text = (choice.get("message") or {}).get("content") or ""
+    message = choice.get("message") or {}
+    text = message.get("content") or ""
     _finish(response, choice.get("finish_reason"))
-    response["output"] = [_message(decision_id, text, response["status"])]
+    calls = responses_tools.call_items(message.get("tool_calls"), _hex(decision_id), 0)
+    output = [_message(decision_id, text, response["status"])] if text or not calls else []
+    response["output"] = [*output, *calls]
     usage = _usage(completion.get("usage"))
     if usage is not None:
         response["usage"] = usage
@@ -304,11 +171,14 @@ def response_body(completion: dict[str, Any], body: ResponsesRequest) -> dict[st
 
 class ResponseEvents:
     """Filtered chat chunks as the Responses API's server-sent events, in its order:
-    response.created, response.in_progress, response.output_item.added,
-    response.content_part.added, response.output_text.delta..., response.output_text.done,
-    response.content_part.done, response.output_item.done, and response.completed
-    (or response.incomplete when the answer was cut or blocked); a broken stream ends
-    with an ``error`` event and response.failed."""
+    response.created, response.in_progress; for the text, response.output_item.added
+    (a message), response.content_part.added, response.output_text.delta...,
+    response.output_text.done, response.content_part.done, response.output_item.done;
+    for each tool call (the filter sends them whole, after the text), output_item.added
+    (a function_call), response.function_call_arguments.delta and .done,
+    output_item.done; then response.completed (or response.incomplete when the answer
+    was cut or blocked). An answer with neither text nor calls is one empty message.
+    A broken stream ends with an ``error`` event and response.failed."""
 
     def __init__(self, body: ResponsesRequest, decision_id: str, model: str) -> None:
         self._body = body
@@ -317,58 +187,121 @@ class ResponseEvents:
         self._response = _envelope(body, decision_id, model, int(time.time()), "in_progress")
         self._response["govroute"] = {"decision_id": decision_id, "model": model}
         self._item_id = _message_id(decision_id)
+        self._output: list[dict[str, Any]] = []  # the items done, in order
+        self._text: list[str] | None = None  # the open message's text, while it is open
+        self._calls = 0
 
     async def events(self, chunks: AsyncGenerator[dict[str, Any], None]) -> AsyncIterator[bytes]:
-        text: list[str] = []
         finish: str | None = None
         usage: Any = None
-        item = _message(self._decision_id, "", "in_progress")
-        item["content"] = []
-        where = {"item_id": self._item_id, "output_index": 0}
-        part = {"type": "output_text", "text": "", "annotations": []}
         try:
             yield self._event("response.created", response=self._response)
             yield self._event("response.in_progress", response=self._response)
-            yield self._event("response.output_item.added", output_index=0, item=item)
-            yield self._event("response.content_part.added", **where, content_index=0, part=part)
             async for chunk in chunks:
                 if "error" in chunk:
                     yield self._failed(chunk["error"])
                     return
                 usage = chunk.get("usage") or usage
                 for choice in chunk.get("choices") or []:
-                    delta = (choice.get("delta") or {}).get("content")
-                    if delta:
-                        text.append(delta)
-                        yield self._event(
-                            "response.output_text.delta",
-                            **where,
-                            content_index=0,
-                            delta=delta,
-                            logprobs=[],
-                        )
+                    delta = choice.get("delta") or {}
+                    if delta.get("content"):
+                        for event in self._text_delta(delta["content"]):
+                            yield event
+                    if delta.get("tool_calls"):
+                        for event in self._call_items(delta["tool_calls"]):
+                            yield event
                     finish = choice.get("finish_reason") or finish
-            whole = "".join(text)
             _finish(self._response, finish)
-            status = self._response["status"]
-            done_part = {"type": "output_text", "text": whole, "annotations": []}
-            yield self._event(
-                "response.output_text.done", **where, content_index=0, text=whole, logprobs=[]
-            )
-            yield self._event(
-                "response.content_part.done", **where, content_index=0, part=done_part
-            )
-            message = _message(self._decision_id, whole, status)
-            yield self._event("response.output_item.done", output_index=0, item=message)
-            self._response["output"] = [message]
+            if self._text is None and not self._output:
+                for event in self._text_delta(""):
+                    yield event
+            for event in self._close_message():
+                yield event
+            self._response["output"] = self._output
             counts = _usage(usage)
             if counts is not None:
                 self._response["usage"] = counts
+            status = self._response["status"]
             kind = "response.completed" if status == "completed" else "response.incomplete"
             yield self._event(kind, response=self._response)
         finally:
             with anyio.CancelScope(shield=True):  # the attempt is recorded as it closes
                 await chunks.aclose()
+
+    def _where(self) -> dict[str, Any]:
+        return {"item_id": self._item_id, "output_index": len(self._output), "content_index": 0}
+
+    def _text_delta(self, delta: str) -> list[bytes]:
+        """The message item opened (at its first text), then one delta."""
+        out: list[bytes] = []
+        if self._text is None:
+            self._text = []
+            item = _message(self._decision_id, "", "in_progress")
+            item["content"] = []
+            part = {"type": "output_text", "text": "", "annotations": []}
+            where = self._where()
+            out.append(
+                self._event(
+                    "response.output_item.added", output_index=where["output_index"], item=item
+                )
+            )
+            out.append(self._event("response.content_part.added", **where, part=part))
+        if delta:
+            self._text.append(delta)
+            out.append(
+                self._event("response.output_text.delta", **self._where(), delta=delta, logprobs=[])
+            )
+        return out
+
+    def _close_message(self) -> list[bytes]:
+        if self._text is None:
+            return []
+        whole = "".join(self._text)
+        self._text = None
+        where = self._where()
+        # closed before the end (tool calls follow): whole; at the end: as the response
+        status = "incomplete" if self._response["status"] == "incomplete" else "completed"
+        done_part = {"type": "output_text", "text": whole, "annotations": []}
+        message = _message(self._decision_id, whole, status)
+        self._output.append(message)
+        return [
+            self._event("response.output_text.done", **where, text=whole, logprobs=[]),
+            self._event("response.content_part.done", **where, part=done_part),
+            self._event(
+                "response.output_item.done", output_index=where["output_index"], item=message
+            ),
+        ]
+
+    def _call_items(self, calls: Any) -> list[bytes]:
+        """Whole filtered calls as function_call items, after the message they follow."""
+        out = self._close_message()
+        for item in responses_tools.call_items(calls, _hex(self._decision_id), self._calls):
+            self._calls += 1
+            index = len(self._output)
+            where = {"item_id": item["id"], "output_index": index}
+            out.append(
+                self._event(
+                    "response.output_item.added",
+                    output_index=index,
+                    item={**item, "arguments": "", "status": "in_progress"},
+                )
+            )
+            out.append(
+                self._event(
+                    "response.function_call_arguments.delta", **where, delta=item["arguments"]
+                )
+            )
+            out.append(
+                self._event(
+                    "response.function_call_arguments.done",
+                    **where,
+                    name=item["name"],
+                    arguments=item["arguments"],
+                )
+            )
+            self._output.append(item)
+            out.append(self._event("response.output_item.done", output_index=index, item=item))
+        return out
 
     def _failed(self, error: dict[str, Any]) -> bytes:
         detail = {"code": error.get("code"), "message": error.get("message")}

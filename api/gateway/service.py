@@ -72,9 +72,11 @@ from api.gateway.hooks import ResponseEvent
 from api.gateway.output import ChunkFilter, completion_id, filter_completion, output_filter_for
 from api.gateway.schemas import ChatCompletionRequest, GovrouteContext, to_decide_request
 from api.gateway.tools import (
+    TOOL_PARTS,
     offered_tools,
     retrieved_only,
     tool_decide_request,
+    tool_skeleton,
     tools_header,
     upstream_messages,
     upstream_tools,
@@ -302,6 +304,8 @@ class ChatService:
         params = {**body.forwarded(), "model": body.model}
         params.pop("stream", None)
         params.pop("stream_options", None)
+        if uses_tools(body):  # approval rebuilds them around the decision's texts
+            params[TOOL_PARTS] = tool_skeleton(body)
         try:
             held = await self.hold(ex.decision, ex.principal, params)
         except BaseException:
@@ -322,6 +326,8 @@ class ChatService:
         Never streamed: the poller reads a whole completion."""
         exchange = Exchange(decision, principal, time.monotonic(), stream=False)
         exchange.pseudonyms = await self._restorable(decision, principal)
+        if uses_tools(body):
+            exchange.tools = offered_tools(decision, body)
         try:
             answer = await self._call_candidates(
                 exchange, partial(self.upstream_request, decision, body)

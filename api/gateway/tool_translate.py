@@ -13,6 +13,9 @@ calls these for the tool parts of requests, answers and streams). Pure.
   text prefix ``[tool error]``, which OpenAI has no field for).
 - Streams: a ``tool_use`` content block (its input as ``input_json_delta`` pieces)
   <-> a ``tool_calls`` delta per call.
+
+The shared pieces (`chat_call`, `arguments_object`, `result_text`) serve the Bedrock
+and Gemini translations too (api/gateway/bedrock_translate.py, gemini_translate.py).
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def message_to_chat(message: Mapping[str, Any]) -> list[dict[str, Any]]:
             "role": "tool",
             "tool_call_id": b["tool_use_id"],
             "content": (TOOL_ERROR_PREFIX if b.get("is_error") else "")
-            + _result_text(b.get("content")),
+            + result_text(b.get("content")),
         }
         for b in content
         if b["type"] == "tool_result"
@@ -92,7 +95,8 @@ def message_to_chat(message: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [*results, {"role": role, "content": texts}]
 
 
-def _result_text(content: Any) -> str:
+def result_text(content: Any) -> str:
+    """A tool result's text: a string, or the text of its parts."""
     if content is None:
         return ""
     if isinstance(content, str):
@@ -100,20 +104,36 @@ def _result_text(content: Any) -> str:
     return "\n".join(str(block.get("text", "")) for block in content)
 
 
+def chat_call(call_id: str, name: str, arguments: Any) -> dict[str, Any]:
+    """One OpenAI tool call from a provider's (id, name, input object): the shape every
+    kind's answer becomes (Anthropic tool_use, Bedrock toolUse, Gemini functionCall)."""
+    return {
+        "id": call_id,
+        "type": "function",
+        "function": {"name": name, "arguments": json.dumps(arguments, ensure_ascii=False)},
+    }
+
+
 def tool_use_to_calls(blocks: Any) -> list[dict[str, Any]]:
     """An Anthropic answer's tool_use blocks as OpenAI `tool_calls`."""
     return [
-        {
-            "id": str(b.get("id", "")),
-            "type": "function",
-            "function": {"name": str(b.get("name", "")), "arguments": json.dumps(b.get("input"))},
-        }
+        chat_call(str(b.get("id", "")), str(b.get("name", "")), b.get("input"))
         for b in (blocks if isinstance(blocks, list) else [])
         if isinstance(b, Mapping) and b.get("type") == "tool_use"
     ]
 
 
 # ---------------------------------------------------------------- OpenAI -> Anthropic
+
+
+def tool_names(messages: Any) -> dict[str, str]:
+    """Tool call id -> the tool it called, over OpenAI messages: what a result must name
+    where the provider's format keys results by tool name (Gemini)."""
+    return {
+        call["id"]: call["function"]["name"]
+        for message in messages
+        for call in message.get("tool_calls") or []
+    }
 
 
 def tools_to_anthropic(request: Mapping[str, Any]) -> dict[str, Any]:
@@ -154,7 +174,7 @@ def calls_to_blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
             "type": "tool_use",
             "id": call["id"],
             "name": call["function"]["name"],
-            "input": _arguments(call["function"].get("arguments")),
+            "input": arguments_object(call["function"].get("arguments")),
         }
         for call in message.get("tool_calls") or []
     ]
@@ -163,12 +183,13 @@ def calls_to_blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
 def result_block(message: Mapping[str, Any]) -> dict[str, Any]:
     """An OpenAI tool message as a tool_result block."""
     content = message.get("content")
-    text = content if isinstance(content, str) else _result_text(content)
+    text = content if isinstance(content, str) else result_text(content)
     return {"type": "tool_result", "tool_use_id": message["tool_call_id"], "content": text}
 
 
-def _arguments(text: Any) -> Any:
-    """Arguments as Anthropic's input object; text that is not one is kept, wrapped."""
+def arguments_object(text: Any) -> Any:
+    """Arguments as an input object (Anthropic's input, Bedrock's toolUse input, Gemini's
+    functionCall args); text that is not one is kept, wrapped."""
     try:
         value = json.loads(text) if isinstance(text, str) else {}
     except json.JSONDecodeError:
@@ -183,7 +204,7 @@ def calls_to_tool_use(calls: Any) -> list[dict[str, Any]]:
             "type": "tool_use",
             "id": str(c.get("id", "")),
             "name": str((c.get("function") or {}).get("name", "")),
-            "input": _arguments((c.get("function") or {}).get("arguments")),
+            "input": arguments_object((c.get("function") or {}).get("arguments")),
         }
         for c in (calls if isinstance(calls, list) else [])
         if isinstance(c, Mapping)

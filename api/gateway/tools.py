@@ -19,6 +19,10 @@ scores) and policies govern them:
   after its own, its text the arguments' JSON: redacted or pseudonymized like the
   caller's words, so the provider sees the same placeholders it wrote.
 
+A request held for review keeps the shape of its tool parts (`tool_skeleton`: roles,
+call ids and names, tool names, the choice; not a word of their text), and approval
+rebuilds it around the held decision's sanitized texts (`released_request`).
+
 The upstream request is then rebuilt from the decision (`upstream_messages`,
 `upstream_tools`): sanitized texts in the places they came from, a withheld result
 replaced by a notice (the provider needs an answer for every call), dropped tools
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -53,6 +57,8 @@ a request may declare more in `metadata.govroute_document_fields` (`document_fie
 DOCUMENT_FIELDS_KEY = "govroute_document_fields"
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}$")
 TOOLS_HEADER = "X-Govroute-Tools"
+TOOL_PARTS = "tool_parts"
+"""The key of a held request's parameters that keeps its `tool_skeleton`."""
 _GRAPH_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
 
 
@@ -345,3 +351,51 @@ def _json_or_string(sanitized: str) -> str:
     except json.JSONDecodeError:
         return json.dumps(sanitized, ensure_ascii=False)
     return sanitized
+
+
+# ---------------------------------------------------------------- held for review
+
+
+def tool_skeleton(body: ChatCompletionRequest) -> dict[str, Any]:
+    """Where a request's tool parts are, without their text: each message's role, call
+    ids and tool names, and tool call id; the tools' names; the choice. The texts are
+    the decision's (sanitized), which the held request keeps anyway."""
+    messages: list[dict[str, Any]] = []
+    for message in body.messages:
+        shape: dict[str, Any] = {"role": message.role}
+        if message.tool_calls:
+            shape["tool_calls"] = [[c.id, c.function.name] for c in message.tool_calls]
+        if message.tool_call_id is not None:
+            shape["tool_call_id"] = message.tool_call_id
+        messages.append(shape)
+    choice = body.tool_choice
+    return {
+        "messages": messages,
+        "tools": [t.function.name for t in body.tools or []],
+        "tool_choice": choice.model_dump() if isinstance(choice, NamedToolChoice) else choice,
+    }
+
+
+def released_request(
+    params: Mapping[str, Any], skeleton: Mapping[str, Any]
+) -> ChatCompletionRequest:
+    """An approved request with tool parts, for `upstream_messages` and `upstream_tools`:
+    the skeleton's shape, no text of its own (every text sent comes from the decision)."""
+    messages: list[dict[str, Any]] = []
+    for shape in skeleton["messages"]:
+        message: dict[str, Any] = {"role": shape["role"], "content": None}
+        if "tool_calls" in shape:
+            message["tool_calls"] = [
+                {"id": call_id, "type": "function", "function": {"name": name, "arguments": "{}"}}
+                for call_id, name in shape["tool_calls"]
+            ]
+        if "tool_call_id" in shape:
+            message["tool_call_id"] = shape["tool_call_id"]
+        messages.append(message)
+    tools = [{"type": "function", "function": {"name": name}} for name in skeleton["tools"]]
+    request = {**params, "messages": messages, "stream": False}
+    if tools:
+        request["tools"] = tools
+    if skeleton.get("tool_choice") is not None:
+        request["tool_choice"] = skeleton["tool_choice"]
+    return ChatCompletionRequest.model_validate(request)

@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.gateway.schemas import ChatCompletionRequest
 from api.gateway.service import ChatService
+from api.gateway.tools import TOOL_PARTS, released_request
 from api.review.desk import ReviewDesk
 from api.review.queue import review_view
 from api.review.webhook import Webhook
@@ -123,17 +124,7 @@ class ReviewWorker:
         error: str | None = None
         try:
             decision, principal = decision_from_held(held)
-            body = ChatCompletionRequest.model_validate(
-                {
-                    **held["params"],
-                    # The upstream request is built from the decision's sanitized messages;
-                    # these only satisfy the request model.
-                    "messages": [
-                        {"role": m[0], "content": m[1]} for m in held["decision"]["messages"]
-                    ],
-                    "stream": False,
-                }
-            )
+            body = approved_request(held)
             answer = await self.chat().serve_approved(principal, decision, body)
         except GovroutError as exc:
             error = exc.message
@@ -165,3 +156,20 @@ class ReviewWorker:
                 delivery = await self.webhook.send(event, view)
                 status = delivery.status
             await run_in_threadpool(review_store.event_done, self.graph, review.id, event, status)
+
+
+def approved_request(held: Mapping[str, Any]) -> ChatCompletionRequest:
+    """The chat request an approval serves: the held parameters, and either the shape of
+    its tool parts (api/gateway/tools.py) or its plain messages. The upstream request is
+    built from the decision's sanitized texts; these only give it its shape."""
+    params = dict(held["params"])
+    skeleton = params.pop(TOOL_PARTS, None)
+    if skeleton is not None:
+        return released_request(params, skeleton)
+    return ChatCompletionRequest.model_validate(
+        {
+            **params,
+            "messages": [{"role": m[0], "content": m[1]} for m in held["decision"]["messages"]],
+            "stream": False,
+        }
+    )
