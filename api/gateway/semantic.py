@@ -177,7 +177,7 @@ async def lookup(
     if entry is None:
         return f"nearest {match.similarity:.4f} but its entry is gone"
     if unrestorable(entry, pseudonyms):
-        # Its pseudonyms were another scope's: served here they would stay placeholders
-        # at best, and name someone else's values at worst.
+        # Its pseudonyms are another scope's: this caller would get an answer about
+        # someone else's values, with their placeholders in it.
         return "the nearest answer names pseudonyms this caller cannot restore"
     return matched, entry, SemanticHit(key, match.similarity)

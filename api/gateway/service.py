@@ -28,6 +28,7 @@
    an in-band error event, since the caller already has part of the answer.
 
 Where the decision's policies allow it (engine.serving), an identical sanitized request
+(or, with `semantic_threshold`, one whose last user turn is a paraphrase: semantic.py)
 is answered from the response cache (api/gateway/cache.py, cached.py) before step 2,
 recorded as a ``cache_hit`` attempt; and the candidates are ordered by measured health
 after the breakers (api/gateway/balance.py, health.py), the order on the first attempt.
