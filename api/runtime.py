@@ -28,7 +28,7 @@ import time
 import uuid
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -50,7 +50,7 @@ from engine.analyze import EngineState, analyze
 from engine.decide import Analysis
 from engine.decision import Decision
 from engine.detect import Detector
-from engine.embedding import Embedder
+from engine.embedding import Embedder, Vectors
 from engine.errors import GraphTimeout, GraphUnavailable, NotAuthenticated, NotFound
 from engine.intent import IntentIndex
 from engine.model import (
@@ -145,6 +145,10 @@ class Decided:
 
     decision: Decision
     record: dict[str, Any]
+    # The intent segment's embedding and its key (engine.decide.Analysis), for the
+    # gateway's semantic cache; never recorded.
+    prompt_vectors: Vectors | None = field(default=None, compare=False, repr=False)
+    prompt_segment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,7 +386,8 @@ class Runtime:
                     decision.created_at,
                 )
             )
-        return Decided(decision, record)
+        analysis = inputs.analysis
+        return Decided(decision, record, analysis.prompt_vectors, analysis.prompt_segment)
 
     async def decide_async(self, principal: Principal, body: DecideRequest) -> Decided:
         """`decide` in one of the runtime's decision threads, for the event loop.

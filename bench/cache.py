@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/cache.py [--requests 300] [--prompts 40] [--upstream-ms 150]
                                     [--seed 7] [--store memory|redis|both]
+                                    [--semantic [--threshold 0.96]]
 
 Starts, all on 127.0.0.1 and stopped again at the end: its own Neo4j (temporary home,
 free ports) with examples/enterprise and one more policy (`cache:` for tenant nw-eu,
@@ -17,6 +18,16 @@ most popular asked about 1/i as often; seeded), one at a time with the official
 figures are wall-clock latencies seen by the client, split by it, and the hit rate.
 Every answer is checked against the fake upstream's echo, and the upstream's call
 count must equal the misses.
+
+With --semantic, the paraphrase workload instead (bench/paraphrases.py, written here: 10
+questions, 33 paraphrases that want the same answer, 20 near misses that do not): first
+a threshold sweep over the same MiniLM embeddings the decision computes (no gateway:
+which request would be served which stored answer, with the partition's numbers rule
+on and off), then the workload through the gateway at --threshold with a policy that
+caches nw-eu semantically (and, for the benchmark only, allows nw-eu every intent so
+that no question is refused): each question, its paraphrases, its near misses, then
+every question again (exact hits). The fake upstream's echo tells which stored prompt
+answered, so each hit is scored right or false.
 """
 
 from __future__ import annotations
@@ -45,6 +56,7 @@ from api.app import create_app  # noqa: E402
 from api.gateway.fake_upstream import BackgroundServer, create_fake_upstream  # noqa: E402
 from api.gateway.settings import GatewaySettings  # noqa: E402
 from api.settings import ApiSettings, RateLimitSettings, Settings  # noqa: E402
+from bench.cache_semantic import POLICY, lookup_cost, sweep, through_gateway  # noqa: E402
 from graph.connection import GraphClient  # noqa: E402
 from graph.schema import apply_schema  # noqa: E402
 from graph.server import throwaway_server  # noqa: E402
@@ -83,12 +95,12 @@ def workload(pool: list[str], requests: int, seed: int) -> list[str]:
 
 
 @contextmanager
-def policies(home: Path) -> Iterator[Path]:
+def policies(home: Path, policy: str) -> Iterator[Path]:
     folder = home / "policies"
     shutil.copytree(
         ROOT / "examples" / "enterprise", folder, ignore=shutil.ignore_patterns("cases")
     )
-    (folder / "bench_cache.yaml").write_text(CACHE_POLICY)
+    (folder / "bench_cache.yaml").write_text(policy)
     yield folder
 
 
@@ -134,6 +146,21 @@ def run(store: str, neo4j: Neo4jSettings, home: Path, args: argparse.Namespace) 
         client = openai.OpenAI(base_url=f"{server.url}/v1", api_key=ANALYST, max_retries=0)
         hits: list[float] = []
         misses: list[float] = []
+        if args.semantic:
+            print(f"store {store}, semantic_threshold {args.threshold}, through the gateway:")
+            lookup_cost(redis.url if redis else None)
+            try:
+                through_gateway(
+                    client,
+                    spread,
+                    lambda: len(control.get("/_received").json()["requests"]),
+                )
+            finally:
+                client.close()
+                server.stop()
+                upstream.stop()
+                control.close()
+            return
         try:
             for prompt in workload(prompts(args.prompts), args.requests, args.seed):
                 began = time.perf_counter()
@@ -172,7 +199,11 @@ def main() -> None:
     parser.add_argument("--upstream-ms", type=int, default=150)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--store", choices=("memory", "redis", "both"), default="both")
+    parser.add_argument("--semantic", action="store_true", help="the paraphrase workload")
+    parser.add_argument("--threshold", type=float, default=0.96)
     args = parser.parse_args()
+    if args.semantic:
+        sweep()
     os.environ.update(KEYS)
     stores = ("memory", "redis") if args.store == "both" else (args.store,)
     with (
@@ -183,13 +214,15 @@ def main() -> None:
         settings = neo4j_server.client_settings()
         graph = GraphClient.connect(settings)
         apply_schema(graph)
-        with policies(home) as folder:
+        policy = POLICY.format(threshold=args.threshold) if args.semantic else CACHE_POLICY
+        with policies(home, policy) as folder:
             load_policy_path(graph, folder, author="bench", message="cache bench")
         graph.close()
-        print(
-            f"workload: {args.requests} requests over {args.prompts} prompts (Zipf-like, "
-            f"seed {args.seed}), one at a time; upstream latency {args.upstream_ms} ms"
-        )
+        if not args.semantic:
+            print(
+                f"workload: {args.requests} requests over {args.prompts} prompts (Zipf-like, "
+                f"seed {args.seed}), one at a time; upstream latency {args.upstream_ms} ms"
+            )
         for store in stores:
             run(store, settings, home, args)
 

@@ -83,7 +83,13 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
     own_words = _intent_segment(request)
     # Custom heads read the same embedding, so it is computed once, here, for both.
     custom = state.custom_threats
-    queries = None if custom is None else state.intents.embed_query(texts[own_words].text)
+    # Embedded here rather than inside the match (which would embed it all the same
+    # when the index has exemplars) so that the gateway's semantic cache can reuse it.
+    queries = (
+        state.intents.embed_query(texts[own_words].text)
+        if custom is not None or state.intents.size
+        else None
+    )
     scored = state.intents.match_scored(
         texts[own_words].text, queries, tenant=request.principal.tenant
     )
@@ -104,6 +110,8 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
         threats=threats,
         intent_similarities={s.intent_id: s.similarity for s in scored.scores},
         signal_weights=scored.weights,
+        prompt_vectors=queries,
+        prompt_segment=own_words if queries is not None else None,
     )
 
 

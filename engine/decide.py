@@ -41,6 +41,7 @@ from engine.decision import (
     Withholding,
 )
 from engine.detection_config import InstructionAction
+from engine.embedding import Vectors
 from engine.model import (
     ANY_PURPOSE,
     LABEL_ACTIONS,
@@ -93,6 +94,11 @@ class Analysis:
     # where the intent was pinned rather than matched.
     intent_similarities: Mapping[str, float] = field(default_factory=dict)
     signal_weights: Mapping[str, float] = field(default_factory=dict)
+    # The intent segment's embedding (one unit row per window of its normalized text),
+    # as the intent index computed it: the gateway's semantic cache reuses it instead of
+    # embedding the prompt again. None where no embedding was computed.
+    prompt_vectors: Vectors | None = field(default=None, compare=False, repr=False)
+    prompt_segment: str | None = None  # the segment key those vectors embed
 
 
 BASE_CAPABILITY = "chat"

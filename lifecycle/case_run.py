@@ -57,6 +57,11 @@ class FixedIntent:
 
     pinned: IntentMatch
 
+    @property
+    def size(self) -> int:
+        """No exemplars: the analysis embeds nothing for it (engine.analyze)."""
+        return 0
+
     def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
         return self.pinned
 

@@ -12,6 +12,7 @@ to turn them on::
         cache:
           ttl_seconds: 600           # 1 s to 7 days
           max_temperature: 0         # requests up to this temperature are cached
+          semantic_threshold: 0.96   # optional: serve paraphrases this similar (0.5-1)
         balance:                     # order the candidates by measured health
           - {model: gpt-eu, weight: 3}
           - {model: mistral-eu, weight: 1}   # unlisted candidates weigh 1
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from engine.serving import decode_weight, encode_weight
 
@@ -34,6 +35,9 @@ MAX_CACHE_TTL_S = 7 * 24 * 3600
 """An answer is reused for a week at most: long enough for any FAQ, short enough that
 a stale answer cannot outlive a review of the content it came from."""
 MAX_WEIGHT = 1000.0
+MIN_SEMANTIC_THRESHOLD = 0.5
+"""Below this MiniLM calls unrelated questions on one topic alike: no cache should."""
+RECOMMENDED_SEMANTIC_THRESHOLD = 0.96
 
 
 class _Spec(BaseModel):
@@ -46,24 +50,13 @@ class PolicyCache(_Spec):
     )
     semantic_threshold: float | None = Field(
         default=None,
-        gt=0.5,
+        ge=MIN_SEMANTIC_THRESHOLD,
         le=1,
-        description="Reserved: serve the answer to a prompt this similar (cosine of the "
-        "prompt embeddings). Not matched yet, so refused at load; exact match only.",
+        description="Also serve the answer to a paraphrase: the cosine similarity of the "
+        "prompt embeddings (the last user turn, everything else equal) at least this. "
+        f"Absent: exact match only. {RECOMMENDED_SEMANTIC_THRESHOLD} is the measured "
+        "recommendation (bench/cache.py, docs/gateway.md).",
     )
-
-    @field_validator("semantic_threshold")
-    @classmethod
-    def _not_yet(cls, value: float | None) -> float | None:
-        # A setting that loads and then does nothing would let an operator believe
-        # paraphrases are served; refuse it until the gateway matches on embeddings.
-        if value is not None:
-            raise ValueError(
-                "semantic matching is not available yet: remove semantic_threshold "
-                "(answers are reused on an exact match of the sanitized request)"
-            )
-        return value
-
     max_temperature: float = Field(
         default=0.0,
         ge=0,

@@ -147,11 +147,18 @@ def test_when_a_policy_sets_bad_cache_or_balance_values_then_the_error_says_wher
     with pytest.raises(ValidationError) as caught:
         Policy.model_validate({**base, "cache": {"ttl_seconds": 0}})
     assert caught.value.errors()[0]["loc"] == ("cache", "ttl_seconds")
-    with pytest.raises(ValidationError) as caught:
-        Policy.model_validate({**base, "cache": {"ttl_seconds": 5, "semantic_threshold": 0.2}})
-    assert caught.value.errors()[0]["loc"] == ("cache", "semantic_threshold")
-    with pytest.raises(ValidationError, match="semantic matching is not available yet"):
-        Policy.model_validate({**base, "cache": {"ttl_seconds": 5, "semantic_threshold": 0.95}})
+    for outside, bound in (
+        (0.2, "greater than or equal to 0.5"),
+        (1.01, "less than or equal to 1"),
+    ):
+        with pytest.raises(ValidationError, match=bound) as caught:
+            Policy.model_validate(
+                {**base, "cache": {"ttl_seconds": 5, "semantic_threshold": outside}}
+            )
+        assert caught.value.errors()[0]["loc"] == ("cache", "semantic_threshold")
+    for inside in (0.5, 0.9, 1):
+        cache = {"ttl_seconds": 5, "semantic_threshold": inside}
+        assert Policy.model_validate({**base, "cache": cache}).cache is not None
     with pytest.raises(ValidationError) as caught:
         Policy.model_validate({**base, "balance": [{"model": "m", "weight": -1}]})
     assert caught.value.errors()[0]["loc"] == ("balance", 0, "weight")
@@ -353,7 +360,7 @@ def test_when_serving_settings_go_to_the_graph_and_back_then_nothing_is_lost() -
             "id": "p",
             "description": "d.",
             "effect": "constrain",
-            "cache": {"ttl_seconds": 90, "max_temperature": 0.3},
+            "cache": {"ttl_seconds": 90, "max_temperature": 0.3, "semantic_threshold": 0.9},
             "balance": [{"model": "m-a", "weight": 2.5}, {"model": "m-b", "weight": 1}],
         }
     ).model_dump()
@@ -362,7 +369,7 @@ def test_when_serving_settings_go_to_the_graph_and_back_then_nothing_is_lost() -
     back = serving_settings(node)
     assert back == {"cache": policy["cache"], "balance": policy["balance"]}
     cache, balance = rules_from_properties(node)
-    assert cache == CacheRule(ttl_s=90, max_temperature=0.3)
+    assert cache == CacheRule(ttl_s=90, semantic_threshold=0.9, max_temperature=0.3)
     assert balance == BalanceRule((("m-a", 2.5), ("m-b", 1.0)))
     equal = serving_properties({"balance": [], "cache": None})
     assert rules_from_properties(equal) == (None, BalanceRule())  # `balance: []`: equal weights

@@ -728,3 +728,14 @@ def test_when_an_imported_value_list_is_malformed_then_the_shapes_refuse_the_doc
         "A deny list must name the entity type its values are reported as (gr:MARKS); "
         "an allow list names none." in messages
     )
+
+
+def test_when_a_policy_caches_semantically_then_rdf_keeps_the_threshold(tmp_path: Path) -> None:
+    folder = tmp_path / "policies"
+    shutil.copytree(ENTERPRISE, folder, ignore=shutil.ignore_patterns("cases", "*.md"))
+    semantic = Path(__file__).parent / "data" / "serving" / "semantic_policies.yaml"
+    shutil.copy(semantic, folder / "serving.yaml")
+    original = read_bundle(folder)
+    again = read_rdf(write_rdf(original.document(), tmp_path))
+    assert again.canonical() == original.canonical()
+    assert '"semantic_threshold": 0.9' in json.dumps(again.canonical())

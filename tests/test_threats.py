@@ -324,6 +324,8 @@ def test_when_the_system_prompt_quotes_an_attack_then_only_the_callers_words_are
     from engine.intent import IntentIndex, ScoredMatch
 
     class Unknown:
+        size = 0  # no exemplars: nothing is embedded for the intent
+
         def match(
             self, text: str, queries: object = None, *, tenant: str | None = None
         ) -> IntentMatch:

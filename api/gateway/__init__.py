@@ -13,6 +13,8 @@ The request and its decision
     balance.py     candidates ordered by breakers, then health and policy weights
     cache.py       the policy-aware response cache (Redis or a bounded LRU)
     cached.py      answers to and from the cache, in OpenAI shapes
+    semantic.py    the cache's semantic match: partitions, probes, the placeholder guard
+    vectors.py     prompt vectors per partition (Redis hash or memory), nearest by cosine
     catalog.py     the models a caller could be routed to
     hooks.py       telemetry hook points (no-ops by default)
     errors.py      deny / upstream failures as OpenAI errors with the decision id

@@ -43,6 +43,7 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from api.gateway.vectors import Match, MemoryVectors, RedisVectors, Vector, VectorIndex, nearest
 from engine.decision import Decision
 from engine.redact import restore
 
@@ -92,7 +93,17 @@ def cache_key(
     """The key of a cacheable request (`not_cacheable` said None); `messages` are the
     sanitized upstream messages, `params` the forwarded parameters."""
     assert decision.cache is not None
-    material = {
+    material = key_material(decision, messages, params)
+    encoded = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return CacheKey(digest, decision.tenant_id, decision.policy_version, decision.cache.ttl_s)
+
+
+def key_material(
+    decision: Decision, messages: Sequence[Mapping[str, Any]], params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What a key is a digest of (the semantic partition is the same without the prompt)."""
+    return {
         "v": KEY_VERSION,
         "tenant": decision.tenant_id,
         "policy_version": decision.policy_version,
@@ -100,9 +111,6 @@ def cache_key(
         "messages": list(messages),
         "params": {k: v for k, v in params.items() if k not in _NOT_KEYED},
     }
-    encoded = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(encoded.encode("utf-8")).hexdigest()
-    return CacheKey(digest, decision.tenant_id, decision.policy_version, decision.cache.ttl_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +268,8 @@ class RedisStore:
 @dataclass(slots=True)
 class ResponseCache:
     store: CacheStore
+    # Prompt vectors for the semantic match (api/gateway/semantic.py), in the same place.
+    vectors: VectorIndex = field(default_factory=MemoryVectors)
     max_entry_bytes: int = 256 * 1024
     timeout_s: float = 0.05
     retry_s: float = 1.0
@@ -278,11 +288,13 @@ class ResponseCache:
         timeout_s: float = 0.05,
     ) -> ResponseCache:
         store: MemoryStore | RedisStore
+        vectors: MemoryVectors | RedisVectors
         if redis_url is None:
-            store = MemoryStore(max_entries, max_bytes)
+            store, vectors = MemoryStore(max_entries, max_bytes), MemoryVectors()
         else:
             store = RedisStore.from_url(redis_url, timeout_s=timeout_s)
-        return cls(store, max_entry_bytes=max_entry_bytes, timeout_s=timeout_s)
+            vectors = RedisVectors(store.redis)
+        return cls(store, vectors, max_entry_bytes=max_entry_bytes, timeout_s=timeout_s)
 
     @property
     def shared(self) -> bool:
@@ -315,6 +327,17 @@ class ResponseCache:
         ttl = max(1, int(entry.expires_at - self.clock() + 0.999))
         done = await self._call(self.store.put(key.digest, raw, ttl), ok=True)
         return done is True
+
+    async def nearest(self, partition: str, vector: Vector) -> Match | None:
+        """The live entry of `partition` whose prompt is nearest `vector`; None when the
+        partition is empty or the store is away."""
+        rows = await self._call(self.vectors.rows(partition))
+        return None if rows is None else nearest(rows, vector, self.clock())
+
+    async def remember(self, partition: str, key: CacheKey, vector: Vector) -> None:
+        """Keep the prompt vector of the entry just stored under `key`, as long as it."""
+        now = self.clock()
+        await self._call(self.vectors.add(partition, key.digest, vector, now + key.ttl_s, now))
 
     def entry_for(
         self,

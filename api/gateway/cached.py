@@ -60,17 +60,36 @@ class StreamRecorder:
         ]
 
 
-def cache_field(key: CacheKey, entry: CachedAnswer) -> dict[str, Any]:
-    return {
+@dataclass(frozen=True, slots=True)
+class SemanticHit:
+    """How a semantic hit was found: this request's own key missed, `similarity` of the
+    prompt embeddings led to the entry (whose key the hit names)."""
+
+    request_key: CacheKey
+    similarity: float
+
+
+def cache_field(
+    key: CacheKey, entry: CachedAnswer, semantic: SemanticHit | None = None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "hit": True,
+        "match": "exact" if semantic is None else "semantic",
         "key": key.short,
         "stored_at": entry.stored_at_iso,
         "stored_by_decision": entry.decision_id,
     }
+    if semantic is not None:
+        out["similarity"] = round(semantic.similarity, 4)
+        out["request_key"] = semantic.request_key.short
+    return out
 
 
-def hit_header(key: CacheKey, entry: CachedAnswer) -> str:
-    return f"hit; key={key.short}; stored={entry.stored_at_iso}"
+def hit_header(key: CacheKey, entry: CachedAnswer, semantic: SemanticHit | None = None) -> str:
+    header = f"hit; key={key.short}; stored={entry.stored_at_iso}"
+    if semantic is not None:
+        header += f"; semantic={semantic.similarity:.4f}; request_key={semantic.request_key.short}"
+    return header
 
 
 def completion_for(
@@ -78,6 +97,7 @@ def completion_for(
     key: CacheKey,
     decision: Decision,
     pseudonyms: Mapping[str, str],
+    semantic: SemanticHit | None = None,
 ) -> dict[str, Any]:
     """A hit as the ``chat.completion`` the caller would have got, under the new decision."""
     body: dict[str, Any] = {
@@ -103,7 +123,7 @@ def completion_for(
         "model": entry.model_id,
         "output_redactions": 0,
         "blocked_by": None,
-        "cache": cache_field(key, entry),
+        "cache": cache_field(key, entry, semantic),
     }
     return body
 

@@ -28,6 +28,7 @@
    an in-band error event, since the caller already has part of the answer.
 
 Where the decision's policies allow it (engine.serving), an identical sanitized request
+(or, with `semantic_threshold`, one whose last user turn is a paraphrase: semantic.py)
 is answered from the response cache (api/gateway/cache.py, cached.py) before step 2,
 recorded as a ``cache_hit`` attempt; and the candidates are ordered by measured health
 after the breakers (api/gateway/balance.py, health.py), the order on the first attempt.
@@ -55,6 +56,7 @@ from api.gateway.breaker import BreakerState, Grant
 from api.gateway.cache import CachedAnswer, CacheKey, cache_key, not_cacheable
 from api.gateway.cached import (
     CACHE_HEADER,
+    SemanticHit,
     StreamRecorder,
     chunks_for,
     completion_for,
@@ -71,6 +73,7 @@ from api.gateway.gateway import Gateway
 from api.gateway.hooks import ResponseEvent
 from api.gateway.output import ChunkFilter, completion_id, filter_completion, output_filter_for
 from api.gateway.schemas import ChatCompletionRequest, GovrouteContext, to_decide_request
+from api.gateway.semantic import Probe, lookup, probe_for
 from api.gateway.tools import (
     TOOL_PARTS,
     offered_tools,
@@ -91,6 +94,7 @@ from api.gateway.upstream import (
 from api.review.held import held_chunks, held_completion, held_headers
 from api.runtime import Runtime
 from engine.decision import Decision
+from engine.embedding import Vectors
 from engine.errors import NotFound
 from engine.model import Principal
 from engine.provenance import Attempt, attempt_record
@@ -128,6 +132,10 @@ class Exchange:
     calls: int = 0  # upstream calls that went out, against the request's attempt budget
     cache_key: CacheKey | None = None  # set when the answer may be stored
     cache_state: str = ""  # the X-Govroute-Cache header: "hit; ...", "miss; ...", "off; why"
+    semantic: Probe | None = None  # set when the stored answer's prompt vector is kept too
+    # The decision's embedding of the prompt (runtime.Decided), for the semantic match.
+    prompt_vectors: Vectors | None = field(default=None, repr=False)
+    prompt_segment: str | None = None
     order_note: str = ""  # how health ordered the candidates, recorded with the first attempt
     tools: frozenset[str] = frozenset()  # the tools the provider was offered: it may call them
 
@@ -203,8 +211,11 @@ class ChatService:
             tool_decide_request(body, ctx) if uses_tools(body) else to_decide_request(body, ctx)
         )
         decide_request.check_size(self.max_prompt_chars, "messages and context")
-        decision = (await self.runtime.decide_async(principal, decide_request)).decision
+        decided = await self.runtime.decide_async(principal, decide_request)
+        decision = decided.decision
         exchange = Exchange(decision, principal, started, stream=bool(body.stream), settle=settle)
+        exchange.prompt_vectors = decided.prompt_vectors
+        exchange.prompt_segment = decided.prompt_segment
         if decision.held:
             return await self._held(exchange, body)
         if not decision.allowed:
@@ -235,7 +246,7 @@ class ChatService:
 
     async def _cached(
         self, ex: Exchange, body: ChatCompletionRequest
-    ) -> tuple[CacheKey, CachedAnswer] | None:
+    ) -> tuple[CacheKey, CachedAnswer, SemanticHit | None] | None:
         """The stored answer to this request, if the policies cache it and one is live;
         otherwise the exchange remembers the key its answer is stored under."""
         cache = self.gateway.cache
@@ -249,31 +260,49 @@ class ChatService:
         if why_not is not None:
             ex.cache_state = f"off; {why_not}"
             return None
-        key = cache_key(decision, sanitized_request(decision, body)[0], params)
+        messages = sanitized_request(decision, body)[0]
+        key = cache_key(decision, messages, params)
         began = time.monotonic()
         entry = await cache.get(key)
+        found, semantic, note = key, None, ""
+        if entry is None and decision.cache.semantic_threshold is not None:
+            probe = probe_for(decision, messages, params, ex.prompt_vectors, ex.prompt_segment)
+            if isinstance(probe, str):
+                note = f"; semantic skipped: {probe}"
+            else:
+                looked = await lookup(cache, probe, key, ex.pseudonyms)
+                if isinstance(looked, str):
+                    ex.semantic, note = probe, f"; semantic miss: {looked}"
+                else:
+                    found, entry, semantic = looked
         if entry is None:
-            ex.cache_key, ex.cache_state = key, f"miss; key={key.short}"
+            ex.cache_key, ex.cache_state = key, f"miss; key={key.short}{note}"
             return None
+        how = (
+            ""
+            if semantic is None
+            else f"semantic match (cosine {semantic.similarity:.4f} >= "
+            f"{decision.cache.semantic_threshold:g}; this request's key {key.short}): "
+        )
         detail = (
-            f"served from the response cache: entry {key.short}, stored {entry.stored_at_iso} "
-            f"for decision {entry.decision_id} (the output filter ran then); "
-            f"policies {', '.join(decision.cache.policies)}, ttl {key.ttl_s}s"
+            f"served from the response cache: {how}entry {found.short}, stored "
+            f"{entry.stored_at_iso} for decision {entry.decision_id} (the output filter ran "
+            f"then); policies {', '.join(decision.cache.policies)}, ttl {key.ttl_s}s"
         )
         self._record(
             ex, entry.model_id, "cache_hit", (time.monotonic() - began) * 1000, detail=detail
         )
-        ex.cache_state = hit_header(key, entry)
-        return key, entry
+        ex.cache_state = hit_header(found, entry, semantic)
+        return found, entry, semantic
 
     def _cache_reply(
         self,
         ex: Exchange,
         body: ChatCompletionRequest,
-        hit: tuple[CacheKey, CachedAnswer],
+        hit: tuple[CacheKey, CachedAnswer, SemanticHit | None],
         preferred: str | None,
     ) -> Reply:
-        key, entry = hit
+        key, entry, semantic = hit
         decision = ex.decision
         headers = {
             DECISION_HEADER: decision.id,
@@ -283,7 +312,8 @@ class ChatService:
         }
         self._respond(ex, "cache_hit", entry.model_id)  # no upstream tokens were spent
         if not body.stream:
-            return Reply(headers, body=completion_for(entry, key, decision, ex.pseudonyms))
+            completion = completion_for(entry, key, decision, ex.pseudonyms, semantic)
+            return Reply(headers, body=completion)
         options = body.stream_options
         include_usage = bool(options is not None and getattr(options, "include_usage", False))
         chunks = chunks_for(entry, decision, ex.pseudonyms, include_usage=include_usage)
@@ -294,7 +324,9 @@ class ChatService:
         cache, key = self.gateway.cache, ex.cache_key
         if cache is None or key is None:
             return
-        await cache.put(key, cache.entry_for(key, ex.decision, model_id, choices, usage))
+        stored = await cache.put(key, cache.entry_for(key, ex.decision, model_id, choices, usage))
+        if stored and ex.semantic is not None:
+            await cache.remember(ex.semantic.partition, key, ex.semantic.vector)
 
     async def _held(self, ex: Exchange, body: ChatCompletionRequest) -> Reply:
         """A `review` decision: held (api/review/), answered 202; nothing is sent now."""
