@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/intent_languages.py            # table per language
     .venv/bin/python bench/intent_languages.py --misses   # and every miss
+    .venv/bin/python bench/intent_languages.py --cost     # and the CPU time of the script stage
 
 bench/corpus/intent_languages.jsonl holds 32 requests, two for each business
 intent of the reference enterprise, each written here in en, fr, de, es, it,
@@ -14,6 +15,12 @@ matched to the intended intent, the share that fell to `unknown` (which many
 roles may not use) or to a threat intent, the mean similarity of the match,
 and the gap to English in points. Issue 14's target: every language within 5
 points of English.
+
+`--cost` times (process CPU time, so that other load on the machine counts less)
+what matching in scripts MiniLM cannot read adds per prompt: the script check
+every prompt pays (engine.scripts) and the character n-gram matcher
+(engine.lexical) that only those prompts reach, against one MiniLM embedding of
+the same prompt.
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +43,10 @@ sys.path.insert(0, str(ROOT))
 from bench.detection import enterprise  # noqa: E402
 from engine.embedding import OnnxEmbedder  # noqa: E402
 from engine.intent import IntentIndex  # noqa: E402
-from engine.model import IntentCategory  # noqa: E402
+from engine.lexical import CharNgramIndex  # noqa: E402
+from engine.model import IntentCategory, Snapshot  # noqa: E402
 from engine.normalize import normalize  # noqa: E402
+from engine.scripts import dominant_script, minilm_reads  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus" / "intent_languages.jsonl"
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pl", "pt", "sv", "hi", "th", "ja", "zh")
@@ -74,6 +85,7 @@ def load(path: Path = CORPUS) -> list[Row]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print every wrong match")
+    parser.add_argument("--cost", action="store_true", help="time the script stage (CPU)")
     args = parser.parse_args()
     rows = load()
     snapshot, principal = enterprise()
@@ -109,7 +121,38 @@ def main() -> int:
             print(
                 f"  {row.request} {row.lang} {row.intent} -> {got} ({score:.2f}): {row.text[:70]}"
             )
+    if args.cost:
+        cost(rows, snapshot_exemplars(snapshot), OnnxEmbedder())
     return 0
+
+
+def snapshot_exemplars(snapshot: Snapshot) -> list[tuple[int, str]]:
+    specs = sorted(snapshot.intents.values(), key=lambda spec: spec.id)
+    return [(i, text) for i, spec in enumerate(specs) for text in spec.exemplars]
+
+
+def cost(rows: list[Row], exemplars: list[tuple[int, str]], embedder: OnnxEmbedder) -> None:
+    """CPU microseconds per prompt of the script check, the n-gram matcher, one embedding."""
+    unread = [(i, t) for i, t in exemplars if not minilm_reads(t)]
+    lexical = CharNgramIndex([t for _, t in unread], [i for i, _ in unread], 1 + max(exemplars)[0])
+    texts = [normalize(row.text).text for row in rows]
+    other = [t for t in texts if not minilm_reads(t)]
+
+    def per_prompt(work: Callable[[str], object], items: list[str], rounds: int) -> float:
+        start = time.process_time()
+        for _ in range(rounds):
+            for text in items:
+                work(text)
+        return 1e6 * (time.process_time() - start) / (rounds * len(items))
+
+    check = per_prompt(lambda t: (minilm_reads(t), dominant_script(t)), texts, 20)
+    ngram = per_prompt(lexical.similarities, other, 20)
+    embed = per_prompt(lambda t: embedder.embed([t]), texts[:64], 3)
+    print(
+        f"CPU per prompt: script check {check:.0f} us (every prompt), n-gram match "
+        f"{ngram:.0f} us ({len(other)} prompts in unread scripts, {lexical.size} exemplars), "
+        f"one MiniLM embedding {embed:.0f} us"
+    )
 
 
 if __name__ == "__main__":
