@@ -17,10 +17,11 @@ and the gap to English in points. Issue 14's target: every language within 5
 points of English.
 
 `--cost` times (process CPU time, so that other load on the machine counts less)
-what matching in scripts MiniLM cannot read adds per prompt: the script check
-every prompt pays (engine.scripts) and the character n-gram matcher
-(engine.lexical) that only those prompts reach, against one MiniLM embedding of
-the same prompt.
+the script and language checks every prompt pays (engine.scripts,
+engine.european), the match itself per group of languages with the embedding
+given (English: faiss and signals as before; other European languages: an exact
+search and the n-gram matcher; hi/th/ja/zh: the n-gram matcher), and one MiniLM
+embedding.
 """
 
 from __future__ import annotations
@@ -42,11 +43,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.detection import enterprise  # noqa: E402
 from engine.embedding import OnnxEmbedder  # noqa: E402
+from engine.european import reads_as_english  # noqa: E402
 from engine.intent import IntentIndex  # noqa: E402
-from engine.lexical import CharNgramIndex  # noqa: E402
-from engine.model import IntentCategory, Snapshot  # noqa: E402
+from engine.model import IntentCategory  # noqa: E402
 from engine.normalize import normalize  # noqa: E402
-from engine.scripts import dominant_script, minilm_reads  # noqa: E402
+from engine.scripts import minilm_reads  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus" / "intent_languages.jsonl"
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pl", "pt", "sv", "hi", "th", "ja", "zh")
@@ -122,21 +123,21 @@ def main() -> int:
                 f"  {row.request} {row.lang} {row.intent} -> {got} ({score:.2f}): {row.text[:70]}"
             )
     if args.cost:
-        cost(rows, snapshot_exemplars(snapshot), OnnxEmbedder())
+        cost(rows, index, OnnxEmbedder())
     return 0
 
 
-def snapshot_exemplars(snapshot: Snapshot) -> list[tuple[int, str]]:
-    specs = sorted(snapshot.intents.values(), key=lambda spec: spec.id)
-    return [(i, text) for i, spec in enumerate(specs) for text in spec.exemplars]
-
-
-def cost(rows: list[Row], exemplars: list[tuple[int, str]], embedder: OnnxEmbedder) -> None:
-    """CPU microseconds per prompt of the script check, the n-gram matcher, one embedding."""
-    unread = [(i, t) for i, t in exemplars if not minilm_reads(t)]
-    lexical = CharNgramIndex([t for _, t in unread], [i for i, _ in unread], 1 + max(exemplars)[0])
+def cost(rows: list[Row], index: IntentIndex, embedder: OnnxEmbedder) -> None:
+    """CPU microseconds per prompt: the script and language checks every prompt pays,
+    the whole match with the prompt's embedding given (faiss, signals, the n-gram
+    matchers where they apply) per group of languages, and one MiniLM embedding."""
     texts = [normalize(row.text).text for row in rows]
-    other = [t for t in texts if not minilm_reads(t)]
+    groups = {
+        "English": [t for t in texts if minilm_reads(t) and reads_as_english(t)],
+        "other European": [t for t in texts if minilm_reads(t) and not reads_as_english(t)],
+        "hi/th/ja/zh": [t for t in texts if not minilm_reads(t)],
+    }
+    queries = {t: index.embed_query(t) for t in texts}
 
     def per_prompt(work: Callable[[str], object], items: list[str], rounds: int) -> float:
         start = time.process_time()
@@ -145,14 +146,13 @@ def cost(rows: list[Row], exemplars: list[tuple[int, str]], embedder: OnnxEmbedd
                 work(text)
         return 1e6 * (time.process_time() - start) / (rounds * len(items))
 
-    check = per_prompt(lambda t: (minilm_reads(t), dominant_script(t)), texts, 20)
-    ngram = per_prompt(lexical.similarities, other, 20)
+    check = per_prompt(lambda t: (minilm_reads(t), reads_as_english(t)), texts, 20)
+    print(f"CPU per prompt: script and language checks {check:.0f} us (every prompt)")
+    for name, items in groups.items():
+        spent = per_prompt(lambda t: index.match(t, queries[t]), items, 5)
+        print(f"  match without the embedding, {name} ({len(items)} prompts): {spent:.0f} us")
     embed = per_prompt(lambda t: embedder.embed([t]), texts[:64], 3)
-    print(
-        f"CPU per prompt: script check {check:.0f} us (every prompt), n-gram match "
-        f"{ngram:.0f} us ({len(other)} prompts in unread scripts, {lexical.size} exemplars), "
-        f"one MiniLM embedding {embed:.0f} us"
-    )
+    print(f"  one MiniLM embedding: {embed:.0f} us")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ import numpy.typing as npt
 
 from engine.decision import IntentMatch
 from engine.embedding import Embedder, Vectors
+from engine.european import reads_as_english
 from engine.lexical import CharNgramIndex
 from engine.model import UNKNOWN_INTENT, IntentCategory, IntentSpec, Snapshot
 from engine.scripts import Script, dominant_script, minilm_reads
@@ -74,6 +75,8 @@ from engine.signals import DEFAULT_SIGNALS, Signal, SignalHit, scan
 __all__ = [
     "BUSINESS_MARGIN",
     "DEFAULT_SCRIPT_THRESHOLD",
+    "EUROPEAN_NGRAM_THRESHOLD",
+    "EUROPEAN_WEIGHT",
     "SCRIPT_THRESHOLDS",
     "IntentIndex",
     "IntentScore",
@@ -103,6 +106,19 @@ SCRIPT_THRESHOLDS: Mapping[Script, float] = {
     Script.HAN: 0.20,
 }
 DEFAULT_SCRIPT_THRESHOLD = 0.30
+
+# A Latin-script prompt in another European language (engine.european) scores a
+# business intent as its MiniLM similarity plus EUROPEAN_WEIGHT times how far its
+# n-gram cosine to the intent's Latin exemplars lies above EUROPEAN_NGRAM_THRESHOLD
+# (nothing when below), against the intent's own threshold. The n-gram term only
+# ever raises a business similarity: threat scores are untouched, so the margin
+# test of `pick` can only block fewer business requests than MiniLM alone did (a
+# mean, or a term that could go negative, lowered business similarities, and
+# embedding-only threats then won Spanish and Portuguese translation requests).
+# Both constants were calibrated on the European part of
+# bench/corpus/intent_scripts_dev.jsonl by bench/intent_scripts_dev.py.
+EUROPEAN_WEIGHT = 1.0
+EUROPEAN_NGRAM_THRESHOLD = 0.20
 
 
 def boost(similarity: float, weight: float) -> float:
@@ -277,6 +293,10 @@ class IntentIndex:
         )
         self._lexical_intents = np.zeros(len(self._specs), dtype=bool)
         self._lexical_intents[[i for i, _ in unread]] = True
+        latin = [(i, t) for i, t in read if self._is_business[i]]
+        self._european = CharNgramIndex(
+            [text for _, text in latin], [i for i, _ in latin], len(self._specs)
+        )
         self._owner: npt.NDArray[np.int64] = np.asarray(owners, dtype=np.int64)
         # One OpenMP thread (process-wide; faiss serves nothing else here): a search
         # over a few hundred vectors takes tens of microseconds, but with two threads
@@ -370,20 +390,29 @@ class IntentIndex:
                 weights[target] = max(weights[target], hit.weight)
                 boosted_by.setdefault(target, []).append(hit.name)
 
-        similarity = self._similarities(text, weights, exact=exact, queries=queries)
-        lexical = np.zeros(len(self._specs), dtype=bool)
-        script_threshold = DEFAULT_SCRIPT_THRESHOLD
+        thresholds = [spec.threshold for spec in self._specs]
         if self._lexical.size and not minilm_reads(text):
-            lexical = self._lexical_intents
+            similarity = self._similarities(text, weights, exact=exact, queries=queries)
             script_threshold = SCRIPT_THRESHOLDS.get(
                 dominant_script(text), DEFAULT_SCRIPT_THRESHOLD
             )
+            lexical = self._lexical_intents
             similarity = np.where(lexical, self._lexical.similarities(text), similarity)
+            thresholds = [script_threshold if lexical[i] else t for i, t in enumerate(thresholds)]
+        elif self._european.size and not reads_as_english(text):
+            # Exact: the mean needs every business intent's MiniLM similarity.
+            similarity = self._similarities(text, weights, exact=True, queries=queries)
+            excess = self._european.similarities(text) - np.float32(EUROPEAN_NGRAM_THRESHOLD)
+            lexical = np.maximum(excess, np.float32(0.0))
+            fused = similarity + np.float32(EUROPEAN_WEIGHT) * lexical
+            similarity = np.where(self._is_business, fused, similarity).astype(np.float32)
+        else:
+            similarity = self._similarities(text, weights, exact=exact, queries=queries)
         return [
             IntentScore(
                 intent_id=spec.id,
                 category=spec.category,
-                threshold=script_threshold if lexical[i] else spec.threshold,
+                threshold=thresholds[i],
                 similarity=float(similarity[i]),
                 score=boost(float(similarity[i]), float(weights[i])),
                 signals=tuple(boosted_by.get(i, ())),
