@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/intent_languages.py            # table per language
     .venv/bin/python bench/intent_languages.py --misses   # and every miss
+    .venv/bin/python bench/intent_languages.py --cost     # and the CPU time of the script stage
 
 bench/corpus/intent_languages.jsonl holds 32 requests, two for each business
 intent of the reference enterprise, each written here in en, fr, de, es, it,
@@ -14,6 +15,13 @@ matched to the intended intent, the share that fell to `unknown` (which many
 roles may not use) or to a threat intent, the mean similarity of the match,
 and the gap to English in points. Issue 14's target: every language within 5
 points of English.
+
+`--cost` times (process CPU time, so that other load on the machine counts less)
+the script and language checks every prompt pays (engine.scripts,
+engine.european), the match itself per group of languages with the embedding
+given (English: faiss and signals as before; other European languages: an exact
+search and the n-gram matcher; hi/th/ja/zh: the n-gram matcher), and one MiniLM
+embedding.
 """
 
 from __future__ import annotations
@@ -22,7 +30,9 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +43,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.detection import enterprise  # noqa: E402
 from engine.embedding import OnnxEmbedder  # noqa: E402
+from engine.european import reads_as_english  # noqa: E402
 from engine.intent import IntentIndex  # noqa: E402
 from engine.model import IntentCategory  # noqa: E402
 from engine.normalize import normalize  # noqa: E402
+from engine.scripts import minilm_reads  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus" / "intent_languages.jsonl"
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pl", "pt", "sv", "hi", "th", "ja", "zh")
@@ -74,6 +86,7 @@ def load(path: Path = CORPUS) -> list[Row]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print every wrong match")
+    parser.add_argument("--cost", action="store_true", help="time the script stage (CPU)")
     args = parser.parse_args()
     rows = load()
     snapshot, principal = enterprise()
@@ -109,7 +122,37 @@ def main() -> int:
             print(
                 f"  {row.request} {row.lang} {row.intent} -> {got} ({score:.2f}): {row.text[:70]}"
             )
+    if args.cost:
+        cost(rows, index, OnnxEmbedder())
     return 0
+
+
+def cost(rows: list[Row], index: IntentIndex, embedder: OnnxEmbedder) -> None:
+    """CPU microseconds per prompt: the script and language checks every prompt pays,
+    the whole match with the prompt's embedding given (faiss, signals, the n-gram
+    matchers where they apply) per group of languages, and one MiniLM embedding."""
+    texts = [normalize(row.text).text for row in rows]
+    groups = {
+        "English": [t for t in texts if minilm_reads(t) and reads_as_english(t)],
+        "other European": [t for t in texts if minilm_reads(t) and not reads_as_english(t)],
+        "hi/th/ja/zh": [t for t in texts if not minilm_reads(t)],
+    }
+    queries = {t: index.embed_query(t) for t in texts}
+
+    def per_prompt(work: Callable[[str], object], items: list[str], rounds: int) -> float:
+        start = time.process_time()
+        for _ in range(rounds):
+            for text in items:
+                work(text)
+        return 1e6 * (time.process_time() - start) / (rounds * len(items))
+
+    check = per_prompt(lambda t: (minilm_reads(t), reads_as_english(t)), texts, 20)
+    print(f"CPU per prompt: script and language checks {check:.0f} us (every prompt)")
+    for name, items in groups.items():
+        spent = per_prompt(lambda t: index.match(t, queries[t]), items, 5)
+        print(f"  match without the embedding, {name} ({len(items)} prompts): {spent:.0f} us")
+    embed = per_prompt(lambda t: embedder.embed([t]), texts[:64], 3)
+    print(f"  one MiniLM embedding: {embed:.0f} us")
 
 
 if __name__ == "__main__":

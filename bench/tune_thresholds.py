@@ -73,6 +73,7 @@ from engine.embedding import OnnxEmbedder
 from engine.intent import IntentIndex, IntentScore, boost, pick
 from engine.model import IntentCategory, IntentSpec
 from engine.normalize import normalize
+from engine.scripts import minilm_reads
 from engine.signals import scan
 from loaders.spec import Intent, PolicyDocument
 
@@ -143,7 +144,13 @@ def load_intents(directory: Path) -> list[Intent]:
         raw = yaml.safe_load(path.read_text()) or {}
         if "intents" in raw:
             intents.extend(PolicyDocument.model_validate({"intents": raw["intents"]}).intents)
-    return intents
+    # The thresholds tuned here are MiniLM's: exemplars in scripts it cannot read are
+    # matched by character n-grams with thresholds of their own (engine.intent,
+    # SCRIPT_THRESHOLDS; bench/intent_scripts_dev.py), and stay out of this tuning.
+    return [
+        intent.model_copy(update={"exemplars": [e for e in intent.exemplars if minilm_reads(e)]})
+        for intent in intents
+    ]
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
