@@ -169,3 +169,21 @@ def set_environment(values: dict[str, str]) -> Callable[[], None]:
                 os.environ[name] = value
 
     return restore
+
+
+def tool_turn(call: Any, result: str) -> list[Any]:
+    """The assistant's call (as the client got it) and the tool's answer, OpenAI shapes."""
+    return [
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": call.id,
+                    "type": "function",
+                    "function": {"name": call.function.name, "arguments": call.function.arguments},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": call.id, "content": result},
+    ]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.serving import tool_turn
 from tests.test_gateway_kinds import Env, env, gw
 
 pytestmark = pytest.mark.neo4j
@@ -98,24 +99,6 @@ ANSWERED: dict[str, Callable[[dict[str, Any], str], None]] = {
 }
 
 
-def _turn(call: Any) -> list[dict[str, Any]]:
-    return [
-        {"role": "user", "content": ASK},
-        {
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [
-                {
-                    "id": call.id,
-                    "type": "function",
-                    "function": {"name": call.function.name, "arguments": call.function.arguments},
-                }
-            ],
-        },
-        {"role": "tool", "tool_call_id": call.id, "content": RESULT},
-    ]
-
-
 def test_when_the_kind_is_offered_a_tool_then_a_round_trip_runs_in_its_own_shapes(
     gw: Env,
 ) -> None:
@@ -136,7 +119,7 @@ def test_when_the_kind_is_offered_a_tool_then_a_round_trip_runs_in_its_own_shape
 
     final = gw.client.chat.completions.create(
         model="auto",
-        messages=_turn(call),  # type: ignore[arg-type]
+        messages=[{"role": "user", "content": ASK}, *tool_turn(call, RESULT)],  # type: ignore[arg-type]
         tools=[LOOKUP],  # type: ignore[list-item]
     )
     assert final.choices[0].finish_reason == "stop"

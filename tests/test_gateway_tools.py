@@ -31,7 +31,7 @@ from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
 from tests.conftest import ENTERPRISE, unhurried, wipe
-from tests.serving import set_environment
+from tests.serving import set_environment, tool_turn
 from tests.test_gateway_anthropic import KEYS, SUPPORT, Upstream, anthropic_enterprise
 
 pytestmark = pytest.mark.neo4j
@@ -156,24 +156,6 @@ def gw(env: Env) -> Env:
     return env
 
 
-def _tool_turn(call: Any, result: str) -> list[Any]:
-    """The assistant's call (as the client got it) and the tool's answer, OpenAI shapes."""
-    return [
-        {
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [
-                {
-                    "id": call.id,
-                    "type": "function",
-                    "function": {"name": call.function.name, "arguments": call.function.arguments},
-                }
-            ],
-        },
-        {"role": "tool", "tool_call_id": call.id, "content": result},
-    ]
-
-
 # --------------------------------------------------------------------------- round trips
 
 
@@ -202,7 +184,7 @@ def test_when_the_openai_client_runs_a_tool_round_trip_then_values_are_hidden_an
     result = json.dumps({"document_id": "doc-ticket-48502", "customer": NAME, "status": "blocked"})
     second = client.chat.completions.with_raw_response.create(
         model="auto",
-        messages=[{"role": "user", "content": ASK}, *_tool_turn(call, result)],
+        messages=[{"role": "user", "content": ASK}, *tool_turn(call, result)],
         tools=[LOOKUP],  # type: ignore[list-item]
         extra_headers=PURPOSE,
     )
@@ -309,7 +291,7 @@ def test_when_a_tool_result_carries_an_injection_then_it_is_withheld_from_the_pr
     call = _call(client)
     raw = client.chat.completions.with_raw_response.create(
         model="auto",
-        messages=[{"role": "user", "content": ASK}, *_tool_turn(call, INJECTION)],
+        messages=[{"role": "user", "content": ASK}, *tool_turn(call, INJECTION)],
         tools=[LOOKUP],  # type: ignore[list-item]
         extra_headers=PURPOSE,
     )
@@ -326,7 +308,7 @@ def test_when_a_tool_result_names_a_restricted_document_then_it_is_withheld(gw: 
     result = json.dumps({"doc_id": "doc-hr-salary-bands-2025", "text": "band E7 95k-120k"})
     raw = client.chat.completions.with_raw_response.create(
         model="auto",
-        messages=[{"role": "user", "content": ASK}, *_tool_turn(call, result)],
+        messages=[{"role": "user", "content": ASK}, *tool_turn(call, result)],
         tools=[LOOKUP],  # type: ignore[list-item]
         extra_headers=PURPOSE,
     )
