@@ -161,11 +161,17 @@ def _text_chars(content: object) -> int:
     # A list of strings (prompts, inputs to embed); content parts, where only text
     # counts: an image's data URL is not prompt text.
     strings = sum(len(v) for v in content if isinstance(v, str)) if isinstance(content, list) else 0
+    # The body is not validated yet (admission runs first): a part's type may be any
+    # JSON value, and only a known text type counts.
     return strings + sum(
         len(part["text"])
         for part in _dicts(content)
-        if part.get("type", "text") in _TEXT_PARTS and isinstance(part.get("text"), str)
+        if _is_text_part(part.get("type", "text")) and isinstance(part.get("text"), str)
     )
+
+
+def _is_text_part(kind: object) -> bool:
+    return isinstance(kind, str) and kind in _TEXT_PARTS
 
 
 @dataclass(slots=True)

@@ -279,6 +279,16 @@ def test_when_a_refund_exceeds_the_window_then_the_counter_stops_at_zero() -> No
         ({"prompt": ["p" * 8, "q" * 4], "max_tokens": 2}, 3 + 2),
         ({"messages": "not a list", "max_completion_tokens": 9}, 9),
         ([1, 2, 3], DEFAULT_OUTPUT_TOKENS),
+        # Found by the OpenAPI fuzz: a part whose type is an object is no text part.
+        (
+            {
+                "messages": [
+                    {"role": "user", "content": [{"type": {"x": 1}, "text": "t" * 8}]},
+                ],
+                "max_tokens": 1,
+            },
+            0 + 1,
+        ),
     ],
     ids=[
         "decide-prompt",
@@ -289,6 +299,7 @@ def test_when_a_refund_exceeds_the_window_then_the_counter_stops_at_zero() -> No
         "completions-prompts",
         "malformed",
         "not-an-object",
+        "part-type-not-a-string",
     ],
 )
 def test_when_a_body_is_estimated_then_text_counts_a_quarter_token_per_character(
