@@ -282,3 +282,30 @@ def test_when_a_european_request_has_a_paraphrase_among_the_exemplars_then_fusio
         normalize("Traduis ce courriel en allemand, s'il te plaît.").text
     )
     assert match.intent_id == "translation"
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(len(text) - 2)}
+
+
+def test_when_exemplars_are_written_then_none_copies_a_text_of_the_language_benchmark() -> None:
+    # bench/intent_languages.py measures on these texts; an exemplar equal or nearly
+    # equal to one would make the benchmark measure recall of its own answer key.
+    import json
+
+    import yaml
+
+    benchmark = [
+        json.loads(line)["text"]
+        for line in (ROOT / "bench" / "corpus" / "intent_languages.jsonl").read_text().splitlines()
+    ]
+    grams = [(text, _trigrams(text)) for text in benchmark]
+    intents = yaml.safe_load((ROOT / "examples" / "enterprise" / "intents.yaml").read_text())
+    copies = []
+    for intent in intents["intents"]:
+        for exemplar in intent.get("exemplars", ()):
+            mine = _trigrams(exemplar)
+            for text, theirs in grams:
+                if mine and len(mine & theirs) / len(mine | theirs) >= 0.6:
+                    copies.append((intent["id"], exemplar, text))
+    assert not copies

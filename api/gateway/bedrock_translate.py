@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.gateway.tool_translate import arguments_object, chat_call, result_text
-from api.gateway.translate import SYSTEM_ROLES, Untranslatable
+from api.gateway.translate import SYSTEM_ROLES, Untranslatable, append_turn
 
 CONVERSE_ROLES = frozenset({"user", "assistant"})
 STOP_TO_FINISH = {
@@ -108,13 +108,13 @@ def chat_to_converse(request: Mapping[str, Any]) -> dict[str, Any]:
             system.extend(_blocks(message.get("content"), where))
             continue
         if role == "tool":
-            _add_turn(messages, "user", [_tool_result(message)])
+            append_turn(messages, "user", [_tool_result(message)], "content")
             continue
         if role not in CONVERSE_ROLES:
             raise Untranslatable(f"{where}: role '{role}' has no Converse counterpart")
         blocks = _blocks(message.get("content"), where) + _tool_uses(message)
         # Converse refuses an empty text block: a turn without text is one space
-        _add_turn(messages, role, blocks or [{"text": " "}])
+        append_turn(messages, role, blocks or [{"text": " "}], "content")
     if not messages:
         raise Untranslatable("Converse needs at least one user or assistant message")
     body: dict[str, Any] = {"messages": messages}
@@ -137,13 +137,6 @@ def chat_to_converse(request: Mapping[str, Any]) -> dict[str, Any]:
     if config:
         body["inferenceConfig"] = config
     return body
-
-
-def _add_turn(messages: list[dict[str, Any]], role: str, blocks: list[dict[str, Any]]) -> None:
-    if messages and messages[-1]["role"] == role:
-        messages[-1]["content"].extend(blocks)
-    else:
-        messages.append({"role": role, "content": blocks})
 
 
 def _tool_uses(message: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.gateway.tool_translate import arguments_object, chat_call, result_text, tool_names
-from api.gateway.translate import SYSTEM_ROLES, Untranslatable
+from api.gateway.translate import SYSTEM_ROLES, Untranslatable, append_turn
 
 GEMINI_ROLES = {"user": "user", "assistant": "model"}
 FINISH_REASONS = {
@@ -118,12 +118,12 @@ def chat_to_gemini(request: Mapping[str, Any]) -> dict[str, Any]:
             system.extend(_text_parts(message.get("content"), where))
             continue
         if role == "tool":
-            _add_turn(contents, "user", [_function_response(message, names, where)])
+            append_turn(contents, "user", [_function_response(message, names, where)], "parts")
             continue
         if role not in GEMINI_ROLES:
             raise Untranslatable(f"{where}: role '{role}' has no Gemini counterpart")
         parts = _text_parts(message.get("content"), where) + _function_calls(message)
-        _add_turn(contents, GEMINI_ROLES[role], parts or [{"text": ""}])
+        append_turn(contents, GEMINI_ROLES[role], parts or [{"text": ""}], "parts")
     if not contents:
         raise Untranslatable("Gemini needs at least one user or assistant message")
     body: dict[str, Any] = {"contents": contents}
@@ -134,13 +134,6 @@ def chat_to_gemini(request: Mapping[str, Any]) -> dict[str, Any]:
     if config:
         body["generationConfig"] = config
     return body
-
-
-def _add_turn(contents: list[dict[str, Any]], role: str, parts: list[dict[str, Any]]) -> None:
-    if contents and contents[-1]["role"] == role:
-        contents[-1]["parts"].extend(parts)
-    else:
-        contents.append({"role": role, "parts": parts})
 
 
 def _function_calls(message: Mapping[str, Any]) -> list[dict[str, Any]]:

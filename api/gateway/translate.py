@@ -95,6 +95,16 @@ class Untranslatable(ValueError):
     """The request asks for something the other format cannot express."""
 
 
+def append_turn(turns: list[dict[str, Any]], role: str, blocks: list[Any], key: str) -> None:
+    """Append `blocks` as a turn of `role`, or to the last turn when it has that role:
+    Converse and Gemini both require user and assistant turns to alternate, so a tool
+    result after a user message joins it. `key` names the turn's list ("content", "parts")."""
+    if turns and turns[-1]["role"] == role:
+        turns[-1][key].extend(blocks)
+    else:
+        turns.append({"role": role, key: blocks})
+
+
 # ---------------------------------------------------------------- requests
 
 
