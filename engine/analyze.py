@@ -110,6 +110,7 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
         threats=threats,
         intent_similarities={s.intent_id: s.similarity for s in scored.scores},
         signal_weights=scored.weights,
+        intent_thresholds=scored.script_thresholds,
         prompt_vectors=queries,
         prompt_segment=own_words if queries is not None else None,
     )

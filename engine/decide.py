@@ -94,6 +94,8 @@ class Analysis:
     # where the intent was pinned rather than matched.
     intent_similarities: Mapping[str, float] = field(default_factory=dict)
     signal_weights: Mapping[str, float] = field(default_factory=dict)
+    # Intents held to their script's threshold rather than their own (engine.intent).
+    intent_thresholds: Mapping[str, float] = field(default_factory=dict)
     # The intent segment's embedding (one unit row per window of its normalized text),
     # as the intent index computed it: the gateway's semantic cache reuses it instead of
     # embedding the prompt again. None where no embedding was computed.

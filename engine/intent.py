@@ -58,7 +58,7 @@ scoring every exemplar, so the answer is always exact.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import faiss
 import numpy as np
@@ -196,12 +196,16 @@ def rescore(
     similarities: Mapping[str, float],
     weights: Mapping[str, float],
     known: Sequence[Signal] = DEFAULT_SIGNALS,
+    thresholds: Mapping[str, float] | None = None,
 ) -> list[IntentScore]:
     """Scores of `intents` from similarities measured earlier and the signals that fired
     then (name -> its strongest hit's weight), boosted exactly as `IntentIndex._score`
     boosts them: a signal lifts the intent it supports if that intent is a threat here.
     Every intent needs a similarity; the caller checks that their exemplars are the
-    ones measured."""
+    ones measured. `thresholds` are those a similarity was measured against instead of
+    the intent's own (`ScoredMatch.script_thresholds`): an n-gram similarity is on the
+    scale of its script's threshold, whichever version decides."""
+    thresholds = thresholds or {}
     supports = {s.name: s.intent for s in known}
     out: list[IntentScore] = []
     for spec in sorted(intents.values(), key=lambda spec: spec.id):
@@ -217,7 +221,7 @@ def rescore(
             IntentScore(
                 intent_id=spec.id,
                 category=spec.category,
-                threshold=spec.threshold,
+                threshold=thresholds.get(spec.id, spec.threshold),
                 similarity=similarity,
                 score=boost(similarity, weight),
                 signals=tuple(boosting),
@@ -234,6 +238,9 @@ class ScoredMatch:
     match: IntentMatch
     scores: tuple[IntentScore, ...]
     weights: Mapping[str, float]
+    # Intents scored by the n-gram matcher (a prompt MiniLM cannot read) -> the script's
+    # threshold they were held to; empty for every other prompt.
+    script_thresholds: Mapping[str, float] = field(default_factory=dict)
 
 
 class IntentIndex:
@@ -367,7 +374,9 @@ class IntentIndex:
         for hit in hits:
             weights[hit.name] = max(weights.get(hit.name, 0.0), hit.weight)
         found = choose(scores, names, self._tenant, tenant, self.business_margin)
-        return ScoredMatch(found, tuple(scores), weights)
+        own = {spec.id: spec.threshold for spec in self._specs}
+        script = {s.intent_id: s.threshold for s in scores if s.threshold != own[s.intent_id]}
+        return ScoredMatch(found, tuple(scores), weights, script)
 
     def explain(self, text: str) -> tuple[IntentScore, ...]:
         """Every intent's score for `text`, best margin first (for tuning and audits)."""

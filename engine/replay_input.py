@@ -121,6 +121,12 @@ def input_record(
             "signals": list(analysis.intent.signals),
             "similarities": {k: _f32(v) for k, v in sorted(analysis.intent_similarities.items())},
             "weights": dict(sorted(analysis.signal_weights.items())),
+            # Only where a script's threshold applied, so other records read as before.
+            **(
+                {"thresholds": dict(sorted(analysis.intent_thresholds.items()))}
+                if analysis.intent_thresholds
+                else {}
+            ),
         },
         "threats": _threats(analysis.threats),
         "facts": {item_id: _facts(f) for item_id, f in sorted(facts.items())},
@@ -222,6 +228,7 @@ def _read(raw: Mapping[str, Any]) -> RecordedInput:
         threats=_read_threats(raw["threats"]),
         intent_similarities={str(k): float(np.float32(v)) for k, v in i["similarities"].items()},
         signal_weights={str(k): float(v) for k, v in i["weights"].items()},
+        intent_thresholds={str(k): float(v) for k, v in i.get("thresholds", {}).items()},
     )
     facts = {str(k): _read_facts(str(k), v) for k, v in raw["facts"].items()}
     return RecordedInput(request, analysis, facts, texts_kept=bool(kept))

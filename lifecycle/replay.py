@@ -156,7 +156,9 @@ def _analysis(
     if not (rematch and similarities):
         return analysis, False
     intents = world.snapshot.intents
-    scores = rescore(intents, similarities, analysis.signal_weights)
+    scores = rescore(
+        intents, similarities, analysis.signal_weights, thresholds=analysis.intent_thresholds
+    )
     owners = {i: spec.tenant for i, spec in intents.items()}
     match: IntentMatch = choose(scores, analysis.intent.signals, owners, tenant, BUSINESS_MARGIN)
     return replace(analysis, intent=match), True
