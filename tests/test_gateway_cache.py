@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,20 +102,27 @@ class Env:
             time.sleep(0.1)
 
 
-def policy_dir(target: Path, description: str) -> Path:
+def policy_dir(target: Path, description: str, serving: Path = SERVING) -> Path:
     """The reference enterprise plus the serving policies (`description` makes a version)."""
     shutil.copytree(ENTERPRISE, target, ignore=shutil.ignore_patterns("cases", "*.md"))
-    text = SERVING.read_text().replace("SERVING_DESCRIPTION", description)
+    text = serving.read_text().replace("SERVING_DESCRIPTION", description)
     (target / "serving.yaml").write_text(text)
     return target
 
 
-@pytest.fixture(scope="module")
-def env(
-    graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
+@contextmanager
+def serving_env(
+    graph: GraphClient,
+    neo4j_settings: Neo4jSettings,
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    serving: Path = SERVING,
+    shared: bool = True,
 ) -> Iterator[Env]:
+    """A govroute app over the enterprise plus `serving`, a real Redis for limits and
+    health, and the cache in Redis (`shared`) or in memory; upstreams are fakes."""
     wipe(graph)
-    folder = policy_dir(tmp_path_factory.mktemp("serving") / "policies", "first version")
+    folder = policy_dir(tmp_path_factory.mktemp("serving") / "policies", "first version", serving)
     load_policy_path(graph, folder, author="tests", message="enterprise with serving policies")
     restore_environment = set_environment(KEYS)
     private, public = Upstream(), Upstream()
@@ -133,6 +141,7 @@ def env(
                 retry_base_s=0.01,
                 retry_cap_s=0.05,
                 request_budget_s=20.0,
+                cache_shared=shared,
             ),
             rate_limits=RateLimitSettings(
                 redis_url=SecretStr(redis.url), rate_limit_on_redis_failure="open"
@@ -143,7 +152,7 @@ def env(
         clock = Clock()
         gateway: Gateway = app.state.gateway
         assert gateway.cache is not None
-        assert gateway.cache.shared  # REDIS_URL: the cache lives in Redis
+        assert gateway.cache.shared is shared
         gateway.cache.clock = clock
         env = Env(server.url, gateway, app.state.runtime, redis, private, public, clock, folder)
         try:
@@ -155,6 +164,14 @@ def env(
             private.stop()
             public.stop()
             restore_environment()
+
+
+@pytest.fixture(scope="module")
+def env(
+    graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Env]:
+    with serving_env(graph, neo4j_settings, tmp_path_factory) as built:
+        yield built
 
 
 @pytest.fixture

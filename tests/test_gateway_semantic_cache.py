@@ -10,7 +10,6 @@ was stored for.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,31 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 from redis import Redis
 
-from api.app import create_app
-from api.gateway.fake_upstream import BackgroundServer
-from api.gateway.gateway import Gateway
-from api.gateway.settings import GatewaySettings
-from api.runtime import Runtime
-from api.settings import ApiSettings, RateLimitSettings, Settings
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
-from tests.conftest import ENTERPRISE, ROOT, wipe
-from tests.redis_server import RedisServer, running_redis
-from tests.serving import set_environment
+from tests.conftest import ROOT
 from tests.test_gateway import (
     ANALYST,
-    KEYS,
     RETAIL,
     RETAIL_PROMPT,
     SUPPORT,
     SUPPORT_PROMPT,
-    Upstream,
 )
-from tests.test_gateway_cache import Clock, Env
+from tests.test_gateway_cache import Env, policy_dir, serving_env
 
 pytestmark = pytest.mark.neo4j
 
@@ -66,13 +54,6 @@ class SemanticEnv:
         )
 
 
-def policy_dir(target: Path, description: str) -> Path:
-    shutil.copytree(ENTERPRISE, target, ignore=shutil.ignore_patterns("cases", "*.md"))
-    text = SEMANTIC.read_text().replace("SERVING_DESCRIPTION", description)
-    (target / "serving.yaml").write_text(text)
-    return target
-
-
 @pytest.fixture(scope="module", params=["redis", "memory"])
 def senv(
     request: pytest.FixtureRequest,
@@ -81,48 +62,10 @@ def senv(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[SemanticEnv]:
     store = str(request.param)
-    wipe(graph)
-    folder = policy_dir(tmp_path_factory.mktemp("semantic") / "policies", "first version")
-    load_policy_path(graph, folder, author="tests", message="enterprise, semantic cache")
-    restore_environment = set_environment(KEYS)
-    private, public = Upstream(), Upstream()
-    redis: RedisServer
-    with running_redis() as redis:
-        settings = Settings(
-            neo4j=neo4j_settings,
-            api=ApiSettings(
-                state_dir=tmp_path_factory.mktemp(f"semantic-state-{store}"),
-                refresh_interval_s=1,
-                secret=SecretStr("semantic-tests-shared-secret"),
-            ),
-            gateway=GatewaySettings(
-                upstream_overrides={"northwind-private": private.base, "*": public.base},
-                upstream_read_timeout_s=5.0,
-                request_budget_s=20.0,
-                cache_shared=store == "redis",
-            ),
-            rate_limits=RateLimitSettings(
-                redis_url=SecretStr(redis.url), rate_limit_on_redis_failure="open"
-            ),
-        )
-        app = create_app(settings)
-        server = BackgroundServer(app).start()
-        clock = Clock()
-        gateway: Gateway = app.state.gateway
-        assert gateway.cache is not None
-        assert gateway.cache.shared is (store == "redis")
-        gateway.cache.clock = clock
-        runtime: Runtime = app.state.runtime
-        env = Env(server.url, gateway, runtime, redis, private, public, clock, folder)
-        try:
-            yield SemanticEnv(env, store)
-        finally:
-            for client in env.clients.values():
-                client.close()
-            server.stop()
-            private.stop()
-            public.stop()
-            restore_environment()
+    with serving_env(
+        graph, neo4j_settings, tmp_path_factory, serving=SEMANTIC, shared=store == "redis"
+    ) as env:
+        yield SemanticEnv(env, store)
 
 
 @pytest.fixture
@@ -239,7 +182,7 @@ def test_when_a_new_policy_version_is_loaded_then_no_paraphrase_is_served_from_b
     assert sem.ask(ANALYST, PARAPHRASE).headers["x-govroute-cache"].startswith("hit")
     runtime = sem.env.runtime
     before = runtime.state.snapshot.version
-    folder = policy_dir(tmp_path / "policies", f"version after {before} ({sem.store})")
+    folder = policy_dir(tmp_path / "policies", f"version after {before} ({sem.store})", SEMANTIC)
     load_policy_path(graph, folder, author="tests", message="a new version")
     deadline = time.monotonic() + 30
     while runtime.state.snapshot.version == before:
