@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from api.gateway.anthropic_schemas import MessagesRequest
 from api.gateway.translate import (
@@ -165,6 +166,17 @@ def test_when_a_message_carries_an_image_then_it_is_refused_naming_the_block() -
         "messages": [{"role": "user", "content": [{"type": "text", "text": "look"}, image]}],
     }
     with pytest.raises(ValueError, match=r"content\[1\]: 'image' blocks are not supported"):
+        MessagesRequest.model_validate(request)
+
+
+def test_when_a_block_type_is_not_a_string_then_validation_says_so_instead_of_crashing() -> None:
+    # Found by the OpenAPI fuzz: an object as a block's type reached a dict lookup (a 500).
+    request = {
+        "model": "auto",
+        "max_tokens": 10,
+        "messages": [{"role": "assistant", "content": [{"type": {"x": 1}, "text": "t"}]}],
+    }
+    with pytest.raises(ValidationError, match=r"messages\.0\.content"):
         MessagesRequest.model_validate(request)
 
 

@@ -63,7 +63,9 @@ def _refuse_blocks(content: Any, where: str) -> None:
         return
     for index, block in enumerate(content):
         kind = block.get("type") if isinstance(block, dict) else None
-        if kind in BLOCK_REFUSALS:
+        # Before validation a block's type may be any JSON value (an object is not
+        # hashable); the schema says what is wrong with one that is not a string.
+        if isinstance(kind, str) and kind in BLOCK_REFUSALS:
             raise ValueError(
                 f"{where}[{index}]: '{kind}' blocks are not supported: {BLOCK_REFUSALS[kind]}"
             )
