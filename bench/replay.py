@@ -15,6 +15,11 @@
 3. Through Neo4j: M records (default 20,000) written into a throwaway Neo4j, then
    read back alone (the stream `policy replay` consumes), then `replay_version`
    end to end. Prints the write, read and replay rates and the projection to 1M.
+   `--fill provenance` (the default) writes them as the server does
+   (`write_provenance`, about 1,000/s); `--fill bulk` writes only the Decision
+   nodes with the properties the replay stream reads (id, time, tenant, version,
+   record), at tens of thousands a second, so that a million can be stored and
+   replayed end to end instead of projected from a small window.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api.schemas import DecideRequest  # noqa: E402
+from bench.cpu import cpu_seconds  # noqa: E402
 from bench.decide import PRINCIPAL_KEYS, workload  # noqa: E402
 from engine.analyze import EngineState, analyze  # noqa: E402
 from engine.decide import decide  # noqa: E402
@@ -61,6 +67,15 @@ from loaders.spec import PolicyDocument  # noqa: E402
 ENTERPRISE = ROOT / "examples" / "enterprise"
 TEMPLATE_ID = "dec_template_000000"
 CLOCK = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+# What DECISIONS_PAGE and DECISION_VERSIONS read of a Decision, and nothing else: the
+# bench's shortcut to a million stored records (the server writes them with edges,
+# console buckets and the chain, graph/provenance_queries.py).
+BULK_DECISIONS = """
+UNWIND $rows AS row
+CREATE (:Decision {id: row.id, created_at: datetime(row.created_at), tenant_id: row.tenant,
+                   policy_version: row.version, record: row.record})
+"""
 
 
 def templates(world: OfflineWorld, n: int, seed: int) -> list[dict[str, Any]]:
@@ -161,6 +176,8 @@ def main() -> None:
     parser.add_argument("--stored", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--fill", choices=("provenance", "bulk"), default="provenance")
+    parser.add_argument("--skip-pure", action="store_true", help="skip part 2")
     args = parser.parse_args()
 
     world = offline_world(read_bundle(ENTERPRISE), version="policyset-v1")
@@ -195,13 +212,19 @@ def main() -> None:
         strings.append(dumps(record))
 
     bundle = candidate_denying(target)
-    replayer = Replayer(bundle, "policyset-v2", frozenset({"policyset-v1"}), workers=args.workers)
+    if not args.skip_pure:
+        pure_core(bundle, strings, args.decisions, args.workers)
+    through_neo4j(bundle, strings, args)
+
+
+def pure_core(bundle: Bundle, strings: list[str], decisions: int, workers: int) -> None:
+    replayer = Replayer(bundle, "policyset-v2", frozenset({"policyset-v1"}), workers=workers)
     parent = time.process_time()
-    counts, stats = replayer.run(stream(strings, args.decisions))
+    counts, stats = replayer.run(stream(strings, decisions))
     parent = time.process_time() - parent
     rate = stats.replayed / stats.wall_seconds
     print(
-        f"pure core: {stats.replayed} decisions replayed by {args.workers} workers in "
+        f"pure core: {stats.replayed} decisions replayed by {workers} workers in "
         f"{stats.wall_seconds:.1f} s = {rate:,.0f} decisions/s "
         f"(deciding {stats.decide_seconds:.1f} s CPU, "
         f"{stats.decide_seconds / stats.replayed * 1e6:.0f} us each); "
@@ -210,12 +233,14 @@ def main() -> None:
     )
     # On a shared machine the wall time says how busy it is; CPU seconds say what replay
     # costs. Idle: the workers share the deciding, the parent feeds them meanwhile.
-    idle = max(stats.decide_seconds / args.workers, parent) / stats.replayed * 1e6
+    idle = max(stats.decide_seconds / workers, parent) / stats.replayed * 1e6
     print(
         f"  CPU: workers {stats.decide_seconds:.1f} s, parent (reading, pickling, counting) "
-        f"{parent:.1f} s; on {args.workers} idle cores 1M would take about {idle:.0f} s"
+        f"{parent:.1f} s; on {workers} idle cores 1M would take about {idle:.0f} s"
     )
 
+
+def through_neo4j(bundle: Bundle, strings: list[str], args: argparse.Namespace) -> None:
     home = Path(tempfile.mkdtemp(prefix="govroute-replay-bench-"))
     try:
         with throwaway_server(home / "neo4j", heap="1g", pagecache="1g") as server:
@@ -225,6 +250,7 @@ def main() -> None:
             assert v1.outcome.policy_set is not None
             active_id = v1.outcome.policy_set.id
             began = time.perf_counter()
+            write = _bulk_write if args.fill == "bulk" else _provenance_write
             rng = random.Random(args.seed)
             batch: list[dict[str, Any]] = []
             for i in range(args.stored):
@@ -234,10 +260,12 @@ def main() -> None:
                 record["created_at"] = (CLOCK + timedelta(milliseconds=i)).isoformat()
                 batch.append(record)
                 if len(batch) == 1000:
-                    write_provenance(client, batch, [])
+                    write(client, batch)
                     batch = []
+                if (i + 1) % 100_000 == 0:
+                    print(f"  stored {i + 1:,} in {time.perf_counter() - began:.0f} s", flush=True)
             if batch:
-                write_provenance(client, batch, [])
+                write(client, batch)
             wrote = time.perf_counter() - began
             since, until = CLOCK - timedelta(hours=1), CLOCK + timedelta(days=1)
             began = time.perf_counter()
@@ -250,19 +278,44 @@ def main() -> None:
             )
             staged = stage_bundle(client, bundle, author="bench", message="deny more")
             assert staged.policy_set is not None
+            pid = server.status().pid
+            cpu_before = cpu_seconds([pid] if pid else [])
+            parent = time.process_time()
             report = replay_version(
                 client, staged.policy_set.version, since=since, until=until, workers=args.workers
             )
+            neo4j_cpu = cpu_seconds([pid] if pid else []) - cpu_before
+            parent = time.process_time() - parent
             s = report.stats
             print(
                 f"neo4j + replay_version: {s.replayed} decisions in {s.wall_seconds:.1f} s "
                 f"= {s.replayed / s.wall_seconds:,.0f}/s (waiting for Neo4j {s.read_seconds:.1f} s,"
                 f" deciding {s.decide_seconds:.1f} s CPU); 1M projected "
-                f"{1e6 / s.replayed * s.wall_seconds:.0f} s; changed {report.counts.changed}"
+                f"{1e6 / s.replayed * s.wall_seconds:.0f} s; changed {report.counts.changed}; "
+                f"CPU: Neo4j {neo4j_cpu:.1f} s, this process (reading, pickling, counting) "
+                f"{parent:.1f} s"
             )
             client.close()
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def _provenance_write(client: GraphClient, batch: list[dict[str, Any]]) -> None:
+    write_provenance(client, batch, [])
+
+
+def _bulk_write(client: GraphClient, batch: list[dict[str, Any]]) -> None:
+    rows = [
+        {
+            "id": r["id"],
+            "created_at": r["created_at"],
+            "tenant": r["tenant_id"],
+            "version": r["policy_version"],
+            "record": dumps(r),
+        }
+        for r in batch
+    ]
+    client.run_statement(BULK_DECISIONS, rows=rows)
 
 
 if __name__ == "__main__":

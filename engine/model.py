@@ -311,6 +311,8 @@ class Snapshot:
     threat_denies: tuple[PolicySpec, ...] = field(init=False, repr=False, compare=False)
     """Deny policies scoped to threat detector scores, in policy order: what every context
     item of every request is checked against."""
+    _by_intent: Mapping[str, tuple[PolicySpec, ...]] = field(init=False, repr=False, compare=False)
+    _intent_free: tuple[PolicySpec, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         evidence = {spec.id: self._indicated(spec) for spec in self.entity_types.values()}
@@ -319,6 +321,18 @@ class Snapshot:
         object.__setattr__(self, "entity_labels", labels)
         denies = tuple(p for p in self.policies if p.effect is Effect.DENY and p.threats)
         object.__setattr__(self, "threat_denies", denies)
+        named = {i for p in self.policies for i in p.intents}
+        by_intent = {
+            i: tuple(p for p in self.policies if not p.intents or i in p.intents) for i in named
+        }
+        object.__setattr__(self, "_by_intent", by_intent)
+        object.__setattr__(self, "_intent_free", tuple(p for p in self.policies if not p.intents))
+
+    def policies_for_intent(self, intent: str) -> tuple[PolicySpec, ...]:
+        """The policies a request matched to `intent` can meet, in policy order: those
+        scoped to no intent and those naming it. Every decision evaluates its policies
+        twice or more, and half of a typical version's are scoped to other intents."""
+        return self._by_intent.get(intent, self._intent_free)
 
     def label_ancestry(self, label_id: str) -> tuple[str, ...]:
         """The label and its ancestors, nearest first (SUBLABEL_OF chain)."""

@@ -93,7 +93,7 @@ def applicable_policies(
 ) -> tuple[tuple[Applicable, ...], tuple[RuleIssue, ...]]:
     found: list[Applicable] = []
     issues: list[RuleIssue] = []
-    for policy in snapshot.policies:
+    for policy in snapshot.policies_for_intent(view.intent):
         try:
             applicable = applies(policy, view)
         except (KeyError, ValueError, TypeError) as exc:  # malformed rule data: skip, record
@@ -129,7 +129,7 @@ def _applies(policy: PolicySpec, view: RequestView) -> tuple[str, ...] | None:
         return None
     target = f"Policy:{policy.id}"
     if policy.governs:
-        present = sorted(policy.governs & view.labels.keys())
+        present = policy.governs & view.labels.keys()
         if not present:
             return None
         evidence = min(

@@ -28,6 +28,7 @@ from engine.policy import (
     Applicable,
     RequestView,
     applicable_policies,
+    applies,
     constraint_reasons,
     label_action,
     preferences,
@@ -172,6 +173,30 @@ def test_when_scope_is_matched_then_policy_applies_only_if_every_dimension_match
     scope: dict[str, Any], view: View, applies: bool
 ) -> None:
     assert applied((policy(**scope),), view) == (["p"] if applies else [])
+
+
+@pytest.mark.parametrize("intent", ["summarize", "translate", "unknown", "never_named"])
+def test_when_policies_are_looked_up_by_intent_then_the_same_ones_apply_as_scanning_all(
+    intent: str,
+) -> None:
+    # The snapshot indexes policies by the intents they name; for any intent, named or
+    # not, what applies (and its order) must be what checking every policy finds.
+    policies = (
+        policy("any-1"),
+        policy("sum", intents=frozenset({"summarize"})),
+        policy("both", intents=frozenset({"summarize", "translate"}), priority=2),
+        policy("unk", Effect.DENY, intents=frozenset({"unknown"})),
+        policy("any-2", roles=frozenset({"analyst"})),
+        policy("tr", intents=frozenset({"translate"}), tenant="acme"),
+    )
+    view = View(intent=intent).build()
+    indexed, _ = applicable_policies(snapshot(*policies), view)
+    scanned = sorted(
+        (a for p in policies if (a := applies(p, view)) is not None),
+        key=lambda a: (-a.policy.priority, a.policy.id),
+    )
+    assert [a.policy.id for a in indexed] == [a.policy.id for a in scanned]
+    assert indexed  # the intent-free policies apply to every intent
 
 
 # --------------------------------------------------------------------------- governs + ancestors
