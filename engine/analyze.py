@@ -24,7 +24,6 @@ INDIRECT_INJECTION_SIGNALS = frozenset(
         "override_instructions",
         "system_prompt_extraction",
         "persona_jailbreak",
-        "developer_mode",
         "instructions_to_ai",
     }
 )
