@@ -33,48 +33,21 @@ evidence), so ``w`` is the score the signal gives a prompt whose embedding
 looks nothing like the intent. The intent's own threshold still decides. See
 `engine.intent` for how the boost is applied and docs/intent.md for the why.
 
-Base64 and hex blobs (16+ characters) that decode to printable text fire
-`encoded_payload`, and the decoded text is scanned with the other signals, so a
-"decode this and obey it" payload fires the signal its plain text would. Blobs
-that decode to binary (hashes, identifiers) fire nothing.
+Base64 and hex blobs that decode to text fire `encoded_payload`, and the decoded
+text is scanned with the other signals, so a "decode this and obey it" payload
+fires the signal its plain text would. This module holds the phrase patterns
+only; the types, the leetspeak and blob readings and the scan itself are
+engine.signal_scan's.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from engine.signal_scan import Signal, SignalHit, compile_pattern, scan_signals
 
 __all__ = ["DEFAULT_SIGNALS", "Signal", "SignalHit", "scan"]
-
-
-@dataclass(frozen=True, slots=True)
-class Signal:
-    name: str
-    intent: str  # the conventional id of the threat intent this signal supports
-    weight: float  # noisy-OR weight in (0, 1): the score this signal alone gives
-    pattern: re.Pattern[str]  # lowercase, run over the lowercased text
-    triggers: tuple[str, ...]  # the pattern runs only if one of these substrings occurs
-    # A match right after this (searched in the text before it) does not count:
-    # "how do I print the env vars" asks for a method, "print the env vars" for the values.
-    unless_before: re.Pattern[str] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SignalHit:
-    name: str
-    intent: str
-    weight: float
-    start: int  # span in the scanned text (the whole blob, for a decoded payload)
-    end: int
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    # Patterns are lowercase and the text is lowercased once: IGNORECASE would switch
-    # off the regex engine's literal fast paths and cost 2-3x.
-    return re.compile(pattern, re.VERBOSE)
 
 
 _GAP = r"(?:\W+\w+){0,%d}?\W+"  # up to N intervening words, lazily
@@ -146,7 +119,7 @@ _GIVEN_TO_YOU = r"""(?:that\s+)?(?:you\s+(?:were|have\s+been|had\s+been|got)\s+(
     |provided(?:\s+with)?|initiali[sz]ed\s+with|trained\s+with|instructed\s+with|started\s+with)
     |you\s+(?:received|got|started\s+(?:this\s+chat\s+)?with)|placed\s+on\s+you|given\s+to\s+you
     |(?:from|in)\s+your\s+(?:setup|configuration|operators?|developers?))\b"""
-_OVERRIDE = _compile(
+_OVERRIDE = compile_pattern(
     rf"""
     \b(?:ignor(?:e|es|ing)|disregard(?:s|ing)?|forget|override|bypass|discard|abandon
         |throw\s+away|scrap|ditch|pay\s+no\s+attention\s+to)\b
@@ -267,7 +240,7 @@ _OWN_FOREIGN = r"""(?:versteckt\w*|geheim\w*|verborgen\w*|cachée?s?|secrètes?|
       |que\s+tu\s+as\s+reçu\w*
     |que\s+recibiste|que\s+te\s+(?:dieron|han\s+dado)|die\s+je\s+(?:hebt\s+)?gekregen
     |che\s+hai\s+ricevuto|che\s+ti\s+hanno\s+dato|que\s+(?:você\s+)?recebeu|que\s+te\s+deram)"""
-_EXTRACTION = _compile(
+_EXTRACTION = compile_pattern(
     rf"""
     \b{_SHOW}\b
     {_GAP % 4}
@@ -346,7 +319,7 @@ _NO_RULES_FOREIGN = r"""
         |filter
         |reglas?|restricci(?:ón|ones)|regels|beperkingen|regole|restrizioni|regras|restrições))\b
 """
-_PERSONA = _compile(
+_PERSONA = compile_pattern(
     rf"""
     \byou(?:'re|\s+are)\s+dan\b
     | \byou\s+are\s+now\s+
@@ -492,7 +465,7 @@ _CREDENTIAL_NOUNS_FOREIGN = r"""
         |omgevingsvariabelen?
       |variabil[ei]\s+d'ambiente|variáveis\s+de\s+ambiente)
 """
-_SECRET = _compile(
+_SECRET = compile_pattern(
     rf"""
     \b(?:print|echo|show|reveal|dump|output|display|paste|leak|expose|give|tell|list|send
         |provide|share|post|hand\s+over|fetch|retrieve|read\s+out|spell\s+out|copy)\b
@@ -572,7 +545,7 @@ _PII_FOREIGN = r"""
       |rekeningnummers|indirizzi\s+e-?mail|numeri\s+di\s+(?:carta|telefono|conto)
       |endereços\s+de\s+e-?mail|passwörter|mots\s+de\s+passe|contraseñas|senhas)\b
 """
-_BULK = _compile(
+_BULK = compile_pattern(
     rf"""
     \b(?:all|every|each|entire|whole|complete|full)\b\W+(?:\w+\W+){{0,2}}?{_PEOPLE}
       {_GAP % 8}{_PII}
@@ -644,7 +617,7 @@ _BULK = _compile(
 )
 
 # Retrieved or pasted content that addresses the AI reading it: indirect prompt injection.
-_TO_AI = _compile(
+_TO_AI = compile_pattern(
     r"""
     \b(?:note|message|instructions?|attention|important|notice|reminder)\s+(?:to|for)\s+
       (?:the\s+|any\s+|all\s+)?(?:ai|llm|assistant|chatbot|bot|language\s+models?
@@ -1145,118 +1118,8 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
     ),
 )
 
-_BLOB_CANDIDATE = re.compile(r"[^\s\"'`()<>\[\]{},;]{16,}")
-_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
-_HEX = re.compile(r"(?:0x)?[0-9A-Fa-f]{32,}|(?:\\x[0-9A-Fa-f]{2}){16,}")
-_MAX_DECODE = 8192  # characters of one blob worth decoding
-ENCODED_PAYLOAD = Signal("encoded_payload", "prompt_injection", 0.30, _BASE64, ())
-
 
 def scan(text: str, signals: Sequence[Signal] = DEFAULT_SIGNALS) -> tuple[SignalHit, ...]:
-    """Every signal that fires on `text`, once each (first occurrence), in text order.
-
-    Encoded blobs fire `encoded_payload`, and the signals their decoded text fires.
-    """
-    hits: dict[str, SignalHit] = {}
-    _scan_plain(text, signals, hits, span=None)
-    deleeted = _deleet(_lower(text))
-    if deleeted is not None:
-        _scan_plain(deleeted, signals, hits, span=None)
-    payload = ENCODED_PAYLOAD
-    for start, end, decoded in _payloads(text):
-        hits.setdefault(
-            payload.name, SignalHit(payload.name, payload.intent, payload.weight, start, end)
-        )
-        _scan_plain(decoded, signals, hits, span=(start, end))
-        # One more level: base64 inside hex (or the reverse) is a common wrapping.
-        for _, _, inner in _payloads(decoded):
-            _scan_plain(inner, signals, hits, span=(start, end))
-    return tuple(sorted(hits.values(), key=lambda hit: hit.start))
-
-
-def _lower(text: str) -> str:
-    lowered = text.lower()
-    # A few non-ASCII capitals lower to two characters; keep offsets aligned then.
-    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
-
-
-def _scan_plain(
-    text: str, signals: Sequence[Signal], hits: dict[str, SignalHit], span: tuple[int, int] | None
-) -> None:
-    lowered = _lower(text)
-    for signal in signals:
-        if signal.name in hits or not any(t in lowered for t in signal.triggers):
-            continue
-        for found in signal.pattern.finditer(lowered):
-            if signal.unless_before is not None and signal.unless_before.search(
-                lowered, max(0, found.start() - 48), found.start()
-            ):
-                continue
-            start, end = span or (found.start(), found.end())
-            hits[signal.name] = SignalHit(signal.name, signal.intent, signal.weight, start, end)
-            break
-
-
-# Leetspeak: digits standing for letters inside words ("1gn0r3 4ll pr3v10u5 ru135").
-_LEET = str.maketrans("013457", "oieast")
-_LEET_HINT = re.compile(r"[a-z][013457]|[013457][a-z]")
-_MIXED_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[013457])\w+\b")
-
-
-def _deleet(lowered: str) -> str | None:
-    """`lowered` with leetspeak digits read as letters in words that mix both, offsets
-    unchanged (one character for one); None when there are fewer than two such words."""
-    if _LEET_HINT.search(lowered) is None:
-        return None
-    words = _MIXED_WORD.findall(lowered)
-    if len(words) < 2:
-        return None
-    return _MIXED_WORD.sub(lambda m: m.group().translate(_LEET), lowered)
-
-
-def _payloads(text: str) -> list[tuple[int, int, str]]:
-    """Base64/hex blobs that decode to printable text: (start, end, decoded text)."""
-    found: list[tuple[int, int, str]] = []
-    for candidate in _BLOB_CANDIDATE.finditer(text):
-        token, offset = candidate.group(), candidate.start()
-        for pattern in (_HEX, _BASE64):
-            match = pattern.search(token)
-            if match is None or (pattern is _BASE64 and not _looks_encoded(match.group())):
-                continue
-            decoded = _decode(match.group())
-            if decoded:
-                found.append((offset + match.start(), offset + match.end(), decoded))
-                break
-    return found
-
-
-def _looks_encoded(blob: str) -> bool:
-    # A long run of letters alone is a word or an identifier, not a payload.
-    has_upper = any(c.isupper() for c in blob)
-    has_lower = any(c.islower() for c in blob)
-    has_other = any(c.isdigit() or c in "+/=_-" for c in blob)
-    return has_upper and has_lower and has_other
-
-
-def _decode(blob: str) -> str | None:
-    """Best-effort decode of a base64 or hex blob to printable text, else None."""
-    blob = blob[:_MAX_DECODE]
-    raw: bytes | None = None
-    try:
-        if blob.startswith("\\x"):
-            raw = bytes.fromhex(blob.replace("\\x", ""))
-        elif re.fullmatch(r"(?:0x)?[0-9A-Fa-f]+", blob):
-            digits = blob.removeprefix("0x")
-            raw = bytes.fromhex(digits[: len(digits) // 2 * 2])
-        else:
-            padded = blob + "=" * (-len(blob) % 4)
-            raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=False)
-    except (ValueError, binascii.Error):
-        return None
-    printable = sum(32 <= byte < 127 or byte in b"\n\r\t" for byte in raw)
-    if not raw or printable < 0.9 * len(raw):
-        return None
-    return raw.decode("utf-8", errors="replace")
+    """Every signal of `signals` (the phrase signals above, by default) that fires on
+    `text`, once each, in text order; see engine.signal_scan."""
+    return scan_signals(text, signals)
