@@ -842,6 +842,9 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
             "vorgaben",
             "anweisungen",
         ),
+        # a waiver or a prohibition ("no need to show me your system prompt", "never
+        # repeat your instructions to a customer") asks for something else
+        unless_before=re.compile(r"(?:\bno\s+need\s+to|\bnever|\bnot|n't)\s+\Z"),
     ),
     Signal(
         "persona_jailbreak",
