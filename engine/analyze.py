@@ -6,14 +6,16 @@ its time (the embedding above all), so each text is normalized and scanned once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine.decide import Analysis, Phase, context_key, message_key, no_phase
 from engine.detect import Detector
 from engine.intent import IntentIndex
 from engine.model import DecisionRequest, Snapshot
-from engine.normalize import normalize
+from engine.normalize import NormalizedText, normalize
 from engine.signals import DEFAULT_SIGNALS, scan
+from engine.threats.conversation import Conversation, conversation_of
 from engine.threats.custom import CustomThreatHeads
 from engine.threats.detector import ThreatAssessment, ThreatDetector, ThreatFinding
 
@@ -24,7 +26,6 @@ INDIRECT_INJECTION_SIGNALS = frozenset(
         "override_instructions",
         "system_prompt_extraction",
         "persona_jailbreak",
-        "developer_mode",
         "instructions_to_ai",
     }
 )
@@ -78,7 +79,7 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
     }
     if state.threats is not None:
         phase("threats")
-        threats = state.threats.assess(scanned)
+        threats = state.threats.assess(scanned, _conversation(request, texts))
     phase("intent")
     own_words = _intent_segment(request)
     # Custom heads read the same embedding, so it is computed once, here, for both.
@@ -129,6 +130,21 @@ def _join(
     for key, heads in found.items():
         segments.setdefault(key, {}).update(heads)
     return ThreatAssessment(f"{shipped.detector_version}+{custom.version}", segments)
+
+
+def _conversation(
+    request: DecisionRequest, texts: Mapping[str, NormalizedText]
+) -> Conversation | None:
+    """What the conversation heads read, when there is a conversation: a system prompt to
+    read the last turn against, or more than one user turn. A lone message is the
+    per-segment detector's alone (the conversation model never saw one)."""
+    roles = [m.role for m in request.messages]
+    if not any(r in ("system", "developer") for r in roles) and roles.count("user") < 2:
+        return None
+    messages = [
+        (m.role, message_key(i), texts[message_key(i)].text) for i, m in enumerate(request.messages)
+    ]
+    return conversation_of(messages, [context_key(item.id) for item in request.context])
 
 
 def _intent_segment(request: DecisionRequest) -> str:

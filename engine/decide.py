@@ -73,6 +73,7 @@ from engine.policy import (
 from engine.redact import Choice, redact
 from engine.review import DEFAULT_REVIEW_TTL_S
 from engine.route import RouteNeeds, estimate_tokens, plan_route
+from engine.threats.conversation import CONVERSATION_SEGMENT
 from engine.threats.detector import ThreatAssessment, ThreatFinding
 from engine.tools import judge_tools
 
@@ -145,7 +146,12 @@ def decide(
     withheld: list[Withholding] = []
     candidates: dict[str, ItemFacts] = {}
     threats = analysis.threats
-    message_keys = [message_key(i) for i, m in enumerate(request.messages) if m.role != "system"]
+    # The caller's own segments, and the conversation heads (they read those against the
+    # system prompt): what a threat policy judges the request by.
+    message_keys = [
+        *(message_key(i) for i, m in enumerate(request.messages) if m.role != "system"),
+        CONVERSATION_SEGMENT,
+    ]
     # Context items whose text tries to instruct the model, as the detection settings treat them.
     instruction_action = snapshot.detection.context_instructions
     instructed: list[Reason] = []

@@ -70,7 +70,8 @@ from engine.european import reads_as_english
 from engine.lexical import CharNgramIndex
 from engine.model import UNKNOWN_INTENT, IntentCategory, IntentSpec, Snapshot
 from engine.scripts import Script, dominant_script, minilm_reads
-from engine.signals import DEFAULT_SIGNALS, Signal, SignalHit, scan
+from engine.signal_scan import Signal, SignalHit
+from engine.signals import DEFAULT_SIGNALS, scan
 
 __all__ = [
     "BUSINESS_MARGIN",

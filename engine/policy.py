@@ -39,6 +39,7 @@ from engine.model import (
     ThreatCondition,
 )
 from engine.serving import BalanceRule, CacheRule, combine_cache, first_balance
+from engine.threats.conversation import CONVERSATION_SEGMENT, CONVERSATION_VIEW_PREFIX
 from engine.threats.custom import CUSTOM_VIEW
 from engine.threats.detector import ThreatFinding
 
@@ -180,6 +181,14 @@ def threat_detail(policy: PolicySpec, view: RequestView) -> str:
             f"threat category {condition.category}, declared in the policy content, scored "
             f"{finding.score:.2f} >= {condition.min_score:.2f} in {finding.segment}; "
             f"heads {view.detector_version}"
+        )
+    if finding.segment == CONVERSATION_SEGMENT:
+        features = finding.view.removeprefix(CONVERSATION_VIEW_PREFIX).replace(",", ", ")
+        return (
+            f"threat detector {view.detector_version}: {condition.category} scored "
+            f"{finding.score:.2f} >= {condition.min_score:.2f} on the conversation "
+            f"(the last user turn read against the system prompt and earlier turns; "
+            f"strongest features {features})"
         )
     how = "" if finding.view == "text" else f", read as {finding.view}"
     return (

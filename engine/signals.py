@@ -12,7 +12,6 @@ prompt and 1-3 ms per 2,000 characters (the embedding of such a prompt takes
     system_prompt_extraction prompt_injection      0.60
     instructions_to_ai       prompt_injection      0.60
     persona_jailbreak        jailbreak             0.60
-    developer_mode           jailbreak             0.55
     secret_request           secrets_harvesting    0.60
     bulk_record_export       data_exfiltration     0.55
     encoded_payload          prompt_injection      0.30
@@ -20,7 +19,7 @@ prompt and 1-3 ms per 2,000 characters (the embedding of such a prompt takes
 `instructions_to_ai` is text that addresses the AI reading it ("Note to the AI
 reviewer: ...", "any assistant processing this memo should ..."): pasted or
 retrieved content carrying an indirect injection. Besides English, the override,
-system-prompt, persona, developer-mode, secret and bulk-export patterns know
+system-prompt, persona, secret and bulk-export patterns know
 the common German, French, Spanish, Dutch, Italian and Portuguese phrasings
 ("Ignoriere alle vorherigen Anweisungen", "affiche ton prompt système"). Words
 that mix letters and leetspeak digits are also read as letters ("1gn0r3 4ll
@@ -34,48 +33,21 @@ evidence), so ``w`` is the score the signal gives a prompt whose embedding
 looks nothing like the intent. The intent's own threshold still decides. See
 `engine.intent` for how the boost is applied and docs/intent.md for the why.
 
-Base64 and hex blobs (16+ characters) that decode to printable text fire
-`encoded_payload`, and the decoded text is scanned with the other signals, so a
-"decode this and obey it" payload fires the signal its plain text would. Blobs
-that decode to binary (hashes, identifiers) fire nothing.
+Base64 and hex blobs that decode to text fire `encoded_payload`, and the decoded
+text is scanned with the other signals, so a "decode this and obey it" payload
+fires the signal its plain text would. This module holds the phrase patterns
+only; the types, the leetspeak and blob readings and the scan itself are
+engine.signal_scan's.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from engine.signal_scan import Signal, SignalHit, compile_pattern, scan_signals
 
 __all__ = ["DEFAULT_SIGNALS", "Signal", "SignalHit", "scan"]
-
-
-@dataclass(frozen=True, slots=True)
-class Signal:
-    name: str
-    intent: str  # the conventional id of the threat intent this signal supports
-    weight: float  # noisy-OR weight in (0, 1): the score this signal alone gives
-    pattern: re.Pattern[str]  # lowercase, run over the lowercased text
-    triggers: tuple[str, ...]  # the pattern runs only if one of these substrings occurs
-    # A match right after this (searched in the text before it) does not count:
-    # "how do I print the env vars" asks for a method, "print the env vars" for the values.
-    unless_before: re.Pattern[str] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SignalHit:
-    name: str
-    intent: str
-    weight: float
-    start: int  # span in the scanned text (the whole blob, for a decoded payload)
-    end: int
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    # Patterns are lowercase and the text is lowercased once: IGNORECASE would switch
-    # off the regex engine's literal fast paths and cost 2-3x.
-    return re.compile(pattern, re.VERBOSE)
 
 
 _GAP = r"(?:\W+\w+){0,%d}?\W+"  # up to N intervening words, lazily
@@ -147,7 +119,7 @@ _GIVEN_TO_YOU = r"""(?:that\s+)?(?:you\s+(?:were|have\s+been|had\s+been|got)\s+(
     |provided(?:\s+with)?|initiali[sz]ed\s+with|trained\s+with|instructed\s+with|started\s+with)
     |you\s+(?:received|got|started\s+(?:this\s+chat\s+)?with)|placed\s+on\s+you|given\s+to\s+you
     |(?:from|in)\s+your\s+(?:setup|configuration|operators?|developers?))\b"""
-_OVERRIDE = _compile(
+_OVERRIDE = compile_pattern(
     rf"""
     \b(?:ignor(?:e|es|ing)|disregard(?:s|ing)?|forget|override|bypass|discard|abandon
         |throw\s+away|scrap|ditch|pay\s+no\s+attention\s+to)\b
@@ -268,7 +240,7 @@ _OWN_FOREIGN = r"""(?:versteckt\w*|geheim\w*|verborgen\w*|cachée?s?|secrètes?|
       |que\s+tu\s+as\s+reçu\w*
     |que\s+recibiste|que\s+te\s+(?:dieron|han\s+dado)|die\s+je\s+(?:hebt\s+)?gekregen
     |che\s+hai\s+ricevuto|che\s+ti\s+hanno\s+dato|que\s+(?:você\s+)?recebeu|que\s+te\s+deram)"""
-_EXTRACTION = _compile(
+_EXTRACTION = compile_pattern(
     rf"""
     \b{_SHOW}\b
     {_GAP % 4}
@@ -347,7 +319,7 @@ _NO_RULES_FOREIGN = r"""
         |filter
         |reglas?|restricci(?:ón|ones)|regels|beperkingen|regole|restrizioni|regras|restrições))\b
 """
-_PERSONA = _compile(
+_PERSONA = compile_pattern(
     rf"""
     \byou(?:'re|\s+are)\s+dan\b
     | \byou\s+are\s+now\s+
@@ -467,21 +439,6 @@ _PERSONA = _compile(
     """
 )
 
-_DEV_MODE = _compile(
-    r"""
-    \b(?:developer|god|jailbreak|unrestricted|unfiltered|evil|dan|opposite|chaos|villain
-      |no-?limits?|no-?rules?|uncensored|amoral)\s+(?:\w+\s+)?mode\b
-    # a device's, browser's or app's developer mode is a setting, not a persona
-    (?!\W+(?:\w+\W+){0,2}?(?:on|in|for|of)\W+(?:\w+\W+){0,2}?(?:android|chrome|windows|ios|iphone
-      |ipad
-      |macos|edge|firefox|safari|browsers?|extensions?|phones?|devices?|xcode|vs\s?code
-      |visual\s+studio|apps?|application|portal|console|laptop|settings|menu|screen)\b)
-    (?!\W+(?:toggle|switch|setting|settings|option|options|flag|menu|button)\b)
-    | \b(?:entwicklermodus|mode\s+(?:de\s+)?développeur|modo\s+(?:de\s+)?desarrollador
-        |ontwikkelaarsmodus|modalità\s+sviluppatore|modo\s+(?:de\s+)?desenvolvedor)\b
-    """
-)
-
 _CREDENTIAL_NOUNS = r"""
     (?:env(?:ironment)?\s+var(?:iable)?s?|api[\s_-]?keys?|secret[\s_-]?keys?
       |access[\s_-]?(?:keys?|tokens?)|auth(?:entication)?\s+tokens?|bearer\s+tokens?
@@ -508,7 +465,7 @@ _CREDENTIAL_NOUNS_FOREIGN = r"""
         |omgevingsvariabelen?
       |variabil[ei]\s+d'ambiente|variáveis\s+de\s+ambiente)
 """
-_SECRET = _compile(
+_SECRET = compile_pattern(
     rf"""
     \b(?:print|echo|show|reveal|dump|output|display|paste|leak|expose|give|tell|list|send
         |provide|share|post|hand\s+over|fetch|retrieve|read\s+out|spell\s+out|copy)\b
@@ -588,7 +545,7 @@ _PII_FOREIGN = r"""
       |rekeningnummers|indirizzi\s+e-?mail|numeri\s+di\s+(?:carta|telefono|conto)
       |endereços\s+de\s+e-?mail|passwörter|mots\s+de\s+passe|contraseñas|senhas)\b
 """
-_BULK = _compile(
+_BULK = compile_pattern(
     rf"""
     \b(?:all|every|each|entire|whole|complete|full)\b\W+(?:\w+\W+){{0,2}}?{_PEOPLE}
       {_GAP % 8}{_PII}
@@ -659,172 +616,8 @@ _BULK = _compile(
     """
 )
 
-# Asking for help with fraud, in the perpetrator's voice: first person ("how do I ...",
-# "help me ...") or an imperative, with an evasion or a fraud instrument. Investigators
-# ask about fraud in the third person ("how do fraudsters get around velocity limits, so
-# we can tune our rules?"); that is fraud_investigation's business, not a signal.
-_ASKER = r"""(?:\b(?:i|me|my|myself|i'm|i've)\b|\bhow\s+to\b
-    |\b(?:best|easiest|safest|quickest|cheapest|smartest)\s+way\s+to\b)"""
-_EVASION = r"""(?:without\s+(?:the\s+|my\s+|your\s+|any\s+|their\s+)?(?:\w+\s+){0,2}?(?:noticing
-  |detecting|knowing
-      |suspecting|catching|finding\s+out|realising|realizing|flagging|reporting|spotting|tracing)
-    |without\s+(?:getting|being|me\s+being)\s+(?:caught|detected|flagged|noticed|traced|reported
-      |found\s+out
-      |tracked)
-    |without\s+(?:triggering|setting\s+off|raising|tripping|alerting)\s+(?:\w+\s+){0,3}?(?:alerts?
-      |alarms?
-      |flags?|suspicion|checks?|monitoring|red\s+flags|fraud\s+team|compliance|the\s+bank)
-    |so\s+(?:that\s+)?(?:the\s+bank|banks|it|they|nobody|no\s+one|compliance|the\s+regulator
-      |the\s+authorities
-      |the\s+police|anyone)\s+(?:does\s+not|doesn't|won't|will\s+not|can't|cannot|never|wouldn't
-        |don't|do\s+not)
-      \s+(?:\w+\s+)?(?:notice|report|detect|flag|trace|find\s+out|see|catch|file)
-    |(?:stays?|keep\s+(?:it|them|(?:the\s+|my\s+|our\s+)?\w+)|remain|fly|slip|sneak)\s+(?:just\s+)?
-      (?:under|below|beneath|off|past)\s+
-      (?:the\s+|your\s+|their\s+)?(?:\w+\s+){0,2}?(?:radar|threshold|limits?|alerts?|monitoring
-        |checks|reporting)
-    |(?:avoid|evade|dodge|get\s+around|get\s+past|bypass|beat|circumvent|fool|trick|defeat
-      |slip\s+past
-      |sneak\s+past|not\s+trigger)\s+(?:the\s+|your\s+|their\s+|any\s+|a\s+)?(?:\w+\s+){0,2}?
-      (?:aml|anti-money|fraud|kyc|know-your-customer|transaction|reporting|monitoring|detection
-        |compliance
-        |3-?d\s+secure|3ds|sca|verification|identity|sanctions)\b)"""
-_FRAUD_OBJECT = r"""(?:(?:use|cash\s+out|withdraw|spend|test|buy|sell|max\s+out|monetis\w+
-  |monetiz\w+|shop\s+with
-      |pay\s+with)\b[^.?!]{0,40}?\b(?:stolen|skimmed|cloned|hacked|leaked|someone\s+else's
-        |other\s+people's)\s+
-      (?:\w+\s+)?(?:cards?|card\s+numbers|credit\s+cards?|debit\s+cards?|cvvs?|credentials
-        |identit(?:y|ies)
-        |accounts?|data|details)
-    |sell\s+(?:\w+\s+)?(?:fake|counterfeit|stolen|knock-?off)\s+(?:goods|products|items|cards
-      |card\s+numbers|data)
-    |(?:recruit|hire|find|use|set\s+up|build|run|organi[sz]e|manage
-      |get)\b[^.?!]{0,30}?\b(?:money\s+)?mules?\b
-    |(?:move|send|route|pass|funnel|wash|channel|layer)\w*\b[^.?!]{0,40}?\b(?:through|via|using
-      |across)\b
-      [^.?!]{0,30}?\b(?:mules?|mule\s+accounts|straw\s?m[ae]n|several\s+accounts|multiple\s+accounts
-        |shell\s+compan\w+|front\s+compan\w+)
-    |(?:receive|launder|move|forward)\w*\s+(?:the\s+)?(?:stolen|dirty|illicit|criminal|fraud)\s+
-      (?:funds|money|cash|proceeds)
-    |launder\w*
-    |(?:clone|skim|duplicate)\s+(?:a\s+|the\s+|someone's\s+|their\s+
-      |people's\s+)?(?:\w+\s+){0,2}?(?:cards?|chips?
-      |magnetic\s+strip\w*|contactless|card\s+data)
-    |(?:open|apply|take\s+out|get)\w*\s+(?:\w+\s+){0,4}?(?:in\s+(?:someone|somebody
-      |another\s+person|other\s+people)
-      (?:\s+else)?'s\s+name|using\s+(?:someone|somebody
-        |another\s+person)(?:\s+else)?'s\s+(?:identity|id|documents
-        |details|name))
-    |(?:port|move|transfer|swap)\w*\s+(?:\w+\s+){0,3}?(?:phone\s+)?number\s+(?:\w+\s+){0,2}?(?:to
-      |onto)\s+
-      (?:my|a\s+new)\s+sim
-    |take\s+over\s+(?:someone's|somebody's|a\s+customer's|their|his|her|the\s+victim's)\s+
-      (?:online\s+banking|bank\s+account|account)
-    |(?:change|alter|edit|swap|replace)\w*\s+(?:\w+\s+){0,2}?(?:bank|account|payment
-      |iban)\s+details\s+
-      (?:on|in)\s+(?:\w+\s+){0,3}?invoice)"""
-_FRAUD = _compile(
-    rf"""
-    {_ASKER}[^.?!]{{0,80}}?{_EVASION}
-    | {_ASKER}[^.?!]{{0,60}}?\b{_FRAUD_OBJECT}
-    # the instruments: lures, impersonation, forged papers
-    | \b(?:write|draft|create|compose|generate|design|build|make|craft|set\s+up)\s+(?:me\s+)?
-      (?:a\s+|an\s+|the\s+|some\s+)?(?:(?!simulat\w*|mock|test|training|sample|example
-        |awareness)\w+\s+){{0,2}}?
-      (?:phishing|smishing|vishing|scam|spoof(?:ed)?|fraudulent)\s+
-      (?!(?:awareness|simulation|training|test|exercise|quiz|examples?|detection|report\w*
-        |warning)\b)
-      (?:\w+\s+)?(?:emails?|e-mails?|sms|texts?|messages?|pages?|sites?|websites?|landing\s+pages?
-        |login\s+pages?|calls?|scripts?|letters?|campaigns?|kits?)\b
-    | \b(?:write|draft|create|compose|craft|generate|send)\s+(?:me\s+)?(?:a\s+|an\s+|the\s+)?
-      (?:(?!repl\w*|respon\w*|answer\w*|warn\w*|summar\w*|report\w*|analy\w*|about)\w+\s+){{0,3}}?
-      (?:email|e-mail|sms|text|message|letter|script|page|website|invoice|post|voicemail)\s+
-      (?:that\s+|which\s+)?(?:pretend\w*|pos(?:es|ing)\s+as|impersonat\w*|looks?\s+like\s+(?:it\s+)?
-        (?:comes?|came|is)\s+from|appears?\s+to\s+(?:come|be)\s+from|purport\w*|spoof\w*)
-    | \b(?:make|create|forge|produce|generate|write|draft|design|get|buy|obtain|print
-      |fabricate)\s+(?:me\s+)?
-      (?:(?!detect\w*|spot\w*|identif\w*|recogni[sz]\w*)\w+\s+){{0,3}}?
-      (?:fake|forged|counterfeit|falsified|false|fraudulent|bogus|phony|phoney
-        |fabricated)\s+(?:\w+\s+)?
-      (?:passports?|ids?|id\s+cards?|identity\s+(?:cards?|documents?|papers)|documents?|papers
-        |payslips?
-        |pay\s+slips?|salary\s+slips?|bank\s+statements?|statements?|invoices?|utility\s+bills?
-        |driving\s+licen[cs]es?|receipts?|websites?|login\s+pages?|identit(?:y|ies)|references?)\b
-    | \b(?:forge|falsify|counterfeit|fabricate)\s+(?:a\s+|an\s+|the\s+|my\s+|his\s+|her\s+
-      |their\s+|some\s+)?
-      (?:\w+\s+)?(?:signatures?|payslips?|documents?|statements?|passports?|ids?|invoices?
-        |cheques?|checks?
-        |contracts?)\b
-    | {_ASKER}[^.?!]{{0,60}}?\bwith\s+(?:a\s+)?(?:fake|forged|false|falsified|counterfeit|stolen)\s+
-      (?:documents|papers|ids?|identit(?:y|ies)|passports?|id\s+cards?)\b
-    | \b(?:make|create|write|draft|generate|produce|edit|change|alter|modify
-      |fake)\b(?:\W+\w+){{0,6}}?\W+
-      (?:payslip|pay\s+slip|bank\s+statement|salary\s+slip)s?\s+(?:that\s+)?(?:shows?|showing
-        |with)\s+
-      (?:a\s+)?(?:higher|bigger|larger|inflated|fake|false)\s+(?:salary|income|balance|earnings)
-    | \b(?:victims?|someone|people|pensioners?|an?\s+(?:elderly|old|older)\s+\w+)\b[^.?!]{{0,30}}?
-      \b(?:read|give|share|tell|hand|reveal|disclose|type|enter|read\s+out)\s+(?:me\s+)?(?:out\s+)?
-      (?:their|the|his|her)\s+(?:\w+\s+)?(?:one-time|otp|passcode|pin|code|password|card\s+details
-        |login)
-    | \bto\s+(?:transfer|move|wire|send)\s+(?:all\s+)?(?:their|his|her)\s+(?:savings|money|pension
-      |funds)\s+
-      to\s+(?:my|a\s+["'“‘]?safe|an?\s+["'“‘]?secure)
-    | \b(?:dirty|illicit|criminal|black|stolen)\s+(?:money|cash|funds|proceeds)\s+(?:look|appear
-      |seem)\s+
-      (?:like\s+)?(?:clean|legit\w*|legal|profit|revenue|income|earnings)
-    | \bso\s+(?:that\s+)?(?:the\s+|our\s+|my\s+)?(?:\w+\s+){{0,2}}?(?:pays?|transfers?|wires?)\s+
-      (?:\w+\s+){{0,2}}?(?:to\s+me|into\s+my|my\s+account)\b
-    # other languages: evasion idioms, forged papers, laundering, lures
-    | \bohne\s+dass\s+(?:die|meine|eine|der|das|jemand)?\s*(?:\w+\s+)?(?:es\s+|etwas\s+)?(?:merkt
-      |bemerkt|meldet
-        |mitbekommt|auffällt|entdeckt|eine\s+meldung\s+macht)
-    | \bohne\s+auf(?:zu)?fallen\b
-    | \b(?:wie\s+kann\s+ich|ich)\b[^.?!]{{0,60}}?(?:geld\s+(?:zu\s+)?wasch\w*|geldwäsche
-      |strohm[äa]nn\w*
-        |gefälscht\w*|falsche[nrs]?\s+(?:ausweis|papiere|dokumente|lohn))
-    | \bsans\s+que\s+(?:la\s+banque|personne|on|quiconque|les\s+\w+)\s+(?:ne\s+)?(?:le\s+|s'en\s+
-      |me\s+)?
-      (?:remarque|aperçoive|rende\s+compte|détecte|signale|voie|découvre)
-    | \bsans\s+(?:me\s+faire|être)\s+(?:repérer|repéré|prendre|pris|détecter|détecté|attraper
-      |attrapé)
-    | \b(?:je|j'|me|moi|mon|ma|comment)\b[^.?!]{{0,60}}?(?:blanchi\w*|(?:faux
-      |fausses?)\s+(?:\w+\s+)?
-        (?:papiers|pièces?\s+d'identité|documents?|fiches?\s+de\s+paie|relevés?|factures?
-          |passeports?
-          |cartes?\s+d'identité))
-    | \bsin\s+que\s+(?:el\s+banco|nadie|la\s+policía|hacienda)\s+(?:lo\s+|se\s+|me\s+)?(?:detecte
-      |note|descubra
-        |dé\s+cuenta|entere|pille)
-    | \bsin\s+ser\s+(?:detectad[oa]|descubiert[oa]|pillad[oa])
-    | \b(?:cómo|como|puedo|yo|mi)\b[^.?!]{{0,60}}?(?:lavar\s+(?:el\s+|mi\s+)?dinero|blanquear
-        |(?:documentos?|papeles|identidad|pasaporte|nóminas?|extractos?|facturas?)\s+fals[oa]s
-          |tarjeta\s+robada)
-    | \b(?:escribe|escríbeme|redacta|crea|créame|hazme|écris|écrivez|rédige|crée|schreib\w*
-      |erstell\w*
-        |schrijf|maak|scrivi|crea|fammi|escreva|crie)\b(?:\W+\w+){{0,4}}?\W+(?:phishing|smishing
-        |hameçonnage|betrugs\w*)
-    | \bzonder\s+dat\s+(?:de\s+bank|iemand|de\s+politie|ze|hij|zij)\s+(?:het\s+|er\s+)?(?:\w+\s+)?
-      (?:merkt|doorheeft|ziet|ontdekt|opmerkt)
-    | \b(?:ik|mijn|hoe)\b[^.?!]{{0,60}}?(?:geldezels?|witwassen|(?:valse|vervalste|nep)\s*
-        (?:loonstrook|documenten|identiteit|paspoort|facturen?|bankafschrift\w*))
-    | \bsenza\s+che\s+(?:la\s+banca|nessuno|la\s+polizia)\s+(?:se\s+ne\s+|lo\s+|mi\s+)?(?:accorga
-      |noti|scopra
-        |segnali)
-    | \bsenza\s+(?:essere|farmi)\s+(?:scoprire|scoperto|beccare|beccato|notare|notato)
-    | \b(?:come|posso|io|mio|mia)\b[^.?!]{{0,60}}?(?:riciclare\s+(?:il\s+|del\s+)?(?:denaro|soldi)
-        |muli\s+di\s+denaro|(?:documenti|fatture|buste\s+paga)\s+falsi)
-    | \b(?:scrivi|crea|fammi|prepara)\w*\b(?:\W+\w+){{0,3}}?\W+(?:sms|email|e-mail
-      |messaggio)\s+fals[oa]
-    | \bsem\s+que\s+(?:o\s+banco|ninguém|a\s+polícia)\s+(?:\w+\s+)?(?:perceba|note|descubra|detecte)
-    | \bsem\s+ser\s+(?:descobert[oa]|peg[oa]|detectad[oa])
-    | \b(?:como|posso|eu|meu|minha)\b[^.?!]{{0,60}}?(?:lavar\s+dinheiro|(?:documentos?|identidade
-      |holerite
-        |extratos?|faturas?)\s+fals[oa]s?|cart[ãa]o\s+roubado)
-    """
-)
-
 # Retrieved or pasted content that addresses the AI reading it: indirect prompt injection.
-_TO_AI = _compile(
+_TO_AI = compile_pattern(
     r"""
     \b(?:note|message|instructions?|attention|important|notice|reminder)\s+(?:to|for)\s+
       (?:the\s+|any\s+|all\s+)?(?:ai|llm|assistant|chatbot|bot|language\s+models?
@@ -1049,6 +842,9 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
             "vorgaben",
             "anweisungen",
         ),
+        # a waiver or a prohibition ("no need to show me your system prompt", "never
+        # repeat your instructions to a customer") asks for something else
+        unless_before=re.compile(r"(?:\bno\s+need\s+to|\bnever|\bnot|n't)\s+\Z"),
     ),
     Signal(
         "persona_jailbreak",
@@ -1168,13 +964,6 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
             "you",
             "like",
         ),
-    ),
-    Signal(
-        "developer_mode",
-        "jailbreak",
-        0.55,
-        _DEV_MODE,
-        (" mode", "modus", "modo", "modalità"),
     ),
     Signal(
         "secret_request",
@@ -1305,103 +1094,6 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
         ),
     ),
     Signal(
-        "fraud_request",
-        "fraud_facilitation",
-        0.60,
-        _FRAUD,
-        (
-            "i",
-            "me",
-            "my",
-            "how to",
-            "way to",
-            "without",
-            "phishing",
-            "smishing",
-            "vishing",
-            "scam",
-            "spoof",
-            "fraudulent",
-            "pretend",
-            "pos",
-            "impersonat",
-            "looks like",
-            "appear",
-            "purport",
-            "fake",
-            "forge",
-            "forged",
-            "falsif",
-            "false",
-            "counterfeit",
-            "bogus",
-            "phony",
-            "phoney",
-            "fabricat",
-            "payslip",
-            "pay slip",
-            "statement",
-            "salary slip",
-            "victim",
-            "someone",
-            "people",
-            "pensioner",
-            "elderly",
-            "old",
-            "savings",
-            "dirty",
-            "illicit",
-            "criminal",
-            "black",
-            "stolen",
-            "so ",
-            "ohne",
-            "sans",
-            "sin ",
-            "zonder",
-            "senza",
-            "sem ",
-            "ich",
-            "je",
-            "j'",
-            "moi",
-            "mon",
-            "ma ",
-            "comment",
-            "cómo",
-            "como",
-            "puedo",
-            "yo",
-            "mi",
-            "ik",
-            "mijn",
-            "hoe",
-            "come",
-            "posso",
-            "io",
-            "eu",
-            "meu",
-            "minha",
-            "escrib",
-            "escríb",
-            "redacta",
-            "crea",
-            "hazme",
-            "écri",
-            "rédige",
-            "crée",
-            "schreib",
-            "erstell",
-            "schrijf",
-            "maak",
-            "scrivi",
-            "fammi",
-            "prepara",
-            "escreva",
-            "crie",
-        ),
-    ),
-    Signal(
         "instructions_to_ai",
         "prompt_injection",
         0.60,
@@ -1429,118 +1121,8 @@ DEFAULT_SIGNALS: tuple[Signal, ...] = (
     ),
 )
 
-_BLOB_CANDIDATE = re.compile(r"[^\s\"'`()<>\[\]{},;]{16,}")
-_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
-_HEX = re.compile(r"(?:0x)?[0-9A-Fa-f]{32,}|(?:\\x[0-9A-Fa-f]{2}){16,}")
-_MAX_DECODE = 8192  # characters of one blob worth decoding
-ENCODED_PAYLOAD = Signal("encoded_payload", "prompt_injection", 0.30, _BASE64, ())
-
 
 def scan(text: str, signals: Sequence[Signal] = DEFAULT_SIGNALS) -> tuple[SignalHit, ...]:
-    """Every signal that fires on `text`, once each (first occurrence), in text order.
-
-    Encoded blobs fire `encoded_payload`, and the signals their decoded text fires.
-    """
-    hits: dict[str, SignalHit] = {}
-    _scan_plain(text, signals, hits, span=None)
-    deleeted = _deleet(_lower(text))
-    if deleeted is not None:
-        _scan_plain(deleeted, signals, hits, span=None)
-    payload = ENCODED_PAYLOAD
-    for start, end, decoded in _payloads(text):
-        hits.setdefault(
-            payload.name, SignalHit(payload.name, payload.intent, payload.weight, start, end)
-        )
-        _scan_plain(decoded, signals, hits, span=(start, end))
-        # One more level: base64 inside hex (or the reverse) is a common wrapping.
-        for _, _, inner in _payloads(decoded):
-            _scan_plain(inner, signals, hits, span=(start, end))
-    return tuple(sorted(hits.values(), key=lambda hit: hit.start))
-
-
-def _lower(text: str) -> str:
-    lowered = text.lower()
-    # A few non-ASCII capitals lower to two characters; keep offsets aligned then.
-    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
-
-
-def _scan_plain(
-    text: str, signals: Sequence[Signal], hits: dict[str, SignalHit], span: tuple[int, int] | None
-) -> None:
-    lowered = _lower(text)
-    for signal in signals:
-        if signal.name in hits or not any(t in lowered for t in signal.triggers):
-            continue
-        for found in signal.pattern.finditer(lowered):
-            if signal.unless_before is not None and signal.unless_before.search(
-                lowered, max(0, found.start() - 48), found.start()
-            ):
-                continue
-            start, end = span or (found.start(), found.end())
-            hits[signal.name] = SignalHit(signal.name, signal.intent, signal.weight, start, end)
-            break
-
-
-# Leetspeak: digits standing for letters inside words ("1gn0r3 4ll pr3v10u5 ru135").
-_LEET = str.maketrans("013457", "oieast")
-_LEET_HINT = re.compile(r"[a-z][013457]|[013457][a-z]")
-_MIXED_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[013457])\w+\b")
-
-
-def _deleet(lowered: str) -> str | None:
-    """`lowered` with leetspeak digits read as letters in words that mix both, offsets
-    unchanged (one character for one); None when there are fewer than two such words."""
-    if _LEET_HINT.search(lowered) is None:
-        return None
-    words = _MIXED_WORD.findall(lowered)
-    if len(words) < 2:
-        return None
-    return _MIXED_WORD.sub(lambda m: m.group().translate(_LEET), lowered)
-
-
-def _payloads(text: str) -> list[tuple[int, int, str]]:
-    """Base64/hex blobs that decode to printable text: (start, end, decoded text)."""
-    found: list[tuple[int, int, str]] = []
-    for candidate in _BLOB_CANDIDATE.finditer(text):
-        token, offset = candidate.group(), candidate.start()
-        for pattern in (_HEX, _BASE64):
-            match = pattern.search(token)
-            if match is None or (pattern is _BASE64 and not _looks_encoded(match.group())):
-                continue
-            decoded = _decode(match.group())
-            if decoded:
-                found.append((offset + match.start(), offset + match.end(), decoded))
-                break
-    return found
-
-
-def _looks_encoded(blob: str) -> bool:
-    # A long run of letters alone is a word or an identifier, not a payload.
-    has_upper = any(c.isupper() for c in blob)
-    has_lower = any(c.islower() for c in blob)
-    has_other = any(c.isdigit() or c in "+/=_-" for c in blob)
-    return has_upper and has_lower and has_other
-
-
-def _decode(blob: str) -> str | None:
-    """Best-effort decode of a base64 or hex blob to printable text, else None."""
-    blob = blob[:_MAX_DECODE]
-    raw: bytes | None = None
-    try:
-        if blob.startswith("\\x"):
-            raw = bytes.fromhex(blob.replace("\\x", ""))
-        elif re.fullmatch(r"(?:0x)?[0-9A-Fa-f]+", blob):
-            digits = blob.removeprefix("0x")
-            raw = bytes.fromhex(digits[: len(digits) // 2 * 2])
-        else:
-            padded = blob + "=" * (-len(blob) % 4)
-            raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=False)
-    except (ValueError, binascii.Error):
-        return None
-    printable = sum(32 <= byte < 127 or byte in b"\n\r\t" for byte in raw)
-    if not raw or printable < 0.9 * len(raw):
-        return None
-    return raw.decode("utf-8", errors="replace")
+    """Every signal of `signals` (the phrase signals above, by default) that fires on
+    `text`, once each, in text order; see engine.signal_scan."""
+    return scan_signals(text, signals)

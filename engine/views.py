@@ -60,7 +60,7 @@ from engine.english import BIGRAM_WEIGHTS
 from engine.normalize import apply_edits, homoglyph_letters, homoglyph_skeleton
 from engine.text_view import TextView, identity_view, split_words
 
-__all__ = ["TextView", "text_views"]
+__all__ = ["TextView", "read_leet", "text_views"]
 
 
 def text_views(text: str, *, max_views: int = 6) -> tuple[TextView, ...]:
@@ -173,7 +173,7 @@ def _separator_views(text: str, words: list[str]) -> Iterator[TextView]:
     for name, name_edits in edits.items():
         if name_edits:
             view = _edited_view(name, text, name_edits)
-            deleeted = _deleet(view.text)
+            deleeted = read_leet(view.text)
             if deleeted != view.text:
                 view = TextView(f"{name}+leet", deleeted, view.starts, view.ends)
             yield view
@@ -229,12 +229,12 @@ _MAX_LEET_TOKEN = 20  # longer tokens are keys, identifiers or blobs, not disgui
 
 
 def _leet_views(text: str, words: list[str]) -> Iterator[TextView]:
-    deleeted = _deleet(text)
+    deleeted = read_leet(text)
     if deleeted != text:
         yield identity_view("leet", deleeted)
 
 
-def _deleet(text: str) -> str:
+def read_leet(text: str) -> str:
     """`text` with leet words read as letters, one character for one.
 
     A word with a leet run between letters ("p4ssw0rd", "1gn0r3") is read as
@@ -342,7 +342,7 @@ def _joined_views(text: str, words: list[str]) -> Iterator[TextView]:
     if marked >= 3 and marked >= _JOINED_SHARE * len(tokens):
         edits = [(m.start(), m.end(), "") for m in _INNER_MARK.finditer(text)]
         view = _edited_view("joined", text, edits)
-        deleeted = _deleet(view.text)
+        deleeted = read_leet(view.text)
         if deleeted != view.text:
             view = TextView("joined+leet", deleeted, view.starts, view.ends)
         yield view

@@ -73,11 +73,14 @@ class FixedIntent:
 
 @dataclass(frozen=True, slots=True)
 class _PinnedThreats:
-    """Stands in for `ThreatDetector`: the core path only calls `assess(segments)`."""
+    """Stands in for `ThreatDetector`: the core path only calls `assess(segments, ...)`;
+    a case pins conversation heads under the segment key `conversation`."""
 
     pinned: Mapping[str, Mapping[str, float]]
 
-    def assess(self, segments: Mapping[str, object]) -> ThreatAssessment:
+    def assess(
+        self, segments: Mapping[str, object], conversation: object = None
+    ) -> ThreatAssessment:
         found = {
             key: {h: ThreatFinding(h, s, key, "text", 0, 0) for h, s in scores.items()}
             for key, scores in self.pinned.items()

@@ -11,7 +11,7 @@ from typing import Any
 
 from engine.errors import InvalidPolicyData, Problem
 from engine.model import ANY_PURPOSE, UNKNOWN_INTENT
-from engine.threats.categories import THREAT_HEADS
+from engine.threats.categories import POLICY_HEADS
 from loaders.bundle import Bundle
 from loaders.tenancy import tenancy_problems
 
@@ -113,8 +113,8 @@ def _dangling(bundle: Bundle) -> Iterator[Problem]:
     known = {section: bundle.ids(section) for section in _SINGULAR}
     known["intents"] = known["intents"] | {UNKNOWN_INTENT}
     known["purposes"] = known["purposes"] | {ANY_PURPOSE}
-    # The shipped detector's heads need no declaration; a bundle's own categories do.
-    known["threat_categories"] = known["threat_categories"] | set(THREAT_HEADS)
+    # The shipped models' heads need no declaration; a bundle's own categories do.
+    known["threat_categories"] = known["threat_categories"] | set(POLICY_HEADS)
     for section, refs in REFERENCES.items():
         for item in bundle.sections[section]:
             data = item.model_dump()

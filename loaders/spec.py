@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from engine.model import LABEL_ACTIONS, UNKNOWN_INTENT, Effect, IntentCategory, Level
-from engine.threats.categories import THREAT_HEADS
+from engine.threats.categories import POLICY_HEADS
 from engine.threats.custom import MIN_POSITIVES
 from loaders.detection_spec import Detection
 from loaders.drift_spec import Drift
@@ -434,8 +434,8 @@ class ThreatCategory(_Spec):
     @field_validator("id")
     @classmethod
     def _not_a_detector_head(cls, value: str) -> str:
-        if value in THREAT_HEADS:
-            raise ValueError(f"'{value}' is a head of the shipped detector; pick another id")
+        if value in POLICY_HEADS:
+            raise ValueError(f"'{value}' is a head of a shipped threat model; pick another id")
         return value
 
     @field_validator("positives", "negatives")
@@ -457,7 +457,7 @@ class ThreatThreshold(_Spec):
     """The threat detector's head for `category` scored at least `min_score` (0-1]."""
 
     category: Id = Field(
-        description=f"One of the detector's heads ({', '.join(THREAT_HEADS)}) or the id of "
+        description=f"One of the detector's heads ({', '.join(POLICY_HEADS)}) or the id of "
         "a threat category declared under `threat_categories`."
     )
     min_score: float = Field(

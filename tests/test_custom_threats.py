@@ -34,7 +34,7 @@ from engine.model import (
     Principal,
     Snapshot,
 )
-from engine.threats.categories import THREAT_HEADS
+from engine.threats.categories import POLICY_HEADS
 from engine.threats.custom import MIN_CV_RECALL, ThreatCategoryFitter
 from engine.threats.detector import ThreatDetector
 from graph import store
@@ -156,7 +156,7 @@ def test_when_a_policy_names_a_declared_category_or_a_detector_head_then_it_load
     assert scopes == [CATEGORY]
     enterprise = read_bundle(ROOT / "examples" / "enterprise").document()
     assert {t.category for p in enterprise.policies for t in p.applies_to.threats} <= set(
-        THREAT_HEADS
+        POLICY_HEADS
     )
     assert enterprise.threat_categories == []
 
@@ -183,7 +183,7 @@ def test_when_a_category_takes_the_id_of_a_detector_head_then_it_is_refused(
     problems = refusal(path).problems
 
     assert [p.path for p in problems] == ["threat_categories[0].id"]
-    assert "head of the shipped detector" in problems[0].message
+    assert "head of a shipped threat model" in problems[0].message
 
 
 # ---------------------------------------------------------------- fitting

@@ -37,6 +37,7 @@ from engine.model import (
 )
 from engine.normalize import normalize
 from engine.threats.categories import ANY_ATTACK, THREAT_HEADS
+from engine.threats.conversation import CONVERSATION_SEGMENT, ConversationModel
 from engine.threats.detector import ThreatAssessment, ThreatDetector, ThreatFinding
 from engine.threats.features import ngrams
 from engine.threats.model import DEFAULT_ARTIFACT, ThreatModel
@@ -345,4 +346,9 @@ def test_when_the_system_prompt_quotes_an_attack_then_only_the_callers_words_are
     state = EngineState(snapshot(), Detector([]), cast(IntentIndex, Unknown()), threats=shipped)
     assessment = analyze(request, state).threats
     assert assessment is not None
-    assert set(assessment.segments) == {"messages[1]", "context:doc-1"}
+    # The system prompt is no segment; the conversation heads read it beside the last
+    # turn, and an ordinary question against it is no attack.
+    assert set(assessment.segments) == {"messages[1]", "context:doc-1", CONVERSATION_SEGMENT}
+    limits = ConversationModel.load().meta["operating_point"]["thresholds"]
+    conversation = assessment.segments[CONVERSATION_SEGMENT]
+    assert all(f.score < limits[h] for h, f in conversation.items()), conversation

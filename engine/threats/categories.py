@@ -16,4 +16,17 @@ THREAT_CATEGORIES = (
     "secrets_harvesting",  # keys, tokens, passwords and credentials
 )
 
+# Heads of the conversation model (engine.threats.conversation): they read the last user
+# turn against the system prompt and the earlier turns, not one segment on its own.
+CONVERSATION_HEADS = (
+    "conversation_attack",  # any of the four below
+    "conversation_extraction",  # asks for the system prompt or a value it guards
+    "conversation_forcing",  # asks for a fixed phrase, above all one the system prompt reserves
+    "conversation_conflict",  # a context item or earlier turn instructs against the system prompt
+    "conversation_buildup",  # an attack split across the recent user turns
+)
+
 THREAT_HEADS = (ANY_ATTACK, *THREAT_CATEGORIES)
+
+# What a policy's `applies_to.threats` may name besides the snapshot's own categories.
+POLICY_HEADS = (*THREAT_HEADS, *CONVERSATION_HEADS)

@@ -17,11 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from engine.normalize import NormalizedText
+from engine.normalize import NormalizedText, normalize
 from engine.threats.model import DEFAULT_ARTIFACT, ThreatModel
 from engine.threats.spelling import respelled_view
 from engine.views import TextView, text_views
+
+if TYPE_CHECKING:  # conversation.py builds on ThreatFinding, defined here
+    from engine.threats.conversation import Conversation, ConversationModel
 
 __all__ = ["ThreatAssessment", "ThreatDetector", "ThreatFinding", "ViewFn", "default_views"]
 
@@ -65,21 +69,47 @@ def default_views(text: str) -> Sequence[TextView]:
 class ThreatDetector:
     """The model plus the views it scans; immutable, shared between requests."""
 
-    def __init__(self, model: ThreatModel, views: ViewFn = default_views) -> None:
+    def __init__(
+        self,
+        model: ThreatModel,
+        views: ViewFn = default_views,
+        conversation: ConversationModel | None = None,
+    ) -> None:
         self.model = model
-        self.version = model.version
+        self.conversation = conversation
+        # Both models' versions: a decision's provenance says which pair scored it.
+        self.version = (
+            model.version if conversation is None else f"{model.version}+{conversation.version}"
+        )
         self._views = views
 
     @classmethod
     def shipped(cls) -> ThreatDetector:
-        """The model shipped in the package, scanning every view engine.views offers."""
-        return cls(ThreatModel.load(DEFAULT_ARTIFACT))
+        """The models shipped in the package (per segment, and the conversation's),
+        scanning every view engine.views offers."""
+        from engine.threats.conversation import ConversationModel
 
-    def assess(self, segments: Mapping[str, NormalizedText]) -> ThreatAssessment:
-        return ThreatAssessment(
-            self.version,
-            {key: self.assess_text(key, text) for key, text in segments.items() if text.text},
-        )
+        return cls(ThreatModel.load(DEFAULT_ARTIFACT), conversation=ConversationModel.load())
+
+    def assess(
+        self,
+        segments: Mapping[str, NormalizedText],
+        conversation: Conversation | None = None,
+    ) -> ThreatAssessment:
+        """Every segment's heads; and, given the request's conversation and a conversation
+        model, the conversation heads under engine.threats.conversation's segment key."""
+        found = {key: self.assess_text(key, text) for key, text in segments.items() if text.text}
+        if self.conversation is not None and conversation is not None:
+            from engine.threats.conversation import CONVERSATION_SEGMENT, conversation_features
+
+            scores = {key: {h: f.score for h, f in heads.items()} for key, heads in found.items()}
+            values = conversation_features(conversation, scores, self._scores_of)
+            found[CONVERSATION_SEGMENT] = self.conversation.score(values)
+        return ThreatAssessment(self.version, found)
+
+    def _scores_of(self, text: str) -> dict[str, float]:
+        """Head -> score for a text that is no segment of its own (the joined user turns)."""
+        return {h: f.score for h, f in self.assess_text("conversation", normalize(text)).items()}
 
     def assess_text(self, key: str, normalized: NormalizedText) -> dict[str, ThreatFinding]:
         best: dict[str, ThreatFinding] = {}

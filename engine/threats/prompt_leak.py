@@ -50,7 +50,10 @@ __all__ = [
     "SECRET",
     "GuardedDetector",
     "LeakGuard",
+    "code_like_tokens",
     "guarded",
+    "quoted_spans",
+    "word_units",
 ]
 
 ECHO = "SYSTEM_PROMPT_ECHO"
@@ -185,6 +188,22 @@ def guarded(
         return detector
     guard = LeakGuard.from_texts(system, caller)
     return GuardedDetector(detector, guard) if guard else detector
+
+
+def code_like_tokens(text: str) -> list[tuple[str, int]]:
+    """The code-like tokens of `text` (what the guard treats as secrets), with offsets;
+    engine.threats.conversation reads the system prompt with the same eyes."""
+    return [(m.group(), m.start()) for m in _TOKEN.finditer(text) if _code_like(m.group())]
+
+
+def quoted_spans(text: str) -> list[tuple[str, int]]:
+    """The quoted phrases of `text`, without their quote marks, with offsets."""
+    return [(m.group()[1:-1], m.start() + 1) for m in _QUOTED.finditer(text)]
+
+
+def word_units(text: str) -> list[str]:
+    """Words, and single characters of the scripts written without spaces."""
+    return _UNIT.findall(text)
 
 
 # --------------------------------------------------------------------------- helpers
