@@ -56,3 +56,10 @@ def write_through_writer(
         assert not writer.behind, "the writer fell behind: a write failed"
     finally:
         writer.close()
+
+
+def comparable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of audit query (b) with their lists as sets: the order within models, via,
+    labels and samples is the order the decisions were read in, which the query leaves open."""
+    lists = ("models", "via", "labels", "sample_decisions")
+    return [{k: (set(v) if k in lists else v) for k, v in r.items()} for r in rows]
