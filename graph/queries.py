@@ -731,7 +731,8 @@ CALL (item, item_id, exposed, until) {
     AND (e.at < until OR x.id > $after.decision
          OR (x.id = $after.decision AND exposed > $after.exposed))
   RETURN x
-  ORDER BY e.at DESC, x.id
+  // in the index's own order (both its keys), so the seek stops after a page
+  ORDER BY e.item_id DESC, e.at DESC, x.id
   LIMIT $limit
 }
 OPTIONAL MATCH (x)-[primary:ROUTED_TO {rank: 0}]->(m:Model)
@@ -784,11 +785,16 @@ CALL (family) {
     MATCH (item)-[:PART_OF]->(holder)
     RETURN item
   }
-  MATCH (x:Decision)-[:EXPOSED]->(item)
+  MATCH (x)-[:EXPOSED]->(item)
   WITH DISTINCT x, family
   WHERE x.outcome IN ['allow', 'allow_with_redactions']
     AND NOT any(id IN coalesce(x.labels, []) WHERE id IN family)
-    AND NOT EXISTS { MATCH (x)-[:REDACTED]->(r:SensitivityLabel) WHERE r.id IN family }
+  // after the property tests, which settle almost every decision without its edges
+  CALL (x, family) {
+    WITH x WHERE NOT EXISTS { MATCH (x)-[:REDACTED]->(r:SensitivityLabel) WHERE r.id IN family }
+    RETURN x AS unrecorded
+  }
+  WITH unrecorded AS x
   CALL (x) {
     MATCH (x)-[:ROUTED_TO {rank: 0}]->(m:Model)
     RETURN m, 'primary route' AS how
