@@ -1,5 +1,5 @@
-"""`govroute audit export|verify|head`: thin shells over lifecycle.audit_export and
-lifecycle.audit_verify (the admin API calls the same functions).
+"""`govroute audit export|verify|head|backfill`: thin shells over lifecycle.audit_export,
+lifecycle.audit_verify and graph.audit_backfill (the admin API calls the first two).
 
 Exit codes: 0 done (verify: the chain is intact), 1 verify found tampering (export: some
 records were not decision records and were left out), 2 bad input
@@ -17,7 +17,9 @@ import typer
 
 from api.settings import Settings
 from engine.errors import GovroutError, GraphUnavailable
+from graph.audit_backfill import PAGE, BackfillProgress, backfill
 from graph.connection import GraphClient
+from graph.schema import apply_schema
 from lifecycle.audit_export import ExportFormat, export_decisions, parse_time
 from lifecycle.audit_verify import chain_head, verify_chain
 
@@ -119,3 +121,24 @@ def audit_head() -> None:
     finally:
         client.close()
     typer.echo(head.text() if head else "chain head: none (no decision chained yet)")
+
+
+@audit_app.command("backfill")
+def audit_backfill(
+    page: Annotated[int, typer.Option("--page", min=1, help="Decisions per transaction")] = PAGE,
+) -> None:
+    """Bring decisions written by an earlier build to the audit shape (EXPOSED index
+    properties, label-receipt tallies): batched, idempotent, resumable; progress on stderr."""
+    client = _connect()
+
+    def report(p: BackfillProgress) -> None:
+        typer.echo(f"read {p.read:,} of {p.total:,}, backfilled {p.backfilled:,}", err=True)
+
+    try:
+        apply_schema(client)  # the index and the tallies' constraint the backfill writes for
+        done = backfill(client, page=page, on_progress=report)
+    except GovroutError as exc:
+        raise _stop(exc) from exc
+    finally:
+        client.close()
+    typer.echo(f"backfilled {done.backfilled:,} of {done.total:,} decisions", err=True)

@@ -117,12 +117,18 @@ def _threat_category(record: dict[str, Any]) -> str:
     return str(max(scored, key=lambda f: f["score"])["category"])
 
 
-def new_attempts(tx: Any, attempts: Sequence[dict[str, Any]]) -> Counter[Key]:
-    """What the attempts the transaction is about to create add to the aggregates."""
-    counts: Counter[Key] = Counter()
+def new_attempts(tx: Any, attempts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The attempts the transaction is about to create (those not in the graph yet), in
+    order, with what the aggregates here and the label-receipt tallies need of them."""
     if not attempts:
-        return counts
-    for row in tx.run(q.NEW_ATTEMPTS, rows=list(attempts)):
+        return []
+    return [dict(row) for row in tx.run(q.NEW_ATTEMPTS, rows=list(attempts))]
+
+
+def attempt_counts(new: Iterable[dict[str, Any]]) -> Counter[Key]:
+    """What new attempts (`new_attempts`) add to the aggregates."""
+    counts: Counter[Key] = Counter()
+    for row in new:
         hour = hour_of(row["created_at"])
         counts[(row["tenant_id"], hour, BucketKind.UPSTREAM, row["status"], "")] += 1
     return counts

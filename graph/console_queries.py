@@ -18,7 +18,12 @@ UNWIND $rows AS a
 MATCH (x:Decision {id: a.decision_id})
 MATCH (m:Model {id: a.model_id})
 WITH x, m, a WHERE NOT EXISTS { (x)-[:ATTEMPTED {attempt: a.attempt}]->(m) }
-RETURN a.status AS status, x.tenant_id AS tenant_id, toString(x.created_at) AS created_at
+RETURN a.status AS status, x.tenant_id AS tenant_id, toString(x.created_at) AS created_at,
+  // what the label-receipt tallies need of the call (graph/label_receipts.py)
+  x.id AS decision_id, a.model_id AS model_id, x.audit_shape AS audit_shape,
+  x.outcome AS outcome, x.labels AS labels, x.received_by AS received_by,
+  [(x)-[:REDACTED]->(l:SensitivityLabel) | l.id] AS redacted,
+  [(m)-[:OFFERED_BY]->(p:Provider) | p.id][0] AS provider
 """
 
 # Adds counts to buckets; rows are sorted by id so concurrent writers lock in one order.

@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.provenance import dumps
 from engine.threats.model import ANY_ATTACK
-from graph import console_buckets, queries, rollout_queries
+from graph import console_buckets, label_receipts, queries, rollout_queries
 from graph import provenance_queries as pq
 from graph.connection import GraphClient, records
 from graph.provenance_chain import extend_chain, new_chain_token
@@ -108,12 +108,23 @@ def write_provenance(
     def work(tx: Any) -> None:
         # Only what this transaction creates is chained and counted: a replay's records
         # that are already in the graph come back from WRITE_DECISIONS as nothing.
-        created: set[str] = set()
+        written: list[dict[str, Any]] = []
         if rows:
-            created = {r["id"] for r in tx.run(pq.WRITE_DECISIONS, rows=rows, token=token)}
+            written = [
+                dict(r)
+                for r in tx.run(
+                    pq.WRITE_DECISIONS,
+                    rows=rows,
+                    token=token,
+                    audit_shape=label_receipts.AUDIT_SHAPE,
+                )
+            ]
+        created = {r["id"] for r in written}
+        if rows:
             extend_chain(tx, {row["id"]: row["record"] for row in rows if row["id"] in created})
         fresh = [r for r in unique.values() if r["id"] in created]
-        attempted = console_buckets.new_attempts(tx, attempts)
+        new_attempts = console_buckets.new_attempts(tx, attempts)
+        attempted = console_buckets.attempt_counts(new_attempts)
         if attempts:
             tx.run(queries.WRITE_ATTEMPTS, rows=list(attempts)).consume()
         if restores:
@@ -121,6 +132,7 @@ def write_provenance(
         if shadows:
             tx.run(rollout_queries.WRITE_SHADOWS, rows=list(shadows)).consume()
         console_buckets.add_buckets(tx, fresh, attempted)
+        label_receipts.add_receipts(tx, label_receipts.fold_write(written, unique, new_attempts))
 
     client.write(work)
 

@@ -10,7 +10,10 @@ decision (bench/provenance_write.py measures it):
   constraint's index), and only a decision this statement creates gets its edges, with
   `CREATE`. A decision already in the graph was written whole by one earlier
   transaction, so a replay has nothing to add, and `MERGE` on each relationship (which
-  reads the node's relationships and locks both ends) was work for nothing.
+  reads the node's relationships and locks both ends) was work for nothing;
+- what the audit queries need to start small is written here too: `EXPOSED {at, item_id}`
+  for query (a)'s index, and the primary route's provider for the label-receipt tallies
+  of query (b) (graph/label_receipts.py), which the same transaction adds to.
 
 Parameters only, as everywhere.
 """
@@ -36,7 +39,7 @@ ON CREATE SET x.created_at = datetime(d.created_at), x.outcome = d.outcome,
   x.detector_version = d.detector_version,
   x.threat_score = d.threat_score, x.threat_category = d.threat_category,
   x.rollout_role = d.rollout_role, x.rollout_candidate = d.rollout_candidate,
-  x.chain_token = $token
+  x.audit_shape = $audit_shape, x.chain_token = $token
 WITH x, d WHERE x.chain_token = $token
 REMOVE x.chain_token
 WITH x, d
@@ -63,7 +66,8 @@ CALL (x, d) {
   OPTIONAL MATCH (n)-[:PART_OF]->(:DataSource)-[:BELONGS_TO]->(via:Tenant)
   WITH x, d, n, coalesce(own.id, via.id) AS owner
   WHERE owner IS NULL OR owner = d.tenant_id
-  CREATE (x)-[:EXPOSED]->(n)
+  // `at` and `item_id` serve the index that pages query (a) (docs/audit.md)
+  CREATE (x)-[:EXPOSED {at: x.created_at, item_id: n.id}]->(n)
 }
 CALL (x, d) {
   // An id of another tenant was an unknown id to the caller: no edge to that tenant's item.
@@ -92,5 +96,8 @@ CALL (x, d) {
   MATCH (m:Model {id: rj.model_id})
   CREATE (x)-[:REJECTED {reason: rj.reason}]->(m)
 }
-RETURN x.id AS id
+// the primary route's provider and model, for the label-receipt tallies
+RETURN x.id AS id,
+  [(x)-[:ROUTED_TO {rank: 0}]->(m:Model)-[:OFFERED_BY]->(p:Provider) | [p.id, m.id]][0]
+    AS primary
 """

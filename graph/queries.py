@@ -705,8 +705,145 @@ RETURN type(r) AS type, labels(a) AS a_labels, a.id AS a_id, labels(b) AS b_labe
 # only what provenance wrote (graph.provenance) plus the label hierarchy and the
 # Model -> Provider edges of the policy content.
 
-# (a) Every decision that exposed a data source, or a document PART_OF it, newest first.
+# (a) Decisions that exposed a data source, or a document PART_OF it, newest first: one
+# page of $limit rows after the cursor $after (null for the first page, else the last
+# row's {created_at, decision, exposed}). Each item's exposures are read from the
+# `exposed_item_at` index (EXPOSED {item_id, at}) newest first, so a page costs its
+# items' index seeks and $limit rows however many decisions exposed the source; ties on
+# created_at are broken by decision id, then by the exposed item.
 AUDIT_DECISIONS_EXPOSING_SOURCE: LiteralString = """
+MATCH (s:DataSource {id: $source})
+CALL (s) {
+  RETURN s AS item
+  UNION
+  MATCH (d:Document)-[:PART_OF]->(s)
+  RETURN d AS item
+}
+WITH item, item.id AS item_id, labels(item)[0] + ':' + item.id AS exposed,
+     // the cursor's time at offset Z as stored: a zone-named UTC time (what a driver
+     // sends back) would not compare equal to the stored one
+     CASE WHEN $after IS NULL THEN datetime('+999999999-12-31T23:59:59Z')
+          ELSE datetime({datetime: datetime($after.created_at), timezone: 'Z'}) END AS until
+CALL (item, item_id, exposed, until) {
+  MATCH (x:Decision)-[e:EXPOSED]->(t)
+  USING INDEX e:EXPOSED(item_id, at)
+  WHERE e.item_id = item_id AND e.at <= until AND t = item
+    AND (e.at < until OR x.id > $after.decision
+         OR (x.id = $after.decision AND exposed > $after.exposed))
+  RETURN x
+  // in the index's own order (both its keys), so the seek stops after a page
+  ORDER BY e.item_id DESC, e.at DESC, x.id
+  LIMIT $limit
+}
+OPTIONAL MATCH (x)-[primary:ROUTED_TO {rank: 0}]->(m:Model)
+RETURN x.id AS decision, x.created_at AS created_at, x.outcome AS outcome,
+       x.principal_id AS principal, x.tenant_id AS tenant, x.purpose AS purpose,
+       exposed, m.id AS model, x.policy_version AS policy_version
+ORDER BY created_at DESC, decision, exposed
+LIMIT $limit
+"""
+
+# (a), how many rows the whole list has: the EXPOSED degree of the source and of each of
+# its documents (Neo4j keeps degrees per type on dense nodes; no decision is read).
+AUDIT_DECISIONS_EXPOSING_SOURCE_COUNT: LiteralString = """
+MATCH (s:DataSource {id: $source})
+CALL (s) {
+  RETURN s AS item
+  UNION
+  MATCH (d:Document)-[:PART_OF]->(s)
+  RETURN d AS item
+}
+RETURN sum(COUNT { (item)<-[:EXPOSED]-() }) AS exposures, count(item) AS items
+"""
+
+# (b) Every provider that received data carrying a label or any of its sublabels.
+# "Received": the decision let the request through (allow, allow_with_redactions) and
+# the model was its primary route (ROUTED_TO rank 0), or the gateway actually sent it
+# there (ATTEMPTED, unless the circuit breaker skipped the call). "Carrying": the label
+# family is among the labels the engine recorded on the decision, a label it redacted
+# (masked or pseudonymized values still came from that data), or a label held today by
+# an exposed item or its data source (catches sources labelled after the fact).
+# The first two places are read from the label-receipt tallies the provenance write
+# keeps (graph/label_receipts.py: one per provider and label signature, each decision
+# in one tally per provider); the third from the items holding the family today, for
+# the decisions the tallies did not already count. AUDIT_PROVIDERS_RECEIVING_LABEL_BY_SCAN
+# below is the same definition read over every decision.
+AUDIT_PROVIDERS_RECEIVING_LABEL: LiteralString = """
+MATCH (:SensitivityLabel {id: $label})<-[:SUBLABEL_OF*0..]-(l:SensitivityLabel)
+WITH collect(DISTINCT l.id) AS family
+CALL (family) {
+  MATCH (t:LabelReceipt)
+  WHERE any(id IN t.labels WHERE id IN family) OR any(id IN t.redacted WHERE id IN family)
+  RETURN t.provider_id AS provider, t.decisions AS decisions, t.models AS models,
+         t.via AS via, [id IN t.labels WHERE id IN family] AS labels,
+         t.first_seen AS first_seen, t.last_seen AS last_seen, t.sample AS sample
+  UNION ALL
+  MATCH (h:SensitivityLabel)<-[:HAS_LABEL]-(holder) WHERE h.id IN family
+  CALL (holder) {
+    RETURN holder AS item
+    UNION
+    MATCH (item)-[:PART_OF]->(holder)
+    RETURN item
+  }
+  MATCH (x)-[:EXPOSED]->(item)
+  WITH DISTINCT x, family
+  WHERE x.outcome IN ['allow', 'allow_with_redactions']
+    AND NOT any(id IN coalesce(x.labels, []) WHERE id IN family)
+  // after the property tests, which settle almost every decision without its edges
+  CALL (x, family) {
+    WITH x WHERE NOT EXISTS { MATCH (x)-[:REDACTED]->(r:SensitivityLabel) WHERE r.id IN family }
+    RETURN x AS unrecorded
+  }
+  WITH unrecorded AS x
+  CALL (x) {
+    MATCH (x)-[:ROUTED_TO {rank: 0}]->(m:Model)
+    RETURN m, 'primary route' AS how
+    UNION
+    // a cache hit sent nothing: the provider got this data, if at all, under another decision
+    MATCH (x)-[a:ATTEMPTED]->(m:Model) WHERE NOT a.status IN ['skipped_open_circuit', 'cache_hit']
+    RETURN m, 'gateway call' AS how
+  }
+  MATCH (m)-[:OFFERED_BY]->(p:Provider)
+  WITH p, x, collect(DISTINCT m.id) AS models, collect(DISTINCT how) AS hows
+  RETURN p.id AS provider, count(x) AS decisions,
+         reduce(acc = [], ms IN collect(models) | acc + [m IN ms WHERE NOT m IN acc]) AS models,
+         reduce(acc = [], hs IN collect(hows) | acc + [h IN hs WHERE NOT h IN acc]) AS via,
+         [] AS labels, min(x.created_at) AS first_seen, max(x.created_at) AS last_seen,
+         collect(x.id)[..25] AS sample
+}
+WITH provider, sum(decisions) AS decisions, collect(models) AS models, collect(via) AS via,
+     collect(labels) AS labels, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+     collect(sample) AS samples
+MATCH (p:Provider {id: provider})
+RETURN p.id AS provider, p.name AS name, decisions,
+       reduce(acc = [], ms IN models | acc + [m IN ms WHERE NOT m IN acc]) AS models,
+       reduce(acc = [], hs IN via | acc + [h IN hs WHERE NOT h IN acc]) AS via,
+       reduce(acc = [], ls IN labels | acc + [l IN ls WHERE NOT l IN acc]) AS labels,
+       first_seen, last_seen,
+       reduce(acc = [], ss IN samples | acc + ss)[..25] AS sample_decisions
+ORDER BY decisions DESC, provider
+"""
+
+# (c) One decision explained: one row per provenance edge with its properties and, for
+# each APPLIED policy, the graph path the engine stored as its justification ('Kind:id'
+# nodes and the relationship types between them). The `graph` column makes Neo4j
+# Browser draw the Decision and its neighbours; the Decision node itself holds the rest
+# (created_at, labels, redacted_prompt, the whole record as JSON).
+AUDIT_EXPLAIN_DECISION: LiteralString = """
+MATCH (x:Decision {id: $decision_id})
+OPTIONAL MATCH graph = (x)-[r]->(n)
+RETURN x.id AS decision, x.outcome AS outcome, type(r) AS edge,
+       labels(n)[0] + ':' + n.id AS target, properties(r) AS properties,
+       CASE type(r) WHEN 'APPLIED' THEN r.path END AS justification, graph
+ORDER BY edge, target
+"""
+
+# The definitions of (a) and (b) read literally, over every decision that exposed the
+# source / every allowed decision: the reference the tests hold the queries above to, the
+# full unpaged list of (a) in one answer, and bench/provenance_write.py's "before". Both
+# grow with the decisions (at 1,000,000: see docs/audit.md).
+
+AUDIT_DECISIONS_EXPOSING_SOURCE_BY_SCAN: LiteralString = """
 MATCH (s:DataSource {id: $source})
 CALL (s) {
   MATCH (x:Decision)-[:EXPOSED]->(s)
@@ -723,14 +860,7 @@ RETURN x.id AS decision, x.created_at AS created_at, x.outcome AS outcome,
 ORDER BY created_at DESC, decision, exposed
 """
 
-# (b) Every provider that received data carrying a label or any of its sublabels.
-# "Received": the decision let the request through (allow, allow_with_redactions) and
-# the model was its primary route (ROUTED_TO rank 0), or the gateway actually sent it
-# there (ATTEMPTED, unless the circuit breaker skipped the call). "Carrying": the label
-# family is among the labels the engine recorded on the decision, a label it redacted
-# (masked or pseudonymized values still came from that data), or a label held today by
-# an exposed item or its data source (catches sources labelled after the fact).
-AUDIT_PROVIDERS_RECEIVING_LABEL: LiteralString = """
+AUDIT_PROVIDERS_RECEIVING_LABEL_BY_SCAN: LiteralString = """
 MATCH (:SensitivityLabel {id: $label})<-[:SUBLABEL_OF*0..]-(l:SensitivityLabel)
 WITH collect(DISTINCT l.id) AS family
 MATCH (x:Decision)
@@ -761,19 +891,6 @@ RETURN p.id AS provider, p.name AS name, count(x) AS decisions,
 ORDER BY decisions DESC, provider
 """
 
-# (c) One decision explained: one row per provenance edge with its properties and, for
-# each APPLIED policy, the graph path the engine stored as its justification ('Kind:id'
-# nodes and the relationship types between them). The `graph` column makes Neo4j
-# Browser draw the Decision and its neighbours; the Decision node itself holds the rest
-# (created_at, labels, redacted_prompt, the whole record as JSON).
-AUDIT_EXPLAIN_DECISION: LiteralString = """
-MATCH (x:Decision {id: $decision_id})
-OPTIONAL MATCH graph = (x)-[r]->(n)
-RETURN x.id AS decision, x.outcome AS outcome, type(r) AS edge,
-       labels(n)[0] + ':' + n.id AS target, properties(r) AS properties,
-       CASE type(r) WHEN 'APPLIED' THEN r.path END AS justification, graph
-ORDER BY edge, target
-"""
 
 for _walk in (
     _UPSTREAM_OF_X,

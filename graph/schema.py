@@ -52,6 +52,7 @@ NODE_LABELS: tuple[LiteralString, ...] = (
     "AdminAction",
     "Review",  # a reviewer's verdict on a held decision (api/review/)
     "DecisionBucket",  # hourly decision counts for the console (graph/console_buckets.py)
+    "LabelReceipt",  # decisions a provider received, per label signature (graph/label_receipts.py)
 )
 
 RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
@@ -91,7 +92,7 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     "REQUESTED_BY",  # -> Principal
     "MATCHED",  # -> Intent {score}
     "APPLIED",  # -> Policy {effect, sentence, path}
-    "EXPOSED",  # -> DataSource|Document
+    "EXPOSED",  # -> DataSource|Document {at, item_id}
     "WITHHELD",  # -> DataSource|Document {reason, code}
     "REDACTED",  # -> SensitivityLabel {count}
     "ROUTED_TO",  # -> Model {rank}
@@ -162,6 +163,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT review_id IF NOT EXISTS FOR (n:Review) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT decisionbucket_id IF NOT EXISTS "
     "FOR (n:DecisionBucket) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT labelreceipt_id IF NOT EXISTS FOR (n:LabelReceipt) REQUIRE n.id IS UNIQUE",
     # The provenance hash chain (graph/provenance_chain.py): one batch per seq, one head.
     "CREATE CONSTRAINT provenancebatch_seq IF NOT EXISTS "
     "FOR (n:ProvenanceBatch) REQUIRE n.seq IS UNIQUE",
@@ -193,6 +195,8 @@ INDEXES: tuple[LiteralString, ...] = (
     # the console (graph/console_queries.py): a window's buckets by kind and hour
     "CREATE INDEX decisionbucket_kind_start IF NOT EXISTS "
     "FOR (n:DecisionBucket) ON (n.kind, n.start)",
+    # audit query (a): one item's exposures, newest first, a page at a time (docs/audit.md)
+    "CREATE INDEX exposed_item_at IF NOT EXISTS FOR ()-[e:EXPOSED]-() ON (e.item_id, e.at)",
 )
 
 

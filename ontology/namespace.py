@@ -108,6 +108,7 @@ class GR(DefinedNamespace):
     AdminAction: URIRef
     Review: URIRef
     DecisionBucket: URIRef
+    LabelReceipt: URIRef
 
     # qualified relations: relationship properties as nodes (not node labels)
     QualifiedRelation: URIRef
@@ -118,6 +119,7 @@ class GR(DefinedNamespace):
     PolicyApplication: URIRef
     Withholding: URIRef
     Redaction: URIRef
+    Exposure: URIRef
     RouteChoice: URIRef
     Rejection: URIRef
     UpstreamAttempt: URIRef

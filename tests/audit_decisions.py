@@ -56,3 +56,19 @@ def write_through_writer(
         assert not writer.behind, "the writer fell behind: a write failed"
     finally:
         writer.close()
+
+
+def comparable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of audit query (b) with their lists as sets: the order within models, via,
+    labels and samples is the order the decisions were read in, which the query leaves open.
+    Past 25 decisions the sample is any 25 of them: only its size is compared then."""
+    lists = ("models", "via", "labels")
+    return [
+        {k: (set(v) if k in lists else v) for k, v in r.items()}
+        | {
+            "sample_decisions": set(r["sample_decisions"])
+            if r["decisions"] <= 25
+            else len(set(r["sample_decisions"]))
+        }
+        for r in rows
+    ]

@@ -24,6 +24,7 @@ from graph import queries
 from graph.connection import GraphClient, records
 from graph.settings import Neo4jSettings
 from loaders.policy_load import load_policy_path
+from tests.audit_decisions import comparable
 from tests.conftest import ENTERPRISE, ROOT, unhurried, wipe
 
 pytestmark = pytest.mark.neo4j
@@ -36,6 +37,7 @@ AUTH_LOG = "doc-pay-eu-auth-log-2025-10-14"  # PART_OF card-payments-eu (cardhol
 PCI_FAMILY = {"pci", "cardholder_data"}
 QUERIES = {
     "AUDIT_DECISIONS_EXPOSING_SOURCE": queries.AUDIT_DECISIONS_EXPOSING_SOURCE,
+    "AUDIT_DECISIONS_EXPOSING_SOURCE_COUNT": queries.AUDIT_DECISIONS_EXPOSING_SOURCE_COUNT,
     "AUDIT_PROVIDERS_RECEIVING_LABEL": queries.AUDIT_PROVIDERS_RECEIVING_LABEL,
     "AUDIT_EXPLAIN_DECISION": queries.AUDIT_EXPLAIN_DECISION,
 }
@@ -158,9 +160,7 @@ def test_when_a_source_is_audited_then_decisions_exposing_it_or_its_documents_ar
     assert [e["id"] for e in d["pci_source"]["exposures"]] == ["card-payments-eu"]
     assert d["pci_withheld"]["withholdings"][0]["code"] == "no_access"
 
-    rows = audit.graph.read(
-        records, queries.AUDIT_DECISIONS_EXPOSING_SOURCE, source="card-payments-eu"
-    )
+    rows = exposing(audit, "card-payments-eu")
     assert [(r["decision"], r["exposed"]) for r in rows] == [
         (d["pci_source"]["id"], "DataSource:card-payments-eu"),  # newest first
         (d["pci_document"]["id"], f"Document:{AUTH_LOG}"),
@@ -175,11 +175,50 @@ def test_when_a_source_is_audited_then_decisions_exposing_it_or_its_documents_ar
         assert row["outcome"] == d[name]["outcome"]
         assert row["policy_version"] == d[name]["policy_version"]
 
-    crm = audit.graph.read(records, queries.AUDIT_DECISIONS_EXPOSING_SOURCE, source="crm-eu")
+    crm = exposing(audit, "crm-eu")
     assert [(r["decision"], r["exposed"]) for r in crm] == [
         (d["crm_document"]["id"], "Document:doc-crm-eu-customer-5120")
     ]
-    assert not audit.graph.read(records, queries.AUDIT_DECISIONS_EXPOSING_SOURCE, source="nope")
+    assert not exposing(audit, "nope")
+    assert exposures_count(audit, "card-payments-eu") == 2
+    assert exposures_count(audit, "nope") == 0
+
+
+def exposing(
+    audit: Audit, source: str, *, limit: int = 100, after: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    return audit.graph.read(
+        records, queries.AUDIT_DECISIONS_EXPOSING_SOURCE, source=source, limit=limit, after=after
+    )
+
+
+def exposures_count(audit: Audit, source: str) -> int:
+    [row] = audit.graph.read(records, queries.AUDIT_DECISIONS_EXPOSING_SOURCE_COUNT, source=source)
+    return int(row["exposures"])
+
+
+def pages(audit: Audit, source: str, limit: int) -> list[dict[str, Any]]:
+    """The whole list, a page at a time, each page after the last row of the one before."""
+    rows: list[dict[str, Any]] = []
+    after: dict[str, Any] | None = None
+    while page := exposing(audit, source, limit=limit, after=after):
+        assert len(page) <= limit
+        rows += page
+        last = page[-1]
+        after = {k: last[k] for k in ("created_at", "decision")} | {"exposed": last["exposed"]}
+    return rows
+
+
+@pytest.mark.parametrize("limit", [1, 2, 100])
+def test_when_a_source_is_paged_then_the_pages_are_the_whole_list_in_order(
+    audit: Audit, limit: int
+) -> None:
+    for source in ("card-payments-eu", "crm-eu", "wiki"):
+        whole = audit.graph.read(
+            records, queries.AUDIT_DECISIONS_EXPOSING_SOURCE_BY_SCAN, source=source
+        )
+        assert pages(audit, source, limit) == whole
+        assert exposures_count(audit, source) == len(whole)
 
 
 # ---------------------------------------------------------------- (b) providers that received PCI
@@ -222,6 +261,15 @@ def test_when_pci_is_audited_then_exactly_the_providers_that_received_it_are_lis
     )
     assert {r["provider"] for r in card_rows} == set(expected)
     assert not audit.graph.read(records, queries.AUDIT_PROVIDERS_RECEIVING_LABEL, label="phi")
+
+
+@pytest.mark.parametrize("label", ["pci", "cardholder_data", "pii", "confidential", "phi"])
+def test_when_providers_are_read_from_the_tallies_then_they_answer_as_the_scan_does(
+    audit: Audit, label: str
+) -> None:
+    fast = audit.graph.read(records, queries.AUDIT_PROVIDERS_RECEIVING_LABEL, label=label)
+    scan = audit.graph.read(records, queries.AUDIT_PROVIDERS_RECEIVING_LABEL_BY_SCAN, label=label)
+    assert comparable(fast) == comparable(scan)
 
 
 # ---------------------------------------------------------------- (c) one decision explained
