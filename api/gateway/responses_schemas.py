@@ -30,7 +30,6 @@ NO_STORE = (
     "send the earlier turns as input items instead"
 )
 REFUSED = {
-    "max_tool_calls": "the chat path has no limit on tool calls to enforce it with",
     "include": "extra output (reasoning, search results, logprobs) would escape filtering",
     "top_logprobs": "log probabilities would show the unfiltered answer's tokens",
     "background": "govroute keeps no responses to poll for later",
@@ -146,6 +145,9 @@ class ResponsesRequest(_Strict):
     tools: Annotated[list[FunctionTool], Field(max_length=MAX_TOOLS)] | None = None
     tool_choice: ResponsesToolChoice | None = None
     parallel_tool_calls: bool | None = None
+    # At most this many function_call items in the response; the surplus is dropped
+    # (api/gateway/responses_api.py `limited`).
+    max_tool_calls: int | None = Field(default=None, ge=1)
     previous_response_id: None = None
     # consumed here, never forwarded
     metadata: dict[str, Any] | None = None

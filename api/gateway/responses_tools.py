@@ -117,7 +117,7 @@ def check_tools(data: dict[str, Any]) -> None:
     tools = data.get("tools")
     if isinstance(tools, list):
         refused = [
-            (index, describe(tool.get("type")))
+            (index, _kind(tool.get("type")))
             for index, tool in enumerate(tools)
             if isinstance(tool, dict) and tool.get("type") != "function"
         ]
@@ -136,6 +136,11 @@ def check_tools(data: dict[str, Any]) -> None:
             f"{PROVIDER_SIDE}; name a function, or say none, auto or required",
             field="tool_choice",
         )
+
+
+def _kind(value: Any) -> str:
+    """A tool's type as the 400 lists it: a string as it is, anything else described."""
+    return value if isinstance(value, str) else describe(value)
 
 
 def check_pairs(items: list[Any]) -> None:
