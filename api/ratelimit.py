@@ -128,8 +128,8 @@ def estimate_request_tokens(body: object) -> int:
     OpenAI chat completions (messages with string or text-part content, max_tokens or
     max_completion_tokens) alike, and the texts of the other formats: the Responses API's
     `instructions` and `input` (a string or message items), the embeddings' `input` and
-    the legacy completions' `prompt` (a string or a list of them); anything else counts
-    as no text.
+    the legacy completions' `prompt` (a string or a list of them), and tool parts in
+    each format (`_tool_chars`); anything else counts as no text.
     """
     if not isinstance(body, Mapping):
         return DEFAULT_OUTPUT_TOKENS
@@ -139,6 +139,7 @@ def estimate_request_tokens(body: object) -> int:
         chars += _text_chars(message.get("content"))
     for item in _dicts(body.get("context")):
         chars += _text_chars(item.get("text"))
+    chars += _tool_chars(body)
     output = DEFAULT_OUTPUT_TOKENS
     for name in _OUTPUT_FIELDS:
         value = body.get(name)
@@ -146,6 +147,41 @@ def estimate_request_tokens(body: object) -> int:
             output = value
             break
     return estimate_tokens(chars) + output
+
+
+def _tool_chars(body: Mapping[str, Any]) -> int:
+    """The texts of tool parts, which reach the provider as much as the messages do:
+    definitions (names, descriptions, schemas), the calls' arguments and the results, in
+    chat's, the Responses API's and Anthropic's shapes."""
+    chars = _strings(body.get("tools")) + _strings(body.get("tool_choice"))
+    for message in _dicts(body.get("messages")):
+        chars += _strings(message.get("tool_calls"))
+        for block in _dicts(message.get("content")):
+            if block.get("type") in ("tool_use", "tool_result"):
+                chars += _strings(block.get("input")) + _strings(block.get("content"))
+    for item in _dicts(body.get("input")):
+        kind = item.get("type")
+        if kind == "function_call":
+            chars += _strings(item.get("arguments"))
+        elif kind == "function_call_output":
+            chars += _strings(item.get("output"))
+    return chars
+
+
+def _strings(value: object) -> int:
+    """Characters of every string (and key) in a JSON value. Iterative: the body is not
+    validated yet and may be nested as deep as the JSON parser allowed."""
+    total, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, Mapping):
+            total += sum(len(k) for k in item if isinstance(k, str))
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return total
 
 
 def _dicts(value: object) -> list[Mapping[str, Any]]:

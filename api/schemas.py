@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, Literal
 
 from pydantic import (
@@ -19,12 +21,61 @@ from loaders.spec import Id, Purpose
 Role = Literal["system", "developer", "user", "assistant", "tool"]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def refuse_surrogates(value: str, where: str) -> str:
     """Lone surrogates survive JSON decoding but not UTF-8; say where, refuse early."""
-    for index, ch in enumerate(value):
-        if "\ud800" <= ch <= "\udfff":
-            raise ValueError(f"{where} holds an unpaired UTF-16 surrogate at character {index}")
+    found = _SURROGATE.search(value)
+    if found is not None:
+        at = found.start()
+        raise ValueError(f"{where} holds an unpaired UTF-16 surrogate at character {at}")
     return value
+
+
+def describe(value: Any) -> str:
+    """A raw JSON value as an error message may quote it: a short string's repr, a long
+    one's start, else its JSON type. Never repr() of a container: before validation it
+    may be nested deeper than repr() can recurse, or be megabytes long."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else f"{value[:40]!r}... ({len(value)} characters)"
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int | float):
+        text = repr(value)
+        return text if len(text) <= 40 else f"a number of {len(text)} digits"
+    return "an object" if isinstance(value, dict) else "an array"
+
+
+def surrogate_in(value: Any, where: str) -> tuple[str, str] | None:
+    """Where the first unpaired surrogate of a raw JSON value is (a string or a key), as
+    the caller wrote the path (``input[2].output[0].text``), and the 400's sentence; or
+    None. A format that is translated before its texts are checked calls this on its
+    own fields, so the 400 names the caller's field rather than the translation's.
+    Iterative: the value may be nested as deep as the JSON parser allowed."""
+    try:  # the usual case, no surrogate anywhere, at C speed; the walk only locates one
+        if not _SURROGATE.search(json.dumps(value, ensure_ascii=False)):
+            return None
+    except (RecursionError, TypeError, ValueError):
+        pass  # too deep to serialize: walk it
+    pending: list[tuple[str, Any]] = [(where, value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found is not None:
+                at = found.start()
+                return path, f"{path} holds an unpaired UTF-16 surrogate at character {at}"
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                name = str(key)
+                if _SURROGATE.search(name):
+                    return path, f"{path} has a key holding an unpaired UTF-16 surrogate"
+                shown = name if len(name) <= 40 else f"{name[:40]}..."
+                pending.append((f"{path}.{shown}", inner))
+        elif isinstance(item, list):
+            pending.extend((f"{path}[{i}]", inner) for i, inner in reversed(list(enumerate(item))))
+    return None
 
 
 class _In(BaseModel):

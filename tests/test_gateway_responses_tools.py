@@ -238,3 +238,82 @@ def test_when_response_tool_parts_are_refused_then_the_400_names_them(
     assert answer.status_code == 400, answer.text
     assert says in answer.json()["error"]["message"]
     assert gw.primary.received() == []
+
+
+GET_TICKET = {**LOOKUP, "name": "get_ticket", "description": "Read a support ticket."}
+FETCH = {**LOOKUP, "name": "fetch_document", "description": "Fetch a document by id."}
+ASK_THREE = (
+    f"Please use lookup_customer for {NAME}, use get_ticket for her ticket and "
+    "use fetch_document for the card policy."
+)
+
+
+def _three_calls(gw: Env, **options: Any) -> tuple[Any, dict[str, Any]]:
+    raw = gw.openai().responses.with_raw_response.create(
+        model="auto",
+        input=ASK_THREE,
+        tools=[LOOKUP, GET_TICKET, FETCH],  # type: ignore[list-item]
+        extra_headers=PURPOSE,
+        **options,
+    )
+    return raw.parse(), json.loads(raw.text)
+
+
+def test_when_max_tool_calls_caps_a_response_then_only_the_first_calls_come_back(
+    gw: Env,
+) -> None:
+    uncapped, _ = _three_calls(gw)
+    assert [c.name for c in uncapped.output] == ["lookup_customer", "get_ticket", "fetch_document"]
+    response, body = _three_calls(gw, max_tool_calls=2)
+    assert [item.type for item in response.output] == ["function_call", "function_call"]
+    assert [c.name for c in response.output] == ["lookup_customer", "get_ticket"]
+    assert json.loads(response.output[0].arguments) == {"request": ASK_THREE}  # restored
+    assert [c.id for c in response.output] == [f"fc_{response.id[5:]}_{i}" for i in (0, 1)]
+    assert response.max_tool_calls == 2
+    assert body["govroute"]["dropped_tool_calls"] == 1
+    assert "dropped_tool_calls" not in _three_calls(gw, max_tool_calls=3)[1]["govroute"]
+
+
+def test_when_max_tool_calls_caps_a_stream_then_no_event_carries_the_surplus(gw: Env) -> None:
+    events: list[Any] = list(
+        gw.openai().responses.create(
+            model="auto",
+            input=ASK_THREE,
+            tools=[LOOKUP, GET_TICKET, FETCH],  # type: ignore[list-item]
+            max_tool_calls=2,
+            stream=True,
+            extra_headers=PURPOSE,
+        )
+    )
+    added = [e.item.name for e in events if e.type == "response.output_item.added"]
+    assert added == ["lookup_customer", "get_ticket"]
+    assert [e.sequence_number for e in events] == list(range(len(events)))
+    final = events[-1]
+    assert final.type == "response.completed"
+    assert [c.name for c in final.response.output] == ["lookup_customer", "get_ticket"]
+    assert final.response.max_tool_calls == 2
+    assert final.response.model_extra["govroute"]["dropped_tool_calls"] == 1
+
+
+def test_when_max_tool_calls_is_one_then_the_provider_is_asked_for_one_call(gw: Env) -> None:
+    response, body = _three_calls(gw, max_tool_calls=1)
+    assert [c.name for c in response.output] == ["lookup_customer"]
+    sent = gw.sent()["params"]
+    if gw.kind == "anthropic":
+        assert sent["tool_choice"]["disable_parallel_tool_use"] is True
+    else:
+        assert sent["parallel_tool_calls"] is False
+    assert "dropped_tool_calls" not in body["govroute"]  # the provider made only one
+    assert response.parallel_tool_calls is True  # as the caller asked (the default)
+
+
+def test_when_max_tool_calls_is_not_a_positive_integer_then_the_400_names_it(gw: Env) -> None:
+    for value in (0, -1, "2", 1.5):
+        answer = httpx.post(
+            f"{gw.url}/v1/responses",
+            json={"model": "auto", "input": ASK, "tools": [LOOKUP], "max_tool_calls": value},
+            headers={"Authorization": f"Bearer {SUPPORT}", **PURPOSE},
+        )
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"]["param"].startswith("max_tool_calls"), answer.text
+    assert gw.primary.received() == []

@@ -5,7 +5,8 @@ Neo4j with the reference enterprise loaded; the chat endpoint's providers are on
 fake upstream (api/gateway/fake_upstream.py) answering every model. Schemathesis
 reads the document the app serves at /openapi.json and generates requests for
 every operation, valid ones and ones that break the schema, from a fixed seed
-(`derandomize`), so a failure is reproducible. Each answer must be no 5xx, a status
+(`derandomize`), so a failure is reproducible; GOVROUTE_FUZZ_SEED=N draws another
+fixed set of cases from seed N instead. Each answer must be no 5xx, a status
 the document declares for the operation, a content type it declares, and a body
 its schema accepts. Every failure found is collected, so the assertion lists them
 all rather than the first.
@@ -27,7 +28,7 @@ import httpx
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 from schemathesis.checks import (
@@ -72,6 +73,7 @@ EXAMPLES = {
     "POST /v1/decide": 200,
     "POST /v1/chat/completions": 200,
     "POST /v1/messages": 100,
+    "POST /v1/responses": 100,
     "POST /v1/detokenize": 120,
     "GET /v1/decisions/{decision_id}": 60,
     "GET /v1/models/{model_id}": 40,
@@ -87,6 +89,7 @@ NEGATIVE_TOO = frozenset(
         "POST /v1/decide",
         "POST /v1/chat/completions",
         "POST /v1/messages",
+        "POST /v1/responses",
         "POST /v1/detokenize",
         "GET /v1/decisions/{decision_id}",
         "POST /v1/admin/policies/candidates",
@@ -94,6 +97,7 @@ NEGATIVE_TOO = frozenset(
     )
 )
 MIN_CASES = 1_000
+SEED = os.environ.get("GOVROUTE_FUZZ_SEED")
 
 
 @dataclass
@@ -195,7 +199,11 @@ def steered(case: AnyCase, steer: bool) -> AnyCase:
     if not steer or case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return case
     body = case.body if isinstance(case.body, dict) else None
-    generating = case.operation.label in ("POST /v1/chat/completions", "POST /v1/messages")
+    generating = case.operation.label in (
+        "POST /v1/chat/completions",
+        "POST /v1/messages",
+        "POST /v1/responses",
+    )
     if generating and body is not None:
         body["model"] = "auto"
         body.pop("metadata", None)
@@ -237,7 +245,7 @@ def run_operation(
 ) -> None:
     @settings(
         max_examples=examples,
-        derandomize=True,  # the same cases on every run
+        derandomize=SEED is None,  # the same cases on every run, unless a seed is given
         database=None,
         deadline=None,
         phases=[Phase.explicit, Phase.generate],  # no shrinking: failures are tallied
@@ -247,7 +255,7 @@ def run_operation(
     def one(case: AnyCase) -> None:
         exercise(case, url, session, tally)
 
-    one()
+    (one if SEED is None else seed(int(SEED))(one))()
 
 
 def test_when_schemathesis_exercises_every_operation_then_answers_conform_to_the_document(
@@ -276,7 +284,8 @@ def test_when_schemathesis_exercises_every_operation_then_answers_conform_to_the
     total = sum(tally.cases.values())
     server_errors = sum(n for status, n in tally.statuses.items() if status >= 500)
     print(
-        f"\nschemathesis: {total} cases in {seconds:.0f} s; statuses {dict(tally.statuses)}; "
+        f"\nschemathesis (seed {SEED or 'derandomized'}): {total} cases in {seconds:.0f} s; "
+        f"statuses {dict(tally.statuses)}; "
         f"{server_errors} 5xx; {len(tally.failures)} kinds of failure"
     )
     for label, n in sorted(tally.cases.items()):

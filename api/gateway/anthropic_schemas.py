@@ -29,6 +29,7 @@ from api.gateway.schemas import (
 )
 from api.gateway.tool_schemas import MAX_TOOLS, ToolCallId, ToolName
 from api.gateway.translate import messages_to_chat
+from api.schemas import surrogate_in
 from engine.errors import InvalidRequest
 
 ANTHROPIC_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -175,6 +176,12 @@ class MessagesRequest(_Strict):
                     raise ValueError(f"'{key}' is not supported by the govroute gateway: {why}")
                 data = {k: v for k, v in data.items() if k != key}
             _refuse_blocks(data.get("system"), "system")
+            for name in ("system", "messages", "tools", "tool_choice"):
+                # Checked after translation, the error would name the chat message (a
+                # tool_result block becomes a message of its own): name the block here.
+                found = surrogate_in(data.get(name), name)
+                if found is not None:
+                    raise ValueError(found[1])
         return data
 
     @model_validator(mode="after")

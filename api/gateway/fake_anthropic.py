@@ -5,8 +5,9 @@ content_block_start, ping, content_block_delta..., content_block_stop,
 message_delta, message_stop; an ``error`` event when scripted), echoing the last
 user message (after tool results, "Tool result: <their content>"), or calling a
 tool with a ``tool_use`` block (its input streamed as ``input_json_delta``) by
-the OpenAI fake's rule (`tool_request`: tools offered, and the last user message
-says "use <tool name>"). It takes the same scripts as the OpenAI fake
+the OpenAI fake's rule (`tool_requests`: tools offered, and the last user message
+says "use <tool name>"; each tool so named is a block, one only when tool_choice
+has ``disable_parallel_tool_use``). It takes the same scripts as the OpenAI fake
 (api/gateway/fake_upstream.py: `/_control`, `/_control/reset`, `/_received`,
 the same `Rule` fields); a failing `status` answers with Anthropic's error body
 (``{"type": "error", "error": {"type": "overloaded_error", ...}}`` for 529), and
@@ -28,7 +29,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from api.gateway.fake_upstream import FakeUpstreamState, Rule, add_control_routes, tool_request
+from api.gateway.fake_upstream import FakeUpstreamState, Rule, add_control_routes, tool_requests
 from api.gateway.translate import ANTHROPIC_ERROR_TYPES
 
 _WORDS = re.compile(r"\S+\s*|\s+")
@@ -59,25 +60,31 @@ def create_fake_anthropic() -> FastAPI:
                 {"type": "error", "error": error}, status_code=rule.status, headers=headers
             )
         message_id = f"msg_fake{uuid.uuid4().hex[:16]}"
-        wanted = tool_request(body) if rule.text is None else None
-        if wanted is not None:
-            block = {
-                "type": "tool_use",
-                "id": f"toolu_fake{uuid.uuid4().hex[:16]}",
-                "name": wanted[0],
-                "input": wanted[1],
-            }
+        wanted = tool_requests(body) if rule.text is None else []
+        choice = body.get("tool_choice")
+        if isinstance(choice, dict) and choice.get("disable_parallel_tool_use"):
+            wanted = wanted[:1]
+        if wanted:
+            blocks = [
+                {
+                    "type": "tool_use",
+                    "id": f"toolu_fake{uuid.uuid4().hex[:16]}",
+                    "name": name,
+                    "input": arguments,
+                }
+                for name, arguments in wanted
+            ]
             usage = {
                 "input_tokens": _tokens(json.dumps(body.get("messages", ""))),
                 "output_tokens": 9,
             }
             if body.get("stream"):
                 return StreamingResponse(
-                    _stream_tool_use(message_id, model, block, usage),
+                    _stream_tool_use(message_id, model, blocks, usage),
                     media_type="text/event-stream",
                 )
             answer = message_body(message_id, model, "", usage)
-            answer["content"], answer["stop_reason"] = [block], "tool_use"
+            answer["content"], answer["stop_reason"] = blocks, "tool_use"
             return JSONResponse(answer)
         text = rule.text if rule.text is not None else _echo(body)
         usage = {
@@ -149,23 +156,26 @@ async def _stream(
 
 
 async def _stream_tool_use(
-    message_id: str, model: str, block: dict[str, Any], usage: dict[str, int]
+    message_id: str, model: str, blocks: list[dict[str, Any]], usage: dict[str, int]
 ) -> AsyncIterator[bytes]:
     start = message_body(message_id, model, "", {**usage, "output_tokens": 1})
     start["content"], start["stop_reason"] = [], None
     yield _event("message_start", {"type": "message_start", "message": start})
-    opened = {**block, "input": {}}
-    yield _event(
-        "content_block_start", {"type": "content_block_start", "index": 0, "content_block": opened}
-    )
-    arguments = json.dumps(block["input"])
-    third = max(1, len(arguments) // 3)
-    for begin in range(0, len(arguments), third):
-        delta = {"type": "input_json_delta", "partial_json": arguments[begin : begin + third]}
+    for index, block in enumerate(blocks):
+        opened = {**block, "input": {}}
         yield _event(
-            "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+            "content_block_start",
+            {"type": "content_block_start", "index": index, "content_block": opened},
         )
-    yield _event("content_block_stop", {"type": "content_block_stop", "index": 0})
+        arguments = json.dumps(block["input"])
+        third = max(1, len(arguments) // 3)
+        for begin in range(0, len(arguments), third):
+            delta = {"type": "input_json_delta", "partial_json": arguments[begin : begin + third]}
+            yield _event(
+                "content_block_delta",
+                {"type": "content_block_delta", "index": index, "delta": delta},
+            )
+        yield _event("content_block_stop", {"type": "content_block_stop", "index": index})
     yield _event(
         "message_delta",
         {

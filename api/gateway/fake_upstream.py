@@ -3,9 +3,10 @@
 It answers POST /v1/chat/completions (JSON or SSE) by echoing the last user
 message it received (or, after a tool result, "Tool result: <its content>"),
 with a tool call instead when tools are offered and the last message is a user
-message that says "use <tool name>" (`tool_request`: the first offered tool so
-named, called with ``{"request": <that message>}``, streamed as OpenAI does, the
-arguments in pieces), and POST /v1/embeddings with deterministic vectors (a unit
+message that says "use <tool name>" (`tool_requests`: every offered tool so
+named, in the order offered, at once unless ``parallel_tool_calls`` is false, each
+called with ``{"request": <that message>}``, streamed as OpenAI does, the arguments
+in pieces), and POST /v1/embeddings with deterministic vectors (a unit
 vector drawn from the SHA-256 of each input, 8 dimensions unless `dimensions`
 says otherwise, floats or base64 as `encoding_format` asks), and remembers the
 last requests it got, so a demo can show exactly what a provider would have
@@ -349,41 +350,55 @@ def _failure(rule: Rule) -> JSONResponse:
 def tool_request(body: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     """The tool the fake model calls, and its arguments: the first offered tool the last
     message (a user message) asks to use, as "use <name>"; None: answer with text."""
+    wanted = tool_requests(body)
+    return wanted[0] if wanted else None
+
+
+def tool_requests(body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every offered tool the last message (a user message) asks to use, in the order
+    offered: the OpenAI fakes call them all at once (parallel calls), the others the
+    first (`tool_request`)."""
     messages = body.get("messages") or []
     last = messages[-1] if messages else None
     if not isinstance(last, dict) or last.get("role") != "user":
-        return None
+        return []
     content = last.get("content")
     if isinstance(content, list):  # text parts (OpenAI) or blocks (Anthropic)
         if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
-            return None
+            return []
         content = "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict))
     text = str(content or "")
+    wanted = []
     for tool in body.get("tools") or []:
         name = (tool.get("function") or tool).get("name") if isinstance(tool, dict) else None
         if isinstance(name, str) and f"use {name}" in text:
-            return name, {"request": text}
-    return None
+            wanted.append((name, {"request": text}))
+    return wanted
 
 
 def tool_call_answer(body: dict[str, Any], completion_id: str, model: str) -> Response | None:
     """The fake model's tool call in OpenAI's shapes (JSON, or streamed as OpenAI streams
     one), when `tool_request` says the request asks for one; the OpenAI-compatible
     fakes of other kinds (azure, local) answer tool calls with it too."""
-    wanted = tool_request(body)
-    if wanted is None:
+    wanted = tool_requests(body)
+    if not wanted:
         return None
-    call = {
-        "id": f"call_fake{uuid.uuid4().hex[:12]}",
-        "type": "function",
-        "function": {"name": wanted[0], "arguments": json.dumps(wanted[1])},
-    }
+    if body.get("parallel_tool_calls") is False:
+        wanted = wanted[:1]
+    calls = [
+        {
+            "id": f"call_fake{uuid.uuid4().hex[:12]}",
+            "type": "function",
+            "function": {"name": name, "arguments": json.dumps(arguments)},
+        }
+        for name, arguments in wanted
+    ]
     if body.get("stream"):
         return StreamingResponse(
-            _stream_call(completion_id, model, call), media_type="text/event-stream"
+            _stream_calls(completion_id, model, calls), media_type="text/event-stream"
         )
     answer = completion_body(completion_id, model, "", _usage(body, ""))
-    answer["choices"][0]["message"] = {"role": "assistant", "content": None, "tool_calls": [call]}
+    answer["choices"][0]["message"] = {"role": "assistant", "content": None, "tool_calls": calls}
     answer["choices"][0]["finish_reason"] = "tool_calls"
     return JSONResponse(answer)
 
@@ -397,22 +412,23 @@ def _usage(body: dict[str, Any], text: str) -> dict[str, int]:
     }
 
 
-async def _stream_call(
-    completion_id: str, model: str, call: dict[str, Any]
+async def _stream_calls(
+    completion_id: str, model: str, calls: list[dict[str, Any]]
 ) -> AsyncIterator[bytes]:
-    """A tool call streamed as OpenAI streams one: the call's id and name first, then
-    its arguments in three pieces, then the finish."""
+    """Tool calls streamed as OpenAI streams them, one after the other by `index`: a
+    call's id and name first, then its arguments in three pieces; then the finish."""
     yield sse_event(chunk_body(completion_id, model, {"role": "assistant", "content": None}))
-    opened = {"index": 0, "id": call["id"], "type": "function"}
-    function = {"name": call["function"]["name"], "arguments": ""}
-    yield sse_event(
-        chunk_body(completion_id, model, {"tool_calls": [{**opened, "function": function}]})
-    )
-    arguments = call["function"]["arguments"]
-    third = max(1, len(arguments) // 3)
-    for start in range(0, len(arguments), third):
-        piece = {"index": 0, "function": {"arguments": arguments[start : start + third]}}
-        yield sse_event(chunk_body(completion_id, model, {"tool_calls": [piece]}))
+    for index, call in enumerate(calls):
+        opened = {"index": index, "id": call["id"], "type": "function"}
+        function = {"name": call["function"]["name"], "arguments": ""}
+        yield sse_event(
+            chunk_body(completion_id, model, {"tool_calls": [{**opened, "function": function}]})
+        )
+        arguments = call["function"]["arguments"]
+        third = max(1, len(arguments) // 3)
+        for start in range(0, len(arguments), third):
+            piece = {"index": index, "function": {"arguments": arguments[start : start + third]}}
+            yield sse_event(chunk_body(completion_id, model, {"tool_calls": [piece]}))
     yield sse_event(chunk_body(completion_id, model, {}, "tool_calls"))
     yield b"data: [DONE]\n\n"
 

@@ -33,7 +33,26 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     429: {"description": "Over a rate limit or token budget; see Retry-After"},
     502: {"description": "Every compliant candidate failed or was skipped"},
 }
-SSE = {"text/event-stream": {"schema": {"type": "string"}}}
+# The schema of one event (schemathesis checks each): the Responses API names its events
+# (`event: response.created`, ...), the legacy completions' chunks come as bare data.
+SSE = {
+    "text/event-stream": {
+        "schema": {
+            "type": "object",
+            "required": ["data"],
+            "properties": {
+                "event": {
+                    "type": "string",
+                    "description": "The Responses API's event type (response.created, ...)",
+                },
+                "data": {
+                    "type": "string",
+                    "description": "The event's object as JSON (a completions chunk), or [DONE]",
+                },
+            },
+        }
+    }
+}
 
 
 def _with_stream(description: str) -> dict[int | str, dict[str, Any]]:

@@ -18,6 +18,11 @@ Function tools (definitions, ``tool_choice``, ``function_call`` and
 events) become the chat path's tool parts (api/gateway/responses_tools.py), so they
 pass through the same firewall as chat tools.
 
+``max_tool_calls`` caps the function_call items of a response: the provider is asked
+for no parallel calls when the cap is 1, and calls past the cap (the model's later
+ones) are dropped after the output filter, counted in ``govroute.dropped_tool_calls``,
+in a stream as in a whole response.
+
 govroute keeps no responses, so ``previous_response_id`` is refused with a 400
 that says to send the earlier turns as input items; tools the provider runs itself,
 files and images are refused as the chat path refuses them, and for the same reasons.
@@ -56,7 +61,10 @@ def to_chat_request(body: ResponsesRequest) -> ChatCompletionRequest:
         "service_tier": body.service_tier,
         "tools": [t.chat() for t in body.tools] if body.tools else None,
         "tool_choice": responses_tools.chat_choice(body.tool_choice),
-        "parallel_tool_calls": body.parallel_tool_calls,
+        # A cap of one call is what parallel_tool_calls=false asks a provider for.
+        "parallel_tool_calls": False
+        if body.max_tool_calls == 1 and body.tools
+        else body.parallel_tool_calls,
         "metadata": body.metadata,
         "user": body.user,
         "stream": bool(body.stream),
@@ -93,6 +101,7 @@ def _envelope(
         "incomplete_details": None,
         "instructions": body.instructions,
         "max_output_tokens": body.max_output_tokens,
+        "max_tool_calls": body.max_tool_calls,
         "model": model,
         "output": [],
         # OpenAI's default is parallel calls allowed; meaningless without tools
@@ -160,13 +169,22 @@ def response_body(completion: dict[str, Any], body: ResponsesRequest) -> dict[st
     text = message.get("content") or ""
     _finish(response, choice.get("finish_reason"))
     calls = responses_tools.call_items(message.get("tool_calls"), _hex(decision_id), 0)
+    calls, dropped = limited(calls, body.max_tool_calls)
     output = [_message(decision_id, text, response["status"])] if text or not calls else []
     response["output"] = [*output, *calls]
     usage = _usage(completion.get("usage"))
     if usage is not None:
         response["usage"] = usage
-    response["govroute"] = govroute
+    response["govroute"] = {**govroute, "dropped_tool_calls": dropped} if dropped else govroute
     return response
+
+
+def limited(calls: list[dict[str, Any]], cap: int | None) -> tuple[list[dict[str, Any]], int]:
+    """The first `cap` function_call items and how many were dropped after them: a
+    model's calls come in the order it made them, so the surplus is its later ones."""
+    if cap is None or len(calls) <= cap:
+        return calls, 0
+    return calls[:cap], len(calls) - cap
 
 
 class ResponseEvents:
@@ -190,6 +208,7 @@ class ResponseEvents:
         self._output: list[dict[str, Any]] = []  # the items done, in order
         self._text: list[str] | None = None  # the open message's text, while it is open
         self._calls = 0
+        self._dropped = 0  # calls past max_tool_calls, never sent
 
     async def events(self, chunks: AsyncGenerator[dict[str, Any], None]) -> AsyncIterator[bytes]:
         finish: str | None = None
@@ -221,6 +240,8 @@ class ResponseEvents:
             counts = _usage(usage)
             if counts is not None:
                 self._response["usage"] = counts
+            if self._dropped:
+                self._response["govroute"]["dropped_tool_calls"] = self._dropped
             status = self._response["status"]
             kind = "response.completed" if status == "completed" else "response.incomplete"
             yield self._event(kind, response=self._response)
@@ -275,7 +296,11 @@ class ResponseEvents:
     def _call_items(self, calls: Any) -> list[bytes]:
         """Whole filtered calls as function_call items, after the message they follow."""
         out = self._close_message()
-        for item in responses_tools.call_items(calls, _hex(self._decision_id), self._calls):
+        items = responses_tools.call_items(calls, _hex(self._decision_id), self._calls)
+        cap = self._body.max_tool_calls
+        items, dropped = limited(items, None if cap is None else max(0, cap - self._calls))
+        self._dropped += dropped
+        for item in items:
             self._calls += 1
             index = len(self._output)
             where = {"item_id": item["id"], "output_index": index}

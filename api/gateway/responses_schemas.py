@@ -22,6 +22,7 @@ from api.gateway.responses_tools import (
 )
 from api.gateway.schemas import _Strict
 from api.gateway.tool_schemas import MAX_TOOLS
+from api.schemas import describe, surrogate_in
 from engine.errors import InvalidRequest
 
 NO_STORE = (
@@ -29,13 +30,16 @@ NO_STORE = (
     "send the earlier turns as input items instead"
 )
 REFUSED = {
-    "max_tool_calls": "the chat path has no limit on tool calls to enforce it with",
     "include": "extra output (reasoning, search results, logprobs) would escape filtering",
     "top_logprobs": "log probabilities would show the unfiltered answer's tokens",
     "background": "govroute keeps no responses to poll for later",
     "conversation": "govroute keeps no conversations on the provider's side",
     "prompt": "a stored prompt template would reach the provider unexamined",
 }
+
+
+TEXT_FIELDS = ("instructions", "input", "tools", "tool_choice")
+"""The fields whose texts reach the decision (checked for lone surrogates up front)."""
 
 
 class InputText(_Strict):
@@ -67,7 +71,10 @@ class InputMessage(_Strict):
 
 def _item_kind(item: Any) -> str:
     kind = item.get("type", "message") if isinstance(item, dict) else getattr(item, "type", None)
-    return str(kind or "message")
+    if kind is None:
+        return "message"
+    # Not str(kind): before validation it may be a container too deep to print.
+    return kind if isinstance(kind, str) else "not-a-string"
 
 
 InputItem = Annotated[
@@ -138,6 +145,9 @@ class ResponsesRequest(_Strict):
     tools: Annotated[list[FunctionTool], Field(max_length=MAX_TOOLS)] | None = None
     tool_choice: ResponsesToolChoice | None = None
     parallel_tool_calls: bool | None = None
+    # At most this many function_call items in the response; the surplus is dropped
+    # (api/gateway/responses_api.py `limited`).
+    max_tool_calls: int | None = Field(default=None, ge=1)
     previous_response_id: None = None
     # consumed here, never forwarded
     metadata: dict[str, Any] | None = None
@@ -154,6 +164,10 @@ class ResponsesRequest(_Strict):
         if data.get("previous_response_id") is not None:
             # Raised as it is (not a ValueError), so the 400's param names the field.
             raise InvalidRequest(f"previous_response_id: {NO_STORE}", field="previous_response_id")
+        for name in TEXT_FIELDS:
+            found = surrogate_in(data.get(name), name)
+            if found is not None:  # checked after translation, it would name a chat field
+                raise InvalidRequest(found[1], field=found[0])
         items = data.get("input")
         for index, item in enumerate(items if isinstance(items, list) else []):
             _check_item(item, f"input[{index}]")
@@ -195,7 +209,7 @@ def _check_item(item: Any, where: str) -> None:
     kind = item.get("type", "message")
     if kind not in ITEM_KINDS:
         raise InvalidRequest(
-            f"{where}: input items of type {kind!r} are not supported, only messages, "
+            f"{where}: input items of type {describe(kind)} are not supported, only messages, "
             "function_call and function_call_output (anything else would pass unexamined)",
             field=where,
         )
@@ -205,7 +219,7 @@ def _check_item(item: Any, where: str) -> None:
     for index, part in enumerate(content if isinstance(content, list) else []):
         if isinstance(part, dict) and part.get("type") not in ("input_text", "output_text"):
             raise InvalidRequest(
-                f"{where}.content[{index}]: content parts of type {part.get('type')!r} are "
+                f"{where}.content[{index}]: content parts of type {describe(part.get('type'))} are "
                 "not supported; only text can be inspected",
                 field=f"{where}.content[{index}]",
             )

@@ -26,6 +26,7 @@ from pydantic import field_validator
 
 from api.gateway.schemas import _Strict
 from api.gateway.tool_schemas import ToolCallId, ToolName, parse_arguments
+from api.schemas import describe
 from engine.errors import InvalidRequest
 
 PROVIDER_SIDE = (
@@ -116,7 +117,7 @@ def check_tools(data: dict[str, Any]) -> None:
     tools = data.get("tools")
     if isinstance(tools, list):
         refused = [
-            (index, str(tool.get("type")))
+            (index, _kind(tool.get("type")))
             for index, tool in enumerate(tools)
             if isinstance(tool, dict) and tool.get("type") != "function"
         ]
@@ -131,10 +132,15 @@ def check_tools(data: dict[str, Any]) -> None:
     choice = data.get("tool_choice")
     if isinstance(choice, dict) and choice.get("type") != "function":
         raise InvalidRequest(
-            f"tool_choice: a choice of type {choice.get('type')!r} is not supported: "
+            f"tool_choice: a choice of type {describe(choice.get('type'))} is not supported: "
             f"{PROVIDER_SIDE}; name a function, or say none, auto or required",
             field="tool_choice",
         )
+
+
+def _kind(value: Any) -> str:
+    """A tool's type as the 400 lists it: a string as it is, anything else described."""
+    return value if isinstance(value, str) else describe(value)
 
 
 def check_pairs(items: list[Any]) -> None:

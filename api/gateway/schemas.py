@@ -31,7 +31,7 @@ from api.gateway.tool_schemas import (
     ToolDefinition,
     check_tool_conversation,
 )
-from api.schemas import ContextIn, DecideRequest, MessageIn
+from api.schemas import ContextIn, DecideRequest, MessageIn, describe
 from engine.errors import InvalidRequest
 from loaders.spec import Id
 
@@ -108,8 +108,9 @@ class ChatMessage(_Strict):
             if isinstance(content, list):
                 for part in content:
                     if isinstance(part, dict) and part.get("type") != "text":
+                        kind = describe(part.get("type"))
                         raise ValueError(
-                            f"content parts of type {part.get('type')!r} are not supported; "
+                            f"content parts of type {kind} are not supported; "
                             "only text can be inspected"
                         )
         return data
