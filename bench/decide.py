@@ -12,8 +12,10 @@ same path POST /v1/decide takes, with provenance persisted by the background wri
 (the throughput figure waits until every record is in Neo4j).
 
 Prints p50/p95/p99 latency per prompt-length band, decisions/s at concurrency 1
-and 4, the share of each decision spent outside the embedding model, peak RSS and
-cold-start time (imports + model + engine state). Every prompt is different, so no
+and 4, the share of each decision spent outside the embedding model, the share of
+decisions that reached MiniLM (the static cascade settles the rest; `--no-cascade`:
+MiniLM for all), CPU per decision, peak RSS and cold-start time (imports + model +
+engine state). Every prompt is different, so no
 cache sees a repeat that real traffic would not.
 
 `--shadow` runs everything with a candidate under shadow (issue 11 item 4): `policy`
@@ -52,6 +54,7 @@ from bench.cpu import cpu_seconds  # noqa: E402
 from engine.embedding import OnnxEmbedder  # noqa: E402
 from engine.model import Principal  # noqa: E402
 from engine.recognizers import validate_luhn  # noqa: E402
+from engine.static_embedding import StaticEmbedder  # noqa: E402
 from graph.connection import GraphClient  # noqa: E402
 from graph.facts import principal_for_key  # noqa: E402
 from graph.provenance_writer import ProvenanceWriter  # noqa: E402
@@ -165,6 +168,10 @@ class EmbedClock:
     def dim(self) -> int:
         return self.inner.dim
 
+    @property
+    def max_seq_length(self) -> int:
+        return self.inner.max_seq_length
+
     def windows(self, text: str, max_windows: int) -> tuple[str, ...]:
         return self.inner.windows(text, max_windows)
 
@@ -226,6 +233,11 @@ def main() -> None:
         help="run with a candidate under shadow: one that shares the active analysis "
         "(policy) or one that runs its own (analysis)",
     )
+    parser.add_argument(
+        "--no-cascade",
+        action="store_true",
+        help="MiniLM for every prompt (no static model first: engine.cascade)",
+    )
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="govroute-bench-decide-"))
@@ -263,7 +275,14 @@ def main() -> None:
             cold = time.perf_counter()
             embedder = EmbedClock(OnnxEmbedder())
             writer = ProvenanceWriter.for_graph(client, home / "journal").start()
-            runtime = Runtime(client, embedder, writer, b"bench-secret-0123456789").start()  # type: ignore[arg-type]
+            static = None if args.no_cascade else StaticEmbedder()
+            runtime = Runtime(
+                client,
+                embedder,  # type: ignore[arg-type]
+                writer,
+                b"bench-secret-0123456789",
+                static=static,
+            ).start()
             ready = time.perf_counter()
             print(
                 f"cold start: imports {IMPORTED - STARTED:.1f} s, model + engine state "
@@ -380,6 +399,12 @@ def main() -> None:
                 )
             print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
             print(f"median decision: {statistics.median(t for _, t, _ in results) * 1000:.1f} ms")
+            for label, done in (("concurrency 1", results), ("concurrency 4", conc)):
+                reached = sum(1 for _, _, spent in done if spent > 0)
+                print(
+                    f"reached MiniLM at {label}: {reached} of {len(done)} decisions "
+                    f"({reached / len(done):.0%}; cascade {'off' if static is None else 'on'})"
+                )
             runtime.close()
             writer.close()
             client.close()

@@ -89,7 +89,7 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     "SUPERSEDES",  # PolicySet -> PolicySet (the version it replaced)
     # provenance, from each Decision
     "REQUESTED_BY",  # -> Principal
-    "MATCHED",  # -> Intent {score}
+    "MATCHED",  # -> Intent {score, embedder}
     "APPLIED",  # -> Policy {effect, sentence, path}
     "EXPOSED",  # -> DataSource|Document
     "WITHHELD",  # -> DataSource|Document {reason, code}
