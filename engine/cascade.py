@@ -30,12 +30,19 @@ settled. Their figures are in docs/intent.md ("The static cascade").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CALIBRATED", "CascadeRule", "settle"]
+from engine.embedding import Vectors
+from engine.european import reads_as_english
+from engine.model import IntentCategory, IntentSpec
+from engine.scripts import minilm_reads
+from engine.static_embedding import StaticEmbedder
+
+__all__ = ["CALIBRATED", "CascadeRule", "StaticExemplars", "settle"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +81,65 @@ def settle(
     if threat.size and float(threat.max()) > s1 - rule.threat_gap:
         return None
     return best
+
+
+class StaticExemplars:
+    """The exemplars' static vectors (one per exemplar MiniLM reads, grouped by intent
+    in spec order, as the intent index keeps them) and what the cascade reads for one
+    prompt. Read-only after construction but for the per-tenant mask cache."""
+
+    def __init__(
+        self,
+        static: StaticEmbedder,
+        exemplars: Sequence[str],
+        owners: Sequence[int],
+        specs: Sequence[IntentSpec],
+        *,
+        window_tokens: int,
+        rule: CascadeRule = CALIBRATED,
+    ) -> None:
+        self.static = static
+        self.version = static.version
+        self.rule = rule
+        self._specs = tuple(specs)
+        self._window_tokens = window_tokens
+        self._rows: Vectors | None = static.embed(exemplars) if exemplars else None
+        # Rows are grouped by intent, so each intent's best cosine is one reduceat over
+        # contiguous runs (np.maximum.at costs ten times more on a few hundred rows).
+        starts = [r for r in range(len(owners)) if r == 0 or owners[r] != owners[r - 1]]
+        self._starts = np.asarray(starts, dtype=np.int64)
+        self._run_owner = np.asarray([owners[r] for r in starts], dtype=np.int64)
+        self._is_business = np.array([s.category is IntentCategory.BUSINESS for s in specs])
+        self._is_threat = np.array([s.category is IntentCategory.THREAT for s in specs])
+        self._visible: dict[str | None, npt.NDArray[np.bool_]] = {}
+
+    def view(
+        self, text: str, tenant: str | None
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]] | None:
+        """Each intent's best static cosine to `text` and which intents `tenant` may
+        match; None for a prompt the cascade may not settle whatever its scores (not
+        English, in a script MiniLM cannot read, longer than one window). Textual
+        signals are the caller's check: it has scanned them already."""
+        if self._rows is None or not minilm_reads(text) or not reads_as_english(text):
+            return None
+        ids = self.static.token_ids(text)
+        if len(ids) > self._window_tokens:
+            return None
+        best = np.full(len(self._specs), -1.0, dtype=np.float32)
+        sims = self._rows @ self.static.embed_ids(ids)[0]
+        best[self._run_owner] = np.maximum.reduceat(sims, self._starts)
+        return best, self._visible_to(tenant)
+
+    def settle(
+        self, similarities: npt.NDArray[np.float32], visible: npt.NDArray[np.bool_]
+    ) -> int | None:
+        return settle(similarities, self._is_business, self._is_threat, visible, self.rule)
+
+    def _visible_to(self, tenant: str | None) -> npt.NDArray[np.bool_]:
+        found = self._visible.get(tenant)
+        if found is None:
+            # A benign race: two threads may build the same mask; either is right.
+            found = np.array([spec.tenant in (None, tenant) for spec in self._specs], dtype=bool)
+            if len(self._visible) < 1024:  # tenants are few; a bound all the same
+                self._visible[tenant] = found
+        return found

@@ -72,7 +72,7 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
-from engine.cascade import CALIBRATED, CascadeRule, settle
+from engine.cascade import CALIBRATED, CascadeRule, StaticExemplars
 from engine.decision import MINILM, IntentMatch
 from engine.embedding import Embedder, Vectors
 from engine.european import reads_as_english
@@ -329,21 +329,20 @@ class IntentIndex:
         self._index = faiss.IndexFlatIP(embedder.dim)
         if exemplars:
             self._index.add(embedder.embed(exemplars))
-        self._static = static
-        self._cascade = cascade
-        # A prompt longer than one MiniLM window is embedded as its head and tail by
-        # MiniLM but as one mean by the static model: not comparable, so never settled.
-        self._window_tokens = int(getattr(embedder, "max_seq_length", 256)) - 2
-        self._static_rows: Vectors | None = None
-        if static is not None:
-            self._static_rows = static.embed(exemplars) if exemplars else None
-        # Exemplar rows are grouped by intent (in spec order), so each intent's best
-        # static cosine is one reduceat over contiguous runs (np.maximum.at costs
-        # ten times more on a few hundred rows).
-        starts = [r for r in range(len(owners)) if r == 0 or owners[r] != owners[r - 1]]
-        self._run_starts = np.asarray(starts, dtype=np.int64)
-        self._run_owner = self._owner[self._run_starts] if starts else self._owner[:0]
-        self._visible: dict[str | None, npt.NDArray[np.bool_]] = {}
+        self._static = (
+            None
+            if static is None
+            else StaticExemplars(
+                static,
+                exemplars,
+                owners,
+                self._specs,
+                # A prompt longer than one MiniLM window is embedded as its head and
+                # tail by MiniLM but as one mean by the static model: never settled.
+                window_tokens=int(getattr(embedder, "max_seq_length", 256)) - 2,
+                rule=cascade,
+            )
+        )
 
     @classmethod
     def from_snapshot(
@@ -449,34 +448,13 @@ class IntentIndex:
         static cosine and which intents `tenant` may match. None when the prompt must
         go to MiniLM whatever its scores (no static model, a signal fired, not English,
         longer than one window: engine.cascade). Public for calibration."""
-        static = self._static
-        if static is None or self._static_rows is None:
+        if self._static is None:
             return None
         if hits is None:
             hits = scan(text, self._signals)
-        if hits or not minilm_reads(text) or not reads_as_english(text):
-            return None
-        ids = static.token_ids(text)
-        if len(ids) > self._window_tokens:
-            return None
-        return self._static_best(static.embed_ids(ids)), self._visible_to(tenant)
+        return None if hits else self._static.view(text, tenant)
 
     # ------------------------------------------------------------------ internals
-
-    def _static_best(self, query: Vectors) -> npt.NDArray[np.float32]:
-        assert self._static_rows is not None
-        best = np.full(len(self._specs), -1.0, dtype=np.float32)
-        best[self._run_owner] = np.maximum.reduceat(self._static_rows @ query[0], self._run_starts)
-        return best
-
-    def _visible_to(self, tenant: str | None) -> npt.NDArray[np.bool_]:
-        found = self._visible.get(tenant)
-        if found is None:
-            # A benign race: two threads may build the same mask; either is right.
-            found = np.array([spec.tenant in (None, tenant) for spec in self._specs], dtype=bool)
-            if len(self._visible) < 1024:
-                self._visible[tenant] = found
-        return found
 
     def _static_match(
         self, text: str, hits: tuple[SignalHit, ...], tenant: str | None
@@ -486,7 +464,7 @@ class IntentIndex:
         if view is None or self._static is None:
             return None
         similarity, visible = view
-        position = settle(similarity, self._is_business, self._is_threat, visible, self._cascade)
+        position = self._static.settle(similarity, visible)
         if position is None:
             return None
         static = self._static
