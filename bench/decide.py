@@ -1,7 +1,8 @@
 """Benchmark: decisions over the reference enterprise, provenance on, in one process.
 
     .venv/bin/python bench/decide.py [--decisions N] [--catalog-docs D] [--profile]
-                                     [--shadow policy|analysis]
+                                     [--shadow policy|analysis] [--words 50-300]
+                                     [--no-cascade]
 
 Starts its own Neo4j (temporary home, free ports), loads examples/enterprise and a
 synthetic catalog of D documents (default 20,000) so that context lookups miss the
@@ -136,13 +137,17 @@ def prompt(rng: random.Random, words: int) -> str:
 
 
 def workload(
-    n: int, seed: int, catalog_docs: int, policy_docs: Sequence[str]
+    n: int,
+    seed: int,
+    catalog_docs: int,
+    policy_docs: Sequence[str],
+    words_range: tuple[int, int] = (50, 300),
 ) -> list[tuple[str, int, DecideRequest]]:
     rng = random.Random(seed)
     out = []
     for i in range(n):
         who = list(PRINCIPAL_KEYS)[i % len(PRINCIPAL_KEYS)]
-        words = rng.randint(50, 300)
+        words = rng.randint(*words_range)
         context = []
         for _ in range(rng.choice((0, 1, 1, 2, 3))):
             doc = (
@@ -234,11 +239,19 @@ def main() -> None:
         "(policy) or one that runs its own (analysis)",
     )
     parser.add_argument(
+        "--words",
+        default="50-300",
+        help="prompt length range LOW-HIGH in words (default 50-300; short chat "
+        "requests, e.g. 5-40, are where the static cascade can settle intents)",
+    )
+    parser.add_argument(
         "--no-cascade",
         action="store_true",
         help="MiniLM for every prompt (no static model first: engine.cascade)",
     )
     args = parser.parse_args()
+    low, _, high = args.words.partition("-")
+    words_range = (int(low), int(high or low))
 
     home = Path(tempfile.mkdtemp(prefix="govroute-bench-decide-"))
     print(f"starting Neo4j under {home} ...", flush=True)
@@ -300,7 +313,7 @@ def main() -> None:
 
             # Other prompts and (mostly) other documents than the measured ones: what warms
             # up is code (Neo4j's JIT, onnxruntime's buffers), not the facts cache.
-            warm = workload(args.warmup, args.seed + 1, args.catalog_docs, policy_docs)
+            warm = workload(args.warmup, args.seed + 1, args.catalog_docs, policy_docs, words_range)
             for who, _, body in warm:
                 runtime.decide(principals[who], body)
             runtime.shadow.wait_idle(120)
@@ -317,7 +330,9 @@ def main() -> None:
             if args.profile:
                 profiler = cProfile.Profile()
                 profiler.enable()
-                for item in workload(100, args.seed + 2, args.catalog_docs, policy_docs):
+                for item in workload(
+                    100, args.seed + 2, args.catalog_docs, policy_docs, words_range
+                ):
                     run_one(item)
                 profiler.disable()
                 stream = io.StringIO()
@@ -329,7 +344,9 @@ def main() -> None:
             def neo4j_cpu_s() -> float:
                 return cpu_seconds([neo4j_pid] if neo4j_pid else [])
 
-            sequential = workload(args.decisions, args.seed + 3, args.catalog_docs, policy_docs)
+            sequential = workload(
+                args.decisions, args.seed + 3, args.catalog_docs, policy_docs, words_range
+            )
             cpu0, neo0 = process_cpu_s(), neo4j_cpu_s()
             began = time.perf_counter()
             results = [run_one(item) for item in sequential]
@@ -338,7 +355,9 @@ def main() -> None:
             seq_rate = len(results) / (time.perf_counter() - began)
             seq_cpu = (process_cpu_s() - cpu0, neo4j_cpu_s() - neo0)
 
-            concurrent = workload(args.decisions, args.seed + 4, args.catalog_docs, policy_docs)
+            concurrent = workload(
+                args.decisions, args.seed + 4, args.catalog_docs, policy_docs, words_range
+            )
             cpu0, neo0 = process_cpu_s(), neo4j_cpu_s()
             began = time.perf_counter()
             with ThreadPoolExecutor(4) as pool:
