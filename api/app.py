@@ -41,6 +41,7 @@ from api.telemetry import ServiceStatus, Telemetry, TelemetryHooks, TelemetryMid
 from api.vault import detokenize as vault_routes
 from api.vault.vault import Vault
 from engine.embedding import Embedder, OnnxEmbedder, TorchEmbedder
+from engine.static_embedding import StaticEmbedder
 from engine.threats.custom import ThreatCategoryFitter
 from graph.connection import GraphClient
 from graph.provenance_writer import ProvenanceWriter
@@ -110,6 +111,7 @@ def create_app(
             request_timeout_s=settings.neo4j.request_timeout_s,
             probe_interval_s=settings.neo4j.probe_interval_s,
             probe_timeout_s=settings.neo4j.probe_timeout_s,
+            static=StaticEmbedder() if settings.api.intent_cascade else None,
         ).start()
         app.state.runtime = runtime
         hooks = TelemetryHooks(telemetry, partial(provider_of, runtime), then=gateway_hooks)

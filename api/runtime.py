@@ -65,6 +65,7 @@ from engine.model import (
 from engine.provenance import decision_record
 from engine.purpose import check_declared
 from engine.replay_input import input_record
+from engine.static_embedding import StaticEmbedder
 from engine.threats.custom import ThreatCategoryFitter
 from engine.threats.detector import ThreatDetector
 from engine.vault import decision_visibility, entries_of, may_see, placeholders_in
@@ -122,9 +123,11 @@ def build_state(
     embedder: Embedder,
     threats: ThreatDetector,
     fitter: ThreatCategoryFitter | None = None,
+    static: StaticEmbedder | None = None,
 ) -> EngineState:
     """Everything one PolicySet version needs; its own threat categories are fitted here,
-    once per version (`fitter` keeps the benign reference embedded between versions)."""
+    once per version (`fitter` keeps the benign reference embedded between versions).
+    `static`: the intent cascade's static model (None: MiniLM for every prompt)."""
     custom = None
     if snapshot.threat_categories:
         fitter = fitter or ThreatCategoryFitter(embedder)
@@ -132,7 +135,7 @@ def build_state(
     return EngineState(
         snapshot=snapshot,
         detector=Detector.for_snapshot(snapshot),
-        intents=IntentIndex.from_snapshot(snapshot, embedder),
+        intents=IntentIndex.from_snapshot(snapshot, embedder, static=static),
         threats=threats,
         custom_threats=custom,
     )
@@ -177,14 +180,17 @@ class Runtime:
         request_timeout_s: float = 0.8,
         probe_interval_s: float = 0.5,
         probe_timeout_s: float = 1.0,
+        static: StaticEmbedder | None = None,
     ) -> None:
-        """No I/O here: `start` makes the first contact (see the module docstring)."""
+        """No I/O here: `start` makes the first contact (see the module docstring).
+        `static`: the intent cascade's static model (engine.cascade); None: MiniLM only."""
         self.graph = graph
         self.vault = vault or Vault.from_settings(VaultSettings(redis_url=None), secret)
         # One per process: the model does not change with the PolicySet.
         self.threats = threats or ThreatDetector.shipped()
         self.telemetry = telemetry or Telemetry(TelemetrySettings(otlp_endpoint=None))
         self.embedder = embedder
+        self.static = static
         self.writer = writer
         self._secret = secret
         self._refresh_interval = refresh_interval_s
@@ -621,7 +627,9 @@ class Runtime:
         changed = self._state is None or snapshot.version != self._state.snapshot.version
         if changed:
             started = time.perf_counter()
-            self._state = build_state(snapshot, self.embedder, self.threats, self._fitter)
+            self._state = build_state(
+                snapshot, self.embedder, self.threats, self._fitter, self.static
+            )
             log.info(
                 "active PolicySet is now %s (engine rebuilt in %.0f ms)",
                 snapshot.version,
@@ -703,7 +711,7 @@ class Runtime:
         )
 
     def _build_state(self, snapshot: Snapshot) -> EngineState:
-        return build_state(snapshot, self.embedder, self.threats, self._fitter)
+        return build_state(snapshot, self.embedder, self.threats, self._fitter, self.static)
 
     def _warm_up(self, snapshot: Snapshot) -> None:
         """Run the request path's queries once, without a deadline, before serving: the

@@ -1,7 +1,8 @@
 """Benchmark: decisions over the reference enterprise, provenance on, in one process.
 
     .venv/bin/python bench/decide.py [--decisions N] [--catalog-docs D] [--profile]
-                                     [--shadow policy|analysis]
+                                     [--shadow policy|analysis] [--words 50-300]
+                                     [--no-cascade]
 
 Starts its own Neo4j (temporary home, free ports), loads examples/enterprise and a
 synthetic catalog of D documents (default 20,000) so that context lookups miss the
@@ -12,8 +13,10 @@ same path POST /v1/decide takes, with provenance persisted by the background wri
 (the throughput figure waits until every record is in Neo4j).
 
 Prints p50/p95/p99 latency per prompt-length band, decisions/s at concurrency 1
-and 4, the share of each decision spent outside the embedding model, peak RSS and
-cold-start time (imports + model + engine state). Every prompt is different, so no
+and 4, the share of each decision spent outside the embedding model, the share of
+decisions that reached MiniLM (the static cascade settles the rest; `--no-cascade`:
+MiniLM for all), CPU per decision, peak RSS and cold-start time (imports + model +
+engine state). Every prompt is different, so no
 cache sees a repeat that real traffic would not.
 
 `--shadow` runs everything with a candidate under shadow (issue 11 item 4): `policy`
@@ -52,6 +55,7 @@ from bench.cpu import cpu_seconds  # noqa: E402
 from engine.embedding import OnnxEmbedder  # noqa: E402
 from engine.model import Principal  # noqa: E402
 from engine.recognizers import validate_luhn  # noqa: E402
+from engine.static_embedding import StaticEmbedder  # noqa: E402
 from graph.connection import GraphClient  # noqa: E402
 from graph.facts import principal_for_key  # noqa: E402
 from graph.provenance_writer import ProvenanceWriter  # noqa: E402
@@ -133,13 +137,17 @@ def prompt(rng: random.Random, words: int) -> str:
 
 
 def workload(
-    n: int, seed: int, catalog_docs: int, policy_docs: Sequence[str]
+    n: int,
+    seed: int,
+    catalog_docs: int,
+    policy_docs: Sequence[str],
+    words_range: tuple[int, int] = (50, 300),
 ) -> list[tuple[str, int, DecideRequest]]:
     rng = random.Random(seed)
     out = []
     for i in range(n):
         who = list(PRINCIPAL_KEYS)[i % len(PRINCIPAL_KEYS)]
-        words = rng.randint(50, 300)
+        words = rng.randint(*words_range)
         context = []
         for _ in range(rng.choice((0, 1, 1, 2, 3))):
             doc = (
@@ -164,6 +172,10 @@ class EmbedClock:
     @property
     def dim(self) -> int:
         return self.inner.dim
+
+    @property
+    def max_seq_length(self) -> int:
+        return self.inner.max_seq_length
 
     def windows(self, text: str, max_windows: int) -> tuple[str, ...]:
         return self.inner.windows(text, max_windows)
@@ -226,7 +238,20 @@ def main() -> None:
         help="run with a candidate under shadow: one that shares the active analysis "
         "(policy) or one that runs its own (analysis)",
     )
+    parser.add_argument(
+        "--words",
+        default="50-300",
+        help="prompt length range LOW-HIGH in words (default 50-300; short chat "
+        "requests, e.g. 5-40, are where the static cascade can settle intents)",
+    )
+    parser.add_argument(
+        "--no-cascade",
+        action="store_true",
+        help="MiniLM for every prompt (no static model first: engine.cascade)",
+    )
     args = parser.parse_args()
+    low, _, high = args.words.partition("-")
+    words_range = (int(low), int(high or low))
 
     home = Path(tempfile.mkdtemp(prefix="govroute-bench-decide-"))
     print(f"starting Neo4j under {home} ...", flush=True)
@@ -263,7 +288,14 @@ def main() -> None:
             cold = time.perf_counter()
             embedder = EmbedClock(OnnxEmbedder())
             writer = ProvenanceWriter.for_graph(client, home / "journal").start()
-            runtime = Runtime(client, embedder, writer, b"bench-secret-0123456789").start()  # type: ignore[arg-type]
+            static = None if args.no_cascade else StaticEmbedder()
+            runtime = Runtime(
+                client,
+                embedder,  # type: ignore[arg-type]
+                writer,
+                b"bench-secret-0123456789",
+                static=static,
+            ).start()
             ready = time.perf_counter()
             print(
                 f"cold start: imports {IMPORTED - STARTED:.1f} s, model + engine state "
@@ -281,7 +313,7 @@ def main() -> None:
 
             # Other prompts and (mostly) other documents than the measured ones: what warms
             # up is code (Neo4j's JIT, onnxruntime's buffers), not the facts cache.
-            warm = workload(args.warmup, args.seed + 1, args.catalog_docs, policy_docs)
+            warm = workload(args.warmup, args.seed + 1, args.catalog_docs, policy_docs, words_range)
             for who, _, body in warm:
                 runtime.decide(principals[who], body)
             runtime.shadow.wait_idle(120)
@@ -298,7 +330,9 @@ def main() -> None:
             if args.profile:
                 profiler = cProfile.Profile()
                 profiler.enable()
-                for item in workload(100, args.seed + 2, args.catalog_docs, policy_docs):
+                for item in workload(
+                    100, args.seed + 2, args.catalog_docs, policy_docs, words_range
+                ):
                     run_one(item)
                 profiler.disable()
                 stream = io.StringIO()
@@ -310,7 +344,9 @@ def main() -> None:
             def neo4j_cpu_s() -> float:
                 return cpu_seconds([neo4j_pid] if neo4j_pid else [])
 
-            sequential = workload(args.decisions, args.seed + 3, args.catalog_docs, policy_docs)
+            sequential = workload(
+                args.decisions, args.seed + 3, args.catalog_docs, policy_docs, words_range
+            )
             cpu0, neo0 = process_cpu_s(), neo4j_cpu_s()
             began = time.perf_counter()
             results = [run_one(item) for item in sequential]
@@ -319,7 +355,9 @@ def main() -> None:
             seq_rate = len(results) / (time.perf_counter() - began)
             seq_cpu = (process_cpu_s() - cpu0, neo4j_cpu_s() - neo0)
 
-            concurrent = workload(args.decisions, args.seed + 4, args.catalog_docs, policy_docs)
+            concurrent = workload(
+                args.decisions, args.seed + 4, args.catalog_docs, policy_docs, words_range
+            )
             cpu0, neo0 = process_cpu_s(), neo4j_cpu_s()
             began = time.perf_counter()
             with ThreadPoolExecutor(4) as pool:
@@ -380,6 +418,12 @@ def main() -> None:
                 )
             print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
             print(f"median decision: {statistics.median(t for _, t, _ in results) * 1000:.1f} ms")
+            for label, done in (("concurrency 1", results), ("concurrency 4", conc)):
+                reached = sum(1 for _, _, spent in done if spent > 0)
+                print(
+                    f"reached MiniLM at {label}: {reached} of {len(done)} decisions "
+                    f"({reached / len(done):.0%}; cascade {'off' if static is None else 'on'})"
+                )
             runtime.close()
             writer.close()
             client.close()

@@ -78,6 +78,7 @@ from engine.model import (  # noqa: E402
     Snapshot,
 )
 from engine.normalize import normalize  # noqa: E402
+from engine.static_embedding import StaticEmbedder  # noqa: E402
 from engine.threats.detector import ThreatDetector  # noqa: E402
 from graph.snapshot import build_snapshot  # noqa: E402
 from loaders.graph_mapping import to_graph  # noqa: E402
@@ -313,6 +314,7 @@ class PromptOutcome:
     nearest_exemplar: float = 0.0
     ms_analyze: float = 0.0
     ms_decide: float = 0.0
+    embedder: str = "minilm"  # or the static model's version (engine.cascade settled it)
 
 
 def threat_deny_policies(snapshot: Snapshot) -> frozenset[str]:
@@ -357,7 +359,10 @@ def score_prompts(
     detector: Detector,
     principal: Principal,
     embedder: Embedder,
+    static: StaticEmbedder | None = None,
 ) -> tuple[list[PromptOutcome], dict[str, Any]]:
+    """`static`: the full pipeline's intent cascade (engine.cascade); the ablations
+    below always run MiniLM alone."""
     threat_policies = threat_deny_policies(snapshot)
     # The timed full pipeline computes every embedding; the ablation, `explain` and
     # near-duplicate runs read what it kept.
@@ -369,7 +374,7 @@ def score_prompts(
     full = EngineState(
         snapshot,
         detector,
-        IntentIndex.from_snapshot(snapshot, recording),
+        IntentIndex.from_snapshot(snapshot, recording, static=static),
         threats=ThreatDetector.shipped(),
     )
     embeddings_only = EngineState(
@@ -418,6 +423,7 @@ def score_prompts(
                 top_threat_similarity=round(top.similarity, 4),
                 ms_analyze=ms_analyze,
                 ms_decide=ms_decide,
+                embedder=decision.intent.embedder,
             )
         )
     _nearest_exemplars(outcomes, snapshot, reusing)
@@ -817,6 +823,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="list every miss and false positive")
     parser.add_argument("--skip-prompts", action="store_true", help="entities only (no model)")
     parser.add_argument("--skip-entities", action="store_true", help="prompts only")
+    parser.add_argument(
+        "--no-cascade", action="store_true", help="MiniLM for every prompt (engine.cascade off)"
+    )
     args = parser.parse_args(argv)
     limit = None if args.all else 10
 
@@ -840,14 +849,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         entities = entity_report(score_entities(pii, detector), detector.entity_types)
         out["entities"] = entities
     if not args.skip_prompts:
-        outcomes, sweep = score_prompts(prompts, snapshot, detector, principal, OnnxEmbedder())
+        static = None if args.no_cascade else StaticEmbedder()
+        outcomes, sweep = score_prompts(
+            prompts, snapshot, detector, principal, OnnxEmbedder(), static
+        )
         prompt_figures = prompt_report(outcomes, sweep)
         out["prompts"] = prompt_figures
+        settled = [o for o in outcomes if o.embedder != "minilm"]
+        out["cascade"] = {
+            "static_model": static.version if static else None,
+            "settled": len(settled),
+            "of": len(outcomes),
+            "settled_attacks": sum(o.label == "attack" for o in settled),
+        }
     out["seconds"] = round(time.perf_counter() - started, 1)
 
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
+    if "cascade" in out:
+        k = out["cascade"]
+        print(
+            f"intent cascade ({k['static_model'] or 'off'}): {k['settled']} of {k['of']} "
+            f"prompts settled without MiniLM, {k['settled_attacks']} of them attacks"
+        )
     c = out["corpus"]
     print(
         f"corpus: {c['pii_texts']} PII texts ({sum(c['pii_spans'].values())} labelled spans, "

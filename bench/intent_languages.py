@@ -20,8 +20,10 @@ points of English.
 the script and language checks every prompt pays (engine.scripts,
 engine.european), the match itself per group of languages with the embedding
 given (English: faiss and signals as before; other European languages: an exact
-search and the n-gram matcher; hi/th/ja/zh: the n-gram matcher), and one MiniLM
-embedding.
+search and the n-gram matcher; hi/th/ja/zh: the n-gram matcher), one MiniLM
+embedding, and the whole English match embedding included, with the static
+cascade (engine.cascade) and with MiniLM only. `--no-cascade`: MiniLM for every
+text (the table's "static %" column counts the texts the cascade settled).
 """
 
 from __future__ import annotations
@@ -42,12 +44,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.detection import enterprise  # noqa: E402
+from engine.decision import MINILM  # noqa: E402
 from engine.embedding import OnnxEmbedder  # noqa: E402
 from engine.european import reads_as_english  # noqa: E402
 from engine.intent import IntentIndex  # noqa: E402
 from engine.model import IntentCategory  # noqa: E402
 from engine.normalize import normalize  # noqa: E402
 from engine.scripts import minilm_reads  # noqa: E402
+from engine.static_embedding import StaticEmbedder  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus" / "intent_languages.jsonl"
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pl", "pt", "sv", "hi", "th", "ja", "zh")
@@ -68,6 +72,7 @@ class Tally:
     unknown: int = 0
     threat: int = 0
     score: float = 0.0
+    settled: int = 0  # matched by the static cascade without MiniLM
 
     def pct(self, count: int) -> float:
         return 100.0 * count / self.n if self.n else 0.0
@@ -87,10 +92,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print every wrong match")
     parser.add_argument("--cost", action="store_true", help="time the script stage (CPU)")
+    parser.add_argument(
+        "--no-cascade", action="store_true", help="MiniLM for every text (engine.cascade off)"
+    )
     args = parser.parse_args()
     rows = load()
     snapshot, principal = enterprise()
-    index = IntentIndex.from_snapshot(snapshot, OnnxEmbedder())
+    static = None if args.no_cascade else StaticEmbedder()
+    index = IntentIndex.from_snapshot(snapshot, OnnxEmbedder(), static=static)
     unknown = {"unknown"}
     tallies: dict[str, Tally] = defaultdict(Tally)
     misses = []
@@ -102,18 +111,22 @@ def main() -> int:
         tally.unknown += match.intent_id in unknown
         tally.threat += match.category is IntentCategory.THREAT
         tally.score += match.score
+        tally.settled += match.embedder != MINILM
         if match.intent_id != row.intent:
             misses.append((row, match.intent_id, match.score))
     english = tallies["en"].pct(tallies["en"].right)
-    print(f"{len(rows)} texts, {len({r.request for r in rows})} requests, MiniLM {index.version}")
-    header = ("lang", "n", "right %", "gap", "unknown %", "threat %", "score")
-    print("{:<5} {:>3} {:>8} {:>6} {:>10} {:>9} {:>6}".format(*header))
+    print(
+        f"{len(rows)} texts, {len({r.request for r in rows})} requests, MiniLM {index.version}, "
+        f"cascade {index.static_version or 'off'}"
+    )
+    header = ("lang", "n", "right %", "gap", "unknown %", "threat %", "score", "static %")
+    print("{:<5} {:>3} {:>8} {:>6} {:>10} {:>9} {:>6} {:>9}".format(*header))
     for lang in LANGUAGES:
         t = tallies[lang]
         gap = t.pct(t.right) - english
         print(
             f"{lang:<5} {t.n:>3} {t.pct(t.right):>8.1f} {gap:>+6.1f} {t.pct(t.unknown):>10.1f} "
-            f"{t.pct(t.threat):>9.1f} {t.score / max(t.n, 1):>6.3f}"
+            f"{t.pct(t.threat):>9.1f} {t.score / max(t.n, 1):>6.3f} {t.pct(t.settled):>9.1f}"
         )
     within = [lang for lang in LANGUAGES if tallies[lang].pct(tallies[lang].right) >= english - 5]
     print(f"within 5 points of English: {len(within)} of {len(LANGUAGES)} ({', '.join(within)})")
@@ -153,6 +166,16 @@ def cost(rows: list[Row], index: IntentIndex, embedder: OnnxEmbedder) -> None:
         print(f"  match without the embedding, {name} ({len(items)} prompts): {spent:.0f} us")
     embed = per_prompt(lambda t: embedder.embed([t]), texts[:64], 3)
     print(f"  one MiniLM embedding: {embed:.0f} us")
+    if index.static_version is not None:
+        english = groups["English"]
+        whole = per_prompt(lambda t: index.match(t), english, 3)
+        minilm = per_prompt(lambda t: index.match(t, allow_static=False), english, 3)
+        settled = sum(index.match(t).embedder != MINILM for t in english)
+        print(
+            f"  whole English match, embedding included: cascade {whole:.0f} us, "
+            f"MiniLM only {minilm:.0f} us ({settled} of {len(english)} settled by "
+            f"{index.static_version})"
+        )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ its time (the embedding above all), so each text is normalized and scanned once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.decide import Analysis, Phase, context_key, message_key, no_phase
 from engine.detect import Detector
@@ -49,6 +49,16 @@ class EngineState:
     # Heads fitted for the snapshot's own threat categories; None when it declares none,
     # and then no text is embedded beyond what the intent index embeds.
     custom_threats: CustomThreatHeads | None = None
+    # Some policy of the version caches answers semantically: the gateway then compares
+    # the prompt's MiniLM vector, so every prompt is embedded with MiniLM (no cascade).
+    semantic_cache: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        semantic = any(
+            p.cache is not None and p.cache.semantic_threshold is not None
+            for p in self.snapshot.policies
+        )
+        object.__setattr__(self, "semantic_cache", semantic)
 
 
 def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_phase) -> Analysis:
@@ -84,16 +94,26 @@ def analyze(request: DecisionRequest, state: EngineState, *, phase: Phase = no_p
     own_words = _intent_segment(request)
     # Custom heads read the same embedding, so it is computed once, here, for both.
     custom = state.custom_threats
-    # Embedded here rather than inside the match (which would embed it all the same
-    # when the index has exemplars) so that the gateway's semantic cache can reuse it.
-    queries = (
-        state.intents.embed_query(texts[own_words].text)
-        if custom is not None or state.intents.size
-        else None
-    )
-    scored = state.intents.match_scored(
-        texts[own_words].text, queries, tenant=request.principal.tenant
-    )
+    # The static cascade (engine.cascade) may settle the intent without MiniLM only when
+    # nothing else reads the prompt's MiniLM vector: custom threat heads were fitted on
+    # MiniLM vectors and the semantic cache's threshold is a MiniLM cosine.
+    cascade = state.intents.static_version is not None and custom is None
+    if cascade and not state.semantic_cache:
+        queries = None
+        scored = state.intents.match_scored(
+            texts[own_words].text, tenant=request.principal.tenant, allow_static=True
+        )
+    else:
+        # Embedded here rather than inside the match (which would embed it all the same
+        # when the index has exemplars) so that the semantic cache can reuse it.
+        queries = (
+            state.intents.embed_query(texts[own_words].text)
+            if custom is not None or state.intents.size
+            else None
+        )
+        scored = state.intents.match_scored(
+            texts[own_words].text, queries, tenant=request.principal.tenant
+        )
     if custom is not None and queries is not None:
         phase("custom_threats")
         vectors = {

@@ -39,12 +39,20 @@ class Reason:
     threat: bool = False
 
 
+MINILM = "minilm"
+"""IntentMatch.embedder of a match decided on MiniLM's vectors (the static cascade's
+matches name the static model's version instead: engine.cascade)."""
+
+
 @dataclass(frozen=True, slots=True)
 class IntentMatch:
     intent_id: str
     category: IntentCategory
     score: float
     signals: tuple[str, ...] = ()  # cheap textual signals that fired, e.g. "override_instructions"
+    # What embedded the prompt for this match: "minilm", or the static model's version
+    # when the intent cascade settled it without MiniLM (engine.cascade).
+    embedder: str = MINILM
 
 
 @dataclass(frozen=True, slots=True)

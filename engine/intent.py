@@ -48,6 +48,14 @@ their own scale, and it differs by script) instead of its own; the
 others, threats among them, keep their embedding similarity, signals and
 thresholds. Latin-script prompts never reach the n-gram matcher.
 
+With a static model (engine.static_embedding), `match` and `match_scored` first try
+the cascade (engine.cascade): the prompt's static vector against the exemplars'
+static vectors, accepted only when the answer is unambiguous and no threat is near;
+otherwise everything above runs on MiniLM as if there were no static model. A
+settled match names the static model's version as its `embedder`, and its recorded
+similarities are static cosines (replay keeps the match rather than rescoring them
+against MiniLM thresholds: lifecycle.replay).
+
 The k nearest exemplars decide (k=8 by default); when an intent missing from
 them could still clear its threshold (the k-th similarity, boosted, reaches it),
 or when no business exemplar is among them while a threat could clear (the
@@ -64,7 +72,8 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
-from engine.decision import IntentMatch
+from engine.cascade import CALIBRATED, CascadeRule, StaticExemplars
+from engine.decision import MINILM, IntentMatch
 from engine.embedding import Embedder, Vectors
 from engine.european import reads_as_english
 from engine.lexical import CharNgramIndex
@@ -72,6 +81,7 @@ from engine.model import UNKNOWN_INTENT, IntentCategory, IntentSpec, Snapshot
 from engine.scripts import Script, dominant_script, minilm_reads
 from engine.signal_scan import Signal, SignalHit
 from engine.signals import DEFAULT_SIGNALS, scan
+from engine.static_embedding import StaticEmbedder
 
 __all__ = [
     "BUSINESS_MARGIN",
@@ -242,6 +252,9 @@ class ScoredMatch:
     # Intents scored by the n-gram matcher (a prompt MiniLM cannot read) -> the script's
     # threshold they were held to; empty for every other prompt.
     script_thresholds: Mapping[str, float] = field(default_factory=dict)
+    # "minilm", or the static model's version when the cascade settled the match (then
+    # the scores' similarities are static cosines: engine.cascade).
+    embedder: str = MINILM
 
 
 class IntentIndex:
@@ -262,8 +275,11 @@ class IntentIndex:
         signals: Sequence[Signal] = DEFAULT_SIGNALS,
         signal_targets: Mapping[str, str] | None = None,
         business_margin: float | None = BUSINESS_MARGIN,
+        static: StaticEmbedder | None = None,
+        cascade: CascadeRule = CALIBRATED,
     ) -> None:
-        """`signal_targets` maps a signal name to the threat intent id it boosts when
+        """`static`: the static model the cascade tries first (None: MiniLM only).
+        `signal_targets` maps a signal name to the threat intent id it boosts when
         the snapshot names that intent differently from the signal's default.
         `business_margin`: see `pick` (None switches the test off)."""
         self.version = version
@@ -314,6 +330,20 @@ class IntentIndex:
         self._index = faiss.IndexFlatIP(embedder.dim)
         if exemplars:
             self._index.add(embedder.embed(exemplars))
+        self._static = (
+            None
+            if static is None
+            else StaticExemplars(
+                static,
+                exemplars,
+                owners,
+                self._specs,
+                # A prompt longer than one MiniLM window is embedded as its head and
+                # tail by MiniLM but as one mean by the static model: never settled.
+                window_tokens=int(getattr(embedder, "max_seq_length", 256)) - 2,
+                rule=cascade,
+            )
+        )
 
     @classmethod
     def from_snapshot(
@@ -324,6 +354,7 @@ class IntentIndex:
         k: int = 8,
         max_windows: int = 2,
         business_margin: float | None = BUSINESS_MARGIN,
+        static: StaticEmbedder | None = None,
     ) -> IntentIndex:
         """The index for one PolicySet version; rebuild when `snapshot.version` changes."""
         return cls(
@@ -333,6 +364,7 @@ class IntentIndex:
             k=k,
             max_windows=max_windows,
             business_margin=business_margin,
+            static=static,
         )
 
     @property
@@ -344,6 +376,11 @@ class IntentIndex:
     def intent_ids(self) -> tuple[str, ...]:
         return tuple(spec.id for spec in self._specs)
 
+    @property
+    def static_version(self) -> str | None:
+        """The static model's version when the cascade is on, else None."""
+        return None if self._static is None else self._static.version
+
     def embed_query(self, text: str) -> Vectors:
         """The embeddings `match` compares: one row per window of the normalized prompt.
 
@@ -353,23 +390,44 @@ class IntentIndex:
         return self._embedder.embed(self._embedder.windows(text, self.max_windows))
 
     def match(
-        self, text: str, queries: Vectors | None = None, *, tenant: str | None = None
+        self,
+        text: str,
+        queries: Vectors | None = None,
+        *,
+        tenant: str | None = None,
+        allow_static: bool = True,
     ) -> IntentMatch:
         """The intent of a normalized prompt (see the module docstring for the rule);
-        `queries`: its `embed_query(text)`, when the caller has them already. Only
-        shared intents and those of `tenant` can match: another tenant's intent is
-        not a candidate, so its id never reaches this caller's decision."""
-        scores, hits = self._score(text, queries=queries)
+        `queries`: its `embed_query(text)`, when the caller has them already (then
+        MiniLM decides). Only shared intents and those of `tenant` can match: another
+        tenant's intent is not a candidate, so its id never reaches this caller's
+        decision. `allow_static`: whether the cascade may settle it."""
+        hits = scan(text, self._signals)
+        if queries is None and allow_static:
+            settled = self._static_match(text, hits, tenant)
+            if settled is not None:
+                return settled.match
+        scores, hits = self._score(text, queries=queries, hits=hits)
         names = tuple(dict.fromkeys(hit.name for hit in hits))
         return choose(scores, names, self._tenant, tenant, self.business_margin)
 
     def match_scored(
-        self, text: str, queries: Vectors | None = None, *, tenant: str | None = None
+        self,
+        text: str,
+        queries: Vectors | None = None,
+        *,
+        tenant: str | None = None,
+        allow_static: bool = True,
     ) -> ScoredMatch:
         """`match`, and every intent's exact score behind it: what a decision records so
         that replay can pick again under other thresholds (engine.replay_input). One
         exact search over every exemplar: a few hundred dot products, as cheap as k."""
-        scores, hits = self._score(text, exact=True, queries=queries)
+        hits = scan(text, self._signals)
+        if queries is None and allow_static:
+            settled = self._static_match(text, hits, tenant)
+            if settled is not None:
+                return settled
+        scores, hits = self._score(text, exact=True, queries=queries, hits=hits)
         names = tuple(dict.fromkeys(hit.name for hit in hits))
         weights: dict[str, float] = {}
         for hit in hits:
@@ -384,12 +442,59 @@ class IntentIndex:
         scores, _ = self._score(text, exact=True)
         return tuple(sorted(scores, key=lambda s: (-s.margin, s.intent_id)))
 
+    def static_view(
+        self, text: str, tenant: str | None, hits: tuple[SignalHit, ...] | None = None
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]] | None:
+        """What `settle` reads for a prompt the cascade may settle: each intent's best
+        static cosine and which intents `tenant` may match. None when the prompt must
+        go to MiniLM whatever its scores (no static model, a signal fired, not English,
+        longer than one window: engine.cascade). Public for calibration."""
+        if self._static is None:
+            return None
+        if hits is None:
+            hits = scan(text, self._signals)
+        return None if hits else self._static.view(text, tenant)
+
     # ------------------------------------------------------------------ internals
 
+    def _static_match(
+        self, text: str, hits: tuple[SignalHit, ...], tenant: str | None
+    ) -> ScoredMatch | None:
+        """The cascade's match when the static model settles the prompt, else None."""
+        view = self.static_view(text, tenant, hits)
+        if view is None or self._static is None:
+            return None
+        similarity, visible = view
+        position = self._static.settle(similarity, visible)
+        if position is None:
+            return None
+        static = self._static
+        scores = tuple(
+            IntentScore(
+                intent_id=spec.id,
+                category=spec.category,
+                threshold=spec.threshold,
+                similarity=float(similarity[i]),
+                score=float(similarity[i]),
+            )
+            for i, spec in enumerate(self._specs)
+        )
+        chosen = self._specs[position]
+        match = IntentMatch(
+            chosen.id, chosen.category, float(similarity[position]), (), static.version
+        )
+        return ScoredMatch(match, scores, {}, {}, static.version)
+
     def _score(
-        self, text: str, *, exact: bool = False, queries: Vectors | None = None
+        self,
+        text: str,
+        *,
+        exact: bool = False,
+        queries: Vectors | None = None,
+        hits: tuple[SignalHit, ...] | None = None,
     ) -> tuple[list[IntentScore], tuple[SignalHit, ...]]:
-        hits = scan(text, self._signals)
+        if hits is None:
+            hits = scan(text, self._signals)
         if not self._specs:
             return [], hits
         weights = np.zeros(len(self._specs), dtype=np.float32)

@@ -55,6 +55,8 @@ def decision_record(
             "category": decision.intent.category.value,
             "score": round(decision.intent.score, 4),
             "signals": list(decision.intent.signals),
+            # "minilm", or the static model's version (engine.cascade settled it).
+            "embedder": decision.intent.embedder,
         },
         "reasons": [
             {

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from engine.decide import Analysis, context_key, message_key
-from engine.decision import IntentMatch
+from engine.decision import MINILM, IntentMatch
 from engine.errors import InvalidRequest
 from engine.model import (
     AccessGrant,
@@ -119,6 +119,11 @@ def input_record(
             "category": analysis.intent.category.value,
             "score": analysis.intent.score,
             "signals": list(analysis.intent.signals),
+            # Only where the static cascade settled it (its version), so other records
+            # read as before: those similarities are static cosines.
+            **(
+                {"embedder": analysis.intent.embedder} if analysis.intent.embedder != MINILM else {}
+            ),
             "similarities": {k: _f32(v) for k, v in sorted(analysis.intent_similarities.items())},
             "weights": dict(sorted(analysis.signal_weights.items())),
             # Only where a script's threshold applied, so other records read as before.
@@ -221,6 +226,7 @@ def _read(raw: Mapping[str, Any]) -> RecordedInput:
             IntentCategory(i["category"]),
             float(i["score"]),
             tuple(i["signals"]),
+            str(i.get("embedder", MINILM)),
         ),
         texts=texts,
         detections=detections,

@@ -46,6 +46,8 @@ def decision_row(record: dict[str, Any]) -> dict[str, Any]:
         "policy_version": record["policy_version"],
         "intent_id": record["intent"]["id"],
         "intent_score": record["intent"]["score"],
+        # "minilm", or the static model's version: the score's scale (engine.cascade).
+        "intent_embedder": record["intent"].get("embedder", "minilm"),
         # Queryable without parsing the record: "decisions the detector scored above 0.9".
         "detector_version": threats.get("detector_version"),
         "threat_score": scores.get(ANY_ATTACK),

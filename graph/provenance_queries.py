@@ -35,6 +35,7 @@ ON CREATE SET x.created_at = datetime(d.created_at), x.outcome = d.outcome,
   x.tenant_id = d.tenant_id, x.principal_id = d.principal_id, x.purpose = d.purpose,
   x.prompt_sha256 = d.prompt_sha256, x.policy_version = d.policy_version,
   x.intent_id = d.intent_id, x.intent_score = d.intent_score,
+  x.intent_embedder = d.intent_embedder,
   x.redacted_prompt = d.redacted_prompt, x.labels = d.labels, x.record = d.record,
   x.detector_version = d.detector_version,
   x.threat_score = d.threat_score, x.threat_category = d.threat_category,
@@ -47,7 +48,8 @@ CALL (x, d) {
   MATCH (p:Principal {id: d.principal_id}) CREATE (x)-[:REQUESTED_BY]->(p)
 }
 CALL (x, d) {
-  MATCH (i:Intent {id: d.intent_id}) CREATE (x)-[:MATCHED {score: d.intent_score}]->(i)
+  MATCH (i:Intent {id: d.intent_id})
+  CREATE (x)-[:MATCHED {score: d.intent_score, embedder: d.intent_embedder}]->(i)
 }
 CALL (x, d) {
   MATCH (ps:PolicySet {id: d.policy_version}) CREATE (x)-[:UNDER]->(ps)

@@ -90,7 +90,7 @@ RELATIONSHIP_TYPES: tuple[LiteralString, ...] = (
     "SUPERSEDES",  # PolicySet -> PolicySet (the version it replaced)
     # provenance, from each Decision
     "REQUESTED_BY",  # -> Principal
-    "MATCHED",  # -> Intent {score}
+    "MATCHED",  # -> Intent {score, embedder}
     "APPLIED",  # -> Policy {effect, sentence, path}
     "EXPOSED",  # -> DataSource|Document {at, item_id}
     "WITHHELD",  # -> DataSource|Document {reason, code}

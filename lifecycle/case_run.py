@@ -62,6 +62,11 @@ class FixedIntent:
         """No exemplars: the analysis embeds nothing for it (engine.analyze)."""
         return 0
 
+    @property
+    def static_version(self) -> None:
+        """No static cascade: the analysis takes the MiniLM path, which embeds nothing."""
+        return None
+
     def match(self, text: str, queries: object = None, *, tenant: str | None = None) -> IntentMatch:
         return self.pinned
 

@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.decide import Analysis, decide
-from engine.decision import IntentMatch
+from engine.decision import MINILM, IntentMatch
 from engine.errors import InvalidRequest
 from engine.intent import BUSINESS_MARGIN, choose, rescore
 from engine.model import IntentSpec, Principal, Snapshot
@@ -153,7 +153,9 @@ def _analysis(
         }
         analysis = replace(analysis, detections=found)
     similarities = analysis.intent_similarities
-    if not (rematch and similarities):
+    # A match the static cascade settled recorded static cosines, which no version's
+    # (MiniLM) thresholds read: its intent stands as recorded (docs/intent.md).
+    if not (rematch and similarities) or analysis.intent.embedder != MINILM:
         return analysis, False
     intents = world.snapshot.intents
     scores = rescore(

@@ -326,6 +326,7 @@ def test_when_the_system_prompt_quotes_an_attack_then_only_the_callers_words_are
 
     class Unknown:
         size = 0  # no exemplars: nothing is embedded for the intent
+        static_version = None  # no static cascade (engine.analyze)
 
         def match(
             self, text: str, queries: object = None, *, tenant: str | None = None
