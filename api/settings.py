@@ -49,10 +49,9 @@ class ApiSettings(BaseSettings):
     )
     embedder: Literal["onnx", "torch"] = "onnx"
     intent_cascade: bool = Field(
-        default=False,
+        default=True,
         description="Match intents with the static model first and MiniLM only where its "
-        "answer is ambiguous (engine.cascade); false: MiniLM for every prompt. Off by "
-        "default until the semantic cache's shared (Redis) tests pass with it on.",
+        "answer is ambiguous (engine.cascade); false: MiniLM for every prompt.",
     )
     refresh_interval_s: float = Field(default=2.0, gt=0)
     provenance_flush_interval_s: float = Field(
