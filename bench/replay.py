@@ -252,9 +252,10 @@ def through_neo4j(bundle: Bundle, strings: list[str], args: argparse.Namespace) 
             began = time.perf_counter()
             write = _bulk_write if args.fill == "bulk" else _provenance_write
             rng = random.Random(args.seed)
+            parsed = [json.loads(t) for t in strings]
             batch: list[dict[str, Any]] = []
             for i in range(args.stored):
-                record = json.loads(strings[rng.randrange(len(strings))])
+                record = dict(parsed[rng.randrange(len(parsed))])  # the fields set below only
                 record["id"] = f"dec_stored_{i:09d}"
                 record["policy_version"] = active_id
                 record["created_at"] = (CLOCK + timedelta(milliseconds=i)).isoformat()

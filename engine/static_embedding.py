@@ -28,13 +28,14 @@ import numpy.typing as npt
 
 from engine.embedding import EmbeddingModelError, Vectors, default_model_dir
 
-__all__ = ["DEFAULT_STATIC_DIR", "StaticEmbedder"]
+__all__ = ["DEFAULT_STATIC_DIR", "StaticEmbedder", "file_sha256"]
 
 DEFAULT_STATIC_DIR = Path(__file__).resolve().parent / "data" / "static_model"
 _TABLE, _SCALES, _META = "table.int8.npy", "scales.f32.npy", "meta.json"
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256 (hex): what meta.json records for the table and tokenizer."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
@@ -66,7 +67,7 @@ class StaticEmbedder:
                 "edited file"
             )
         tokenizer_file = (tokenizer_dir or default_model_dir()) / "tokenizer.json"
-        if _sha256(tokenizer_file) != meta.get("tokenizer_sha256"):
+        if file_sha256(tokenizer_file) != meta.get("tokenizer_sha256"):
             raise EmbeddingModelError(
                 f"{tokenizer_file} is not the tokenizer the static model was distilled with: "
                 "its rows would be read for the wrong tokens"

@@ -21,7 +21,9 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -47,6 +49,7 @@ from api.settings import ApiSettings, RateLimitSettings, Settings
 from graph.connection import GraphClient
 from graph.settings import Neo4jSettings
 from tests.conftest import load_enterprise, wipe
+from tests.serving import set_environment
 
 pytestmark = pytest.mark.neo4j
 
@@ -119,19 +122,19 @@ class Tally:
             self.failures.setdefault(kind, failure)
 
 
-@pytest.fixture(scope="module")
-def served(
-    graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
+@contextmanager
+def unlimited_gateway(
+    graph: GraphClient, neo4j_settings: Neo4jSettings, state_dir: Path
 ) -> Iterator[str]:
+    """The app over the reference enterprise and a fake OpenAI upstream, without rate
+    limits (tested elsewhere; here they would only turn cases into 429s); its URL."""
     load_enterprise(graph)  # the app builds its engine state from the active PolicySet
-    saved = {name: os.environ.get(name) for name in PROVIDER_KEYS}
-    os.environ.update(PROVIDER_KEYS)
+    restore = set_environment(PROVIDER_KEYS)
     upstream = BackgroundServer(create_fake_upstream()).start()
     settings = Settings(
         neo4j=neo4j_settings,
-        api=ApiSettings(state_dir=tmp_path_factory.mktemp("conformance-state")),
+        api=ApiSettings(state_dir=state_dir),
         gateway=GatewaySettings(upstream_overrides={"*": f"{upstream.url}/v1"}),
-        # Limits are tested elsewhere; here they would only turn cases into 429s.
         rate_limits=RateLimitSettings(
             default_rpm=0, default_tpm=0, default_tenant_rpm=0, default_tenant_tpm=0
         ),
@@ -142,15 +145,23 @@ def served(
     finally:
         server.stop()
         upstream.stop()
+        restore()
+
+
+@pytest.fixture(scope="module")
+def served(
+    graph: GraphClient, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    try:
+        with unlimited_gateway(
+            graph, neo4j_settings, tmp_path_factory.mktemp("conformance-state")
+        ) as url:
+            yield url
+    finally:
         # The admin operations ran for real (candidates staged, rollouts set, maybe a
         # rollback): the next module gets the reference enterprise and nothing else.
         wipe(graph)
         load_enterprise(graph)
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def key_for(case: AnyCase) -> str:

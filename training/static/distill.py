@@ -39,6 +39,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from engine.static_embedding import file_sha256
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "engine" / "data" / "static_model"
 RECIPE = "govroute-static-1:single-token-mean:pca:zipf-sif:int8-row"
@@ -49,14 +51,6 @@ REQUIRED = ("config.json", "model.safetensors", "tokenizer.json")
 
 class SourceModelMissing(SystemExit):
     """The source model directory is missing or incomplete: nothing is written."""
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def check_source(source: Path) -> None:
@@ -136,8 +130,8 @@ def build(source: Path, out: Path, dims: int) -> dict[str, object]:
         "vocab_size": vocab_size,
         "tokens_distilled": len(kept),
         "table_sha256": digest,
-        "tokenizer_sha256": sha256_file(source / "tokenizer.json"),
-        "source_weights_sha256": sha256_file(source / "model.safetensors"),
+        "tokenizer_sha256": file_sha256(source / "tokenizer.json"),
+        "source_weights_sha256": file_sha256(source / "model.safetensors"),
         "sif_coefficient": SIF_COEFFICIENT,
         "max_quantization_error": error,
     }
