@@ -269,6 +269,7 @@ class GR(DefinedNamespace):
     http_status: URIRef
     detail: URIRef
     score: URIRef
+    embedder: URIRef
     reason: URIRef
     count: URIRef
     attempt: URIRef
